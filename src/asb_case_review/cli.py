@@ -1,0 +1,161 @@
+"""The command line: ``asb-case-review`` (also ``python -m asb_case_review``).
+
+This module is the only place that reads files, prints, reads the clock or
+exits.  Exit codes scripts can rely on:
+
+====  =====================================================
+0     the threshold is met
+1     the threshold is not met
+2     bad input: a usage error, an unreadable or malformed file
+3     undetermined: the answer hangs on facts not supplied
+4     an internal error (a bug: please report it)
+====  =====================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+from . import __version__
+from .decision import evaluate
+from .errors import CaseReviewError
+from .examples import example_application
+from .models import Application
+from .parsing import application_from_mapping, parse_day
+from .policy import CATALOGUE, get_policy
+from .render import for_applicant, for_officer, to_dict
+from .rules import Outcome
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_MET", "EXIT_NOT_MET", "EXIT_UNDETERMINED", "main"]
+
+EXIT_MET: Final = 0
+EXIT_NOT_MET: Final = 1
+EXIT_BAD_INPUT: Final = 2
+EXIT_UNDETERMINED: Final = 3
+EXIT_ERROR: Final = 4
+
+_EXIT_FOR: Final = {
+    Outcome.MET: EXIT_MET,
+    Outcome.NOT_MET: EXIT_NOT_MET,
+    Outcome.UNKNOWN: EXIT_UNDETERMINED,
+}
+
+_CHECK_EXAMPLES = """\
+examples:
+  asb-case-review check examples/met-statutory.json
+  asb-case-review check examples/not-met-near-miss.json --for applicant
+  asb-case-review check APPLICATION.json --policy staffordshire-moorlands --format json
+  asb-case-review check --example
+
+exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error
+"""
+
+
+class _BadInput(Exception):
+    """A file could not be read or parsed; the message names it."""
+
+
+def _load_application(path: str) -> Application:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _BadInput(f"{path}: line {error.lineno}: not valid JSON: {error.msg}") from None
+    try:
+        return application_from_mapping(data)
+    except CaseReviewError as error:
+        raise _BadInput(f"{path}: {error}") from None
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.example:
+        application = example_application()
+    elif args.application is None:
+        raise _BadInput("check: give an APPLICATION file, or --example")
+    else:
+        application = _load_application(args.application)
+    try:
+        policy = get_policy(args.policy)
+        as_of = None if args.as_of is None else parse_day(args.as_of, "--as-of")
+    except CaseReviewError as error:
+        raise _BadInput(str(error)) from None
+    decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
+    if args.format == "json":
+        print(json.dumps(to_dict(decision), indent=2))
+    elif args.audience == "applicant":
+        print(for_applicant(decision))
+    else:
+        print(for_officer(decision))
+    return _EXIT_FOR[decision.outcome]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asb-case-review",
+        description="Decide whether an application for an ASB Case Review "
+        "(Anti-social Behaviour, Crime and Policing Act 2014, s.104) meets the threshold.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="decide one application and explain the decision",
+        description="Decide one application (a JSON file) under a policy and explain why.",
+        epilog=_CHECK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("application", nargs="?", metavar="APPLICATION.json")
+    check.add_argument("--example", action="store_true", help="use the built-in example application")
+    check.add_argument(
+        "--policy",
+        default="statutory",
+        choices=sorted(CATALOGUE),
+        help="built-in policy to apply (default: %(default)s)",
+    )
+    check.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="decide as of this date (default: the application date)"
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--for",
+        dest="audience",
+        choices=("officer", "applicant"),
+        default="officer",
+        help="whom the text is for (default: %(default)s); the applicant's never names other complainants",
+    )
+    check.add_argument(
+        "--report-floor-only",
+        action="store_true",
+        help="follow the policy as written and only report a statutory-floor conflict",
+    )
+    check.set_defaults(run=_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with *argv* and return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except _BadInput as error:
+        print(f"asb-case-review: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return code
+
+
+def run() -> None:  # pragma: no cover - the console-script entry point
+    """Entry point of the ``asb-case-review`` script."""
+    try:
+        sys.exit(main())
+    except Exception as error:  # noqa: BLE001 - the last line of defence: report a bug, exit 4
+        print(f"asb-case-review: internal error: {error!r}", file=sys.stderr)
+        sys.exit(EXIT_ERROR)

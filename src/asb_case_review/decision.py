@@ -1,0 +1,389 @@
+"""Evaluate an application under a policy, and the decision that results.
+
+:func:`evaluate` runs the policy's mandatory route (s.104(4)), its local
+rules (s.104(5)) and its local conditions, and always the statutory floor:
+the plain s.104(4) count with the policy's number, or three where the policy
+asks for more.  When the floor is met but the policy as written is not, the
+decision says so (:attr:`NoticeCode.STATUTORY_FLOOR_CONFLICT`) and, unless the
+caller turns it off, the floor decides: a local condition cannot lawfully
+defeat the mandatory route (domain brief section 1; untested in court).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from functools import cached_property
+
+import attrs
+
+from .dates import earliest_start, months
+from .models import Application
+from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy, statutory_route
+from .qualifying import Fate, Reason
+from .rules import Context, Count, Outcome, Result, Rule, Source, Tally
+
+__all__ = [
+    "Decision",
+    "Notice",
+    "NoticeCode",
+    "Route",
+    "Shortfall",
+    "evaluate",
+]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+class Route(enum.StrEnum):
+    """By which route the threshold was met."""
+
+    MANDATORY = "mandatory"
+    """s.104(4): enough qualifying complaints, under the policy's own mandatory rule."""
+    DISCRETIONARY = "discretionary"
+    """s.104(5): one of the area's local rules."""
+    STATUTORY_FLOOR = "statutory_floor"
+    """s.104(4) applied over a policy that, as written, would have turned the application away."""
+
+
+class NoticeCode(enum.StrEnum):
+    """What a notice on a decision is about."""
+
+    THRESHOLD_ABOVE_THREE = "threshold_above_three"
+    STATUTORY_FLOOR_CONFLICT = "statutory_floor_conflict"
+    POLICY_NOT_IN_FORCE = "policy_not_in_force"
+    EXPLAIN_CASE_REVIEW = "explain_case_review"
+    UNDETERMINED = "undetermined"
+
+
+@attrs.frozen
+class Notice:
+    """A warning or signal attached to a decision, with the source it rests on."""
+
+    code: NoticeCode
+    message: str
+    source: Source | None = None
+
+
+@attrs.frozen
+class Shortfall:
+    """A count that is not met: how far short, and by when the rest would have to come."""
+
+    rule: str
+    """The id of the rule the count belongs to."""
+    tally: Tally
+
+    def describe(self, noun: str | None = None) -> str:
+        """E.g. "2 of 3 complaints; 1 more made by 2026-02-28 would meet it"."""
+        tally = self.tally
+        what = noun or tally.unit.value.replace("_", " ")
+        text = f"{tally.count} of {tally.at_least} {what}"
+        if tally.deadline is None:
+            return f"{text}; {tally.shortfall} more within the time limits would meet it"
+        return f"{text}; {tally.shortfall} more made by {tally.deadline} would meet it"
+
+
+@attrs.frozen
+class _Run:
+    """The results of one run of a policy on one date."""
+
+    outcome: Outcome
+    policy_outcome: Outcome
+    route: Route | None
+    matched: tuple[str, ...]
+    mandatory: Result
+    local: tuple[Result, ...]
+    conditions: tuple[Result, ...]
+    floor: Result
+
+    def results(self) -> Iterable[Result]:
+        yield self.mandatory
+        yield from self.local
+        yield from self.conditions
+        yield self.floor
+
+
+def _conjunction(outcomes: Iterable[Outcome]) -> Outcome:
+    seen = set(outcomes)
+    if Outcome.NOT_MET in seen:
+        return Outcome.NOT_MET
+    return Outcome.UNKNOWN if Outcome.UNKNOWN in seen else Outcome.MET
+
+
+def _disjunction(outcomes: Iterable[Outcome]) -> Outcome:
+    seen = set(outcomes)
+    if Outcome.MET in seen:
+        return Outcome.MET
+    return Outcome.UNKNOWN if Outcome.UNKNOWN in seen else Outcome.NOT_MET
+
+
+def _floor_rule(policy: Policy) -> Rule:
+    floor = statutory_route(min(policy.threshold, STATUTORY_THRESHOLD))
+    if policy.mandatory == floor:
+        return policy.mandatory
+    # A distinct id, so that the floor is never mistaken for the policy's own rule.
+    return attrs.evolve(floor, id="statutory-floor")
+
+
+def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: bool) -> _Run:
+    mandatory = policy.mandatory(context)
+    local = tuple(r(context) for r in policy.local)
+    conditions = tuple(r(context) for r in policy.conditions)
+    floor = mandatory if floor_rule is policy.mandatory else floor_rule(context)
+
+    gate = _conjunction(c.outcome for c in conditions)
+    routes = _disjunction([mandatory.outcome, *(r.outcome for r in local)])
+    policy_outcome = _conjunction([gate, routes])
+    if policy_outcome is Outcome.MET:
+        route = Route.MANDATORY if mandatory.met else Route.DISCRETIONARY
+        rules: list[Rule] = [policy.mandatory, *policy.local]
+        results = [mandatory, *local]
+        matched = tuple(r.id for r, res in zip(rules, results, strict=True) if res.met)
+        return _Run(Outcome.MET, policy_outcome, route, matched, mandatory, local, conditions, floor)
+    if floor.met and enforce_floor:
+        return _Run(
+            Outcome.MET,
+            policy_outcome,
+            Route.STATUTORY_FLOOR,
+            (floor_rule.id,),
+            mandatory,
+            local,
+            conditions,
+            floor,
+        )
+    return _Run(policy_outcome, policy_outcome, None, (), mandatory, local, conditions, floor)
+
+
+def _without_later_reports(application: Application, as_of: dt.date) -> Application:
+    kept = tuple(r for r in application.reports if r.made_on <= as_of)
+    if len(kept) == len(application.reports):
+        return application
+    return attrs.evolve(application, reports=kept)
+
+
+def _counts(result: Result, rule_id: str) -> Iterable[tuple[str, Result]]:
+    for node in result.walk():
+        if isinstance(node.predicate, Rule):
+            rule_id = node.predicate.id
+        if isinstance(node.predicate, Count):
+            yield rule_id, node
+
+
+@attrs.frozen
+class Decision:
+    """Whether the threshold for an ASB Case Review is met, and why.
+
+    ``outcome`` is the answer after the statutory floor (when enforced);
+    ``policy_outcome`` is what the policy as written says.  ``fates`` gives
+    every report's fate under the rule that decided: the matched rule when
+    met, else the statutory floor.
+    """
+
+    application: Application = attrs.field(repr=False)
+    policy: Policy = attrs.field(repr=False)
+    as_of: dt.date
+    outcome: Outcome
+    policy_outcome: Outcome
+    route: Route | None
+    matched: tuple[str, ...]
+    mandatory: Result = attrs.field(repr=False)
+    local: tuple[Result, ...] = attrs.field(repr=False)
+    conditions: tuple[Result, ...] = attrs.field(repr=False)
+    floor: Result = attrs.field(repr=False)
+    enforce_floor: bool = attrs.field(repr=False)
+    warnings: tuple[Notice, ...]
+    signals: tuple[Notice, ...]
+
+    @property
+    def met(self) -> bool:
+        """Whether the threshold is met."""
+        return self.outcome is Outcome.MET
+
+    @property
+    def policy_name(self) -> str:
+        """The policy id and version that ran, e.g. ``statutory@2014-10-20``."""
+        return f"{self.policy.id}@{self.policy.version}"
+
+    def rule_results(self) -> Iterable[tuple[str, Rule, Result]]:
+        """Each rule of the policy with its path and its result."""
+        results = [self.mandatory, *self.local, *self.conditions]
+        for (path, item), result in zip(self.policy.rules(), results, strict=True):
+            yield path, item, result
+
+    @property
+    def floor_rule(self) -> Rule:
+        """The statutory floor rule that ran beside the policy."""
+        return _floor_rule(self.policy)
+
+    def find_rule(self, rule_id: str) -> Rule:
+        """The rule of the policy (or the statutory floor) with id *rule_id*."""
+        for _, item in self.policy.rules():
+            if item.id == rule_id:
+                return item
+        if self.floor_rule.id == rule_id:
+            return self.floor_rule
+        raise KeyError(rule_id)
+
+    @property
+    def deciding(self) -> Result:
+        """The result whose counts explain the decision."""
+        if self.route is Route.MANDATORY:
+            return self.mandatory
+        if self.route is Route.DISCRETIONARY:
+            return next(r for r in self.local if r.met)
+        return self.floor
+
+    @property
+    def fates(self) -> tuple[Fate, ...]:
+        """Every report's fate under the deciding rule's first count."""
+        for _, node in _counts(self.deciding, ""):
+            assert node.tally is not None  # a Count result always has a tally
+            return node.tally.fates
+        return ()
+
+    def counted(self) -> tuple[str, ...]:
+        """The ids of the reports counted under the deciding rule."""
+        return tuple(f.report for f in self.fates if f.reason is Reason.COUNTED)
+
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        """For each unmet count of the routes: how far short, and by when (the near miss)."""
+        found: list[Shortfall] = []
+        for result in (self.mandatory, *self.local):
+            for rule_id, node in _counts(result, ""):
+                if not node.met and node.tally is not None:
+                    found.append(Shortfall(rule_id, node.tally))
+        return tuple(found)
+
+    def assumptions(self) -> tuple[tuple[str, str], ...]:
+        """The settings that ran where the law is uncertain, for the record."""
+        seen: dict[tuple[str, str], None] = {}
+        for _, _, result in self.rule_results():
+            for _, node in _counts(result, ""):
+                assert isinstance(node.predicate, Count)
+                selection = node.predicate.selection
+                seen[("window arithmetic", selection.window.arithmetic.value)] = None
+                seen[("continuing behaviour day", selection.behaviour_day.value)] = None
+                seen[("counting unit", node.predicate.unit.value)] = None
+        seen[("relatedness key", self.application.related_by)] = None
+        seen[("statutory floor", "enforced" if self.enforce_floor else "reported only")] = None
+        return tuple(seen)
+
+    @cached_property
+    def met_until(self) -> dt.date | None:
+        """When met: the last application date on which it stays met if nothing new is reported.
+
+        ``None`` when met indefinitely (a rule on case facts alone) or when not met.
+        """
+        if not self.met:
+            return None
+        application = _without_later_reports(self.application, self.as_of)
+        floor = self.floor_rule
+        day = self.as_of
+        while True:
+            run = _run(self.policy, floor, Context(application, day), enforce_floor=self.enforce_floor)
+            if run.outcome is not Outcome.MET:
+                return day - _ONE_DAY
+            changes = [
+                node.valid_until
+                for result in run.results()
+                for node in result.walk()
+                if node.valid_until is not None and node.valid_until >= day
+            ]
+            if not changes:
+                return None
+            day = min(changes) + _ONE_DAY
+
+
+def evaluate(
+    application: Application,
+    policy: Policy,
+    *,
+    as_of: dt.date | None = None,
+    enforce_floor: bool = True,
+) -> Decision:
+    """Decide whether *application* meets the threshold under *policy*.
+
+    *as_of* is the date the application is decided for (the application's
+    own date unless given).  With *enforce_floor* false the decision follows
+    the policy as written, and a statutory-floor conflict is only reported.
+
+    >>> from asb_case_review.examples import example_application
+    >>> from asb_case_review.policy import STATUTORY
+    >>> evaluate(example_application(), STATUTORY).outcome
+    <Outcome.MET: 'met'>
+    """
+    day = application.made_on if as_of is None else as_of
+    floor_rule = _floor_rule(policy)
+    run = _run(policy, floor_rule, Context(application, day), enforce_floor=enforce_floor)
+
+    warnings: list[Notice] = []
+    if policy.threshold > STATUTORY_THRESHOLD:
+        warnings.append(
+            Notice(
+                NoticeCode.THRESHOLD_ABOVE_THREE,
+                f"the policy asks for {policy.threshold} qualifying complaints; the guidance says "
+                "the threshold should be set no higher than three",
+                EXPLANATORY_NOTES,
+            )
+        )
+    if run.floor.met and run.policy_outcome is not Outcome.MET:
+        action = "the statutory floor decides" if enforce_floor else "the policy's answer is kept"
+        warnings.append(
+            Notice(
+                NoticeCode.STATUTORY_FLOOR_CONFLICT,
+                f"the policy as written says {run.policy_outcome.value}, but at least "
+                f"{min(policy.threshold, STATUTORY_THRESHOLD)} qualifying complaints were made, so "
+                f"s.104(4) requires the threshold to be met; {action}",
+                STATUTE,
+            )
+        )
+    if not policy.in_force(day):
+        warnings.append(
+            Notice(
+                NoticeCode.POLICY_NOT_IN_FORCE,
+                f"policy {policy.id} version {policy.version} is not in force on {day}",
+                policy.source,
+            )
+        )
+    if run.outcome is Outcome.UNKNOWN:
+        warnings.append(
+            Notice(
+                NoticeCode.UNDETERMINED,
+                "the answer depends on facts that were not supplied",
+            )
+        )
+
+    signals: list[Notice] = []
+    victims = sorted(
+        r.made_on for r in application.reports if r.reporter == application.victim and r.made_on <= day
+    )
+    window_start = earliest_start(day, months(6))
+    recent = [d for d in victims if d >= window_start]
+    if len(recent) >= 2:
+        signals.append(
+            Notice(
+                NoticeCode.EXPLAIN_CASE_REVIEW,
+                f"the victim has made {len(recent)} reports of anti-social behaviour in the six "
+                "months before this date: every effort must be made to explain the ASB Case "
+                "Review to them, whether or not the threshold is met",
+                GUIDANCE_2025,
+            )
+        )
+
+    return Decision(
+        application=application,
+        policy=policy,
+        as_of=day,
+        outcome=run.outcome,
+        policy_outcome=run.policy_outcome,
+        route=run.route,
+        matched=run.matched,
+        mandatory=run.mandatory,
+        local=run.local,
+        conditions=run.conditions,
+        floor=run.floor,
+        enforce_floor=enforce_floor,
+        warnings=tuple(warnings),
+        signals=tuple(signals),
+    )

@@ -1,0 +1,75 @@
+"""The one exception tree of the library.
+
+Every error the library raises on purpose derives from :class:`CaseReviewError`
+and from the builtin that matches it, so callers can catch either.  An error
+means bad input or a bug; "threshold not met" is never an exception.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CaseReviewError",
+    "InvalidInput",
+    "InvalidPolicy",
+    "NaiveDatetime",
+    "ReportBeforeIncident",
+]
+
+
+class CaseReviewError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class InvalidInput(CaseReviewError, ValueError):
+    """A value given to the library is malformed.
+
+    ``field`` names where the value sits (``reports[2].made_on``) and
+    ``value`` is the offending value itself.
+    """
+
+    def __init__(self, field: str, value: object, problem: str) -> None:
+        self.field = field
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{field}={value!r}: {problem}")
+
+    def at(self, prefix: str) -> InvalidInput:
+        """The same error, with *prefix* put before the field it names."""
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.field = f"{prefix}.{self.field}" if prefix else self.field
+        clone.args = (f"{clone.field}={self.value!r}: {self.problem}",)
+        return clone
+
+
+class NaiveDatetime(InvalidInput):
+    """A datetime without a timezone was given where a calendar day is derived.
+
+    A naive datetime cannot be placed on a London calendar day near midnight
+    or across a clock change, so it is refused rather than guessed at.
+    """
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(
+            field,
+            value,
+            "datetime has no timezone; pass a date, or an aware datetime "
+            "(it is converted to its Europe/London calendar day)",
+        )
+
+
+class ReportBeforeIncident(InvalidInput):
+    """A report is dated before the behaviour it reports began."""
+
+
+class InvalidPolicy(CaseReviewError, ValueError):
+    """A policy, or a policy file, is malformed.
+
+    ``path`` names the place inside the policy (``local[1].at_least``).
+    """
+
+    def __init__(self, path: str, value: object, problem: str) -> None:
+        self.path = path
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{path}={value!r}: {problem}")

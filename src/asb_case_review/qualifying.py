@@ -1,0 +1,400 @@
+"""Which reports qualify: the per-report tests that every count rule shares.
+
+A :class:`Selection` says which reports a rule looks at and which of them are
+inside its time window: whose reports (anyone's or the victim's), which kinds,
+agencies and incidents, how soon after the behaviour each report must be made
+(the *lag*), and how the window is anchored.  :func:`select` applies it to an
+application on a date and gives every report a :class:`Fate` with a
+:class:`Reason` code.  All date arithmetic is delegated to :mod:`.dates`.
+
+The defaults are the statute's: a complaint is qualifying when it was made
+within one calendar month beginning with the day of the behaviour, and the
+application is made within six calendar months beginning with the day the
+complaint was made (s.104, as explained in the Explanatory Notes para 231).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from .dates import Arithmetic, Period, Span, earliest_start, months, period, period_last_day
+from .errors import InvalidInput
+from .models import Agency, Application, Report
+
+__all__ = [
+    "Anchor",
+    "BehaviourDay",
+    "DateOf",
+    "Fate",
+    "Lag",
+    "LagScope",
+    "Reason",
+    "Selected",
+    "Selection",
+    "Who",
+    "Window",
+    "behaviour_day",
+    "select",
+]
+
+
+class Who(enum.StrEnum):
+    """Whose reports a rule counts."""
+
+    ANYONE = "anyone"
+    """Reports by anyone: the statute counts complaints made by any person."""
+    VICTIM = "victim"
+    """Only the victim's own reports: the local "you have reported" rules."""
+
+
+class Anchor(enum.StrEnum):
+    """How a rule's time window is placed."""
+
+    EACH_REPORT = "each_report"
+    """Each report's own period, beginning with its date, must contain the application date (statute)."""
+    APPLICATION = "application"
+    """The period before the application date: "in the last six months"."""
+    FIRST_REPORT = "first_report"
+    """One period beginning with the earliest report; the application must fall inside it."""
+    FIRST_INCIDENT = "first_incident"
+    """One period beginning with the earliest incident; the application must fall inside it."""
+    LATEST_INCIDENT = "latest_incident"
+    """The application must be made within the period beginning with the latest incident;
+    incidents in the period ending with the latest incident count."""
+
+
+class DateOf(enum.StrEnum):
+    """Which date of a report a window or recency gate tests."""
+
+    REPORT = "report"
+    """The day the report was made."""
+    INCIDENT = "incident"
+    """The day of the behaviour reported (see :class:`BehaviourDay`)."""
+
+
+class LagScope(enum.StrEnum):
+    """Which reports must meet the report-lag limit."""
+
+    EVERY = "every"
+    FIRST = "first"
+
+
+class BehaviourDay(enum.StrEnum):
+    """The day of behaviour that went on over several days.
+
+    The law has no settled answer (domain brief, open question 2); the default
+    is the reading most favourable to the complainant.
+    """
+
+    LATEST_ON_OR_BEFORE_REPORT = "latest_on_or_before_report"
+    """The latest day of the behaviour on or before the day the report was made."""
+    FIRST_DAY = "first_day"
+    """The day the behaviour began."""
+
+
+class Reason(enum.StrEnum):
+    """Why a report counted or did not, for one rule."""
+
+    COUNTED = "counted"
+    UNRELATED = "unrelated"
+    """The report is about another matter than the application."""
+    MADE_AFTER_APPLICATION = "made_after_application"
+    NOT_BY_VICTIM = "not_by_victim"
+    """The rule counts only the victim's own reports."""
+    EXCLUDED_KIND = "excluded_kind"
+    EXCLUDED_AGENCY = "excluded_agency"
+    NOT_HATE = "not_hate"
+    """The rule counts only hate incidents."""
+    LATE_REPORT = "late_report"
+    """The report was made too long after the behaviour (the report lag)."""
+    OUTSIDE_WINDOW = "outside_window"
+    """The report is not inside the rule's time window on the application date."""
+    APPLICATION_OUTSIDE_WINDOW = "application_outside_window"
+    """The rule's fixed window has closed (or not opened) on the application date."""
+    DUPLICATE = "duplicate"
+    """The report repeats something already counted (same incident, person or household)."""
+    UNKNOWN_HOUSEHOLD = "unknown_household"
+    """The rule counts households and the report has none recorded."""
+
+
+def _span(value: Span) -> Span:
+    if not isinstance(value, Span):
+        raise InvalidInput("span", value, "must be a Span, such as months(6) or days(30)")
+    return value
+
+
+@attrs.frozen
+class Window:
+    """The time window of a rule; the default is the statute's.
+
+    >>> str(Window())
+    'each report made within the 6 calendar months before the application (statutory arithmetic)'
+    """
+
+    span: Span = attrs.field(default=months(6), converter=_span)
+    anchor: Anchor = attrs.field(default=Anchor.EACH_REPORT, kw_only=True, converter=Anchor)
+    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=DateOf)
+    arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=Arithmetic)
+
+    def __str__(self) -> str:
+        thing = "report made" if self.date_of is DateOf.REPORT else "incident"
+        how = f"({self.arithmetic.value} arithmetic)"
+        match self.anchor:
+            case Anchor.EACH_REPORT:
+                return f"each {thing} within the {self.span} before the application {how}"
+            case Anchor.APPLICATION:
+                return f"{thing}s in the last {self.span} before the application {how}"
+            case Anchor.FIRST_REPORT:
+                return f"reports within {self.span} beginning with the first report {how}"
+            case Anchor.FIRST_INCIDENT:
+                return f"incidents within {self.span} beginning with the first incident {how}"
+            case Anchor.LATEST_INCIDENT:
+                return (
+                    f"incidents within the {self.span} up to the latest incident, with the "
+                    f"application made within {self.span} of it {how}"
+                )
+
+
+@attrs.frozen
+class Lag:
+    """How soon after the behaviour a report must be made: the statute's one month by default.
+
+    >>> str(Lag())
+    'made within 1 calendar month of the behaviour'
+    """
+
+    span: Span = attrs.field(default=months(1), converter=_span)
+    applies_to: LagScope = attrs.field(default=LagScope.EVERY, kw_only=True, converter=LagScope)
+    arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=Arithmetic)
+
+    def __str__(self) -> str:
+        who = "" if self.applies_to is LagScope.EVERY else "the first report "
+        return f"{who}made within {self.span} of the behaviour"
+
+
+def _kinds(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        raise InvalidInput("exclude_kinds", value, "must be a collection of kinds, not one string")
+    return frozenset(value)
+
+
+def _agencies(value: Iterable[Agency | str]) -> frozenset[Agency]:
+    if isinstance(value, str):
+        raise InvalidInput("agencies", value, "must be a collection of agencies, not one string")
+    try:
+        return frozenset(Agency(a) for a in value)
+    except ValueError as error:
+        raise InvalidInput("agencies", value, str(error)) from None
+
+
+def _optional_lag(value: Lag | None) -> Lag | None:
+    if value is not None and not isinstance(value, Lag):
+        raise InvalidInput("lag", value, "must be a Lag or None")
+    return value
+
+
+def _window(value: Window) -> Window:
+    if not isinstance(value, Window):
+        raise InvalidInput("window", value, "must be a Window")
+    return value
+
+
+@attrs.frozen
+class Selection:
+    """Which reports a rule looks at.  The defaults are the statute's.
+
+    ``agencies`` empty means reports to any agency count.  ``lag`` ``None``
+    means no limit on how long after the behaviour a report may be made.
+    """
+
+    who: Who = attrs.field(default=Who.ANYONE, kw_only=True, converter=Who)
+    window: Window = attrs.field(factory=Window, kw_only=True, converter=_window)
+    lag: Lag | None = attrs.field(factory=Lag, kw_only=True, converter=_optional_lag)
+    hate_only: bool = attrs.field(default=False, kw_only=True)
+    exclude_kinds: frozenset[str] = attrs.field(default=frozenset(), kw_only=True, converter=_kinds)
+    agencies: frozenset[Agency] = attrs.field(default=frozenset(), kw_only=True, converter=_agencies)
+    behaviour_day: BehaviourDay = attrs.field(
+        default=BehaviourDay.LATEST_ON_OR_BEFORE_REPORT, kw_only=True, converter=BehaviourDay
+    )
+
+    def describe(self) -> str:
+        """The selection in words, for explanations."""
+        parts = ["by anyone" if self.who is Who.ANYONE else "by the victim"]
+        if self.hate_only:
+            parts.append("about hate incidents")
+        if self.exclude_kinds:
+            parts.append("excluding " + ", ".join(sorted(self.exclude_kinds)))
+        if self.agencies:
+            parts.append("to " + ", ".join(sorted(a.value for a in self.agencies)))
+        if self.lag is not None:
+            parts.append(str(self.lag))
+        parts.append(str(self.window))
+        return "; ".join(parts)
+
+
+@attrs.frozen
+class Fate:
+    """What became of one report under one rule, and why."""
+
+    report: str
+    reason: Reason
+    detail: str
+    reporter: str = attrs.field(repr=False)
+    """Kept for the officer's view only; the applicant's view never shows it."""
+    window: Period | None = None
+    """The days on which this report is inside the rule's window, when it got that far."""
+
+
+@attrs.frozen
+class Selected:
+    """The outcome of :func:`select`: every report's fate and what is inside the window."""
+
+    fates: tuple[Fate, ...]
+    inside: tuple[tuple[Report, dt.date, dt.date], ...]
+    """Reports inside the window, each with its behaviour day and the last day it stays inside."""
+    in_scope: tuple[tuple[Report, dt.date], ...]
+    """Reports that passed every test before the window, with their behaviour day."""
+    window: Period | None
+    """The window on the application date, first to last day."""
+
+
+def behaviour_day(report: Report, rule: BehaviourDay) -> dt.date:
+    """The day of the behaviour *report* is about, under *rule*.
+
+    >>> from asb_case_review.models import Incident
+    >>> i = Incident("I", matter="M", began_on=dt.date(2025, 1, 1), ended_on=dt.date(2025, 3, 1))
+    >>> r = Report("R", reporter="P", made_on=dt.date(2025, 2, 10), incident=i)
+    >>> behaviour_day(r, BehaviourDay.LATEST_ON_OR_BEFORE_REPORT)
+    datetime.date(2025, 2, 10)
+    """
+    incident = report.incident
+    if rule is BehaviourDay.FIRST_DAY:
+        return incident.began_on
+    return min(incident.ended_on or incident.began_on, report.made_on)
+
+
+def _screen(  # noqa: PLR0911  (one return per test, in the order reasons are given)
+    selection: Selection, application: Application, report: Report, as_of: dt.date
+) -> tuple[Reason, str] | None:
+    """The first test *report* fails before the lag and window tests, if any."""
+    if report.incident.matter != application.matter:
+        return Reason.UNRELATED, f"about another {application.related_by}"
+    if report.made_on > as_of:
+        return Reason.MADE_AFTER_APPLICATION, f"made on {report.made_on}, after {as_of}"
+    if selection.who is Who.VICTIM and report.reporter != application.victim:
+        return Reason.NOT_BY_VICTIM, "made by someone other than the victim"
+    if report.kind in selection.exclude_kinds:
+        return Reason.EXCLUDED_KIND, f"reports of kind {report.kind!r} are not counted"
+    if selection.agencies and report.agency not in selection.agencies:
+        return Reason.EXCLUDED_AGENCY, f"reports to {report.agency.value} are not counted"
+    if selection.hate_only and not report.incident.hate:
+        return Reason.NOT_HATE, "not recorded as a hate incident"
+    return None
+
+
+def select(selection: Selection, application: Application, as_of: dt.date) -> Selected:
+    """Apply *selection* to every report of *application* on the date *as_of*.
+
+    The result does not depend on the order of ``application.reports``: reports
+    are considered in order of the day they were made, then their id.
+    """
+    reports = sorted(application.reports, key=lambda r: (r.made_on, r.id))
+    fates: dict[str, Fate] = {}
+    survivors: list[tuple[Report, dt.date]] = []
+    lag = selection.lag
+    first_was_late = False
+    for report in reports:
+        failed = _screen(selection, application, report, as_of)
+        if failed is not None:
+            fates[report.id] = Fate(report.id, failed[0], failed[1], report.reporter)
+            continue
+        if first_was_late:
+            # Only the first report is held to the lag; once it failed, the
+            # later reports have no qualifying first report to follow.
+            detail = "the first report was not made in time"
+            fates[report.id] = Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
+            continue
+        day = behaviour_day(report, selection.behaviour_day)
+        if lag is not None and (lag.applies_to is LagScope.EVERY or not survivors):
+            limit = period_last_day(day, lag.span, lag.arithmetic)
+            if report.made_on > limit:
+                detail = (
+                    f"made on {report.made_on}, more than {lag.span} after the behaviour "
+                    f"on {day} (the last day was {limit})"
+                )
+                fates[report.id] = Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
+                first_was_late = lag.applies_to is LagScope.FIRST
+                continue
+        survivors.append((report, day))
+
+    inside, window = _place(selection.window, survivors, as_of, fates)
+    for report, _day, last in inside:
+        fates[report.id] = Fate(
+            report.id,
+            Reason.COUNTED,
+            f"inside the window until {last}",
+            report.reporter,
+            Period(report.made_on, last),
+        )
+    ordered = tuple(fates[r.id] for r in reports)
+    return Selected(ordered, tuple(inside), tuple(survivors), window)
+
+
+def _place(
+    window: Window,
+    survivors: list[tuple[Report, dt.date]],
+    as_of: dt.date,
+    fates: dict[str, Fate],
+) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
+    """Test each survivor against *window*; record fates of those outside."""
+    span, arithmetic = window.span, window.arithmetic
+
+    def tested(report: Report, day: dt.date) -> dt.date:
+        return report.made_on if window.date_of is DateOf.REPORT else day
+
+    inside: list[tuple[Report, dt.date, dt.date]] = []
+    if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
+        first = earliest_start(as_of, span, arithmetic)
+        for report, day in survivors:
+            start = tested(report, day)
+            last = period_last_day(start, span, arithmetic)
+            if first <= start:
+                inside.append((report, day, last))
+            else:
+                fates[report.id] = Fate(
+                    report.id,
+                    Reason.OUTSIDE_WINDOW,
+                    f"its {span} ran out on {last}, before {as_of}",
+                    report.reporter,
+                    Period(start, last),
+                )
+        return inside, Period(first, as_of)
+    if not survivors:
+        return inside, None
+
+    if window.anchor is Anchor.LATEST_INCIDENT:
+        latest = max(day for _, day in survivors)
+        fixed = period(latest, span, arithmetic)
+        counted = Period(earliest_start(latest, span, arithmetic), latest)
+        start_of = "the latest incident"
+    else:
+        by_incident = window.anchor is Anchor.FIRST_INCIDENT
+        anchor_day = min(day if by_incident else r.made_on for r, day in survivors)
+        fixed = counted = period(anchor_day, span, arithmetic)
+        start_of = "the first incident" if by_incident else "the first report"
+    for report, day in survivors:
+        start = day if window.anchor is not Anchor.FIRST_REPORT else report.made_on
+        if as_of not in fixed:
+            reason = Reason.APPLICATION_OUTSIDE_WINDOW
+            detail = f"the application on {as_of} is outside the {span} beginning with {start_of} ({fixed})"
+        elif start not in counted:
+            reason, detail = Reason.OUTSIDE_WINDOW, f"outside {counted}"
+        else:
+            inside.append((report, day, fixed.last))
+            continue
+        fates[report.id] = Fate(report.id, reason, detail, report.reporter, None)
+    return inside, counted

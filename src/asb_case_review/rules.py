@@ -1,0 +1,592 @@
+"""Composable threshold predicates that explain themselves.
+
+A predicate is a small frozen value; calling it with a :class:`Context` gives
+a :class:`Result`, an immutable tree that says whether it was met, what was
+counted and what was excluded, and why.  Leaves are built by the factories
+:func:`count`, :func:`fact`, :func:`recency` and :func:`consent`;
+:func:`all_of`, :func:`any_of` and :func:`not_` combine them, with ``&``,
+``|`` and ``~`` as sugar; :func:`rule` gives a predicate an id, the published
+wording it encodes and its source.
+
+Outcomes follow three-valued (Kleene) logic: a rule whose answer depends on a
+fact the caller did not supply is :attr:`Outcome.UNKNOWN`, never silently
+false.
+
+>>> r = count(3) | fact(Fact.VICTIM_HIGH_RISK)
+>>> r
+any_of(count(3), fact(Fact.VICTIM_HIGH_RISK))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Hashable, Iterable
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from .dates import Period, Span, earliest_start, months, period_last_day
+from .errors import InvalidInput
+from .models import Application, Fact, Report
+from .qualifying import DateOf, Fate, Reason, Selected, Selection, select
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "Consent",
+    "Context",
+    "Count",
+    "CountUnit",
+    "FactIs",
+    "Not",
+    "Outcome",
+    "Predicate",
+    "Recency",
+    "Result",
+    "Rule",
+    "Source",
+    "Tally",
+    "all_of",
+    "any_of",
+    "consent",
+    "count",
+    "fact",
+    "not_",
+    "recency",
+    "rule",
+]
+
+
+class Outcome(enum.StrEnum):
+    """Whether a rule is met; ``UNKNOWN`` when it hangs on a fact not supplied."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+    def __invert__(self) -> Outcome:
+        if self is Outcome.MET:
+            return Outcome.NOT_MET
+        if self is Outcome.NOT_MET:
+            return Outcome.MET
+        return Outcome.UNKNOWN
+
+
+class CountUnit(enum.StrEnum):
+    """What one counts as "one": the local policies differ (domain brief, open question 3)."""
+
+    REPORTS = "reports"
+    """Every report counts, even the same incident reported twice."""
+    COMPLAINTS = "complaints"
+    """One per person and incident: the same person reporting the same incident twice,
+    or to several agencies, counts once.  The statutory default."""
+    INCIDENTS = "incidents"
+    """One per incident, however many people or agencies it was reported to."""
+    INCIDENT_DATES = "incident_dates"
+    """One per day of behaviour: "separate incidents" on separate dates."""
+    REPORTERS = "reporters"
+    """One per person: "five separate individuals"."""
+    HOUSEHOLDS = "households"
+    """One per household; a report with no household recorded leaves the count uncertain."""
+
+
+@attrs.frozen
+class Source:
+    """Where a rule comes from: a statute section, guidance, or a local policy's page.
+
+    >>> Source("Anti-social Behaviour, Crime and Policing Act 2014", section="s.104(4)").cite()
+    'Anti-social Behaviour, Crime and Policing Act 2014, s.104(4)'
+    """
+
+    title: str
+    section: str | None = attrs.field(default=None, kw_only=True)
+    url: str | None = attrs.field(default=None, kw_only=True)
+
+    def cite(self) -> str:
+        """A one-line citation."""
+        text = self.title if self.section is None else f"{self.title}, {self.section}"
+        return text if self.url is None else f"{text} <{self.url}>"
+
+
+@attrs.frozen
+class Context:
+    """What a predicate is evaluated against: the application on a date.
+
+    A context memoises report selections for the predicates of one
+    evaluation; it is cheap to make and is not shared between evaluations.
+    """
+
+    application: Application
+    as_of: dt.date
+    _selected: dict[Selection, Selected] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, alias="_selected"
+    )
+
+    def selected(self, selection: Selection) -> Selected:
+        """The fates of the application's reports under *selection* on ``as_of``."""
+        found = self._selected.get(selection)
+        if found is None:
+            found = select(selection, self.application, self.as_of)
+            self._selected[selection] = found
+        return found
+
+
+@attrs.frozen
+class Tally:
+    """The detail of a count: what was counted, what was not, and the critical dates."""
+
+    unit: CountUnit
+    at_least: int
+    count: int
+    """How many units are certainly counted."""
+    possible: int
+    """How many could be counted if unknown households were all different."""
+    fates: tuple[Fate, ...]
+    window: Period | None
+    deadline: dt.date | None
+    """When not met: the last day on which the missing reports could be made and,
+    with every report counted now, meet the count.  ``None`` when nothing is counted."""
+
+    @property
+    def shortfall(self) -> int:
+        """How many more units the count needs."""
+        return max(0, self.at_least - self.count)
+
+    def counted(self) -> tuple[str, ...]:
+        """The ids of the reports counted."""
+        return tuple(f.report for f in self.fates if f.reason is Reason.COUNTED)
+
+
+@attrs.frozen
+class Result:
+    """The outcome of one predicate, with the results of its parts.
+
+    ``valid_until`` is the last day on which this outcome stays the same if
+    nothing new is reported (``None``: indefinitely).
+    """
+
+    predicate: Predicate
+    outcome: Outcome
+    summary: str
+    children: tuple[Result, ...] = ()
+    tally: Tally | None = None
+    valid_until: dt.date | None = None
+
+    @property
+    def met(self) -> bool:
+        """Whether the outcome is :attr:`Outcome.MET`."""
+        return self.outcome is Outcome.MET
+
+    def walk(self) -> Iterable[Result]:
+        """Yield this result and every result below it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@runtime_checkable
+class Predicate(Protocol):
+    """What every rule satisfies; extend the library by writing a class like this."""
+
+    def __call__(self, context: Context) -> Result:
+        """Evaluate against *context*."""
+        ...  # pragma: no cover - protocol
+
+    def describe(self) -> str:
+        """The rule in plain words."""
+        ...  # pragma: no cover - protocol
+
+
+class _Combinable:
+    """Operator sugar shared by the library's predicates."""
+
+    __slots__ = ()
+
+    def __and__(self, other: object) -> Predicate:
+        if not isinstance(other, Predicate):
+            return NotImplemented
+        return all_of(self, other)  # type: ignore[arg-type]
+
+    def __rand__(self, other: object) -> Predicate:
+        if not isinstance(other, Predicate):
+            return NotImplemented
+        return all_of(other, self)  # type: ignore[arg-type]
+
+    def __or__(self, other: object) -> Predicate:
+        if not isinstance(other, Predicate):
+            return NotImplemented
+        return any_of(self, other)  # type: ignore[arg-type]
+
+    def __ror__(self, other: object) -> Predicate:
+        if not isinstance(other, Predicate):
+            return NotImplemented
+        return any_of(other, self)  # type: ignore[arg-type]
+
+    def __invert__(self) -> Predicate:
+        return not_(self)  # type: ignore[arg-type]
+
+
+def _earliest(days: Iterable[dt.date | None]) -> dt.date | None:
+    known = [d for d in days if d is not None]
+    return min(known) if known else None
+
+
+def _whole(field: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidInput(field, value, f"must be a whole number of at least {minimum}")
+    return value
+
+
+def _at_least(value: int) -> int:
+    return _whole("at_least", value, 1)
+
+
+def _unit_key(unit: CountUnit, report: Report, day: dt.date) -> Hashable:
+    match unit:
+        case CountUnit.REPORTS:
+            return report.id
+        case CountUnit.COMPLAINTS:
+            return (report.reporter, report.incident.id)
+        case CountUnit.INCIDENTS:
+            return report.incident.id
+        case CountUnit.INCIDENT_DATES:
+            return day
+        case CountUnit.REPORTERS:
+            return report.reporter
+        case CountUnit.HOUSEHOLDS:
+            return report.household
+
+
+_DUPLICATE_OF = {
+    CountUnit.COMPLAINTS: "the same person's report of the same incident is already counted",
+    CountUnit.INCIDENTS: "the same incident is already counted",
+    CountUnit.INCIDENT_DATES: "an incident on the same day is already counted",
+    CountUnit.REPORTERS: "the same person is already counted",
+    CountUnit.HOUSEHOLDS: "the same household is already counted",
+}
+
+
+@attrs.frozen
+class Count(_Combinable):
+    """At least ``at_least`` units among the reports a :class:`Selection` lets in."""
+
+    at_least: int = attrs.field(converter=_at_least)
+    unit: CountUnit = attrs.field(default=CountUnit.COMPLAINTS, kw_only=True, converter=CountUnit)
+    selection: Selection = attrs.field(factory=Selection, kw_only=True)
+
+    def describe(self) -> str:
+        return f"at least {self.at_least} {self.unit.value.replace('_', ' ')} ({self.selection.describe()})"
+
+    def __repr__(self) -> str:
+        args = [str(self.at_least)]
+        if self.unit is not CountUnit.COMPLAINTS:
+            args.append(f"unit=CountUnit.{self.unit.name}")
+        if self.selection != Selection():
+            args.append(f"selection={self.selection!r}")
+        return f"count({', '.join(args)})"
+
+    def __call__(self, context: Context) -> Result:
+        selected = context.selected(self.selection)
+        fates = {f.report: f for f in selected.fates}
+        expiry: dict[Hashable, dt.date] = {}
+        unknown: set[str] = set()
+        for report, day, last in selected.inside:
+            key = _unit_key(self.unit, report, day)
+            if key is None:
+                unknown.add(report.reporter)
+                fates[report.id] = attrs.evolve(
+                    fates[report.id],
+                    reason=Reason.UNKNOWN_HOUSEHOLD,
+                    detail="no household recorded; it may or may not be a different household",
+                )
+            elif key in expiry:
+                expiry[key] = max(expiry[key], last)
+                fates[report.id] = attrs.evolve(
+                    fates[report.id], reason=Reason.DUPLICATE, detail=_DUPLICATE_OF[self.unit]
+                )
+            else:
+                expiry[key] = last
+        counted = len(expiry)
+        possible = counted + len(unknown)
+        latest_first = sorted(expiry.values(), reverse=True)
+        if counted >= self.at_least:
+            outcome = Outcome.MET
+            valid_until: dt.date | None = latest_first[self.at_least - 1]
+            deadline = None
+        else:
+            outcome = Outcome.UNKNOWN if possible >= self.at_least else Outcome.NOT_MET
+            valid_until = None
+            deadline = latest_first[-1] if latest_first else None
+        tally = Tally(
+            self.unit,
+            self.at_least,
+            counted,
+            possible,
+            tuple(fates[f.report] for f in selected.fates),
+            selected.window,
+            deadline,
+        )
+        noun = self.unit.value.replace("_", " ")
+        summary = f"{counted} of {self.at_least} {noun} counted"
+        if possible > counted:
+            summary += f" ({possible} if the reports with no household are from different households)"
+        return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
+
+
+def count(
+    at_least: int,
+    *,
+    unit: CountUnit | str = CountUnit.COMPLAINTS,
+    selection: Selection | None = None,
+) -> Count:
+    """At least *at_least* units of *unit* among the reports *selection* admits.
+
+    The default selection is the statute's qualifying complaint.
+    """
+    return Count(at_least, unit=CountUnit(unit), selection=selection or Selection())
+
+
+@attrs.frozen
+class FactIs(_Combinable):
+    """A caller-supplied case fact has the expected value; unknown when not supplied."""
+
+    fact: Fact = attrs.field(converter=Fact)
+    expected: bool = attrs.field(default=True, kw_only=True)
+
+    def describe(self) -> str:
+        words = self.fact.value.replace("_", " ")
+        return words if self.expected else f"not: {words}"
+
+    def __repr__(self) -> str:
+        extra = "" if self.expected else ", expected=False"
+        return f"fact(Fact.{self.fact.name}{extra})"
+
+    def __call__(self, context: Context) -> Result:
+        value = context.application.fact(self.fact)
+        if value is None:
+            return Result(self, Outcome.UNKNOWN, f"{self.fact.value} was not supplied")
+        outcome = Outcome.MET if value is self.expected else Outcome.NOT_MET
+        return Result(self, outcome, f"{self.fact.value} is {str(value).lower()}")
+
+
+def fact(name: Fact | str, *, expected: bool = True) -> FactIs:
+    """The caller-supplied fact *name* is *expected* (true by default)."""
+    return FactIs(Fact(name), expected=expected)
+
+
+@attrs.frozen
+class Recency(_Combinable):
+    """The latest report (or incident) admitted by ``selection`` is within ``within`` of the application.
+
+    The selection's own window is not applied: a recency gate looks at every
+    report in scope.
+    """
+
+    within: Span
+    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=DateOf)
+    selection: Selection = attrs.field(factory=Selection, kw_only=True)
+
+    def describe(self) -> str:
+        thing = "report" if self.date_of is DateOf.REPORT else "incident"
+        return f"the latest {thing} within {self.within} before the application"
+
+    def __repr__(self) -> str:
+        extra = "" if self.date_of is DateOf.REPORT else ", date_of=DateOf.INCIDENT"
+        return f"recency({self.within!r}{extra})"
+
+    def __call__(self, context: Context) -> Result:
+        in_scope = context.selected(self.selection).in_scope
+        if not in_scope:
+            return Result(self, Outcome.NOT_MET, "no report in scope")
+        latest = max(r.made_on if self.date_of is DateOf.REPORT else day for r, day in in_scope)
+        first = earliest_start(context.as_of, self.within)
+        last = period_last_day(latest, self.within)
+        if latest >= first:
+            return Result(self, Outcome.MET, f"the latest was on {latest}", valid_until=last)
+        return Result(self, Outcome.NOT_MET, f"the latest was on {latest}, before {first}")
+
+
+def recency(
+    within: Span | None = None,
+    *,
+    date_of: DateOf | str = DateOf.REPORT,
+    selection: Selection | None = None,
+) -> Recency:
+    """The latest report (or incident) falls within *within* (one month by default) before the application."""
+    return Recency(within or months(1), date_of=DateOf(date_of), selection=selection or Selection())
+
+
+@attrs.frozen
+class Consent(_Combinable):
+    """The victim applied, or consented to the application (Home Office guidance)."""
+
+    def describe(self) -> str:
+        return "the victim applied, or consented to the application"
+
+    def __repr__(self) -> str:
+        return "consent()"
+
+    def __call__(self, context: Context) -> Result:
+        application = context.application
+        if application.on_behalf_of is None or application.on_behalf_of == application.applicant:
+            return Result(self, Outcome.MET, "the victim applied")
+        if application.consent is None:
+            return Result(self, Outcome.UNKNOWN, "the victim's consent was not recorded")
+        if application.consent:
+            return Result(self, Outcome.MET, "the victim consented")
+        return Result(self, Outcome.NOT_MET, "the victim did not consent")
+
+
+def consent() -> Consent:
+    """The victim applied themselves or consented to a third party applying."""
+    return Consent()
+
+
+def _predicates(value: Iterable[Predicate]) -> tuple[Predicate, ...]:
+    parts = tuple(value)
+    for index, part in enumerate(parts):
+        if not isinstance(part, Predicate):
+            raise InvalidInput(f"parts[{index}]", part, "is not a predicate")
+    return parts
+
+
+@attrs.frozen
+class AllOf(_Combinable):
+    """Met when every part is met (Kleene conjunction)."""
+
+    parts: tuple[Predicate, ...] = attrs.field(converter=_predicates)
+
+    def describe(self) -> str:
+        return " and ".join(f"({p.describe()})" for p in self.parts)
+
+    def __repr__(self) -> str:
+        return f"all_of({', '.join(map(repr, self.parts))})"
+
+    def __call__(self, context: Context) -> Result:
+        children = tuple(p(context) for p in self.parts)
+        outcomes = {c.outcome for c in children}
+        if Outcome.NOT_MET in outcomes:
+            outcome = Outcome.NOT_MET
+        elif Outcome.UNKNOWN in outcomes:
+            outcome = Outcome.UNKNOWN
+        else:
+            outcome = Outcome.MET
+        met = sum(c.met for c in children)
+        return Result(self, outcome, f"{met} of {len(children)} parts met", children)
+
+
+@attrs.frozen
+class AnyOf(_Combinable):
+    """Met when any part is met (Kleene disjunction)."""
+
+    parts: tuple[Predicate, ...] = attrs.field(converter=_predicates)
+
+    def describe(self) -> str:
+        return " or ".join(f"({p.describe()})" for p in self.parts)
+
+    def __repr__(self) -> str:
+        return f"any_of({', '.join(map(repr, self.parts))})"
+
+    def __call__(self, context: Context) -> Result:
+        children = tuple(p(context) for p in self.parts)
+        outcomes = {c.outcome for c in children}
+        if Outcome.MET in outcomes:
+            outcome = Outcome.MET
+        elif Outcome.UNKNOWN in outcomes:
+            outcome = Outcome.UNKNOWN
+        else:
+            outcome = Outcome.NOT_MET
+        met = sum(c.met for c in children)
+        return Result(self, outcome, f"{met} of {len(children)} parts met", children)
+
+
+@attrs.frozen
+class Not(_Combinable):
+    """Met when the part is not met; unknown stays unknown."""
+
+    part: Predicate
+
+    def describe(self) -> str:
+        return f"not ({self.part.describe()})"
+
+    def __repr__(self) -> str:
+        return f"not_({self.part!r})"
+
+    def __call__(self, context: Context) -> Result:
+        child = self.part(context)
+        return Result(self, ~child.outcome, f"the part is {child.outcome.value}", (child,))
+
+
+def _flatten(kind: type[AllOf] | type[AnyOf], parts: Iterable[Predicate]) -> tuple[Predicate, ...]:
+    flat: list[Predicate] = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, kind) else (part,))
+    return tuple(flat)
+
+
+def all_of(*parts: Predicate) -> Predicate:
+    """Met when every part is met.  Nested ``all_of`` flatten; one part is itself.
+
+    >>> all_of(count(3), all_of(consent(), fact("no_action_taken")))
+    all_of(count(3), consent(), fact(Fact.NO_ACTION_TAKEN))
+    """
+    if not parts:
+        raise InvalidInput("parts", parts, "all_of needs at least one part")
+    flat = _flatten(AllOf, parts)
+    return flat[0] if len(flat) == 1 else AllOf(flat)
+
+
+def any_of(*parts: Predicate) -> Predicate:
+    """Met when any part is met.  Nested ``any_of`` flatten; one part is itself."""
+    if not parts:
+        raise InvalidInput("parts", parts, "any_of needs at least one part")
+    flat = _flatten(AnyOf, parts)
+    return flat[0] if len(flat) == 1 else AnyOf(flat)
+
+
+def not_(part: Predicate) -> Predicate:
+    """Met when *part* is not met.  ``not_(not_(p))`` is ``p``."""
+    if not isinstance(part, Predicate):
+        raise InvalidInput("part", part, "is not a predicate")
+    return part.part if isinstance(part, Not) else Not(part)
+
+
+@attrs.frozen
+class Rule(_Combinable):
+    """A predicate with an id, the wording it encodes, and its source.
+
+    The result of a rule has the rule's own node above the predicate's result,
+    so an explanation can name and cite it.
+    """
+
+    id: str
+    predicate: Predicate
+    label: str = attrs.field(kw_only=True)
+    source: Source | None = attrs.field(default=None, kw_only=True)
+
+    def describe(self) -> str:
+        return self.label
+
+    def __call__(self, context: Context) -> Result:
+        child = self.predicate(context)
+        return Result(self, child.outcome, child.summary, (child,), valid_until=child.valid_until)
+
+
+def rule(
+    id: str,  # noqa: A002  (the public keyword is the policy's own word "id")
+    predicate: Predicate,
+    *,
+    label: str,
+    source: Source | None = None,
+) -> Rule:
+    """Name *predicate* as rule *id*, encoding the wording *label* from *source*."""
+    if not isinstance(id, str) or not id.strip():
+        raise InvalidInput("id", id, "must be a non-empty string")
+    if not isinstance(predicate, Predicate):
+        raise InvalidInput("predicate", predicate, "is not a predicate")
+    return Rule(id, predicate, label=label, source=source)
+
+
+def _earliest_valid(results: Iterable[Result]) -> dt.date | None:
+    return _earliest(r.valid_until for r in results)
