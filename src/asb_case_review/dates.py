@@ -292,7 +292,7 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     Weekends and bank holidays are not working days; *start* itself is day 0.
 
     >>> add_working_days(dt.date(2025, 12, 23), 3)
-    datetime.date(2025, 12, 29)
+    datetime.date(2025, 12, 30)
     """
     _require_whole("count", count, 0)
     day = start

@@ -141,6 +141,11 @@ class Incident:
         return Period(self.began_on, self.ended_on or self.began_on)
 
 
+def _is_incident(instance: object, attribute: attrs.Attribute[Incident], value: object) -> None:
+    if not isinstance(value, Incident):
+        raise InvalidInput(attribute.name, value, "must be an Incident")
+
+
 @attrs.frozen
 class Report:
     """A complaint about the behaviour, made by one person to one agency.
@@ -159,7 +164,7 @@ class Report:
     id: str = attrs.field(validator=_identifier)
     reporter: str = attrs.field(kw_only=True, validator=_identifier)
     made_on: dt.date = attrs.field(kw_only=True, converter=_made_on)
-    incident: Incident = attrs.field(kw_only=True, validator=attrs.validators.instance_of(Incident))
+    incident: Incident = attrs.field(kw_only=True, validator=_is_incident)
     agency: Agency = attrs.field(default=Agency.OTHER, kw_only=True, converter=_agency)
     kind: str = attrs.field(default="complaint", kw_only=True, validator=_identifier)
     household: str | None = attrs.field(default=None, kw_only=True, validator=_optional_identifier)

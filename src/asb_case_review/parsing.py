@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .dates import london_day
-from .errors import InvalidInput
+from .errors import InvalidInput, NaiveDatetime
 from .models import Application, Incident, Report
 
 __all__ = [
@@ -78,11 +78,13 @@ def parse_day(value: object, path: str) -> dt.date:
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        return london_day(dt.datetime.fromisoformat(text), path)
-    except ValueError as error:
-        if isinstance(error, InvalidInput):
-            raise
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
         raise InvalidInput(path, value, "is not a date written YYYY-MM-DD") from None
+    if moment.utcoffset() is None:
+        # Name the text as written, which is what the author of the file will look for.
+        raise NaiveDatetime(path, value)
+    return london_day(moment, path)
 
 
 def _mapping(value: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:

@@ -199,32 +199,45 @@ class Predicate(Protocol):
 
 
 class _Combinable:
-    """Operator sugar shared by the library's predicates."""
+    """Operator sugar shared by the library's predicates: ``&``, ``|`` and ``~``.
+
+    The operators return library predicates, so expressions chain; they
+    return ``NotImplemented`` for anything that is not a predicate.
+    """
 
     __slots__ = ()
 
-    def __and__(self, other: object) -> Predicate:
-        if not isinstance(other, Predicate):
-            return NotImplemented
-        return all_of(self, other)  # type: ignore[arg-type]
+    def __call__(self, context: Context) -> Result:
+        raise NotImplementedError  # pragma: no cover - every subclass defines it
 
-    def __rand__(self, other: object) -> Predicate:
-        if not isinstance(other, Predicate):
-            return NotImplemented
-        return all_of(other, self)  # type: ignore[arg-type]
+    def describe(self) -> str:
+        raise NotImplementedError  # pragma: no cover - every subclass defines it
 
-    def __or__(self, other: object) -> Predicate:
+    def _parts(self, other: object, *, first: bool) -> tuple[Predicate, Predicate] | None:
         if not isinstance(other, Predicate):
-            return NotImplemented
-        return any_of(self, other)  # type: ignore[arg-type]
+            return None
+        return (self, other) if first else (other, self)
 
-    def __ror__(self, other: object) -> Predicate:
-        if not isinstance(other, Predicate):
-            return NotImplemented
-        return any_of(other, self)  # type: ignore[arg-type]
+    def __and__(self, other: object) -> AllOf:
+        parts = self._parts(other, first=True)
+        return NotImplemented if parts is None else AllOf(_flatten(AllOf, parts))
 
-    def __invert__(self) -> Predicate:
-        return not_(self)  # type: ignore[arg-type]
+    def __rand__(self, other: object) -> AllOf:
+        parts = self._parts(other, first=False)
+        return NotImplemented if parts is None else AllOf(_flatten(AllOf, parts))
+
+    def __or__(self, other: object) -> AnyOf:
+        parts = self._parts(other, first=True)
+        return NotImplemented if parts is None else AnyOf(_flatten(AnyOf, parts))
+
+    def __ror__(self, other: object) -> AnyOf:
+        parts = self._parts(other, first=False)
+        return NotImplemented if parts is None else AnyOf(_flatten(AnyOf, parts))
+
+    def __invert__(self) -> _Combinable:
+        if isinstance(self, Not) and isinstance(self.part, _Combinable):
+            return self.part
+        return Not(self)
 
 
 def _earliest(days: Iterable[dt.date | None]) -> dt.date | None:

@@ -1,0 +1,262 @@
+"""Unit tables for evaluate(): routes, the statutory floor, warnings, signals and critical dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from asb_case_review.dates import months
+from asb_case_review.decision import NoticeCode, Route, evaluate
+from asb_case_review.examples import example_application
+from asb_case_review.models import Fact
+from asb_case_review.policy import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY, Policy, statutory_route
+from asb_case_review.qualifying import Reason, Selection, Who
+from asb_case_review.rules import CountUnit, Outcome, Source, count, fact, recency, rule
+from tests.builders import D, app, rep
+
+A = D(2026, 2, 28)
+LOCAL = Source("Somewhere Council, 'ASB Case Review'")
+
+# Three qualifying complaints by three people, the latest more than a month before the application.
+THREE_OLD = app(
+    A,
+    rep("R1", D(2025, 10, 1)),
+    rep("R2", D(2025, 10, 10), by="P2"),
+    rep("R3", D(2025, 11, 1), by="P3"),
+)
+
+RECENCY_GATE = Policy(
+    "gated",
+    title="A council with a recency condition",
+    version="1",
+    effective_from=D(2024, 1, 1),
+    conditions=(
+        rule("recent", recency(months(1)), label="the last report was within one month", source=LOCAL),
+    ),
+)
+
+
+def test_statutory_route_met() -> None:
+    """Three qualifying complaints meet the threshold by the mandatory route."""
+    decision = evaluate(example_application(), STATUTORY)
+    assert decision.outcome is Outcome.MET
+    assert decision.route is Route.MANDATORY
+    assert decision.matched == ("s104-4",)
+    assert decision.counted() == ("REP-1", "REP-2", "REP-3")
+    assert {f.report: f.reason for f in decision.fates}["REP-0"] is Reason.LATE_REPORT
+    assert decision.policy_name == "statutory@2014-10-20"
+
+
+def test_met_until_is_the_last_day_the_oldest_counted_report_is_in() -> None:
+    """The example's oldest counted complaint (29 August 2025) is in its window until 28 February 2026."""
+    assert evaluate(example_application(), STATUTORY).met_until == D(2026, 2, 28)
+    earlier = attrs.evolve(example_application(), made_on=D(2026, 2, 10))
+    assert evaluate(earlier, STATUTORY).met_until == D(2026, 2, 28)
+
+
+def test_met_until_follows_the_policy_across_rules() -> None:
+    """When one rule lapses and another still holds, the decision stays met until the last lapses."""
+    application = app(
+        A,
+        rep("R1", D(2025, 9, 1), D(2025, 8, 1)),
+        rep("R2", D(2025, 12, 1), D(2025, 10, 1)),
+        rep("R3", D(2026, 2, 1), D(2025, 12, 1)),
+        rep("R4", D(2026, 2, 2), D(2026, 2, 1)),
+    )
+    # Under the statute only R4 qualifies; the local personal rule has no lag and counts three.
+    decision = evaluate(application, STAFFORDSHIRE_MOORLANDS)
+    assert decision.route is Route.DISCRETIONARY
+    assert decision.matched == ("personal",)
+    # Three of the four stay inside until R2's six months end on 31 May 2026.
+    assert decision.met_until == D(2026, 5, 31)
+    for day, outcome in ((D(2026, 5, 31), Outcome.MET), (D(2026, 6, 1), Outcome.NOT_MET)):
+        assert evaluate(attrs.evolve(application, made_on=day), STAFFORDSHIRE_MOORLANDS).outcome is outcome
+
+
+def test_met_until_ignores_reports_made_after_the_date_decided() -> None:
+    """The critical date assumes nothing new is reported, even if the data holds later reports."""
+    application = attrs.evolve(
+        example_application(), reports=(*example_application().reports, rep("LATE", D(2026, 3, 2)))
+    )
+    decision = evaluate(application, STATUTORY)
+    assert {f.report: f.reason for f in decision.fates}["LATE"] is Reason.UNRELATED
+    assert decision.met_until == D(2026, 2, 28)
+
+
+def test_met_on_facts_alone_is_met_indefinitely() -> None:
+    """A decision met on case facts alone has no end date."""
+    policy = attrs.evolve(
+        STATUTORY,
+        id="risk",
+        local=(rule("high-risk", fact(Fact.VICTIM_HIGH_RISK), label="high risk", source=LOCAL),),
+    )
+    decision = evaluate(app(A, facts={"victim_high_risk": True}), policy)
+    assert decision.route is Route.DISCRETIONARY
+    assert decision.met_until is None
+
+
+def test_near_miss() -> None:
+    """Not met: the decision says how many more and by when."""
+    application = app(A, rep("R1", D(2025, 9, 2)), rep("R2", D(2025, 12, 1)))
+    decision = evaluate(application, STATUTORY)
+    assert decision.outcome is Outcome.NOT_MET
+    assert decision.route is None
+    assert decision.met_until is None
+    (shortfall,) = decision.shortfalls()
+    assert shortfall.rule == "s104-4"
+    assert shortfall.describe("qualifying complaints") == (
+        "2 of 3 qualifying complaints; 1 more made by 2026-03-01 would meet it"
+    )
+
+
+def test_near_miss_deadline_is_real() -> None:
+    """One more qualifying complaint made on the deadline meets it; made the day after, it does not."""
+    application = app(A, rep("R1", D(2025, 9, 2)), rep("R2", D(2025, 12, 1)))
+    (shortfall,) = evaluate(application, STATUTORY).shortfalls()
+    deadline = shortfall.tally.deadline
+    assert deadline is not None
+    for day, outcome in ((deadline, Outcome.MET), (deadline + dt.timedelta(days=1), Outcome.NOT_MET)):
+        more = attrs.evolve(application, made_on=day, reports=(*application.reports, rep("R3", day)))
+        assert evaluate(more, STATUTORY).outcome is outcome
+
+
+def test_statutory_floor_overrides_a_local_condition() -> None:
+    """A local recency condition cannot defeat s.104(4): the floor decides, and says so."""
+    decision = evaluate(THREE_OLD, RECENCY_GATE)
+    assert decision.outcome is Outcome.MET
+    assert decision.policy_outcome is Outcome.NOT_MET
+    assert decision.route is Route.STATUTORY_FLOOR
+    assert [w.code for w in decision.warnings] == [NoticeCode.STATUTORY_FLOOR_CONFLICT]
+
+
+def test_statutory_floor_reported_only() -> None:
+    """With the floor not enforced, the policy's answer stands and the conflict is still reported."""
+    decision = evaluate(THREE_OLD, RECENCY_GATE, enforce_floor=False)
+    assert decision.outcome is Outcome.NOT_MET
+    assert decision.route is None
+    assert "the policy's answer is kept" in decision.warnings[0].message
+    assert ("statutory floor", "reported only") in decision.assumptions()
+
+
+def test_threshold_above_three_is_flagged_and_floored() -> None:
+    """A mandatory number above three is flagged, and three complaints still meet the floor."""
+    five = attrs.evolve(STATUTORY, id="five", mandatory=statutory_route(5))
+    decision = evaluate(THREE_OLD, five)
+    codes = [w.code for w in decision.warnings]
+    assert codes == [NoticeCode.THRESHOLD_ABOVE_THREE, NoticeCode.STATUTORY_FLOOR_CONFLICT]
+    assert decision.route is Route.STATUTORY_FLOOR
+    assert decision.matched == ("statutory-floor",)
+    assert decision.find_rule("statutory-floor").predicate == statutory_route(3).predicate
+
+
+def test_lower_threshold_is_the_floor() -> None:
+    """A policy that specifies two complaints makes two the statutory number."""
+    two = attrs.evolve(STATUTORY, id="two", mandatory=statutory_route(2))
+    decision = evaluate(app(A, rep("R1", D(2026, 1, 2)), rep("R2", D(2026, 2, 2))), two)
+    assert decision.route is Route.MANDATORY
+    assert decision.warnings == ()
+
+
+def test_discretionary_route_and_its_fates() -> None:
+    """A local rule meets the threshold by the discretionary route; fates come from that rule."""
+    application = app(A, rep("R1", D(2026, 2, 2), D(2026, 2, 1), hate=True))
+    decision = evaluate(application, MERSEYSIDE)
+    assert decision.route is Route.DISCRETIONARY
+    assert decision.matched == ("hate",)
+    assert decision.counted() == ("R1",)
+
+
+def test_mandatory_route_counts_other_peoples_complaints() -> None:
+    """The statute counts complaints made by anyone, though the local personal rule counts only 'you'."""
+    decision = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
+    assert decision.route is Route.MANDATORY
+    personal = decision.local[0]
+    assert personal.outcome is Outcome.NOT_MET
+    assert personal.children[0].tally is not None
+    assert personal.children[0].tally.count == 1
+
+
+def test_undetermined_when_a_deciding_fact_is_missing() -> None:
+    """A missing fact that decides the answer makes the decision undetermined, with a warning."""
+    policy = attrs.evolve(
+        STATUTORY,
+        id="risk",
+        local=(rule("high-risk", fact(Fact.VICTIM_HIGH_RISK), label="high risk", source=LOCAL),),
+    )
+    decision = evaluate(app(A), policy)
+    assert decision.outcome is Outcome.UNKNOWN
+    assert [w.code for w in decision.warnings] == [NoticeCode.UNDETERMINED]
+    assert evaluate(app(A, facts={"victim_high_risk": False}), policy).outcome is Outcome.NOT_MET
+
+
+def test_policy_not_in_force_is_flagged() -> None:
+    """Evaluating under a version not in force on the date says so."""
+    old = attrs.evolve(STATUTORY, effective_to=D(2020, 1, 1))
+    assert NoticeCode.POLICY_NOT_IN_FORCE in [w.code for w in evaluate(app(A), old).warnings]
+
+
+@pytest.mark.parametrize(
+    ("made", "signal"),
+    [
+        ((D(2026, 1, 2),), False),
+        ((D(2025, 8, 28), D(2026, 1, 2)), False),
+        ((D(2025, 8, 29), D(2026, 1, 2)), True),
+    ],
+    ids=["one-report", "first-just-outside", "second-within-six-months"],
+)
+def test_second_report_signal(made: tuple[dt.date, ...], signal: bool) -> None:
+    """The July 2025 guidance signal fires on the victim's second report within six months."""
+    reports = [rep(f"R{i}", day, day) for i, day in enumerate(made)]
+    decision = evaluate(app(A, *reports), STATUTORY)
+    assert (NoticeCode.EXPLAIN_CASE_REVIEW in [s.code for s in decision.signals]) is signal
+
+
+def test_signal_counts_only_the_victims_reports() -> None:
+    """Other people's reports do not make the victim's second report."""
+    decision = evaluate(app(A, rep("R1", D(2026, 1, 2)), rep("R2", D(2026, 1, 5), by="P2")), STATUTORY)
+    assert decision.signals == ()
+
+
+def test_as_of_overrides_the_application_date() -> None:
+    """A decision can be taken for another date, which it records."""
+    decision = evaluate(example_application(), STATUTORY, as_of=D(2026, 3, 1))
+    assert decision.as_of == D(2026, 3, 1)
+    assert decision.outcome is Outcome.NOT_MET
+
+
+def test_assumptions_name_the_settings_that_ran() -> None:
+    """The decision records the arithmetic, continuing-behaviour rule, unit, key and floor mode."""
+    assert dict(evaluate(example_application(), STATUTORY).assumptions()) == {
+        "window arithmetic": "statutory",
+        "continuing behaviour day": "latest_on_or_before_report",
+        "counting unit": "complaints",
+        "relatedness key": "location",
+        "statutory floor": "enforced",
+    }
+
+
+def test_conditions_and_local_rules_combine() -> None:
+    """Conditions gate the local rules: a met local rule with an unmet condition is not met."""
+    policy = Policy(
+        "combo",
+        title="T",
+        version="1",
+        effective_from=D(2024, 1, 1),
+        local=(
+            rule(
+                "personal",
+                count(1, unit=CountUnit.INCIDENTS, selection=Selection(who=Who.VICTIM)),
+                label="one report",
+                source=LOCAL,
+            ),
+        ),
+        conditions=(
+            rule("no-pending", fact(Fact.PROMISED_RESPONSE_PENDING, expected=False), label="x", source=LOCAL),
+        ),
+    )
+    application = app(A, rep("R1", D(2026, 2, 1)), facts={"promised_response_pending": True})
+    assert evaluate(application, policy).outcome is Outcome.NOT_MET
+    cleared = attrs.evolve(application, facts={"promised_response_pending": False})
+    assert evaluate(cleared, policy).route is Route.DISCRETIONARY

@@ -1,0 +1,284 @@
+"""Unit tables for the qualifying-report tests: every reason code, lag and window anchor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from asb_case_review.dates import Arithmetic, days, months
+from asb_case_review.errors import InvalidInput
+from asb_case_review.models import Agency, Application
+from asb_case_review.qualifying import (
+    Anchor,
+    BehaviourDay,
+    DateOf,
+    Lag,
+    LagScope,
+    Reason,
+    Selection,
+    Who,
+    Window,
+    behaviour_day,
+    select,
+)
+from tests.builders import D, app, rep
+
+A = D(2026, 2, 28)
+
+
+def reasons(selection: Selection, application: Application) -> dict[str, Reason]:
+    return {f.report: f.reason for f in select(selection, application, application.made_on).fates}
+
+
+REASON_CASES = [
+    (Selection(), rep("R", D(2026, 1, 5), matter="OTHER"), Reason.UNRELATED),
+    (Selection(), rep("R", D(2026, 3, 1)), Reason.MADE_AFTER_APPLICATION),
+    (Selection(who=Who.VICTIM), rep("R", D(2026, 1, 5), by="P2"), Reason.NOT_BY_VICTIM),
+    (
+        Selection(exclude_kinds={"diary_sheet"}),
+        rep("R", D(2026, 1, 5), kind="diary_sheet"),
+        Reason.EXCLUDED_KIND,
+    ),
+    (Selection(agencies={"police"}), rep("R", D(2026, 1, 5), agency=Agency.COUNCIL), Reason.EXCLUDED_AGENCY),
+    (Selection(hate_only=True), rep("R", D(2026, 1, 5)), Reason.NOT_HATE),
+    (Selection(), rep("R", D(2026, 1, 5), D(2025, 12, 4)), Reason.LATE_REPORT),
+    (Selection(), rep("R", D(2025, 8, 28), D(2025, 8, 28)), Reason.OUTSIDE_WINDOW),
+    (Selection(), rep("R", D(2025, 8, 29), D(2025, 8, 29)), Reason.COUNTED),
+    (Selection(hate_only=True), rep("R", D(2026, 1, 5), hate=True), Reason.COUNTED),
+    (Selection(who=Who.VICTIM), rep("R", D(2026, 1, 5), by="P1"), Reason.COUNTED),
+]
+
+
+@pytest.mark.parametrize(
+    ("selection", "report", "expected"),
+    REASON_CASES,
+    ids=[
+        "unrelated",
+        "after-application",
+        "not-by-victim",
+        "excluded-kind",
+        "excluded-agency",
+        "not-hate",
+        "late",
+        "outside-window",
+        "first-day-of-window",
+        "hate-counted",
+        "victim-counted",
+    ],
+)
+def test_reason_codes(selection: Selection, report: object, expected: Reason) -> None:
+    """Each test a report can fail gives its own reason code."""
+    assert reasons(selection, app(A, report)) == {"R": expected}  # type: ignore[arg-type]
+
+
+def test_reasons_come_in_a_fixed_order() -> None:
+    """A report failing several tests is given the first: relatedness before lag before window."""
+    report = rep("R", D(2025, 1, 5), D(2024, 11, 1), matter="OTHER")
+    assert reasons(Selection(), app(A, report)) == {"R": Reason.UNRELATED}
+    report = rep("R", D(2025, 1, 5), D(2024, 11, 1))
+    assert reasons(Selection(), app(A, report)) == {"R": Reason.LATE_REPORT}
+
+
+LAG_CASES = [
+    (Lag(), D(2025, 12, 15), D(2026, 1, 14), Reason.COUNTED),
+    (Lag(), D(2025, 12, 15), D(2026, 1, 15), Reason.LATE_REPORT),
+    (Lag(), D(2025, 12, 31), D(2026, 1, 30), Reason.COUNTED),
+    (Lag(), D(2025, 12, 31), D(2026, 1, 31), Reason.LATE_REPORT),
+    (Lag(), D(2026, 1, 31), D(2026, 2, 28), Reason.COUNTED),
+    (Lag(days(30)), D(2026, 1, 1), D(2026, 1, 30), Reason.COUNTED),
+    (Lag(days(30)), D(2026, 1, 1), D(2026, 1, 31), Reason.LATE_REPORT),
+    (Lag(days(30), arithmetic=Arithmetic.INCLUSIVE), D(2026, 1, 1), D(2026, 1, 31), Reason.COUNTED),
+    (Lag(days(7)), D(2026, 1, 1), D(2026, 1, 7), Reason.COUNTED),
+    (Lag(days(7)), D(2026, 1, 1), D(2026, 1, 8), Reason.LATE_REPORT),
+]
+
+
+@pytest.mark.parametrize(
+    ("lag", "behaviour", "made", "expected"),
+    LAG_CASES,
+    ids=[
+        "1m-last-day",
+        "1m-day-after",
+        "dec31-last",
+        "dec31-after",
+        "jan31-to-feb28",
+        "30d-last",
+        "30d-after",
+        "30d-inclusive",
+        "7d-last",
+        "7d-after",
+    ],
+)
+def test_report_lag(lag: Lag, behaviour: dt.date, made: dt.date, expected: Reason) -> None:
+    """A report must be made within the lag period beginning with the day of the behaviour."""
+    selection = Selection(lag=lag)
+    assert reasons(selection, app(A, rep("R", made, behaviour))) == {"R": expected}
+
+
+def test_no_lag_admits_late_reports() -> None:
+    """With no lag limit a report made long after the behaviour still counts."""
+    assert reasons(Selection(lag=None), app(A, rep("R", D(2026, 2, 1), D(2025, 3, 1)))) == {
+        "R": Reason.COUNTED
+    }
+
+
+def test_lag_for_the_first_report_only() -> None:
+    """Under a first-report lag only the earliest report is held to it."""
+    selection = Selection(lag=Lag(days(7), applies_to=LagScope.FIRST))
+    ok = app(A, rep("R1", D(2026, 1, 2), D(2026, 1, 1)), rep("R2", D(2026, 2, 1), D(2025, 12, 1)))
+    assert reasons(selection, ok) == {"R1": Reason.COUNTED, "R2": Reason.COUNTED}
+    late_first = app(A, rep("R1", D(2026, 1, 20), D(2026, 1, 1)), rep("R2", D(2026, 2, 1), D(2026, 1, 31)))
+    assert reasons(selection, late_first) == {"R1": Reason.LATE_REPORT, "R2": Reason.LATE_REPORT}
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [(BehaviourDay.LATEST_ON_OR_BEFORE_REPORT, D(2026, 1, 10)), (BehaviourDay.FIRST_DAY, D(2025, 12, 1))],
+    ids=["latest-before-report", "first-day"],
+)
+def test_behaviour_day_of_continuing_behaviour(rule: BehaviourDay, expected: dt.date) -> None:
+    """Behaviour over several days is dated by the chosen rule, never after the report."""
+    report = rep("R", D(2026, 1, 10), D(2025, 12, 1), ended=D(2026, 2, 1))
+    assert behaviour_day(report, rule) == expected
+
+
+def test_continuing_behaviour_anchor_decides_the_lag() -> None:
+    """Behaviour still going on within the month counts by default, not under the first-day rule."""
+    report = rep("R", D(2026, 1, 10), D(2025, 11, 1), ended=D(2026, 1, 5))
+    assert reasons(Selection(), app(A, report)) == {"R": Reason.COUNTED}
+    first_day = Selection(behaviour_day=BehaviourDay.FIRST_DAY)
+    assert reasons(first_day, app(A, report)) == {"R": Reason.LATE_REPORT}
+
+
+def test_window_by_incident_date() -> None:
+    """A window on incident dates tests the day of the behaviour, not the report."""
+    selection = Selection(
+        lag=None, window=Window(months(6), anchor=Anchor.APPLICATION, date_of=DateOf.INCIDENT)
+    )
+    inside = rep("R1", D(2025, 10, 1), D(2025, 8, 29))
+    outside = rep("R2", D(2025, 10, 1), D(2025, 8, 28))
+    assert reasons(selection, app(A, inside, outside)) == {"R1": Reason.COUNTED, "R2": Reason.OUTSIDE_WINDOW}
+
+
+def test_inclusive_window_admits_one_more_day() -> None:
+    """The inclusive reading also counts the report made exactly six months before."""
+    selection = Selection(
+        window=Window(months(6), anchor=Anchor.APPLICATION, arithmetic=Arithmetic.INCLUSIVE)
+    )
+    report = rep("R", D(2025, 8, 28), D(2025, 8, 28))
+    assert reasons(selection, app(A, report)) == {"R": Reason.COUNTED}
+
+
+def test_window_from_first_report() -> None:
+    """A window from the first report counts reports inside it while the application is too."""
+    selection = Selection(lag=None, window=Window(months(6), anchor=Anchor.FIRST_REPORT))
+    reports = (rep("R1", D(2025, 9, 10)), rep("R2", D(2025, 12, 1)), rep("R3", D(2026, 3, 10)))
+    assert reasons(selection, app(D(2026, 3, 9), *reports)) == {
+        "R1": Reason.COUNTED,
+        "R2": Reason.COUNTED,
+        "R3": Reason.MADE_AFTER_APPLICATION,
+    }
+    # The six months beginning with 10 September 2025 end on 9 March 2026.
+    assert reasons(selection, app(D(2026, 3, 10), *reports)) == {
+        "R1": Reason.APPLICATION_OUTSIDE_WINDOW,
+        "R2": Reason.APPLICATION_OUTSIDE_WINDOW,
+        "R3": Reason.APPLICATION_OUTSIDE_WINDOW,
+    }
+
+
+def test_window_from_first_report_excludes_later_reports_outside_it() -> None:
+    """Under a short window from the first report, a later report outside it is excluded."""
+    selection = Selection(lag=None, window=Window(days(10), anchor=Anchor.FIRST_REPORT))
+    reports = (rep("R1", D(2026, 2, 20)), rep("R2", D(2026, 2, 28)), rep("R3", D(2026, 3, 2)))
+    assert reasons(selection, app(D(2026, 3, 1), *reports)) == {
+        "R1": Reason.COUNTED,
+        "R2": Reason.COUNTED,
+        "R3": Reason.MADE_AFTER_APPLICATION,
+    }
+    two = (rep("R1", D(2026, 2, 20)), rep("R2", D(2026, 3, 2)))
+    assert reasons(selection, app(D(2026, 3, 1), *two))["R1"] is Reason.COUNTED
+
+
+def test_window_from_first_incident() -> None:
+    """A window from the first incident tests incident days against it."""
+    selection = Selection(lag=None, window=Window(months(1), anchor=Anchor.FIRST_INCIDENT))
+    reports = (rep("R1", D(2026, 2, 20), D(2026, 2, 1)), rep("R2", D(2026, 2, 27), D(2026, 2, 25)))
+    result = reasons(selection, app(D(2026, 2, 28), *reports))
+    assert result == {"R1": Reason.COUNTED, "R2": Reason.COUNTED}
+    assert reasons(selection, app(D(2026, 3, 1), *reports)) == {
+        "R1": Reason.APPLICATION_OUTSIDE_WINDOW,
+        "R2": Reason.APPLICATION_OUTSIDE_WINDOW,
+    }
+
+
+def test_window_from_latest_incident() -> None:
+    """The application must come within the window after the latest incident."""
+    selection = Selection(lag=None, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT))
+    reports = (
+        rep("R1", D(2025, 6, 1), D(2025, 5, 1)),
+        rep("R2", D(2025, 11, 2), D(2025, 11, 1)),
+        rep("R3", D(2025, 12, 2), D(2025, 12, 1)),
+    )
+    # The six months up to 1 December 2025 begin on 2 June 2025: the May incident is out.
+    assert reasons(selection, app(D(2026, 5, 31), *reports)) == {
+        "R1": Reason.OUTSIDE_WINDOW,
+        "R2": Reason.COUNTED,
+        "R3": Reason.COUNTED,
+    }
+    assert set(reasons(selection, app(D(2026, 6, 1), *reports)).values()) == {
+        Reason.APPLICATION_OUTSIDE_WINDOW
+    }
+
+
+def test_fates_do_not_depend_on_report_order() -> None:
+    """Fates come in the order reports were made, whatever order they were given in."""
+    reports = [rep("R2", D(2026, 1, 2)), rep("R1", D(2025, 12, 2)), rep("R3", D(2026, 2, 2))]
+    one = select(Selection(), app(A, *reports), A)
+    two = select(Selection(), app(A, *reversed(reports)), A)
+    assert one == two
+    assert [f.report for f in one.fates] == ["R1", "R2", "R3"]
+
+
+def test_selection_window_is_reported() -> None:
+    """The selection says which days its window covered on the application date."""
+    selected = select(Selection(), app(A, rep("R", D(2026, 1, 2))), A)
+    assert (selected.window.first, selected.window.last) == (D(2025, 8, 29), A)  # type: ignore[union-attr]
+
+
+def test_counted_fate_carries_its_window() -> None:
+    """A counted report's fate names the days it stays inside the window."""
+    (fate,) = select(Selection(), app(A, rep("R", D(2025, 8, 31))), A).fates
+    assert fate.window is not None
+    assert (fate.window.first, fate.window.last) == (D(2025, 8, 31), D(2026, 2, 28))
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Selection(exclude_kinds="diary"), r"^exclude_kinds='diary'"),
+        (lambda: Selection(agencies="police"), r"^agencies='police'"),
+        (lambda: Selection(agencies=["fire"]), r"^agencies=\['fire'\]"),
+        (lambda: Selection(lag=30), r"^lag=30: must be a Lag"),  # type: ignore[arg-type]
+        (lambda: Selection(window=6), r"^window=6: must be a Window"),  # type: ignore[arg-type]
+        (lambda: Window(6), r"^span=6: must be a Span"),  # type: ignore[arg-type]
+        (lambda: Lag("1 month"), r"^span='1 month': must be a Span"),  # type: ignore[arg-type]
+    ],
+    ids=["kinds-string", "agencies-string", "unknown-agency", "lag-int", "window-int", "span-int", "lag-str"],
+)
+def test_bad_selections(build: object, message: str) -> None:
+    """Malformed selection settings raise errors naming the field and the value."""
+    with pytest.raises(InvalidInput, match=message):
+        build()  # type: ignore[operator]
+
+
+def test_selection_describes_itself() -> None:
+    """A selection reads as plain words for explanations."""
+    text = Selection(
+        who=Who.VICTIM, hate_only=True, exclude_kinds={"diary_sheet"}, agencies={"police"}
+    ).describe()
+    assert text == (
+        "by the victim; about hate incidents; excluding diary_sheet; to police; "
+        "made within 1 calendar month of the behaviour; each report made within the "
+        "6 calendar months before the application (statutory arithmetic)"
+    )

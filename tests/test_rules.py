@@ -1,0 +1,371 @@
+"""Unit tables for the predicates: every leaf kind, the combinators and the result trees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from asb_case_review.dates import days, months
+from asb_case_review.errors import InvalidInput
+from asb_case_review.models import Agency, Application, Fact
+from asb_case_review.qualifying import DateOf, Reason, Selection, Who
+from asb_case_review.rules import (
+    AllOf,
+    AnyOf,
+    Context,
+    CountUnit,
+    Not,
+    Outcome,
+    Predicate,
+    Result,
+    Rule,
+    Source,
+    all_of,
+    any_of,
+    consent,
+    count,
+    fact,
+    not_,
+    recency,
+    rule,
+)
+from tests.builders import D, app, rep
+
+A = D(2026, 2, 28)
+
+
+def run(predicate: Predicate, application: Application, as_of: dt.date | None = None) -> Result:
+    return predicate(Context(application, as_of or application.made_on))
+
+
+# One incident reported by P1 to two agencies and twice to one, one by P2, one more by P1.
+DUPLICATES = app(
+    A,
+    rep("R1", D(2026, 1, 2), D(2026, 1, 1), incident="I1", agency=Agency.COUNCIL, household="H1"),
+    rep("R2", D(2026, 1, 3), D(2026, 1, 1), incident="I1", agency=Agency.POLICE, household="H1"),
+    rep("R3", D(2026, 1, 4), D(2026, 1, 1), incident="I1", agency=Agency.POLICE, household="H1"),
+    rep("R4", D(2026, 1, 4), D(2026, 1, 1), by="P2", incident="I1", household="H1"),
+    rep("R5", D(2026, 1, 20), D(2026, 1, 20), incident="I5", household="H1"),
+    rep("R6", D(2026, 1, 21), D(2026, 1, 20), by="P3", incident="I6", household="H3"),
+)
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        (CountUnit.REPORTS, 6),
+        (CountUnit.COMPLAINTS, 4),
+        (CountUnit.INCIDENTS, 3),
+        (CountUnit.INCIDENT_DATES, 2),
+        (CountUnit.REPORTERS, 3),
+        (CountUnit.HOUSEHOLDS, 2),
+    ],
+    ids=lambda v: v.value if isinstance(v, CountUnit) else str(v),
+)
+def test_counting_units(unit: CountUnit, expected: int) -> None:
+    """Each counting unit de-duplicates as documented."""
+    result = run(count(1, unit=unit), DUPLICATES)
+    assert result.tally is not None
+    assert result.tally.count == expected
+
+
+def test_duplicates_are_marked_with_their_reason() -> None:
+    """The first report of a unit counts; later ones are marked duplicate."""
+    result = run(count(1, unit=CountUnit.INCIDENTS), DUPLICATES)
+    assert result.tally is not None
+    fates = {f.report: f.reason for f in result.tally.fates}
+    assert fates == {
+        "R1": Reason.COUNTED,
+        "R2": Reason.DUPLICATE,
+        "R3": Reason.DUPLICATE,
+        "R4": Reason.DUPLICATE,
+        "R5": Reason.COUNTED,
+        "R6": Reason.COUNTED,
+    }
+    assert result.tally.counted() == ("R1", "R5", "R6")
+
+
+@pytest.mark.parametrize(
+    ("at_least", "expected"),
+    [(1, Outcome.MET), (2, Outcome.MET), (3, Outcome.UNKNOWN), (4, Outcome.NOT_MET)],
+    ids=["1", "2", "3-unknown", "4"],
+)
+def test_unknown_households_make_a_count_undetermined(at_least: int, expected: Outcome) -> None:
+    """Reports with no household leave a household count unknown only where they would decide it."""
+    application = app(
+        A,
+        rep("R1", D(2026, 1, 2), by="P1", household="H1"),
+        rep("R2", D(2026, 1, 3), by="P2", household="H2"),
+        rep("R3", D(2026, 1, 4), by="P3"),
+        rep("R4", D(2026, 1, 5), by="P3"),
+    )
+    result = run(count(at_least, unit=CountUnit.HOUSEHOLDS), application)
+    assert result.outcome is expected
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.possible) == (2, 3)
+    assert {f.reason for f in result.tally.fates if f.report in {"R3", "R4"}} == {Reason.UNKNOWN_HOUSEHOLD}
+
+
+def test_met_count_is_valid_until_the_nth_newest_report_leaves() -> None:
+    """A met count stays met until the at_least-th newest counted report leaves its window."""
+    application = app(
+        A,
+        rep("R1", D(2025, 9, 1)),
+        rep("R2", D(2025, 10, 15)),
+        rep("R3", D(2026, 1, 10)),
+    )
+    result = run(count(2), application)
+    assert result.outcome is Outcome.MET
+    assert result.valid_until == D(2026, 4, 14)
+    assert run(count(3), application).valid_until == D(2026, 2, 28)
+
+
+def test_unmet_count_gives_the_near_miss_deadline() -> None:
+    """An unmet count says how many more and the last day they could come with all counted now."""
+    application = app(A, rep("R1", D(2025, 9, 2)), rep("R2", D(2025, 12, 1)))
+    result = run(count(3), application)
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.shortfall, result.tally.deadline) == (2, 1, D(2026, 3, 1))
+    assert result.summary == "2 of 3 complaints counted"
+
+
+def test_count_with_nothing_counted_has_no_deadline() -> None:
+    """With nothing counted there is no date by which the rest must come."""
+    result = run(count(3), app(A, rep("R1", D(2025, 1, 2))))
+    assert result.tally is not None
+    assert result.tally.deadline is None
+    assert result.tally.shortfall == 3
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected", "outcome"),
+    [
+        ({}, True, Outcome.UNKNOWN),
+        ({"victim_high_risk": True}, True, Outcome.MET),
+        ({"victim_high_risk": False}, True, Outcome.NOT_MET),
+        ({"victim_high_risk": False}, False, Outcome.MET),
+        ({"victim_high_risk": True}, False, Outcome.NOT_MET),
+    ],
+    ids=["unknown", "true", "false", "expected-false-met", "expected-false-not-met"],
+)
+def test_fact_leaf(facts: dict[str, bool], expected: bool, outcome: Outcome) -> None:
+    """A fact not supplied is unknown, never silently false."""
+    result = run(fact(Fact.VICTIM_HIGH_RISK, expected=expected), app(A, facts=facts))
+    assert result.outcome is outcome
+
+
+@pytest.mark.parametrize(
+    ("latest", "within", "date_of", "outcome"),
+    [
+        (D(2026, 1, 29), months(1), DateOf.REPORT, Outcome.MET),
+        (D(2026, 1, 28), months(1), DateOf.REPORT, Outcome.NOT_MET),
+        (D(2026, 2, 22), days(7), DateOf.REPORT, Outcome.MET),
+        (D(2026, 2, 21), days(7), DateOf.REPORT, Outcome.NOT_MET),
+        (D(2026, 1, 29), months(1), DateOf.INCIDENT, Outcome.NOT_MET),
+    ],
+    ids=["1m-first-day", "1m-day-before", "7d-first-day", "7d-day-before", "incident-date"],
+)
+def test_recency_gate(latest: dt.date, within: object, date_of: DateOf, outcome: Outcome) -> None:
+    """The latest report (or incident) must fall within the period before the application."""
+    application = app(A, rep("R0", D(2025, 12, 1)), rep("R1", latest, latest - dt.timedelta(days=1)))
+    assert run(recency(within, date_of=date_of), application).outcome is outcome  # type: ignore[arg-type]
+
+
+def test_recency_ignores_the_selection_window_but_not_its_scope() -> None:
+    """A recency gate looks at the reports in scope: a report by someone else does not make a
+    victim-only gate met."""
+    application = app(A, rep("R1", D(2025, 12, 1)), rep("R2", D(2026, 2, 20), by="P2"))
+    assert run(recency(), application).outcome is Outcome.MET
+    assert run(recency(selection=Selection(who=Who.VICTIM)), application).outcome is Outcome.NOT_MET
+    assert run(recency(), app(A)).outcome is Outcome.NOT_MET
+
+
+def test_recency_is_valid_until_its_period_ends() -> None:
+    """A met recency gate says when it lapses."""
+    result = run(recency(), app(A, rep("R1", D(2026, 2, 10))))
+    assert result.valid_until == D(2026, 3, 9)
+
+
+@pytest.mark.parametrize(
+    ("behalf", "consented", "outcome"),
+    [
+        (None, None, Outcome.MET),
+        ("V", True, Outcome.MET),
+        ("V", None, Outcome.UNKNOWN),
+        ("V", False, Outcome.NOT_MET),
+        ("P1", None, Outcome.MET),
+    ],
+    ids=["self", "consented", "unknown", "refused", "self-on-own-behalf"],
+)
+def test_consent(behalf: str | None, consented: bool | None, outcome: Outcome) -> None:
+    """A third-party application needs the victim's consent (guidance); unknown consent is unknown."""
+    assert run(consent(), app(A, on_behalf_of=behalf, consent=consented)).outcome is outcome
+
+
+TRUTH = {
+    "met": fact(Fact.CASE_CLOSED),
+    "not_met": fact(Fact.CASE_CLOSED, expected=False),
+    "unknown": fact(Fact.NO_ACTION_TAKEN),
+}
+CLOSED = app(A, facts={"case_closed": True})
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "conjunction", "disjunction"),
+    [
+        ("met", "met", "met", "met"),
+        ("met", "not_met", "not_met", "met"),
+        ("met", "unknown", "unknown", "met"),
+        ("not_met", "unknown", "not_met", "unknown"),
+        ("not_met", "not_met", "not_met", "not_met"),
+        ("unknown", "unknown", "unknown", "unknown"),
+    ],
+    ids=str,
+)
+def test_kleene_truth_tables(left: str, right: str, conjunction: str, disjunction: str) -> None:
+    """all_of and any_of follow three-valued logic, whichever side is which."""
+    for a, b in ((left, right), (right, left)):
+        assert run(TRUTH[a] & TRUTH[b], CLOSED).outcome.value == conjunction
+        assert run(TRUTH[a] | TRUTH[b], CLOSED).outcome.value == disjunction
+
+
+@pytest.mark.parametrize("name", ["met", "not_met", "unknown"])
+def test_negation(name: str) -> None:
+    """not_ swaps met and not met and keeps unknown."""
+    assert run(~TRUTH[name], CLOSED).outcome is ~Outcome(name)
+
+
+def test_combinators_flatten_and_simplify() -> None:
+    """Nested all_of and any_of flatten; one part is itself; double negation cancels."""
+    a, b, c = count(1), count(2), count(3)
+    assert all_of(all_of(a, b), c) == AllOf((a, b, c))
+    assert (a & b) & c == a & (b & c)
+    assert any_of(any_of(a, b), c) == AnyOf((a, b, c))
+    assert all_of(a) == a
+    assert any_of(a) == a
+    assert not_(not_(a)) == a
+    assert ~~a == a
+    assert isinstance(~a, Not)
+
+
+def test_combinators_keep_every_child_result() -> None:
+    """A combinator's result holds each part's result, for the explanation."""
+    result = run(
+        count(1) & fact(Fact.CASE_CLOSED), app(A, rep("R1", D(2026, 2, 1)), facts={"case_closed": True})
+    )
+    assert [c.outcome for c in result.children] == [Outcome.MET, Outcome.MET]
+    assert result.summary == "2 of 2 parts met"
+    assert len(list(result.walk())) == 3
+
+
+def test_operators_refuse_foreign_types() -> None:
+    """& | with something that is not a predicate is a TypeError, not a silent value."""
+    with pytest.raises(TypeError):
+        _ = count(1) & 3
+    with pytest.raises(TypeError):
+        _ = "x" | count(1)
+
+
+class Always:
+    """A user's own predicate, extending the library through the Protocol."""
+
+    def __call__(self, context: Context) -> Result:
+        return Result(self, Outcome.MET, "always")
+
+    def describe(self) -> str:
+        return "always"
+
+
+def test_user_predicates_combine_with_library_predicates() -> None:
+    """A class that satisfies the Predicate protocol combines with & and | from either side."""
+    mine = Always()
+    assert isinstance(mine, Predicate)
+    assert run(count(5) | mine, app(A)).outcome is Outcome.MET
+    assert run(mine & count(5), app(A)).outcome is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("predicate", "text"),
+    [
+        (count(3), "count(3)"),
+        (count(5, unit=CountUnit.REPORTERS), "count(5, unit=CountUnit.REPORTERS)"),
+        (fact(Fact.CASE_CLOSED, expected=False), "fact(Fact.CASE_CLOSED, expected=False)"),
+        (recency(), "recency(Span(count=1, unit=<TimeUnit.MONTHS: 'months'>))"),
+        (consent() & ~fact("case_closed"), "all_of(consent(), not_(fact(Fact.CASE_CLOSED)))"),
+        (count(1) | count(2), "any_of(count(1), count(2))"),
+    ],
+    ids=["count", "count-unit", "fact", "recency", "all-not", "any"],
+)
+def test_repr_shows_how_to_build(predicate: Predicate, text: str) -> None:
+    """A predicate's repr shows how to build it."""
+    assert repr(predicate) == text
+
+
+def test_rule_names_and_cites_its_predicate() -> None:
+    """A rule's result sits above its predicate's and carries its id, label and source."""
+    source = Source("Somewhere Council, 'ASB Case Review'", url="https://example.org/asb")
+    named = rule("personal", count(1), label="you have reported once", source=source)
+    result = run(named, app(A, rep("R1", D(2026, 2, 1))))
+    assert isinstance(result.predicate, Rule)
+    assert result.outcome is Outcome.MET
+    assert result.children[0].predicate == count(1)
+    assert named.describe() == "you have reported once"
+    assert source.cite() == "Somewhere Council, 'ASB Case Review' <https://example.org/asb>"
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: count(0), InvalidInput, r"^at_least=0: must be a whole number of at least 1"),
+        (lambda: count(-2), InvalidInput, r"^at_least=-2"),
+        (lambda: count(True), InvalidInput, r"^at_least=True"),
+        (lambda: count(3, unit="people"), ValueError, "people"),
+        (lambda: fact("sunny"), ValueError, "sunny"),
+        (all_of, InvalidInput, r"^parts=\(\): all_of needs at least one part"),
+        (any_of, InvalidInput, r"^parts=\(\): any_of needs at least one part"),
+        (lambda: all_of(count(1), 3), InvalidInput, r"^parts\[1\]=3: is not a predicate"),  # type: ignore[arg-type]
+        (lambda: not_("x"), InvalidInput, r"^part='x': is not a predicate"),  # type: ignore[arg-type]
+        (lambda: rule("", count(1), label="x"), InvalidInput, r"^id='': must be a non-empty string"),
+        (lambda: rule("r", "count", label="x"), InvalidInput, r"^predicate='count'"),  # type: ignore[arg-type]
+    ],
+    ids=[
+        "zero",
+        "negative",
+        "bool",
+        "unit",
+        "fact",
+        "empty-all",
+        "empty-any",
+        "not-predicate",
+        "not-of-str",
+        "rule-id",
+        "rule-predicate",
+    ],
+)
+def test_bad_rules(build: object, error: type[Exception], message: str) -> None:
+    """Malformed rules raise errors naming the field and the value."""
+    with pytest.raises(error, match=message):
+        build()  # type: ignore[operator]
+
+
+def test_outcome_inversion_is_an_involution() -> None:
+    """Inverting an outcome twice gives it back."""
+    for outcome in Outcome:
+        assert ~~outcome is outcome
+
+
+def test_context_memoises_selections() -> None:
+    """Two counts with one selection share one pass over the reports."""
+    context = Context(app(A, rep("R1", D(2026, 2, 1))), A)
+    assert context.selected(Selection()) is context.selected(Selection())
+
+
+def test_all_combinations_of_three_facts_obey_de_morgan() -> None:
+    """~(a & b) and ~a | ~b agree on every combination of three-valued inputs."""
+    for left, right in itertools.product(TRUTH, repeat=2):
+        a, b = TRUTH[left], TRUTH[right]
+        assert run(not_(a & b), CLOSED).outcome is run(~a | ~b, CLOSED).outcome
+        assert run(not_(a | b), CLOSED).outcome is run(all_of(~a, ~b), CLOSED).outcome
