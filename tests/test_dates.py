@@ -185,7 +185,7 @@ def test_span_rejects_bad_counts(count: object, unit: str) -> None:
 
 def test_span_rejects_unknown_unit() -> None:
     """A unit that is neither months nor days is refused."""
-    with pytest.raises(ValueError, match="weeks"):
+    with pytest.raises(InvalidInput, match=r"^unit='weeks': must be one of months, days"):
         Span(2, "weeks")
 
 

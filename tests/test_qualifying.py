@@ -258,13 +258,37 @@ def test_counted_fate_carries_its_window() -> None:
     [
         (lambda: Selection(exclude_kinds="diary"), r"^exclude_kinds='diary'"),
         (lambda: Selection(agencies="police"), r"^agencies='police'"),
-        (lambda: Selection(agencies=["fire"]), r"^agencies=\['fire'\]"),
+        (lambda: Selection(agencies=["fire"]), r"^agencies='fire': must be one of council"),
+        (lambda: Selection(who="neighbours"), r"^who='neighbours': must be one of anyone, victim"),
+        (
+            lambda: Window(months(6), anchor="last_incident"),
+            r"^anchor='last_incident': must be one of each_report",
+        ),
+        (
+            lambda: Window(months(6), arithmetic="generous"),
+            r"^arithmetic='generous': must be one of statutory",
+        ),
+        (lambda: Lag(months(1), applies_to="all"), r"^applies_to='all': must be one of every, first"),
+        (lambda: Selection(behaviour_day="last_day"), r"^behaviour_day='last_day': must be one of"),
         (lambda: Selection(lag=30), r"^lag=30: must be a Lag"),  # type: ignore[arg-type]
         (lambda: Selection(window=6), r"^window=6: must be a Window"),  # type: ignore[arg-type]
         (lambda: Window(6), r"^span=6: must be a Span"),  # type: ignore[arg-type]
         (lambda: Lag("1 month"), r"^span='1 month': must be a Span"),  # type: ignore[arg-type]
     ],
-    ids=["kinds-string", "agencies-string", "unknown-agency", "lag-int", "window-int", "span-int", "lag-str"],
+    ids=[
+        "kinds-string",
+        "agencies-string",
+        "unknown-agency",
+        "who",
+        "anchor",
+        "arithmetic",
+        "applies-to",
+        "behaviour-day",
+        "lag-int",
+        "window-int",
+        "span-int",
+        "lag-str",
+    ],
 )
 def test_bad_selections(build: object, message: str) -> None:
     """Malformed selection settings raise errors naming the field and the value."""

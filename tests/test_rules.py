@@ -322,8 +322,12 @@ def test_rule_names_and_cites_its_predicate() -> None:
         (lambda: count(0), InvalidInput, r"^at_least=0: must be a whole number of at least 1"),
         (lambda: count(-2), InvalidInput, r"^at_least=-2"),
         (lambda: count(True), InvalidInput, r"^at_least=True"),
-        (lambda: count(3, unit="people"), ValueError, "people"),
-        (lambda: fact("sunny"), ValueError, "sunny"),
+        (
+            lambda: count(3, unit="people"),
+            InvalidInput,
+            r"^unit='people': must be one of reports, complaints",
+        ),
+        (lambda: fact("sunny"), InvalidInput, r"^fact='sunny': must be one of victim_high_risk"),
         (all_of, InvalidInput, r"^parts=\(\): all_of needs at least one part"),
         (any_of, InvalidInput, r"^parts=\(\): any_of needs at least one part"),
         (lambda: all_of(count(1), 3), InvalidInput, r"^parts\[1\]=3: is not a predicate"),  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ from dateutil import tz
 from dateutil.easter import easter
 from dateutil.relativedelta import MO, relativedelta
 
+from ._convert import choice
 from .errors import InvalidInput, NaiveDatetime
 
 __all__ = [
@@ -82,6 +83,10 @@ def _positive_count(instance: object, attribute: attrs.Attribute[int], value: in
     _require_whole(attribute.name, value, 1)
 
 
+def _time_unit(value: TimeUnit | str) -> TimeUnit:
+    return choice(TimeUnit, "unit", value)
+
+
 @attrs.frozen
 class Span:
     """A length of time: N calendar months or N days.
@@ -93,7 +98,7 @@ class Span:
     """
 
     count: int = attrs.field(validator=_positive_count)
-    unit: TimeUnit = attrs.field(converter=TimeUnit)
+    unit: TimeUnit = attrs.field(converter=_time_unit)
 
     def __str__(self) -> str:
         if self.unit is TimeUnit.MONTHS:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from ._convert import choice
 from .dates import Period, london_day
 from .errors import InvalidInput, ReportBeforeIncident
 
@@ -100,11 +101,7 @@ def _made_on(value: dt.date | dt.datetime) -> dt.date:
 
 
 def _agency(value: Agency | str) -> Agency:
-    try:
-        return Agency(value)
-    except ValueError:
-        choices = ", ".join(a.value for a in Agency)
-        raise InvalidInput("agency", value, f"must be one of {choices}") from None
+    return choice(Agency, "agency", value)
 
 
 @attrs.frozen

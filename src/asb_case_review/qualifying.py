@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from ._convert import choice
 from .dates import Arithmetic, Period, Span, earliest_start, months, period, period_last_day
 from .errors import InvalidInput
 from .models import Agency, Application, Report
@@ -121,6 +122,30 @@ class Reason(enum.StrEnum):
     """The rule counts households and the report has none recorded."""
 
 
+def _anchor(value: Anchor | str) -> Anchor:
+    return choice(Anchor, "anchor", value)
+
+
+def _date_of(value: DateOf | str) -> DateOf:
+    return choice(DateOf, "date_of", value)
+
+
+def _arithmetic(value: Arithmetic | str) -> Arithmetic:
+    return choice(Arithmetic, "arithmetic", value)
+
+
+def _lag_scope(value: LagScope | str) -> LagScope:
+    return choice(LagScope, "applies_to", value)
+
+
+def _who(value: Who | str) -> Who:
+    return choice(Who, "who", value)
+
+
+def _behaviour_day(value: BehaviourDay | str) -> BehaviourDay:
+    return choice(BehaviourDay, "behaviour_day", value)
+
+
 def _span(value: Span) -> Span:
     if not isinstance(value, Span):
         raise InvalidInput("span", value, "must be a Span, such as months(6) or days(30)")
@@ -136,9 +161,9 @@ class Window:
     """
 
     span: Span = attrs.field(default=months(6), converter=_span)
-    anchor: Anchor = attrs.field(default=Anchor.EACH_REPORT, kw_only=True, converter=Anchor)
-    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=DateOf)
-    arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=Arithmetic)
+    anchor: Anchor = attrs.field(default=Anchor.EACH_REPORT, kw_only=True, converter=_anchor)
+    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=_date_of)
+    arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=_arithmetic)
 
     def __str__(self) -> str:
         thing = "report made" if self.date_of is DateOf.REPORT else "incident"
@@ -168,8 +193,8 @@ class Lag:
     """
 
     span: Span = attrs.field(default=months(1), converter=_span)
-    applies_to: LagScope = attrs.field(default=LagScope.EVERY, kw_only=True, converter=LagScope)
-    arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=Arithmetic)
+    applies_to: LagScope = attrs.field(default=LagScope.EVERY, kw_only=True, converter=_lag_scope)
+    arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=_arithmetic)
 
     def __str__(self) -> str:
         who = "" if self.applies_to is LagScope.EVERY else "the first report "
@@ -185,10 +210,7 @@ def _kinds(value: Iterable[str]) -> frozenset[str]:
 def _agencies(value: Iterable[Agency | str]) -> frozenset[Agency]:
     if isinstance(value, str):
         raise InvalidInput("agencies", value, "must be a collection of agencies, not one string")
-    try:
-        return frozenset(Agency(a) for a in value)
-    except ValueError as error:
-        raise InvalidInput("agencies", value, str(error)) from None
+    return frozenset(choice(Agency, "agencies", a) for a in value)
 
 
 def _optional_lag(value: Lag | None) -> Lag | None:
@@ -211,14 +233,14 @@ class Selection:
     means no limit on how long after the behaviour a report may be made.
     """
 
-    who: Who = attrs.field(default=Who.ANYONE, kw_only=True, converter=Who)
+    who: Who = attrs.field(default=Who.ANYONE, kw_only=True, converter=_who)
     window: Window = attrs.field(factory=Window, kw_only=True, converter=_window)
     lag: Lag | None = attrs.field(factory=Lag, kw_only=True, converter=_optional_lag)
     hate_only: bool = attrs.field(default=False, kw_only=True)
     exclude_kinds: frozenset[str] = attrs.field(default=frozenset(), kw_only=True, converter=_kinds)
     agencies: frozenset[Agency] = attrs.field(default=frozenset(), kw_only=True, converter=_agencies)
     behaviour_day: BehaviourDay = attrs.field(
-        default=BehaviourDay.LATEST_ON_OR_BEFORE_REPORT, kw_only=True, converter=BehaviourDay
+        default=BehaviourDay.LATEST_ON_OR_BEFORE_REPORT, kw_only=True, converter=_behaviour_day
     )
 
     def describe(self) -> str:

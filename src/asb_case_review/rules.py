@@ -26,6 +26,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from ._convert import choice
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .models import Application, Fact, Report
@@ -251,6 +252,18 @@ def _whole(field: str, value: object, minimum: int) -> int:
     return value
 
 
+def _count_unit(value: CountUnit | str) -> CountUnit:
+    return choice(CountUnit, "unit", value)
+
+
+def _fact(value: Fact | str) -> Fact:
+    return choice(Fact, "fact", value)
+
+
+def _date_of(value: DateOf | str) -> DateOf:
+    return choice(DateOf, "date_of", value)
+
+
 def _at_least(value: int) -> int:
     return _whole("at_least", value, 1)
 
@@ -285,7 +298,7 @@ class Count(_Combinable):
     """At least ``at_least`` units among the reports a :class:`Selection` lets in."""
 
     at_least: int = attrs.field(converter=_at_least)
-    unit: CountUnit = attrs.field(default=CountUnit.COMPLAINTS, kw_only=True, converter=CountUnit)
+    unit: CountUnit = attrs.field(default=CountUnit.COMPLAINTS, kw_only=True, converter=_count_unit)
     selection: Selection = attrs.field(factory=Selection, kw_only=True)
 
     def describe(self) -> str:
@@ -357,14 +370,14 @@ def count(
 
     The default selection is the statute's qualifying complaint.
     """
-    return Count(at_least, unit=CountUnit(unit), selection=selection or Selection())
+    return Count(at_least, unit=_count_unit(unit), selection=selection or Selection())
 
 
 @attrs.frozen
 class FactIs(_Combinable):
     """A caller-supplied case fact has the expected value; unknown when not supplied."""
 
-    fact: Fact = attrs.field(converter=Fact)
+    fact: Fact = attrs.field(converter=_fact)
     expected: bool = attrs.field(default=True, kw_only=True)
 
     def describe(self) -> str:
@@ -385,7 +398,7 @@ class FactIs(_Combinable):
 
 def fact(name: Fact | str, *, expected: bool = True) -> FactIs:
     """The caller-supplied fact *name* is *expected* (true by default)."""
-    return FactIs(Fact(name), expected=expected)
+    return FactIs(_fact(name), expected=expected)
 
 
 @attrs.frozen
@@ -397,7 +410,7 @@ class Recency(_Combinable):
     """
 
     within: Span
-    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=DateOf)
+    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=_date_of)
     selection: Selection = attrs.field(factory=Selection, kw_only=True)
 
     def describe(self) -> str:
@@ -427,7 +440,7 @@ def recency(
     selection: Selection | None = None,
 ) -> Recency:
     """The latest report (or incident) falls within *within* (one month by default) before the application."""
-    return Recency(within or months(1), date_of=DateOf(date_of), selection=selection or Selection())
+    return Recency(within or months(1), date_of=_date_of(date_of), selection=selection or Selection())
 
 
 @attrs.frozen
