@@ -1,0 +1,46 @@
+"""What an embedding system relies on: no clock, no I/O, no shared state, deterministic answers."""
+
+from __future__ import annotations
+
+import ast
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from asb_case_review import CATALOGUE, evaluate, to_dict
+from asb_case_review.examples import example_application
+
+SOURCE = Path(__file__).parent.parent / "src" / "asb_case_review"
+# The command line is the one place allowed to touch the outside world.
+OUTSIDE_WORLD_ALLOWED = {"cli.py", "__main__.py"}
+FORBIDDEN_CALLS = {"today", "now", "utcnow", "open", "print", "exit", "time", "getenv"}
+
+
+def core_modules() -> list[Path]:
+    return sorted(p for p in SOURCE.rglob("*.py") if p.name not in OUTSIDE_WORLD_ALLOWED)
+
+
+@pytest.mark.parametrize("path", core_modules(), ids=lambda p: p.name)
+def test_core_reads_no_clock_and_does_no_io(path: Path) -> None:
+    """No core module calls a clock, opens a file, prints or exits."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            assert name not in FORBIDDEN_CALLS, f"{path.name}:{node.lineno} calls {name}()"
+
+
+def test_evaluation_is_deterministic_and_thread_safe() -> None:
+    """Many threads evaluating the same application under every policy all get the same answer."""
+    application = example_application()
+    expected = {name: to_dict(evaluate(application, policy)) for name, policy in CATALOGUE.items()}
+
+    def decide(name: str) -> tuple[str, object]:
+        return name, to_dict(evaluate(application, CATALOGUE[name]))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(decide, list(CATALOGUE) * 20))
+    for name, record in results:
+        assert record == expected[name]
