@@ -1,0 +1,259 @@
+"""Laws of the predicates: three-valued logic, flattening, and what counting may and may not depend on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import TypeAlias
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from asb_case_review.dates import months
+from asb_case_review.models import Agency, Application, Incident, Report
+from asb_case_review.qualifying import Lag, LagScope, Reason, Selection, Window
+from asb_case_review.rules import (
+    AllOf,
+    AnyOf,
+    Context,
+    Count,
+    CountUnit,
+    FactIs,
+    Not,
+    Outcome,
+    Predicate,
+    all_of,
+    any_of,
+    count,
+    not_,
+)
+from tests.builders import D, app, rep
+from tests.strategies import applications, count_leaves, pure_selections, trees
+
+# The information order of Kleene's logic, weakest first: min is "and", max is "or".
+_RANK = {Outcome.NOT_MET: 0, Outcome.UNKNOWN: 1, Outcome.MET: 2}
+
+Combinable: TypeAlias = AllOf | AnyOf | Not | Count | FactIs
+"""The library's predicates that support the operators ``&``, ``|`` and ``~``."""
+
+
+def ops(predicate: Predicate) -> Combinable:
+    """*predicate*, narrowed to a type with the operators (every generated tree is one)."""
+    assert isinstance(predicate, AllOf | AnyOf | Not | Count | FactIs)
+    return predicate
+
+
+def outcome(predicate: Predicate, application: Application) -> Outcome:
+    """The outcome of *predicate* on *application* on the application's own date."""
+    return predicate(Context(application, application.made_on)).outcome
+
+
+def kleene_and(*outcomes: Outcome) -> Outcome:
+    """Kleene conjunction, written independently of the library."""
+    return min(outcomes, key=_RANK.__getitem__)
+
+
+def kleene_or(*outcomes: Outcome) -> Outcome:
+    """Kleene disjunction, written independently of the library."""
+    return max(outcomes, key=_RANK.__getitem__)
+
+
+def kleene_not(value: Outcome) -> Outcome:
+    """Kleene negation, written independently of the library."""
+    return {Outcome.MET: Outcome.NOT_MET, Outcome.NOT_MET: Outcome.MET}.get(value, Outcome.UNKNOWN)
+
+
+@given(trees(), trees(), applications())
+def test_de_morgan_for_and(a: Predicate, b: Predicate, application: Application) -> None:
+    """~(a & b) has the outcome of ~a | ~b, in three-valued logic."""
+    assert outcome(~(ops(a) & b), application) == outcome(~ops(a) | ~ops(b), application)
+
+
+@given(trees(), trees(), applications())
+def test_de_morgan_for_or(a: Predicate, b: Predicate, application: Application) -> None:
+    """~(a | b) has the outcome of ~a & ~b, in three-valued logic."""
+    assert outcome(~(ops(a) | b), application) == outcome(~ops(a) & ~ops(b), application)
+
+
+@given(trees(), trees(), applications())
+def test_combinators_are_kleene_logic(a: Predicate, b: Predicate, application: Application) -> None:
+    """all_of, any_of and not_ give Kleene's and, or and not of their parts' outcomes."""
+    left, right = outcome(a, application), outcome(b, application)
+    assert outcome(AllOf((a, b)), application) == kleene_and(left, right)
+    assert outcome(AnyOf((a, b)), application) == kleene_or(left, right)
+    assert outcome(Not(a), application) == kleene_not(left)
+
+
+@given(trees(), applications())
+def test_double_negation(a: Predicate, application: Application) -> None:
+    """~~a and not_(not_(a)) are a itself, and the unsimplified Not(Not(a)) has a's outcome."""
+    assert ~~ops(a) == a
+    assert not_(not_(a)) == a
+    assert outcome(Not(Not(a)), application) == outcome(a, application)
+
+
+@given(trees(), trees(), trees(), applications())
+def test_nested_all_of_and_any_of_flatten(a: Predicate, b: Predicate, c: Predicate, app: Application) -> None:
+    """all_of(all_of(a, b), c) is the value all_of(a, b, c) (and so for any_of), with its outcome."""
+    assert all_of(all_of(a, b), c) == all_of(a, all_of(b, c)) == all_of(a, b, c)
+    assert any_of(any_of(a, b), c) == any_of(a, any_of(b, c)) == any_of(a, b, c)
+    assert ops(a) & b & c == all_of(a, b, c)
+    assert ops(a) | b | c == any_of(a, b, c)
+    assert outcome(AllOf((AllOf((a, b)), c)), app) == outcome(all_of(a, b, c), app)
+    assert outcome(AnyOf((AnyOf((a, b)), c)), app) == outcome(any_of(a, b, c), app)
+
+
+@given(trees(), trees(), applications())
+def test_and_and_or_commute_in_outcome(a: Predicate, b: Predicate, application: Application) -> None:
+    """The order of the parts never changes the outcome of all_of or any_of."""
+    assert outcome(all_of(a, b), application) == outcome(all_of(b, a), application)
+    assert outcome(any_of(a, b), application) == outcome(any_of(b, a), application)
+
+
+def _added(application: Application, report: Report) -> Application:
+    return attrs.evolve(application, reports=(*application.reports, report))
+
+
+@st.composite
+def extra_report(draw: st.DrawFn, application: Application) -> Report:
+    """A further report about an incident already reported, or a new one, by anyone, at any lag."""
+    known = {r.incident.id: r.incident for r in application.reports}
+    incident = draw(
+        st.one_of(
+            st.sampled_from(sorted(known.values(), key=lambda i: i.id)) if known else st.nothing(),
+            st.builds(
+                lambda began, hate: Incident("EXTRA-I", matter="M", began_on=began, hate=hate),
+                st.dates(application.made_on - dt.timedelta(days=400), application.made_on),
+                st.booleans(),
+            ),
+        )
+    )
+    return Report(
+        "EXTRA-R",
+        reporter=draw(st.sampled_from(["P1", "P2", "P7"])),
+        made_on=incident.began_on + dt.timedelta(days=draw(st.integers(0, 60))),
+        incident=incident,
+        agency=draw(st.sampled_from(Agency)),
+        household=draw(st.sampled_from([None, "H1", "H9"])),
+    )
+
+
+@given(
+    count_leaves(
+        units=[CountUnit.COMPLAINTS, CountUnit.INCIDENTS, CountUnit.REPORTERS, CountUnit.REPORTS],
+        selection=pure_selections(),
+    ),
+    applications(),
+    st.data(),
+)
+def test_adding_a_report_never_un_meets_a_pure_count(
+    rule: Predicate, application: Application, data: st.DataObject
+) -> None:
+    """A count with windows from each report or back from the application stays met with one more report.
+
+    It holds for every per-report filter (whose reports, hate, kinds, agencies,
+    a lag held to every report).  It does not hold for a lag held only to the
+    first report, nor for windows fixed by the first report or incident or by
+    the latest incident: an earlier or later report moves them (see the tests
+    below).
+    """
+    before = outcome(rule, application)
+    after = outcome(rule, _added(application, data.draw(extra_report(application))))
+    assert _RANK[after] >= _RANK[before]
+
+
+def test_an_earlier_late_report_can_un_meet_a_first_report_lag() -> None:
+    """Under a lag held only to the first report, an earlier late report turns the others away (by design)."""
+    selection = Selection(lag=Lag(months(1), applies_to=LagScope.FIRST))
+    rule = count(1, selection=selection)
+    prompt = rep("R2", D(2025, 6, 2), D(2025, 6, 1))
+    late = rep("R1", D(2025, 5, 20), D(2025, 1, 1))
+    assert outcome(rule, app(D(2025, 6, 10), prompt)) is Outcome.MET
+    assert outcome(rule, app(D(2025, 6, 10), prompt, late)) is Outcome.NOT_MET
+
+
+def test_an_earlier_report_can_un_meet_a_window_from_the_first_report() -> None:
+    """A window fixed by the first report closes earlier when an earlier report is added (by design)."""
+    rule = count(1, selection=Selection(window=Window(months(6), anchor="first_report"), lag=None))
+    recent = rep("R2", D(2025, 6, 2))
+    old = rep("R1", D(2024, 6, 2))
+    assert outcome(rule, app(D(2025, 6, 10), recent)) is Outcome.MET
+    assert outcome(rule, app(D(2025, 6, 10), recent, old)) is Outcome.NOT_MET
+
+
+def _tally_count(unit: CountUnit, application: Application) -> int:
+    result = count(1, unit=unit, selection=Selection())(Context(application, application.made_on))
+    assert result.tally is not None
+    return result.tally.count
+
+
+@st.composite
+def duplicated(draw: st.DrawFn) -> tuple[Application, Application]:
+    """An application with a counted report, and the same with that incident reported again the same day.
+
+    The repeat is by the same person to other agencies, or by the same
+    person to the same agency (a repeat call).
+    """
+    application = draw(applications())
+    context = Context(application, application.made_on)
+    counted = [r for r in application.reports if _fate(count(1), context, r.id) is Reason.COUNTED]
+    original = draw(st.sampled_from(counted)) if counted else None
+    if original is None:
+        return application, application
+    agencies = draw(st.lists(st.sampled_from(Agency), min_size=1, max_size=3, unique=True))
+    copies = [attrs.evolve(original, id=f"COPY-{a.value}", agency=a) for a in agencies]
+    return application, attrs.evolve(application, reports=(*application.reports, *copies))
+
+
+def _fate(rule: Predicate, context: Context, report_id: str) -> Reason:
+    result = rule(context)
+    assert result.tally is not None
+    return next(f.reason for f in result.tally.fates if f.report == report_id)
+
+
+@given(duplicated())
+def test_the_same_incident_reported_again_counts_once_as_a_complaint_and_an_incident(
+    pair: tuple[Application, Application],
+) -> None:
+    """Repeats of a counted report (same person and incident, any agencies) add no complaint nor incident."""
+    before, after = pair
+    repeats = len(after.reports) - len(before.reports)
+    for unit in (CountUnit.COMPLAINTS, CountUnit.INCIDENTS, CountUnit.REPORTERS):
+        assert _tally_count(unit, after) == _tally_count(unit, before)
+    assert _tally_count(CountUnit.REPORTS, after) == _tally_count(CountUnit.REPORTS, before) + repeats
+
+
+@given(applications())
+def test_counts_match_a_reference_tally(application: Application) -> None:
+    """Each unit counts the distinct keys of the reports counted under the statutory selection."""
+    context = Context(application, application.made_on)
+    result = count(1, unit=CountUnit.REPORTS)(context)
+    assert result.tally is not None
+    inside = [r for r in application.reports if r.id in result.tally.counted()]
+    assert _tally_count(CountUnit.COMPLAINTS, application) == len(
+        {(r.reporter, r.incident.id) for r in inside}
+    )
+    assert _tally_count(CountUnit.INCIDENTS, application) == len({r.incident.id for r in inside})
+    assert _tally_count(CountUnit.REPORTERS, application) == len({r.reporter for r in inside})
+    assert _tally_count(CountUnit.HOUSEHOLDS, application) == len(
+        {r.household for r in inside if r.household is not None}
+    )
+
+
+@given(count_leaves(), applications(), st.randoms(use_true_random=False))
+def test_the_order_of_reports_never_changes_a_count(
+    rule: Predicate, application: Application, rng: random.Random
+) -> None:
+    """A count's outcome, tally, fates and critical dates do not depend on the order reports are given in."""
+    shuffled = list(application.reports)
+    rng.shuffle(shuffled)
+    other = attrs.evolve(application, reports=shuffled)
+    first = rule(Context(application, application.made_on))
+    second = rule(Context(other, other.made_on))
+    assert first.outcome == second.outcome
+    assert first.valid_until == second.valid_until
+    assert first.tally is not None
+    assert second.tally is not None
+    assert set(first.tally.fates) == set(second.tally.fates)
+    assert attrs.evolve(first.tally, fates=()) == attrs.evolve(second.tally, fates=())
