@@ -10,12 +10,13 @@ import attrs
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from asb_case_review.dates import Arithmetic, Span, TimeUnit, months
+from asb_case_review.dates import Arithmetic, Span, TimeUnit, days, months
 from asb_case_review.decision import Decision, NoticeCode, Route, evaluate
 from asb_case_review.models import Agency, Application, Incident, Report
 from asb_case_review.policy import CATALOGUE, STATUTORY, Policy, statutory_route
 from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
 from asb_case_review.rules import Context, Count, CountUnit, Outcome, Predicate, Tally, count, rule
+from tests.builders import app, rep
 from tests.strategies import applications, count_leaves, dates, fresh_report, pure_selections, spans, trees
 from tests.test_laws_dates import reference_last_day
 
@@ -285,3 +286,104 @@ def test_a_strict_mandatory_route_or_failed_condition_never_defeats_the_floor(
 def test_statutory_policy_is_in_the_catalogue() -> None:
     """The order and floor laws above run over the statutory default as one of the catalogue policies."""
     assert STATUTORY in CATALOGUE.values()
+
+
+def test_the_deadline_of_a_window_ending_with_the_latest_incident_keeps_the_earliest_incident() -> None:
+    """A report made on the deadline can keep every counted incident in a window ending with the latest one.
+
+    Found by the deadline law: the deadline was the day the window of the
+    latest incident (1 June) closes, 30 November; but a report made then must
+    be about behaviour since 31 October (the one-month lag), which moves the
+    window past the incident of 1 February.  The last day that works is
+    30 August: behaviour on 31 July (the last day of the six months beginning
+    with 1 February), reported within its month.
+    """
+    selection = Selection(window=Window(months(6), anchor=Anchor.LATEST_INCIDENT))
+    predicate = count(3, selection=selection)
+    application = app(
+        D(2025, 6, 10),
+        rep("R1", D(2025, 2, 2), D(2025, 2, 1), by="P1"),
+        rep("R2", D(2025, 6, 2), D(2025, 6, 1), by="P2"),
+    )
+    tally = predicate(Context(application, application.made_on)).tally
+    assert tally is not None
+    assert tally.deadline == D(2025, 8, 30)
+    in_time = app(D(2025, 8, 30), *application.reports, rep("R3", D(2025, 8, 30), D(2025, 7, 31), by="P3"))
+    assert predicate(Context(in_time, in_time.made_on)).met
+    for behaviour in (D(2025, 7, 31), D(2025, 8, 1), D(2025, 8, 31), D(2025, 6, 1)):
+        late = app(D(2025, 8, 31), *application.reports, rep("R3", D(2025, 8, 31), behaviour, by="P3"))
+        assert not predicate(Context(late, late.made_on)).met
+
+
+@st.composite
+def latest_incident_counts(draw: st.DrawFn) -> tuple[Count, Application]:
+    """A count over a window ending with the latest incident, with a lag of at most 31 days or none."""
+    short = st.one_of(st.just(months(1)), st.builds(days, st.sampled_from([1, 7, 30, 31])))
+    selection = Selection(
+        window=Window(
+            draw(spans()), anchor=Anchor.LATEST_INCIDENT, arithmetic=draw(st.sampled_from(Arithmetic))
+        ),
+        lag=draw(st.one_of(st.none(), st.builds(Lag, short, arithmetic=st.sampled_from(Arithmetic)))),
+    )
+    units = [CountUnit.COMPLAINTS, CountUnit.INCIDENTS, CountUnit.REPORTERS, CountUnit.REPORTS]
+    predicate = Count(draw(st.integers(1, 4)), unit=draw(st.sampled_from(units)), selection=selection)
+    return predicate, _without_later_reports(draw(applications()))
+
+
+def _fresh_about(
+    application: Application, made_on: dt.date, behaviour: dt.date, how_many: int
+) -> Application:
+    fresh = [
+        Report(
+            f"FRESH-R{i}",
+            reporter=f"FRESH-P{i}",
+            made_on=made_on,
+            incident=Incident(f"FRESH-I{i}", matter=application.matter, began_on=behaviour),
+        )
+        for i in range(how_many)
+    ]
+    return attrs.evolve(application, reports=(*application.reports, *fresh))
+
+
+@given(latest_incident_counts())
+@example(
+    (
+        count(3, selection=Selection(window=Window(months(6), anchor=Anchor.LATEST_INCIDENT))),
+        app(
+            D(2025, 6, 10),
+            rep("R1", D(2025, 2, 2), D(2025, 2, 1), by="P1"),
+            rep("R2", D(2025, 6, 2), D(2025, 6, 1), by="P2"),
+        ),
+    )
+)
+def test_the_deadline_law_for_a_window_ending_with_the_latest_incident(
+    case: tuple[Count, Application],
+) -> None:
+    """Under LATEST_INCIDENT, reports made on the deadline can meet the count; made a day later they cannot.
+
+    The behaviour days tried are every day in the 31 days before the report
+    (the longest lag generated), every day of behaviour already reported, and
+    the last day of the window's span beginning with each of them (the
+    latest day the window may move to and still keep that day).
+    """
+    predicate, application = case
+    result = predicate(Context(application, application.made_on))
+    tally = result.tally
+    assert tally is not None
+    if result.met or tally.deadline is None:
+        return
+    window = predicate.selection.window
+    behaviour = {min(r.incident.ended_on or r.incident.began_on, r.made_on) for r in application.reports}
+    moved = {reference_period_last_day(day, window.span, window.arithmetic) for day in behaviour}
+
+    def meets(made_on: dt.date) -> bool:
+        tried = {made_on - dt.timedelta(days=k) for k in range(32)} | behaviour | moved
+        return any(
+            predicate(Context(_fresh_about(application, made_on, day, tally.shortfall), made_on)).met
+            for day in sorted(tried)
+            if day <= made_on
+        )
+
+    if tally.deadline >= application.made_on:
+        assert meets(tally.deadline)
+    assert not meets(tally.deadline + _ONE_DAY)

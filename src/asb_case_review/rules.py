@@ -30,7 +30,7 @@ from ._convert import choice
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .models import Application, Fact, Report
-from .qualifying import DateOf, Fate, Reason, Selected, Selection, select
+from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, select
 
 __all__ = [
     "AllOf",
@@ -316,6 +316,7 @@ class Count(_Combinable):
         selected = context.selected(self.selection)
         fates = {f.report: f for f in selected.fates}
         expiry: dict[Hashable, dt.date] = {}
+        behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
         for report, day, last in selected.inside:
             key = _unit_key(self.unit, report, day)
@@ -328,11 +329,13 @@ class Count(_Combinable):
                 )
             elif key in expiry:
                 expiry[key] = max(expiry[key], last)
+                behaviour[key] = max(behaviour[key], day)
                 fates[report.id] = attrs.evolve(
                     fates[report.id], reason=Reason.DUPLICATE, detail=_DUPLICATE_OF[self.unit]
                 )
             else:
                 expiry[key] = last
+                behaviour[key] = day
         counted = len(expiry)
         possible = counted + len(unknown)
         latest_first = sorted(expiry.values(), reverse=True)
@@ -344,6 +347,11 @@ class Count(_Combinable):
             outcome = Outcome.UNKNOWN if possible >= self.at_least else Outcome.NOT_MET
             valid_until = None
             deadline = latest_first[-1] if latest_first else None
+            if deadline is not None and self.selection.window.anchor is Anchor.LATEST_INCIDENT:
+                latest = max(day for _, day in selected.in_scope)
+                deadline = _latest_incident_deadline(
+                    self.selection, min(behaviour.values()), latest, deadline
+                )
         tally = Tally(
             self.unit,
             self.at_least,
@@ -358,6 +366,36 @@ class Count(_Combinable):
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
         return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
+
+
+def _latest_incident_deadline(
+    selection: Selection, earliest: dt.date, latest: dt.date, closes: dt.date
+) -> dt.date:
+    """The last day a further report can be made and keep every unit counted now.
+
+    Under :attr:`Anchor.LATEST_INCIDENT` a report about behaviour after the
+    latest incident moves the window, so the day the current window closes is
+    not the answer.  Either the report is about behaviour on or before the
+    latest incident (the window stays; the lag limits it), or about behaviour
+    as late as the last day of the span beginning with the *earliest* day
+    still counted (the window moves but keeps that day), made within the lag
+    and within the span of that behaviour.  The later of the two is the
+    deadline.
+    """
+    window, lag = selection.window, selection.lag
+    # A lag held only to the first report does not bind a further report.
+    bound = lag if lag is not None and lag.applies_to is LagScope.EVERY else None
+
+    def made_by(behaviour: dt.date, application_by: dt.date) -> dt.date:
+        if bound is None:
+            return application_by
+        return min(application_by, period_last_day(behaviour, bound.span, bound.arithmetic))
+
+    moved = period_last_day(earliest, window.span, window.arithmetic)
+    return max(
+        made_by(latest, closes),
+        made_by(moved, period_last_day(moved, window.span, window.arithmetic)),
+    )
 
 
 def count(
