@@ -7,7 +7,7 @@ import random
 from typing import TypeAlias
 
 import attrs
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from asb_case_review.dates import months
@@ -257,3 +257,40 @@ def test_the_order_of_reports_never_changes_a_count(
     assert second.tally is not None
     assert set(first.tally.fates) == set(second.tally.fates)
     assert attrs.evolve(first.tally, fates=()) == attrs.evolve(second.tally, fates=())
+
+
+_ONE_INCIDENT_TWO_DAYS = (
+    rep("R1", D(2025, 1, 2), D(2025, 1, 1), incident="I1", ended=D(2025, 1, 10), agency="police"),
+    rep("R2", D(2025, 1, 5), D(2025, 1, 1), incident="I1", ended=D(2025, 1, 10), agency="council"),
+)
+
+
+@given(applications(), pure_selections())
+@example(app(D(2025, 1, 20), *_ONE_INCIDENT_TWO_DAYS), Selection())
+def test_separate_dates_never_count_more_than_separate_incidents(
+    application: Application, selection: Selection
+) -> None:
+    """INCIDENT_DATES is the stricter unit: it never counts more than INCIDENTS on the same reports."""
+    context = Context(application, application.made_on)
+    by_date = count(1, unit=CountUnit.INCIDENT_DATES, selection=selection)(context).tally
+    by_incident = count(1, unit=CountUnit.INCIDENTS, selection=selection)(context).tally
+    assert by_date is not None
+    assert by_incident is not None
+    assert by_date.count <= by_incident.count
+
+
+def test_one_continuing_incident_reported_on_two_days_is_one_incident_date() -> None:
+    """The same continuing incident reported to the police and then the council counts once, not on two dates.
+
+    Found by the law above: each report's day of behaviour is the latest day
+    on or before the report, so the two reports had two different days and
+    counted as two "separate incidents on separate dates".
+    """
+    application = app(D(2025, 1, 20), *_ONE_INCIDENT_TWO_DAYS)
+    result = count(2, unit=CountUnit.INCIDENT_DATES)(Context(application, application.made_on))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    assert [(f.reason, f.detail) for f in result.tally.fates][1] == (
+        Reason.DUPLICATE,
+        "the same incident is already counted",
+    )

@@ -318,8 +318,17 @@ class Count(_Combinable):
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
+        # Under INCIDENT_DATES an incident keeps the date it was first counted
+        # on: a continuing incident reported again on a later day (to another
+        # agency, or by someone else) is the same incident, not a separate date.
+        date_of_incident: dict[str, Hashable] = {}
         for report, day, last in selected.inside:
             key = _unit_key(self.unit, report, day)
+            duplicate_of = _DUPLICATE_OF.get(self.unit, "")
+            if self.unit is CountUnit.INCIDENT_DATES:
+                if report.incident.id in date_of_incident:
+                    duplicate_of = _DUPLICATE_OF[CountUnit.INCIDENTS]
+                key = date_of_incident.setdefault(report.incident.id, key)
             if key is None:
                 unknown.add(report.reporter)
                 fates[report.id] = attrs.evolve(
@@ -331,7 +340,7 @@ class Count(_Combinable):
                 expiry[key] = max(expiry[key], last)
                 behaviour[key] = max(behaviour[key], day)
                 fates[report.id] = attrs.evolve(
-                    fates[report.id], reason=Reason.DUPLICATE, detail=_DUPLICATE_OF[self.unit]
+                    fates[report.id], reason=Reason.DUPLICATE, detail=duplicate_of
                 )
             else:
                 expiry[key] = last
