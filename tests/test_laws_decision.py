@@ -387,3 +387,61 @@ def test_the_deadline_law_for_a_window_ending_with_the_latest_incident(
     if tally.deadline >= application.made_on:
         assert meets(tally.deadline)
     assert not meets(tally.deadline + _ONE_DAY)
+
+
+@given(count_leaves(selection=pure_selections()), applications())
+def test_with_no_deadline_the_missing_reports_made_today_meet_the_count(
+    predicate: Predicate, application: Application
+) -> None:
+    """When nothing is counted (no deadline), the missing fresh reports made on the application date meet it.
+
+    Stated for windows from each report or back from the application with
+    every report held to the lag, the selections where "N more within the
+    time limits would meet it" is true; for fresh reports the filters on
+    hate and agencies must let them in, so those are matched here.
+    """
+    assert isinstance(predicate, Count)
+    application = _without_later_reports(application)
+    result = predicate(Context(application, application.made_on))
+    tally = result.tally
+    assert tally is not None
+    selection = predicate.selection
+    if result.met or tally.deadline is not None or predicate.unit is CountUnit.INCIDENT_DATES:
+        return
+    if selection.who is Who.VICTIM and predicate.unit in (CountUnit.REPORTERS, CountUnit.HOUSEHOLDS):
+        return
+    fresh = [
+        Report(
+            f"FRESH-R{i}",
+            reporter=application.victim if selection.who is Who.VICTIM else f"FRESH-P{i}",
+            household=f"FRESH-H{i}",
+            made_on=application.made_on,
+            incident=Incident(
+                f"FRESH-I{i}", matter=application.matter, began_on=application.made_on, hate=True
+            ),
+            agency=Agency.COUNCIL,
+        )
+        for i in range(tally.shortfall)
+    ]
+    more = attrs.evolve(application, reports=(*application.reports, *fresh))
+    assert _outcome(predicate, more, application.made_on) is Outcome.MET
+
+
+def test_a_window_from_an_old_first_report_gives_no_deadline_yet_new_reports_cannot_meet_it() -> None:
+    """A closed window from the first report says "3 more would meet it" when none can (a finding).
+
+    The window of six months beginning with the first report closed long
+    before the application, so every report is turned away and the tally has
+    no deadline; the shortfall reads "3 more within the time limits would
+    meet it", yet new reports never move the first report.  The library has
+    no way to say "cannot be met by new reports" (an API decision for the
+    lead engineer), so this pins today's behaviour.
+    """
+    selection = Selection(window=Window(months(6), anchor=Anchor.FIRST_REPORT), lag=None)
+    predicate = count(3, selection=selection)
+    application = app(D(2025, 6, 10), rep("R1", D(2020, 1, 2)))
+    tally = predicate(Context(application, application.made_on)).tally
+    assert tally is not None
+    assert (tally.count, tally.deadline) == (0, None)
+    fresh = _fresh(application, application.made_on, 3)
+    assert _outcome(predicate, fresh, application.made_on) is Outcome.NOT_MET
