@@ -294,3 +294,17 @@ def test_one_continuing_incident_reported_on_two_days_is_one_incident_date() -> 
         Reason.DUPLICATE,
         "the same incident is already counted",
     )
+
+
+def test_a_continuing_incident_may_count_on_a_later_day_when_its_first_day_is_taken() -> None:
+    """An incident whose first reported day is another incident's date counts on a later day of its own."""
+    application = app(
+        D(2025, 1, 20),
+        rep("R1", D(2025, 1, 3), D(2025, 1, 3), incident="I1"),
+        rep("R2", D(2025, 1, 3), D(2025, 1, 1), incident="I2", ended=D(2025, 1, 10)),
+        rep("R3", D(2025, 1, 8), D(2025, 1, 1), incident="I2", ended=D(2025, 1, 10)),
+    )
+    result = count(2, unit=CountUnit.INCIDENT_DATES)(Context(application, application.made_on))
+    assert result.tally is not None
+    assert [f.reason for f in result.tally.fates] == [Reason.COUNTED, Reason.DUPLICATE, Reason.COUNTED]
+    assert result.outcome is Outcome.MET

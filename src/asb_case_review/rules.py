@@ -321,14 +321,18 @@ class Count(_Combinable):
         # Under INCIDENT_DATES an incident keeps the date it was first counted
         # on: a continuing incident reported again on a later day (to another
         # agency, or by someone else) is the same incident, not a separate date.
+        # An incident whose day was already taken by another incident may still
+        # be counted on a later day of its own.
         date_of_incident: dict[str, Hashable] = {}
         for report, day, last in selected.inside:
             key = _unit_key(self.unit, report, day)
             duplicate_of = _DUPLICATE_OF.get(self.unit, "")
             if self.unit is CountUnit.INCIDENT_DATES:
                 if report.incident.id in date_of_incident:
+                    key = date_of_incident[report.incident.id]
                     duplicate_of = _DUPLICATE_OF[CountUnit.INCIDENTS]
-                key = date_of_incident.setdefault(report.incident.id, key)
+                elif key not in expiry:
+                    date_of_incident[report.incident.id] = key
             if key is None:
                 unknown.add(report.reporter)
                 fates[report.id] = attrs.evolve(
