@@ -140,10 +140,7 @@ def extra_report(draw: st.DrawFn, application: Application) -> Report:
 
 
 @given(
-    count_leaves(
-        units=[CountUnit.COMPLAINTS, CountUnit.INCIDENTS, CountUnit.REPORTERS, CountUnit.REPORTS],
-        selection=pure_selections(),
-    ),
+    count_leaves(selection=pure_selections()),
     applications(),
     st.data(),
 )
@@ -152,8 +149,9 @@ def test_adding_a_report_never_un_meets_a_pure_count(
 ) -> None:
     """A count with windows from each report or back from the application stays met with one more report.
 
-    It holds for every per-report filter (whose reports, hate, kinds, agencies,
-    a lag held to every report).  It does not hold for a lag held only to the
+    It holds for every unit (households only move from not met to unknown)
+    and every per-report filter (whose reports, hate, kinds, agencies, a lag
+    held to every report).  It does not hold for a lag held only to the
     first report, nor for windows fixed by the first report or incident or by
     the latest incident: an earlier or later report moves them (see the tests
     below).
@@ -219,7 +217,7 @@ def test_the_same_incident_reported_again_counts_once_as_a_complaint_and_an_inci
     """Repeats of a counted report (same person and incident, any agencies) add no complaint nor incident."""
     before, after = pair
     repeats = len(after.reports) - len(before.reports)
-    for unit in (CountUnit.COMPLAINTS, CountUnit.INCIDENTS, CountUnit.REPORTERS):
+    for unit in (CountUnit.COMPLAINTS, CountUnit.INCIDENTS, CountUnit.INCIDENT_DATES, CountUnit.REPORTERS):
         assert _tally_count(unit, after) == _tally_count(unit, before)
     assert _tally_count(CountUnit.REPORTS, after) == _tally_count(CountUnit.REPORTS, before) + repeats
 
@@ -308,3 +306,18 @@ def test_a_continuing_incident_may_count_on_a_later_day_when_its_first_day_is_ta
     assert result.tally is not None
     assert [f.reason for f in result.tally.fates] == [Reason.COUNTED, Reason.DUPLICATE, Reason.COUNTED]
     assert result.outcome is Outcome.MET
+
+
+def test_adding_an_earlier_report_of_a_continuing_incident_keeps_separate_dates() -> None:
+    """Adding a report never lowers an INCIDENT_DATES count: dates are matched to incidents, not first come.
+
+    Incident I2 went on from 1 to 10 January and was reported on 8 January;
+    I1 happened on 3 January.  A further report of I2 made on 3 January must
+    not take 3 January from I1 and leave two incidents on one date.
+    """
+    i1 = rep("R1", D(2025, 1, 4), D(2025, 1, 3), incident="I1")
+    i2 = rep("R3", D(2025, 1, 8), D(2025, 1, 1), incident="I2", ended=D(2025, 1, 10))
+    early = rep("R2", D(2025, 1, 3), D(2025, 1, 1), incident="I2", ended=D(2025, 1, 10))
+    predicate = count(2, unit=CountUnit.INCIDENT_DATES)
+    assert outcome(predicate, app(D(2025, 1, 20), i1, i2)) is Outcome.MET
+    assert outcome(predicate, app(D(2025, 1, 20), i1, i2, early)) is Outcome.MET

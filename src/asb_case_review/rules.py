@@ -318,21 +318,24 @@ class Count(_Combinable):
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        # Under INCIDENT_DATES an incident keeps the date it was first counted
-        # on: a continuing incident reported again on a later day (to another
-        # agency, or by someone else) is the same incident, not a separate date.
-        # An incident whose day was already taken by another incident may still
-        # be counted on a later day of its own.
-        date_of_incident: dict[str, Hashable] = {}
+        # Under INCIDENT_DATES each incident counts on at most one of its days
+        # and each day for at most one incident: a continuing incident reported
+        # on several days (to several agencies, or by several people) is one
+        # incident, not several dates.  The dates are matched to incidents so
+        # that as many as possible count, which keeps the count from falling
+        # when a report is added.
+        matched = _match_dates(selected.inside) if self.unit is CountUnit.INCIDENT_DATES else {}
         for report, day, last in selected.inside:
             key = _unit_key(self.unit, report, day)
             duplicate_of = _DUPLICATE_OF.get(self.unit, "")
             if self.unit is CountUnit.INCIDENT_DATES:
-                if report.incident.id in date_of_incident:
-                    key = date_of_incident[report.incident.id]
+                if report.incident.id in matched:
                     duplicate_of = _DUPLICATE_OF[CountUnit.INCIDENTS]
-                elif key not in expiry:
-                    date_of_incident[report.incident.id] = key
+                if matched.get(report.incident.id) != day:
+                    fates[report.id] = attrs.evolve(
+                        fates[report.id], reason=Reason.DUPLICATE, detail=duplicate_of
+                    )
+                    continue
             if key is None:
                 unknown.add(report.reporter)
                 fates[report.id] = attrs.evolve(
@@ -379,6 +382,34 @@ class Count(_Combinable):
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
         return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
+
+
+def _match_dates(inside: Iterable[tuple[Report, dt.date, dt.date]]) -> dict[str, dt.date]:
+    """A largest matching of incidents to distinct days of behaviour they were reported on.
+
+    Kuhn's augmenting paths over a handful of incidents; incidents and their
+    days are tried in the order of the reports, so the result is deterministic.
+    """
+    days_of: dict[str, list[dt.date]] = {}
+    for report, day, _ in inside:
+        candidates = days_of.setdefault(report.incident.id, [])
+        if day not in candidates:
+            candidates.append(day)
+    holder: dict[dt.date, str] = {}
+
+    def place(incident: str, seen: set[dt.date]) -> bool:
+        for day in days_of[incident]:
+            if day in seen:
+                continue
+            seen.add(day)
+            if day not in holder or place(holder[day], seen):
+                holder[day] = incident
+                return True
+        return False
+
+    for incident in days_of:
+        place(incident, set())
+    return {incident: day for day, incident in holder.items()}
 
 
 def _latest_incident_deadline(
