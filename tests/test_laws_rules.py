@@ -316,3 +316,16 @@ def test_adding_an_earlier_report_of_a_continuing_incident_keeps_separate_dates(
     predicate = count(2, unit=CountUnit.INCIDENT_DATES)
     assert outcome(predicate, app(D(2025, 1, 20), i1, i2)) is Outcome.MET
     assert outcome(predicate, app(D(2025, 1, 20), i1, i2, early)) is Outcome.MET
+
+
+@given(count_leaves(), applications())
+def test_every_counted_report_is_inside_its_window_and_is_one_unit(
+    predicate: Predicate, application: Application
+) -> None:
+    """Each report counted is inside the window it is shown with on the date, and counts exactly one unit."""
+    result = predicate(Context(application, application.made_on))
+    assert result.tally is not None
+    counted = [f for f in result.tally.fates if f.reason is Reason.COUNTED]
+    assert len(result.tally.fates) == len(application.reports)
+    assert all(f.window is not None and application.made_on in f.window for f in counted)
+    assert len(counted) == result.tally.count
