@@ -7,17 +7,29 @@ import datetime as dt
 import random
 
 import attrs
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from asb_case_review.dates import Arithmetic, Span, TimeUnit, days, months
 from asb_case_review.decision import Decision, NoticeCode, Route, evaluate
+from asb_case_review.errors import InvalidInput, NaiveDatetime
 from asb_case_review.models import Agency, Application, Incident, Report
 from asb_case_review.policy import CATALOGUE, STATUTORY, Policy, statutory_route
 from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
 from asb_case_review.rules import Context, Count, CountUnit, Outcome, Predicate, Tally, count, rule
 from tests.builders import app, rep
-from tests.strategies import applications, count_leaves, dates, fresh_report, pure_selections, spans, trees
+from tests.strategies import (
+    LONDON,
+    applications,
+    count_leaves,
+    dates,
+    fresh_report,
+    london_instants,
+    pure_selections,
+    spans,
+    trees,
+)
 from tests.test_laws_dates import reference_last_day
 
 D = dt.date
@@ -445,3 +457,40 @@ def test_a_window_from_an_old_first_report_gives_no_deadline_yet_new_reports_can
     assert (tally.count, tally.deadline) == (0, None)
     fresh = _fresh(application, application.made_on, 3)
     assert _outcome(predicate, fresh, application.made_on) is Outcome.NOT_MET
+
+
+@given(applications(), london_instants())
+@example(
+    app(D(2025, 10, 26), rep("R1", D(2025, 10, 1))),
+    dt.datetime(2025, 10, 25, 23, 30, tzinfo=dt.UTC),
+)
+def test_a_decision_for_an_aware_timestamp_is_the_decision_for_its_london_day(
+    application: Application, instant: dt.datetime
+) -> None:
+    """evaluate(as_of=timestamp) decides for the timestamp's Europe/London calendar day."""
+    day = instant.astimezone(LONDON).date()
+    by_instant = evaluate(application, STATUTORY, as_of=instant)
+    by_day = evaluate(application, STATUTORY, as_of=day)
+    assert by_instant.as_of == day
+    assert (by_instant.outcome, by_instant.met_until, by_instant.fates) == (
+        by_day.outcome,
+        by_day.met_until,
+        by_day.fates,
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "error"),
+    [
+        (dt.datetime(2026, 1, 5, 23, 30), NaiveDatetime),
+        ("2026-01-05", InvalidInput),
+    ],
+    ids=["naive-datetime", "string"],
+)
+def test_evaluate_refuses_an_as_of_that_is_not_a_london_day(as_of: object, error: type[Exception]) -> None:
+    """A naive datetime or a string as as_of raises an error naming as_of, not a TypeError."""
+    application = app(D(2025, 10, 26), rep("R1", D(2025, 10, 1)))
+    with pytest.raises(error) as caught:
+        evaluate(application, STATUTORY, as_of=as_of)  # type: ignore[arg-type]
+    assert isinstance(caught.value, InvalidInput)
+    assert caught.value.field == "as_of"

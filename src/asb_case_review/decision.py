@@ -18,7 +18,7 @@ from functools import cached_property
 
 import attrs
 
-from .dates import earliest_start, months
+from .dates import earliest_start, london_day, months
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy, statutory_route
 from .qualifying import Fate, Reason
@@ -305,7 +305,8 @@ def evaluate(
     """Decide whether *application* meets the threshold under *policy*.
 
     *as_of* is the date the application is decided for (the application's
-    own date unless given).  With *enforce_floor* false the decision follows
+    own date unless given); an aware datetime stands for its Europe/London
+    calendar day.  With *enforce_floor* false the decision follows
     the policy as written, and a statutory-floor conflict is only reported.
 
     >>> from asb_case_review.examples import example_application
@@ -313,7 +314,10 @@ def evaluate(
     >>> evaluate(example_application(), STATUTORY).outcome
     <Outcome.MET: 'met'>
     """
-    day = application.made_on if as_of is None else as_of
+    # An aware timestamp belongs to its Europe/London day; anything else that
+    # is not a date is refused here, naming as_of, rather than failing later
+    # with a TypeError in the middle of the date arithmetic.
+    day = application.made_on if as_of is None else london_day(as_of, "as_of")
     floor_rule = _floor_rule(policy)
     run = _run(policy, floor_rule, Context(application, day), enforce_floor=enforce_floor)
 
