@@ -48,7 +48,7 @@ import functools
 import json
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
@@ -274,19 +274,13 @@ class _Reader:
             case "count":
                 at_least = self.whole(self.required(data, "at_least", path), _join(path, "at_least"), 1)
                 unit = self.choice(CountUnit, data.get("unit", "complaints"), _join(path, "unit"))
-                return self._guard(
-                    path, lambda: Count(at_least, unit=unit, selection=self.selection(data, path))
-                )
+                return Count(at_least, unit=unit, selection=self.selection(data, path))
             case "recency":
-                within = (
-                    self.span(data["within"], _join(path, "within"))[0]
-                    if "within" in data
-                    else Span(1, "months")
-                )
+                within = Span(1, TimeUnit.MONTHS)
+                if "within" in data:
+                    within = self.span(data["within"], _join(path, "within"))[0]
                 date_of = self.choice(DateOf, data.get("date_of", "report"), _join(path, "date_of"))
-                return self._guard(
-                    path, lambda: Recency(within, date_of=date_of, selection=self.selection(data, path))
-                )
+                return Recency(within, date_of=date_of, selection=self.selection(data, path))
             case "fact":
                 name = self.choice(Fact, self.required(data, "fact", path), _join(path, "fact"))
                 expected = self.flag(data.get("expected", True), _join(path, "expected"))
@@ -303,13 +297,6 @@ class _Reader:
                 return Not(self.predicate(self.required(data, "part", path), _join(path, "part")))
             case _:  # "rule": a named rule whose predicate is itself given as a node
                 return self.predicate(self.required(data, "predicate", path), _join(path, "predicate"))
-
-    def _guard(self, path: str, build: Callable[[], Predicate]) -> Predicate:
-        # The core models validate again; an error they raise still names this file and place.
-        try:
-            return build()
-        except CaseReviewError as error:  # pragma: no cover - every value is checked before building
-            raise self.fail(path, None, str(error)) from None
 
     def selection(self, data: Mapping[str, Any], path: str) -> Selection:
         fields: dict[str, Any] = {}
