@@ -22,16 +22,27 @@ from pathlib import Path
 from typing import Final
 
 from . import __version__
+from .cases import load_cases, run_cases
+from .conformance import Finding, Severity, check_area
 from .decision import evaluate
 from .errors import CaseReviewError
 from .examples import example_application
 from .models import Application
 from .parsing import application_from_mapping, parse_day
-from .policy import CATALOGUE, get_policy
+from .policy import AREAS, Area
+from .policyfile import dump, load_area
 from .render import for_applicant, for_officer, to_dict
 from .rules import Outcome
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_MET", "EXIT_NOT_MET", "EXIT_UNDETERMINED", "main"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_ERROR",
+    "EXIT_MET",
+    "EXIT_NOT_MET",
+    "EXIT_UNDETERMINED",
+    "findings_markdown",
+    "main",
+]
 
 EXIT_MET: Final = 0
 EXIT_NOT_MET: Final = 1
@@ -82,9 +93,11 @@ def _check(args: argparse.Namespace) -> int:
         raise _BadInput("check: give an APPLICATION file, or --example")
     else:
         application = _load_application(args.application)
+    area = _load_policy(args.policy)
     try:
-        policy = get_policy(args.policy)
         as_of = None if args.as_of is None else parse_day(args.as_of, "--as-of")
+        # The version of the policy in force on the day decided for; the decision names it.
+        policy = area.version_on(as_of or application.made_on)
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
     decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
@@ -95,6 +108,151 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(for_officer(decision))
     return _EXIT_FOR[decision.outcome]
+
+
+_POLICIES_EXAMPLES = """\
+examples:
+  asb-case-review policies list
+  asb-case-review policies show merseyside
+  asb-case-review policies show my-council.toml --format json
+  asb-case-review policies check my-council.toml
+  asb-case-review policies check --all --format markdown
+
+exit codes: 0 done (check: no finding of severity error; with --strict, no warning either),
+1 check found errors, 2 bad input (the message names the file and the path in it), 4 internal error
+"""
+
+_TEST_EXAMPLES = """\
+examples:
+  asb-case-review test my-council.cases.toml
+  asb-case-review test my-council.cases.toml --policy my-council-draft.toml
+
+exit codes: 0 every case passed, 1 some case failed, 2 bad input, 4 internal error
+"""
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _is_file(name: str) -> bool:
+    return name.endswith((".toml", ".json")) or Path(name).is_file()
+
+
+def _load_policy(name: str, relative_to: Path | None = None) -> Area:
+    """A built-in area by id, or every version in a policy file."""
+    if not _is_file(name):
+        try:
+            return AREAS[name]
+        except KeyError:
+            known = ", ".join(sorted(AREAS))
+            raise _BadInput(f"policy={name!r}: is not a built-in policy or a file; known: {known}") from None
+    path = Path(name) if relative_to is None else relative_to / name
+    text = _read(str(path))
+    try:
+        return load_area(text, format="json" if path.suffix == ".json" else "toml", file=str(path))
+    except CaseReviewError as error:
+        raise _BadInput(str(error)) from None
+
+
+def _example_line(finding: Finding) -> str:
+    example = finding.example
+    if example is None:
+        return ""
+    reports = ", ".join(
+        f"{r.reporter} on {r.made_on} (behaviour {r.incident.began_on}{', hate' if r.incident.hate else ''})"
+        for r in example.reports
+    )
+    facts = ", ".join(f"{f.value}={str(v).lower()}" for f, v in example.facts)
+    who = (
+        example.applicant
+        if example.on_behalf_of is None
+        else f"{example.applicant} for {example.on_behalf_of}"
+    )
+    extra = f"; facts {facts}" if facts else ""
+    if example.on_behalf_of is not None:
+        extra += f"; consent {example.consent}"
+    return f"application by {who} on {example.made_on}; reports by {reports}{extra}"
+
+
+def findings_markdown(findings: dict[str, tuple[Finding, ...]]) -> str:
+    """The findings for each policy as a Markdown section, as pasted into docs/conformance.md."""
+    lines: list[str] = []
+    for name, found in findings.items():
+        lines.extend((f"### {name}", ""))
+        if not found:
+            lines.extend(("No findings.", ""))
+            continue
+        lines.extend(("| severity | where | finding | rests on | example |", "|---|---|---|---|---|"))
+        for finding in found:
+            cells = (
+                finding.severity.value,
+                f"`{finding.path}`",
+                finding.message,
+                finding.source.cite(),
+                _example_line(finding) or "(none: no application shows this)",
+            )
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _policies(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        if args.format == "json":
+            rows = [
+                {"id": a.id, "title": a.latest.title, "versions": [v.version for v in a.versions]}
+                for a in AREAS.values()
+            ]
+            print(json.dumps(rows, indent=2))
+        else:
+            for area in sorted(AREAS.values(), key=lambda a: a.id):
+                latest = area.latest
+                print(f"{area.id:32} {latest.version:12} from {latest.effective_from}  {latest.title}")
+        return 0
+    names = sorted(AREAS) if args.all else args.policies
+    if not names:
+        raise _BadInput(f"policies {args.action}: name a built-in policy or a policy file (or --all)")
+    areas = [_load_policy(name) for name in names]
+    if args.action == "show":
+        for area in areas:
+            print(dump(area, format="json" if args.format == "json" else "toml"), end="")
+        return 0
+    findings = {area.id: check_area(area) for area in areas}
+    if args.format == "markdown":
+        print(findings_markdown(findings))
+    else:
+        for name, found in findings.items():
+            print(f"{name}: {len(found)} finding{'s' if len(found) != 1 else ''}")
+            for finding in found:
+                print(f"  {finding}")
+                if finding.example is not None:
+                    print(f"    example: {_example_line(finding)}")
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    return 1 if any(f.severity in failing for found in findings.values() for f in found) else 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    path = Path(args.cases)
+    text = _read(args.cases)
+    try:
+        cases = load_cases(text, format="json" if path.suffix == ".json" else "toml", file=args.cases)
+    except CaseReviewError as error:
+        raise _BadInput(str(error)) from None
+    if args.policy is not None:
+        area = _load_policy(args.policy)
+    else:
+        # A policy file named in the cases file is found beside it.
+        area = _load_policy(cases.policy, path.parent if _is_file(cases.policy) else None)
+    try:
+        run = run_cases(cases, area)
+    except CaseReviewError as error:
+        raise _BadInput(f"{args.cases}: {error}") from None
+    print(run.summary())
+    return 0 if run.passed else 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -118,8 +276,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--policy",
         default="statutory",
-        choices=sorted(CATALOGUE),
-        help="built-in policy to apply (default: %(default)s)",
+        metavar="NAME|FILE",
+        help="built-in policy (see 'policies list') or a policy file to apply, in the version "
+        "in force on the day decided (default: %(default)s)",
     )
     check.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="decide as of this date (default: the application date)"
@@ -138,6 +297,40 @@ def _parser() -> argparse.ArgumentParser:
         help="follow the policy as written and only report a statutory-floor conflict",
     )
     check.set_defaults(run=_check)
+
+    policies = commands.add_parser(
+        "policies",
+        help="list, show and check policies against the statute",
+        description="List the built-in policies, show one as a policy file, or check policies "
+        "(built-in or files) against s.104 and its guidance.",
+        epilog=_POLICIES_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    policies.add_argument("action", choices=("list", "show", "check"))
+    policies.add_argument("policies", nargs="*", metavar="NAME|FILE")
+    policies.add_argument("--all", action="store_true", help="check every built-in policy")
+    policies.add_argument(
+        "--format",
+        choices=("text", "toml", "json", "markdown"),
+        default=None,
+        help="show: toml (default) or json; check: text (default) or markdown; list: text or json",
+    )
+    policies.add_argument("--strict", action="store_true", help="check: warnings fail too")
+    policies.set_defaults(run=_policies)
+
+    test = commands.add_parser(
+        "test",
+        help="run a file of decision test cases against its policy",
+        description="Run the test cases of CASES_FILE against the policy it names (or --policy), "
+        "and report which rules of the policy the cases exercised.",
+        epilog=_TEST_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    test.add_argument("cases", metavar="CASES_FILE")
+    test.add_argument(
+        "--policy", metavar="NAME|FILE", help="the policy to test (default: the one the file names)"
+    )
+    test.set_defaults(run=_test)
     return parser
 
 

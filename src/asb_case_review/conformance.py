@@ -404,11 +404,15 @@ def _condition_finding(policy: Policy, path: str, item: Rule) -> Finding | None:
     guidance_backed = isinstance(item.predicate, Consent)
     turned = _turned_away(policy)
 
+    def decisive(application: Application) -> bool:
+        # The example must fail this condition, not merely some other one, and
+        # preferably on facts given rather than for want of them.
+        return turned(application) and _outcome(item, application) is Outcome.NOT_MET
+
     def this_condition(application: Application) -> bool:
-        # The example must fail this condition, not merely some other one.
         return turned(application) and _outcome(item, application) is not Outcome.MET
 
-    example = _search(policy, this_condition)
+    example = _search(policy, decisive) or _search(policy, this_condition)
     if example is None:
         return None
     if guidance_backed:
@@ -459,8 +463,8 @@ def check(policy: Policy) -> tuple[Finding, ...]:
                 Code.NO_APPEAL_ROUTE,
                 Severity.WARNING,
                 "appeal",
-                "the policy states no route for an applicant dissatisfied with the response "
-                "to ask for it to be reviewed",
+                "the policy as recorded states no route by which an applicant dissatisfied with "
+                "the way the application was dealt with can ask for that to be reviewed",
                 SCHEDULE_4,
             )
         )
@@ -472,11 +476,13 @@ def check_area(area: Area) -> tuple[Finding, ...]:
 
     >>> from asb_case_review.policy import AREAS
     >>> [f.path for f in check_area(AREAS["statutory"])]
-    ['versions[0].appeal']
+    ['appeal']
     """
     findings: list[Finding] = []
     for index, version in enumerate(area.versions):
-        findings.extend(attrs.evolve(f, path=f"versions[{index}].{f.path}") for f in check(version))
+        # A file of one version has no [[versions]] table: its paths start at the top.
+        prefix = f"versions[{index}]." if len(area.versions) > 1 else ""
+        findings.extend(attrs.evolve(f, path=prefix + f.path) for f in check(version))
     findings.extend(
         Finding(
             Code.VERSION_GAP,
