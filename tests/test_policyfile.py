@@ -103,6 +103,35 @@ def test_every_rule_kind_is_documented() -> None:
         assert f'kind = "{kind}"' in docs, kind
 
 
+def docs_blocks() -> list[str]:
+    from pathlib import Path  # noqa: PLC0415  (only these tests read the docs)
+
+    docs = (Path(__file__).parent.parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    return re.findall(r"```toml\n(.*?)```", docs, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    "text", [b for b in docs_blocks() if b.startswith(("id", "#"))], ids=lambda b: b[:20]
+)
+def test_every_policy_file_in_the_docs_loads(text: str) -> None:
+    """Each worked policy file in docs/policies.md reads, and survives the round trip."""
+    area = load_area(text, file="docs/policies.md")
+    assert load_area(dump(area)) == area
+
+
+def test_every_cases_file_in_the_docs_passes() -> None:
+    """Each cases file in docs/policies.md reads and its cases pass under the policy it names."""
+    from asb_case_review.cases import load_cases, run_cases  # noqa: PLC0415
+    from asb_case_review.policy import AREAS  # noqa: PLC0415
+
+    blocks = [b for b in docs_blocks() if b.startswith("policy")]
+    assert blocks
+    for text in blocks:
+        cases = load_cases(text, file="docs/policies.md")
+        run = run_cases(cases, AREAS[cases.policy])
+        assert run.passed, run.summary()
+
+
 RULE = '\n[[local]]\nid = "personal"\nlabel = "L"\n'
 
 MALFORMED = [

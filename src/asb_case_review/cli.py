@@ -193,7 +193,7 @@ def findings_markdown(findings: dict[str, tuple[Finding, ...]]) -> str:
                 f"`{finding.path}`",
                 finding.message,
                 finding.source.cite(),
-                _example_line(finding) or "(none: no application shows this)",
+                _example_line(finding) or "—",
             )
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines.append("")
