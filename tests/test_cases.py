@@ -21,6 +21,8 @@ from asb_case_review.rules import Outcome
 
 D = dt.date
 
+pytest_plugins = ["pytester"]
+
 ONE = """\
 policy = "merseyside"
 
@@ -292,3 +294,14 @@ def test_command_reports_bad_input_on_stderr(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert re.search(message, captured.err), captured.err
+
+
+def test_pytest_collects_each_case_of_a_cases_file(pytester: pytest.Pytester) -> None:
+    """With the plugin, pytest runs every case of a *.cases.toml file as its own test."""
+    failing = ONE.split("\n", 1)[1].replace('"c1"', '"c2"').replace('expect = "met"', 'expect = "not_met"')
+    (pytester.path / "mine.cases.toml").write_text(ONE + failing, encoding="utf-8")
+    result = pytester.runpytest("-p", "asb_case_review.pytest_plugin", "-v")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*mine.cases.toml::c1 PASSED*", "*mine.cases.toml::c2 FAILED*", "*expected not_met, got met*"]
+    )
