@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
 import pytest
 
 from asb_case_review.cases import Case, load_cases, run_case, run_cases
+from asb_case_review.cli import findings_markdown, main
 from asb_case_review.conformance import check_area
 from asb_case_review.dates import months
 from asb_case_review.policy import (
@@ -23,7 +25,14 @@ from asb_case_review.policy import (
     get_policy,
     last_months,
 )
-from asb_case_review.policyfile import catalogue, catalogue_files, catalogue_text, latest_catalogue
+from asb_case_review.policyfile import (
+    catalogue,
+    catalogue_files,
+    catalogue_text,
+    dump,
+    latest_catalogue,
+    load_area,
+)
 from asb_case_review.qualifying import Who
 from asb_case_review.rules import CountUnit, Source, count, rule
 
@@ -228,9 +237,6 @@ def test_get_policy_picks_the_version_in_force() -> None:
 
 def test_conformance_findings_of_the_catalogue_are_documented() -> None:
     """docs/conformance.md lists the findings the code gives for the catalogue, as generated."""
-    from pathlib import Path  # noqa: PLC0415  (only this test reads the docs)
-
-    from asb_case_review.cli import findings_markdown  # noqa: PLC0415
 
     docs = (Path(__file__).parent.parent / "docs" / "conformance.md").read_text(encoding="utf-8")
     generated = findings_markdown({name: check_area(area) for name, area in sorted(AREAS.items())})
@@ -241,3 +247,72 @@ def test_statutory_months_match_the_catalogue_window() -> None:
     """The catalogue's "last six months" is six calendar months, counted the statutory way."""
     personal = MERSEYSIDE.local[0].predicate
     assert personal.selection.window.span == months(6)  # type: ignore[attr-defined]
+
+
+def test_policies_list_names_every_area(capsys: pytest.CaptureFixture[str]) -> None:
+    """`policies list` prints every built-in area with its latest version."""
+
+    assert main(["policies", "list"]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == len(AREA_IDS)
+    assert "merseyside                       2024-01-01" in out
+
+
+def test_policies_show_prints_a_file_that_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
+    """`policies show NAME` prints the area as a policy file (TOML or JSON) that reads back to it."""
+
+    assert main(["policies", "show", "wales"]) == 0
+    assert load_area(capsys.readouterr().out) == AREAS["wales"]
+    assert main(["policies", "show", "wales", "--format", "json"]) == 0
+    assert load_area(capsys.readouterr().out, format="json") == AREAS["wales"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "expected"),
+    [
+        (["merseyside"], 0, "merseyside: 1 finding\n  warning: appeal:"),
+        (["merseyside", "--strict"], 1, "warning: appeal:"),
+        (["stafford"], 1, "error: conditions[0]: condition 'recent'"),
+        (["--all", "--format", "markdown"], 1, "### wales"),
+    ],
+    ids=["warnings-pass", "strict", "errors-fail", "markdown"],
+)
+def test_policies_check_exit_codes(
+    capsys: pytest.CaptureFixture[str], args: list[str], code: int, expected: str
+) -> None:
+    """`policies check` exits 1 on errors (and on warnings with --strict), else 0."""
+
+    assert main(["policies", "check", *args]) == code
+    assert expected in capsys.readouterr().out
+
+
+def test_policies_check_reads_a_file_and_reports_its_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A malformed policy file exits 2 with the file, the path and the value on stderr."""
+
+    good = tmp_path / "mine.toml"
+    good.write_text(dump(MERSEYSIDE), encoding="utf-8")
+    assert main(["policies", "check", str(good)]) == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text(dump(MERSEYSIDE).replace("at_least = 3", "at_least = -3"), encoding="utf-8")
+    assert main(["policies", "check", str(bad)]) == 2
+    assert f"{bad}: local[0].at_least=-3: must be at least 1" in capsys.readouterr().err
+
+
+def test_check_decides_under_a_policy_file_in_the_version_in_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check --policy FILE` applies the file's version in force on the application date, and names it."""
+
+    text = (
+        'id = "mine"\ntitle = "Mine"\n[[versions]]\nversion = "old"\neffective_from = 2020-01-01\n'
+        'effective_to = 2025-12-31\nthreshold = 3\n[[versions]]\nversion = "new"\n'
+        "effective_from = 2026-01-01\nthreshold = 4\n"
+    )
+    policy = tmp_path / "mine.toml"
+    policy.write_text(text, encoding="utf-8")
+    assert main(["check", "--example", "--policy", str(policy), "--format", "json"]) == 0
+    assert '"version": "new"' in capsys.readouterr().out
+    assert main(["check", "--example", "--policy", str(policy), "--as-of", "2014-01-01"]) == 2
+    assert "no version is in force" in capsys.readouterr().err

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from asb_case_review.cases import load_cases, run_cases
 from asb_case_review.errors import InvalidPolicy, InvalidPolicyFile
-from asb_case_review.policy import Area, Policy, statutory_route
+from asb_case_review.policy import AREAS, Area, Policy, statutory_route
 from asb_case_review.policyfile import RULE_KINDS, catalogue, dump, load_area, load_policy, parse
 from asb_case_review.qualifying import Anchor, Selection, Window
 from asb_case_review.rules import AllOf, Count, CountUnit, FactIs, Not, Rule, count, fact
@@ -96,16 +98,12 @@ def test_threshold_is_the_statutory_route_with_its_number() -> None:
 
 def test_every_rule_kind_is_documented() -> None:
     """docs/policies.md has a worked example of every rule kind."""
-    from pathlib import Path  # noqa: PLC0415  (only this test reads the docs)
-
     docs = (Path(__file__).parent.parent / "docs" / "policies.md").read_text(encoding="utf-8")
     for kind in RULE_KINDS:
         assert f'kind = "{kind}"' in docs, kind
 
 
 def docs_blocks() -> list[str]:
-    from pathlib import Path  # noqa: PLC0415  (only these tests read the docs)
-
     docs = (Path(__file__).parent.parent / "docs" / "policies.md").read_text(encoding="utf-8")
     return re.findall(r"```toml\n(.*?)```", docs, flags=re.DOTALL)
 
@@ -121,9 +119,6 @@ def test_every_policy_file_in_the_docs_loads(text: str) -> None:
 
 def test_every_cases_file_in_the_docs_passes() -> None:
     """Each cases file in docs/policies.md reads and its cases pass under the policy it names."""
-    from asb_case_review.cases import load_cases, run_cases  # noqa: PLC0415
-    from asb_case_review.policy import AREAS  # noqa: PLC0415
-
     blocks = [b for b in docs_blocks() if b.startswith("policy")]
     assert blocks
     for text in blocks:
