@@ -24,6 +24,7 @@ from asb_case_review.policy import (
     Policy,
     get_policy,
     last_months,
+    statutory_route,
 )
 from asb_case_review.policyfile import (
     catalogue,
@@ -34,7 +35,7 @@ from asb_case_review.policyfile import (
     load_area,
 )
 from asb_case_review.qualifying import Who
-from asb_case_review.rules import CountUnit, Source, count, rule
+from asb_case_review.rules import Count, CountUnit, Recency, Source, count, rule
 
 # The areas of the table in the domain brief, section 4, and the statute itself.
 AREA_IDS: Final = {
@@ -107,6 +108,28 @@ def test_each_area_has_window_boundary_cases(name: str) -> None:
     ids = {case.id for area, case in CASES if area == name}
     assert any(i.endswith("window-first-day") for i in ids), ids
     assert any(i.endswith("window-day-before") for i in ids), ids
+
+
+def windowed_rules(policy: Policy) -> list[str]:
+    """The ids of the policy's own rules that count or gate reports by date."""
+    found = []
+    for path, item in policy.rules():
+        if path == "mandatory" and item == statutory_route(policy.threshold):
+            continue  # The statute's own route, whose boundaries the statutory area's cases test.
+        nodes = [item.predicate, *getattr(item.predicate, "parts", ())]
+        if any(isinstance(n, Count | Recency) for n in nodes):
+            found.append(item.id)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(AREA_IDS), ids=str)
+def test_each_rule_has_cases_on_its_window_boundaries(name: str) -> None:
+    """Each rule that looks at dates has a case on the first day inside its window and on the day before."""
+    cases = [case for area, case in CASES if area == name]
+    for rule_id in windowed_rules(AREAS[name].latest):
+        named = {case.id for case in cases if case.rule == rule_id}
+        assert any(i.endswith("window-first-day") for i in named), (rule_id, named)
+        assert any(i.endswith("window-day-before") for i in named), (rule_id, named)
 
 
 @pytest.mark.parametrize("name", sorted(AREA_IDS), ids=str)
@@ -316,3 +339,8 @@ def test_check_decides_under_a_policy_file_in_the_version_in_force(
     assert '"version": "new"' in capsys.readouterr().out
     assert main(["check", "--example", "--policy", str(policy), "--as-of", "2014-01-01"]) == 2
     assert "no version is in force" in capsys.readouterr().err
+    policy.write_text(text.replace("2026-01-01", "2026-01-05"), encoding="utf-8")
+    assert main(["check", "--example", "--policy", str(policy)]) == 0
+    assert (
+        "mine.toml: warning: no version is in force from 2026-01-01 to 2026-01-04" in capsys.readouterr().err
+    )

@@ -153,9 +153,12 @@ def _load_policy(name: str, relative_to: Path | None = None) -> Area:
     path = Path(name) if relative_to is None else relative_to / name
     text = _read(str(path))
     try:
-        return load_area(text, format="json" if path.suffix == ".json" else "toml", file=str(path))
+        area = load_area(text, format="json" if path.suffix == ".json" else "toml", file=str(path))
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
+    for gap in area.gaps():
+        print(f"asb-case-review: {path}: warning: no version is in force from {gap}", file=sys.stderr)
+    return area
 
 
 def _example_line(finding: Finding) -> str:

@@ -329,8 +329,10 @@ class Area:
 
 
 # The built-in catalogue is read from the policy files shipped in the package
-# (``asb_case_review/catalogue``), once, on first use.  These annotations give
-# the names their types; module ``__getattr__`` supplies the values.
+# (``asb_case_review/catalogue``) by the policy-file reader, which builds the
+# values this module defines, so it cannot be imported above.  These
+# annotations give the names their types; module ``__getattr__`` supplies the
+# values, the same objects on every access.
 AREAS: Mapping[str, Area]
 """Every built-in area with all its versions, by id; immutable."""
 CATALOGUE: Mapping[str, Policy]

@@ -36,7 +36,8 @@ An area with several dated versions lists them under ``[[versions]]``; the
 keys at the top are shared by every version unless a version gives its own.
 
 The built-in catalogue (:func:`catalogue`) is read from the files shipped in
-``asb_case_review/catalogue`` once, on first use, into an immutable mapping.
+``asb_case_review/catalogue`` once, when this module is imported, into an
+immutable mapping.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
-import functools
 import json
 import re
 import tomllib
@@ -816,13 +816,7 @@ def catalogue_text(name: str) -> str:
     return resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
-@functools.cache
-def catalogue() -> Mapping[str, Area]:
-    """Every built-in area, read once from the files in the package; immutable.
-
-    >>> catalogue()["merseyside"].latest.version
-    '2024-01-01'
-    """
+def _read_catalogue() -> Mapping[str, Area]:
     areas: dict[str, Area] = {}
     for name in catalogue_files():
         area = load_area(catalogue_text(name), file=f"catalogue/{name}")
@@ -832,7 +826,21 @@ def catalogue() -> Mapping[str, Area]:
     return MappingProxyType(areas)
 
 
-@functools.cache
+# Read when this module is first imported, which Python does once and under its
+# import lock: every caller, in every thread, sees these same two mappings.
+_AREAS: Final = _read_catalogue()
+_LATEST: Final[Mapping[str, Policy]] = MappingProxyType({i: a.latest for i, a in _AREAS.items()})
+
+
+def catalogue() -> Mapping[str, Area]:
+    """Every built-in area, read once from the files in the package; immutable.
+
+    >>> catalogue()["merseyside"].latest.version
+    '2024-01-01'
+    """
+    return _AREAS
+
+
 def latest_catalogue() -> Mapping[str, Policy]:
     """The latest version of every built-in area, by id; immutable."""
-    return MappingProxyType({ident: area.latest for ident, area in catalogue().items()})
+    return _LATEST
