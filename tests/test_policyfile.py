@@ -246,6 +246,19 @@ MALFORMED = [
         r"^x\.toml: versions\[1\]\.effective_from=.*: overlaps version '1', which has no end$",
     ),
     (
+        "duplicate-version-name",
+        (
+            'id = "x"\ntitle = "X"\n[[versions]]\nversion = "1"\neffective_from = 2024-01-01\n'
+            'effective_to = 2024-12-31\n[[versions]]\nversion = "1"\neffective_from = 2025-01-01\n'
+        ),
+        r"^x\.toml: versions\[1\]\.version='1': is used by another version$",
+    ),
+    (
+        "sources-not-a-table",
+        HEAD + 'sources = "page"\n',
+        r"^x\.toml: sources='page': must be a table of named",
+    ),
+    (
         "version-key-beside-versions",
         'id = "x"\ntitle = "X"\nthreshold = 3\n[[versions]]\nversion = "1"\neffective_from = 2024-01-01\n',
         r"^x\.toml: threshold=3: belongs inside each \[\[versions\]\] entry",

@@ -54,7 +54,7 @@ from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
 from .dates import Arithmetic, Span, TimeUnit
-from .errors import CaseReviewError, InvalidPolicy, InvalidPolicyFile
+from .errors import InvalidPolicy, InvalidPolicyFile
 from .models import Agency, Fact
 from .policy import (
     EXPLANATORY_NOTES,
@@ -420,12 +420,9 @@ class _Reader:
         data = self.table(value, "", _TOP_KEYS, "a policy file")
         ident = self.text(self.required(data, "id", ""), "id")
         if "sources" in data:
-            raw = self.table(
-                data["sources"],
-                "sources",
-                tuple(data["sources"]) if isinstance(data["sources"], Mapping) else (),
-                "named sources",
-            )
+            raw = data["sources"]
+            if not isinstance(raw, Mapping):
+                raise self.fail("sources", raw, "must be a table of named sources ([sources.NAME])")
             self.sources = {str(name): self.source(item, f"sources.{name}") for name, item in raw.items()}
         if "versions" in data:
             clash = [key for key in _VERSION_KEYS if key in data]
@@ -447,12 +444,9 @@ class _Reader:
             versions = [self.version(ident, data, data, "")]
         try:
             return Area(ident, tuple(versions))
-        except CaseReviewError as error:
-            raise self.fail(
-                getattr(error, "path", "versions"),
-                getattr(error, "value", None),
-                getattr(error, "problem", str(error)),
-            ) from None
+        except InvalidPolicy as error:
+            # Versions that overlap, or share a name: the error names the version's place.
+            raise self.fail(error.path, error.value, error.problem) from None
 
 
 def _join(path: str, key: str) -> str:
