@@ -246,6 +246,14 @@ MALFORMED = [
         r"^x\.toml: versions\[1\]\.effective_from=.*: overlaps version '1', which has no end$",
     ),
     (
+        "overlap-listed-newest-first",
+        (
+            'id = "x"\ntitle = "X"\n[[versions]]\nversion = "2"\neffective_from = 2025-06-01\n'
+            '[[versions]]\nversion = "1"\neffective_from = 2024-01-01\neffective_to = 2025-06-30\n'
+        ),
+        r"^x\.toml: versions\[0\]\.effective_from=datetime\.date\(2025, 6, 1\): overlaps version '1'",
+    ),
+    (
         "duplicate-version-name",
         (
             'id = "x"\ntitle = "X"\n[[versions]]\nversion = "1"\neffective_from = 2024-01-01\n'

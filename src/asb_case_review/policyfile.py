@@ -45,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import itertools
 import json
 import re
 import tomllib
@@ -416,6 +417,23 @@ class _Reader:
             # Policy checks the whole (rule ids used twice); name the place in the file.
             raise self.fail(_join(path, error.path), error.value, error.problem) from None
 
+    def dated(self, versions: list[Policy]) -> None:
+        """Refuse versions that share a name or overlap, naming them by their place in the file."""
+        names: dict[str, int] = {}
+        for index, version in enumerate(versions):
+            if version.version in names:
+                raise self.fail(f"versions[{index}].version", version.version, "is used by another version")
+            names[version.version] = index
+        ordered = sorted(enumerate(versions), key=lambda pair: pair[1].effective_from)
+        for (_, earlier), (index, later) in itertools.pairwise(ordered):
+            if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+                ends = "has no end" if earlier.effective_to is None else f"ends {earlier.effective_to}"
+                raise self.fail(
+                    f"versions[{index}].effective_from",
+                    later.effective_from,
+                    f"overlaps version {earlier.version!r}, which {ends}",
+                )
+
     def area(self, value: object) -> Area:
         data = self.table(value, "", _TOP_KEYS, "a policy file")
         ident = self.text(self.required(data, "id", ""), "id")
@@ -442,6 +460,7 @@ class _Reader:
                 versions.append(self.version(ident, data, entry, where))
         else:
             versions = [self.version(ident, data, data, "")]
+        self.dated(versions)
         try:
             return Area(ident, tuple(versions))
         except InvalidPolicy as error:
