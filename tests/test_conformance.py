@@ -155,6 +155,13 @@ TABLE = [
         Severity.INFO,
         "local[0].window",
     ),
+    (
+        "local-excludes-complaints",
+        local(count(3, selection=Selection(exclude_kinds={"complaint"}))),
+        Code.EXCLUDED_KINDS,
+        Severity.INFO,
+        "local[0].exclude_kinds",
+    ),
     ("no-appeal-route", STATUTORY, Code.NO_APPEAL_ROUTE, Severity.WARNING, "appeal"),
 ]
 
