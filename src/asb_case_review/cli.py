@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections.abc import Sequence
+import textwrap
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO, TypeVar
 
 from . import __version__
-from .decision import evaluate
+from .decision import Decision, evaluate
 from .errors import CaseReviewError
 from .examples import example_application
 from .models import Application
@@ -31,7 +34,17 @@ from .policy import CATALOGUE, get_policy
 from .render import for_applicant, for_officer, to_dict
 from .rules import Outcome
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_MET", "EXIT_NOT_MET", "EXIT_UNDETERMINED", "main"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_ERROR",
+    "EXIT_MET",
+    "EXIT_NOT_MET",
+    "EXIT_UNDETERMINED",
+    "main",
+    "progress",
+]
+
+T = TypeVar("T")
 
 EXIT_MET: Final = 0
 EXIT_NOT_MET: Final = 1
@@ -45,15 +58,81 @@ _EXIT_FOR: Final = {
     Outcome.UNKNOWN: EXIT_UNDETERMINED,
 }
 
-_CHECK_EXAMPLES = """\
+_EXIT_CODES = "exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error"
+
+_MAIN_EXAMPLES = f"""\
+examples:
+  asb-case-review check --example
+  asb-case-review check examples/not-met-near-miss.json --for applicant
+  asb-case-review check --help
+
+{_EXIT_CODES}
+"""
+
+_CHECK_EXAMPLES = f"""\
 examples:
   asb-case-review check examples/met-statutory.json
   asb-case-review check examples/not-met-near-miss.json --for applicant
   asb-case-review check APPLICATION.json --policy staffordshire-moorlands --format json
+  asb-case-review check APPLICATION.json --as-of 2026-03-31 --plot timeline.png
   asb-case-review check --example
 
-exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error
+{_EXIT_CODES}
 """
+
+_LETTER_WIDTH: Final = 78
+"""Applicant letters are wrapped to this width on the terminal; the library returns one paragraph."""
+
+
+def progress(
+    items: Iterable[T],
+    *,
+    total: int | None = None,
+    label: str = "",
+    stream: TextIO | None = None,
+    delay: float = 1.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[T]:
+    """Yield *items*, with a progress bar on *stream* (standard error) for work that takes a while.
+
+    The bar appears only when *stream* is a terminal and the work has already
+    taken *delay* seconds, so quick runs, pipes and files stay clean.  It is
+    redrawn at most ten times a second and erased at the end.  *total*
+    defaults to ``len(items)`` when *items* has a length.
+
+    >>> list(progress(range(3), label="rows"))  # not a terminal here: nothing is drawn
+    [0, 1, 2]
+    """
+    out = sys.stderr if stream is None else stream
+    if total is None and isinstance(items, Sequence):
+        total = len(items)
+    if not out.isatty():
+        yield from items
+        return
+    started = clock()
+    drawn_at: float | None = None
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        now = clock()
+        if now - started >= delay and (drawn_at is None or now - drawn_at >= 0.1):
+            out.write("\r" + _bar(done, total, label))
+            out.flush()
+            drawn_at = now
+    if drawn_at is not None:
+        out.write("\r" + " " * len(_bar(done, total, label)) + "\r")
+        out.flush()
+
+
+def _bar(done: int, total: int | None, label: str) -> str:
+    """One line of the progress bar, e.g. ``rows [########............]  40% 400/1000``."""
+    prefix = f"{label} " if label else ""
+    if not total:
+        return f"{prefix}{done}"
+    width = 20
+    filled = min(width, done * width // total)
+    return f"{prefix}[{'#' * filled}{'.' * (width - filled)}] {100 * done // total:3d}% {done}/{total}"
 
 
 class _BadInput(Exception):
@@ -91,10 +170,35 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(to_dict(decision), indent=2))
     elif args.audience == "applicant":
-        print(for_applicant(decision))
+        print(_wrap(for_applicant(decision)))
     else:
         print(for_officer(decision))
+    if args.plot is not None:
+        _save_plot(decision, args.plot, private=args.audience == "applicant")
     return _EXIT_FOR[decision.outcome]
+
+
+_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
+
+
+def _wrap(paragraph: str) -> str:
+    """Wrap a letter paragraph for the terminal without splitting a date such as 1 March 2026."""
+    glued = _DATE.sub(lambda m: "\N{NO-BREAK SPACE}".join(m.groups()), paragraph)
+    # textwrap breaks only on ordinary whitespace, so the no-break spaces hold each date together.
+    return textwrap.fill(glued, width=_LETTER_WIDTH).replace("\N{NO-BREAK SPACE}", " ")
+
+
+def _save_plot(decision: Decision, out: str, *, private: bool) -> None:
+    try:
+        from .plots import timeline  # noqa: PLC0415 - the optional extra is loaded only when asked for
+    except ImportError:
+        raise _BadInput("--plot needs matplotlib: pip install 'asb-case-review[plot]'") from None
+    figure = timeline(decision, private=private)
+    try:
+        figure.savefig(out, dpi=100)
+    except (OSError, ValueError) as error:
+        raise _BadInput(f"--plot {out}: cannot save the picture: {error}") from None
+    print(f"timeline saved to {out}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +206,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="asb-case-review",
         description="Decide whether an application for an ASB Case Review "
         "(Anti-social Behaviour, Crime and Policing Act 2014, s.104) meets the threshold.",
+        epilog=_MAIN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -133,6 +239,12 @@ def _parser() -> argparse.ArgumentParser:
         help="whom the text is for (default: %(default)s); the applicant's never names other complainants",
     )
     check.add_argument(
+        "--plot",
+        metavar="OUT.png",
+        help="also save the timeline picture of the application (needs the 'plot' extra); "
+        "with --for applicant it names no one",
+    )
+    check.add_argument(
         "--report-floor-only",
         action="store_true",
         help="follow the policy as written and only report a statutory-floor conflict",
@@ -146,16 +258,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except _BadInput as error:
+    except (_BadInput, CaseReviewError) as error:
         print(f"asb-case-review: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - the last line of defence: report a bug, exit 4
+        print(
+            f"asb-case-review: internal error (a bug, please report it): {error!r}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     return code
 
 
 def run() -> None:  # pragma: no cover - the console-script entry point
     """Entry point of the ``asb-case-review`` script."""
-    try:
-        sys.exit(main())
-    except Exception as error:  # noqa: BLE001 - the last line of defence: report a bug, exit 4
-        print(f"asb-case-review: internal error: {error!r}", file=sys.stderr)
-        sys.exit(EXIT_ERROR)
+    sys.exit(main())
