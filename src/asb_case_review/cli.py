@@ -230,7 +230,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="decide as of this date (default: the application date)"
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for case-management systems (default: %(default)s)",
+    )
     check.add_argument(
         "--for",
         dest="audience",

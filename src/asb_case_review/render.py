@@ -275,19 +275,21 @@ def for_officer(decision: Decision) -> str:
         Route.MANDATORY: "mandatory route, s.104(4)",
         Route.DISCRETIONARY: "discretionary route, s.104(5)",
         Route.STATUTORY_FLOOR: "statutory floor, s.104(4), over the local policy",
-        None: "no route",
+        None: None,
     }[decision.route]
+    outcome = decision.outcome.value.replace("_", " ").upper()
     lines = [
         f"Application {application.id} made {application.made_on}, decided as of {decision.as_of}",
         f"Policy: {decision.policy.title} ({decision.policy_name})",
-        f"Outcome: {decision.outcome.value.upper()} by {route}"
+        f"Outcome: {outcome}"
+        + ("" if route is None else f" by {route}")
         + (f"; rules matched: {', '.join(decision.matched)}" if decision.matched else ""),
     ]
     if decision.policy_outcome is not decision.outcome:
         lines.append(f"The policy as written says: {decision.policy_outcome.value}")
     if decision.met and decision.met_until is not None:
         lines.append(f"Stays met, with nothing new reported, for applications up to {decision.met_until}")
-    lines.extend(f"Short [{s.rule}]: {s.describe()}" for s in decision.shortfalls())
+    lines.extend(f"Near miss [{s.rule}]: {s.describe()}" for s in decision.shortfalls())
     lines.append("")
     lines.append("Rules:")
     for path, _, result in decision.rule_results():
