@@ -219,10 +219,27 @@ def test_plot_without_matplotlib_says_how_to_install(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Without the plot extra, --plot exits 2 and names the extra to install."""
-    monkeypatch.setitem(sys.modules, "asb_case_review.plots", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.dates", None)
     code, _, err = run(capsys, "check", "--example", "--plot", str(tmp_path / "t.png"))
     assert code == cli.EXIT_BAD_INPUT
     assert "asb-case-review[plot]" in err
+
+
+class ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone away, as with `| head -1`."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_closed_pipe_keeps_the_exit_code_and_stays_quiet(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the reader stops reading, the exit code still says the outcome and nothing goes to stderr."""
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    code = cli.main(["check", str(EXAMPLES / "not-met-near-miss.json")])
+    assert code == cli.EXIT_NOT_MET
+    assert capsys.readouterr().err == ""
 
 
 class Terminal(io.StringIO):

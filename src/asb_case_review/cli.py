@@ -15,7 +15,9 @@ exits.  Exit codes scripts can rely on:
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import re
 import sys
 import textwrap
@@ -40,6 +42,7 @@ __all__ = [
     "EXIT_MET",
     "EXIT_NOT_MET",
     "EXIT_UNDETERMINED",
+    "emit",
     "main",
     "progress",
 ]
@@ -168,11 +171,11 @@ def _check(args: argparse.Namespace) -> int:
         raise _BadInput(str(error)) from None
     decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
     if args.format == "json":
-        print(json.dumps(to_dict(decision), indent=2))
+        emit(json.dumps(to_dict(decision), indent=2))
     elif args.audience == "applicant":
-        print(_wrap(for_applicant(decision)))
+        emit(_wrap(for_applicant(decision)))
     else:
-        print(for_officer(decision))
+        emit(for_officer(decision))
     if args.plot is not None:
         _save_plot(decision, args.plot, private=args.audience == "applicant")
     return _EXIT_FOR[decision.outcome]
@@ -188,12 +191,31 @@ def _wrap(paragraph: str) -> str:
     return textwrap.fill(glued, width=_LETTER_WIDTH).replace("\N{NO-BREAK SPACE}", " ")
 
 
-def _save_plot(decision: Decision, out: str, *, private: bool) -> None:
+def emit(text: str) -> None:
+    """Print *text* on standard output; if the reader has gone (``| head``), drop the rest quietly.
+
+    The exit code still says the outcome: a closed pipe is not a failure of the decision.
+    """
     try:
-        from .plots import timeline  # noqa: PLC0415 - the optional extra is loaded only when asked for
-    except ImportError:
-        raise _BadInput("--plot needs matplotlib: pip install 'asb-case-review[plot]'") from None
-    figure = timeline(decision, private=private)
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point standard output at the null device, so that Python's final flush
+        # at exit does not report the closed pipe a second time.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+
+
+def _save_plot(decision: Decision, out: str, *, private: bool) -> None:
+    from .plots import timeline  # noqa: PLC0415 - the optional extra is loaded only when asked for
+
+    try:
+        figure = timeline(decision, private=private)
+    except ImportError as error:
+        raise _BadInput(f"--plot: {error}") from None
     try:
         figure.savefig(out, dpi=100)
     except (OSError, ValueError) as error:

@@ -74,8 +74,13 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
     >>> len(figure.axes), figure.axes[1].get_yticklabels()[0].get_text()
     (2, 'REP-0 (P-100)')
     """
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415 - optional extra
-    from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, imported only when drawing
+    try:
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415 - optional extra
+        from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra, imported only when drawing
+    except ImportError:
+        raise ImportError(
+            "the timeline picture needs matplotlib: pip install 'asb-case-review[plot]'"
+        ) from None
 
     application = decision.application
     chosen = rule or explaining_rule(decision)
