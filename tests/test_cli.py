@@ -218,11 +218,12 @@ def test_plot_into_a_missing_folder_is_bad_input(capsys: pytest.CaptureFixture[s
 def test_plot_without_matplotlib_says_how_to_install(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Without the plot extra, --plot exits 2 and names the extra to install."""
+    """Without the plot extra, --plot exits 2 before printing anything, naming the extra to install."""
     monkeypatch.setitem(sys.modules, "matplotlib.dates", None)
-    code, _, err = run(capsys, "check", "--example", "--plot", str(tmp_path / "t.png"))
+    code, out, err = run(capsys, "check", "--example", "--plot", str(tmp_path / "t.png"))
     assert code == cli.EXIT_BAD_INPUT
     assert "asb-case-review[plot]" in err
+    assert out == ""  # nothing is printed before the failure
 
 
 class ClosedPipe(io.StringIO):

@@ -24,7 +24,7 @@ import textwrap
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Final, TextIO, TypeVar
+from typing import TYPE_CHECKING, Final, TextIO, TypeVar
 
 from . import __version__
 from .decision import Decision, evaluate
@@ -35,6 +35,9 @@ from .parsing import application_from_mapping, parse_day
 from .policy import CATALOGUE, get_policy
 from .render import for_applicant, for_officer, to_dict
 from .rules import Outcome
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -170,14 +173,17 @@ def _check(args: argparse.Namespace) -> int:
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
     decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
+    # The picture is drawn before anything is printed, so that a missing extra
+    # fails cleanly; it is saved after, so that its message follows the text.
+    figure = None if args.plot is None else _draw(decision, private=args.audience == "applicant")
     if args.format == "json":
         emit(json.dumps(to_dict(decision), indent=2))
     elif args.audience == "applicant":
         emit(_wrap(for_applicant(decision)))
     else:
         emit(for_officer(decision))
-    if args.plot is not None:
-        _save_plot(decision, args.plot, private=args.audience == "applicant")
+    if figure is not None:
+        _save(figure, args.plot)
     return _EXIT_FOR[decision.outcome]
 
 
@@ -209,13 +215,16 @@ def emit(text: str) -> None:
             pass
 
 
-def _save_plot(decision: Decision, out: str, *, private: bool) -> None:
+def _draw(decision: Decision, *, private: bool) -> Figure:
     from .plots import timeline  # noqa: PLC0415 - the optional extra is loaded only when asked for
 
     try:
-        figure = timeline(decision, private=private)
+        return timeline(decision, private=private)
     except ImportError as error:
         raise _BadInput(f"--plot: {error}") from None
+
+
+def _save(figure: Figure, out: str) -> None:
     try:
         figure.savefig(out, dpi=100)
     except (OSError, ValueError) as error:
