@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -11,7 +12,10 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
+from matplotlib.dates import date2num
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from asb_case_review import STAFFORDSHIRE_MOORLANDS, STATUTORY, Application, Decision, evaluate
 from asb_case_review.examples import example_application
@@ -54,11 +58,21 @@ def test_rows_are_reports_in_date_order_with_ids_for_the_officer() -> None:
     assert labels == ["REP-0 (P-100)", "REP-1 (P-100)", "REP-2 (P-200)", "REP-3 (P-100)"]
 
 
-def test_private_picture_names_no_one() -> None:
-    """In private mode rows say whose report it is relative to the applicant, never an id."""
-    bottom = timeline(evaluate(example_application(), STATUTORY), private=True).axes[1]
-    labels = [t.get_text() for t in bottom.get_yticklabels()]
-    assert labels == ["your report", "your report", "another person's report", "your report"]
+def all_text(figure: Figure) -> str:
+    """Every piece of text in *figure*: titles, labels, tick labels, notes and legends."""
+    return " ".join(t.get_text() for t in figure.findobj(Text))
+
+
+def test_private_picture_shows_only_the_applicants_reports() -> None:
+    """For the applicant: only their own reports, another person's only as a count, and no ids."""
+    figure = timeline(evaluate(example_application(), STATUTORY), private=True)
+    assert len(figure.axes) == 1  # no count line, whose steps would date other people's reports
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels == ["your report", "your report", "your report"]
+    text = all_text(figure)
+    assert "1 counted report by another person, not shown" in text
+    for secret in ("P-200", "REP-2", "P-100", "REP-1"):
+        assert secret not in text
 
 
 def test_threshold_line_sits_at_the_rules_number() -> None:
@@ -70,9 +84,10 @@ def test_threshold_line_sits_at_the_rules_number() -> None:
 def test_application_date_is_drawn_on_both_panels() -> None:
     """A vertical line marks the application date in each panel."""
     decision = evaluate(example_application(), STATUTORY)
-    day = decision.as_of
+    day = cast("Callable[[object], float]", date2num)(decision.as_of)
     for axes in timeline(decision).axes:
-        verticals = [line for line in axes.get_lines() if xs(line) == [day, day]]
+        solid = [line for line in axes.get_lines() if line.get_linestyle() == "-"]
+        verticals = [line for line in solid if xs(line) == [day, day]]
         assert len(verticals) == 1
 
 
@@ -119,3 +134,18 @@ def test_figure_saves_as_png_and_leaves_no_global_state() -> None:
     timeline(evaluate(example_application(), STATUTORY)).savefig(out, format="png")
     assert out.getvalue().startswith(b"\x89PNG")
     assert plt.get_fignums() == []
+
+
+def texts(decision: Decision) -> list[str]:
+    return [t.get_text() for t in timeline(decision).axes[0].texts]
+
+
+def test_near_miss_is_marked_with_how_many_more_and_by_when() -> None:
+    """Not met: the top panel names how many more reports, and the last day to make them."""
+    assert "1 more by 1 Mar 2026\nwould meet it" in texts(evaluate(example("not-met-near-miss"), STATUTORY))
+
+
+def test_met_is_marked_with_the_date_it_stays_met_until() -> None:
+    """Met: the top panel marks the last day it stays met with nothing new reported."""
+    decision = evaluate(example("met-community-local"), STAFFORDSHIRE_MOORLANDS)
+    assert "stays met until\n19 Aug 2026" in texts(decision)

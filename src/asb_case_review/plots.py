@@ -7,7 +7,9 @@
 * below, one row per report: the day of the behaviour, the day the report was
   made, and the days on which it is inside the rule's window (a bar); counted
   reports are green discs, excluded ones grey crosses with the reason;
-* on both, the application date.
+* on both, the application date; a dotted line on the last day it stays met
+  with nothing new reported, or, when the count is not met, on the last day
+  the missing reports could be made (the near miss).
 
 The function returns a :class:`matplotlib.figure.Figure` and never shows or
 saves it: the caller (a notebook, or ``asb-case-review check --plot``) does.
@@ -27,6 +29,7 @@ from .qualifying import BehaviourDay, Fate, Reason, behaviour_day
 from .rules import Context, Count, Result, Rule
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = ["explaining_rule", "timeline"]
@@ -57,6 +60,37 @@ def explaining_rule(decision: Decision) -> Rule:
     return decision.floor_rule
 
 
+def _x(day: dt.date) -> float:
+    """The position of *day* on a date axis, for calls whose stubs accept only numbers."""
+    from matplotlib.dates import date2num  # noqa: PLC0415 - optional extra
+
+    return float(date2num(day))  # type: ignore[no-untyped-call]
+
+
+def _mark(axes: Axes, day: dt.date, text: str, colour: str, span: tuple[dt.date, dt.date]) -> None:
+    """A dotted vertical line on *day* with *text* beside it, at the top of *axes*.
+
+    The text goes to the right of the line, or to its left in the last quarter
+    of the axis, so that it never runs off the picture.
+    """
+    # Annotations do not convert dates themselves: give the position as a number.
+    x = _x(day)
+    left, right = span
+    near_end = (day - left).days > 0.75 * (right - left).days
+    axes.axvline(x, color=colour, linestyle=":", linewidth=1.5)
+    axes.annotate(
+        text,
+        xy=(x, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(-4 if near_end else 4, -4),
+        textcoords="offset points",
+        ha="right" if near_end else "left",
+        va="top",
+        fontsize=8,
+        color=colour,
+    )
+
+
 def _first_count(result: Result) -> Result | None:
     return next((node for node in result.walk() if isinstance(node.predicate, Count)), None)
 
@@ -64,9 +98,10 @@ def _first_count(result: Result) -> Result | None:
 def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = False) -> Figure:
     """The timeline picture of *decision* under *rule* (by default :func:`explaining_rule`).
 
-    With *private* true the rows say "your report" and "another person's
-    report" instead of report and reporter ids, so the picture can be shown to
-    the applicant.
+    With *private* true the picture is fit for the applicant: it draws only
+    the victim's own reports, labelled "your report", says how many reports by
+    other people counted without showing them, and leaves out the count line,
+    whose steps would show when other people reported.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
@@ -87,6 +122,11 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
     node = _first_count(chosen(Context(application, decision.as_of)))
     fates = () if node is None or node.tally is None else node.tally.fates
     shown = [f for f in fates if f.reason is not Reason.UNRELATED]
+    hidden = 0
+    if private:
+        others = [f for f in shown if f.reporter != application.victim]
+        hidden = sum(1 for f in others if f.reason is Reason.COUNTED)
+        shown = [f for f in shown if f.reporter == application.victim]
     by_id = {r.id: r for r in application.reports}
     shown.sort(key=lambda f: (by_id[f.report].made_on, f.report))
 
@@ -94,34 +134,63 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
     ends = [f.window.last for f in shown if f.window is not None]
     left = min([*starts, decision.as_of]) - dt.timedelta(days=10)
     right = max([*ends, decision.as_of]) + dt.timedelta(days=20)
+    if decision.met_until is not None:
+        right = max(right, decision.met_until + dt.timedelta(days=20))
 
     rows = max(len(shown), 1)
-    figure = Figure(figsize=(10, 2.6 + 0.42 * rows), layout="constrained")
-    top, bottom = figure.subplots(
-        2, 1, sharex=True, gridspec_kw={"height_ratios": [2.0, max(2.0, 0.5 * rows)]}
-    )
+    if private:
+        figure = Figure(figsize=(10, 1.6 + 0.42 * rows), layout="constrained")
+        bottom = figure.subplots()
+        top = bottom
+    else:
+        figure = Figure(figsize=(10, 2.6 + 0.42 * rows), layout="constrained")
+        top, bottom = figure.subplots(
+            2, 1, sharex=True, gridspec_kw={"height_ratios": [2.0, max(2.0, 0.5 * rows)]}
+        )
     outcome = decision.outcome.value.replace("_", " ").upper()
     figure.suptitle(
         f"{application.id}: {outcome} on {decision.as_of:%d %b %Y}, policy {decision.policy_name}",
         fontsize=11,
         fontweight="bold",
     )
-    top.set_title(f'Rule "{chosen.label}"', fontsize=9, loc="left", wrap=True)
+    subtitle = f'Rule "{chosen.label}"'
+    if hidden:
+        people = "another person" if hidden == 1 else "other people"
+        subtitle += f"\n{hidden} counted report{'s' if hidden != 1 else ''} by {people}, not shown"
+    top.set_title(subtitle, fontsize=9, loc="left", wrap=True)
 
-    if node is not None and node.tally is not None:
+    if node is not None and node.tally is not None and not private:
         _draw_count(
             top, decision, chosen=chosen, shown=shown, at_least=node.tally.at_least, span=(left, right)
         )
-    top.set_ylabel("counted if\napplied that day", fontsize=8)
-    for axes in (top, bottom):
-        axes.axvline(decision.as_of, color=_APPLICATION, linewidth=1.5, zorder=1)
+        top.set_ylabel("counted if\napplied that day", fontsize=8)
+        top.axvline(_x(decision.as_of), color=_APPLICATION, linewidth=1.5, zorder=1)
+    bottom.axvline(_x(decision.as_of), color=_APPLICATION, linewidth=1.5, zorder=1)
     _draw_reports(bottom, shown, decision, private=private)
-    bottom.set_xlim(left, right)
+    # The met-until date belongs to the decision, so it is marked only on the rule that decided.
+    _draw_marks(
+        top, decision, node if rule is None or (node is not None and not node.met) else None, (left, right)
+    )
+    bottom.set_xlim(left, right)  # type: ignore[arg-type]
     # matplotlib.dates is not typed; its two classes are used as documented.
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     bottom.xaxis.set_major_locator(locator)
     bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     return figure
+
+
+def _draw_marks(axes: Axes, decision: Decision, node: Result | None, span: tuple[dt.date, dt.date]) -> None:
+    """The date the decision stays met until, or the near miss of the count in *node*."""
+    if decision.met and decision.met_until is not None and node is not None and node.met:
+        until = decision.met_until
+        _mark(axes, until, f"stays met until\n{until.day} {until:%b %Y}", _COUNTED, span)
+    elif node is not None and node.tally is not None and not node.met and node.tally.deadline is not None:
+        # The near miss: the last day on which the missing reports could be made
+        # and still combine with every report counted now.
+        deadline = node.tally.deadline
+        more = node.tally.shortfall
+        text = f"{more} more by {deadline.day} {deadline:%b %Y}\nwould meet it"
+        _mark(axes, deadline, text, _THRESHOLD, span)
 
 
 def _draw_count(
@@ -167,15 +236,18 @@ def _draw_count(
         fontsize=8,
         color=_THRESHOLD,
     )
-    axes.set_ylim(0, max([*counts, at_least]) + 1)
-    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
+    # Head room above the threshold keeps the near-miss note clear of the lines.
+    highest = max([*counts, at_least])
+    axes.set_ylim(0, highest + 1.8)
+    axes.set_yticks(range(0, highest + 2, 1 if highest < 10 else highest // 5))
     axes.grid(axis="y", alpha=0.3)
 
 
 def _row_label(fate: Fate, decision: Decision, *, private: bool) -> str:
     if not private:
         return f"{fate.report} ({fate.reporter})"
-    return "your report" if fate.reporter == decision.application.victim else "another person's report"
+    own = decision.application.on_behalf_of in (None, decision.application.applicant)
+    return "your report" if own else "the victim's report"
 
 
 def _draw_reports(axes: object, shown: list[Fate], decision: Decision, *, private: bool) -> None:
