@@ -32,7 +32,7 @@ from asb_case_review import (
 )
 from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_from_mapping
-from asb_case_review.render import long_date, words
+from asb_case_review.render import long_date, report_rows, words
 
 from .builders import D, app, rep
 
@@ -171,6 +171,17 @@ def test_to_dict_is_json_and_names_the_policy_version() -> None:
     record = json.loads(json.dumps(to_dict(evaluate(example_application(), STATUTORY))))
     assert record["policy"] == {"id": "statutory", "version": "2014-10-20"}
     assert record["counted"] == ["REP-1", "REP-2", "REP-3"]
+
+
+def test_report_rows_are_one_flat_row_per_report() -> None:
+    """Tidy rows: one per report, the same keys in each, dates as dates, and the deciding rule named."""
+    rows = report_rows(evaluate(example("not-met-window-edge"), STATUTORY))
+    assert [r["report"] for r in rows] == ["R1", "R2", "R3"]
+    assert len({tuple(r) for r in rows}) == 1
+    first = rows[0]
+    assert (first["rule"], first["counted"], first["reason"]) == ("s104-4", False, "outside_window")
+    assert first["window_last"] == D(2026, 2, 27)
+    assert first["policy_version"] == "2014-10-20"
 
 
 # Identifiers made of letters that never appear together in English text, so a

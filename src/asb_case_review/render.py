@@ -16,7 +16,7 @@ from .decision import Decision, Notice, Route, Shortfall
 from .qualifying import Fate, Reason
 from .rules import CountUnit, Outcome, Result, Rule, Source, Tally
 
-__all__ = ["for_applicant", "for_officer", "long_date", "to_dict", "words"]
+__all__ = ["for_applicant", "for_officer", "long_date", "report_rows", "to_dict", "words"]
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -131,7 +131,7 @@ def _counted(fates: Sequence[Fate], decision: Decision, own: str) -> tuple[int, 
     others = sum(1 for f in fates if f.reason is Reason.COUNTED and f.reporter != victim)
     parts = []
     if mine:
-        what = f"{own} report" if len(mine) == 1 and not others else f"{words(len(mine))} of {own} reports"
+        what = f"{own} report" if len(mine) == 1 else f"{words(len(mine))} of {own} reports"
         parts.append(f"{what}, made on {_day_list(mine)}")
     if others == 1:
         parts.append("one report about the same problem made by someone else, who is not named here")
@@ -382,6 +382,50 @@ def to_dict(decision: Decision) -> dict[str, Any]:
         "signals": [_notice_dict(n) for n in decision.signals],
         "settings": dict(decision.assumptions()),
     }
+
+
+def report_rows(decision: Decision) -> list[dict[str, Any]]:
+    """One flat row per report under the deciding rule: a tidy table for analysts.
+
+    Each row names the application, the decision date, the policy and version,
+    the outcome, and the report's fate with its dates, so that rows from many
+    decisions stack into one table (``pandas.DataFrame(rows)``).
+
+    >>> from asb_case_review import STATUTORY, evaluate
+    >>> from asb_case_review.examples import example_application
+    >>> rows = report_rows(evaluate(example_application(), STATUTORY))
+    >>> [(r["report"], r["counted"]) for r in rows]
+    [('REP-0', False), ('REP-1', True), ('REP-2', True), ('REP-3', True)]
+    """
+    by_id = {r.id: r for r in decision.application.reports}
+    rule = decision.matched[0] if decision.matched else decision.floor_rule.id
+    rows = []
+    for fate in decision.fates:
+        report = by_id[fate.report]
+        rows.append(
+            {
+                "application": decision.application.id,
+                "as_of": decision.as_of,
+                "policy": decision.policy.id,
+                "policy_version": decision.policy.version,
+                "outcome": decision.outcome.value,
+                "rule": rule,
+                "report": fate.report,
+                "reporter": fate.reporter,
+                "household": report.household,
+                "agency": report.agency.value,
+                "kind": report.kind,
+                "incident": report.incident.id,
+                "behaviour_began": report.incident.began_on,
+                "made_on": report.made_on,
+                "counted": fate.reason is Reason.COUNTED,
+                "reason": fate.reason.value,
+                "detail": fate.detail,
+                "window_first": None if fate.window is None else fate.window.first,
+                "window_last": None if fate.window is None else fate.window.last,
+            }
+        )
+    return rows
 
 
 def _notice_dict(notice: Notice) -> dict[str, Any]:
