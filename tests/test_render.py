@@ -20,6 +20,7 @@ from asb_case_review import (
     Incident,
     Policy,
     Report,
+    consent,
     count,
     evaluate,
     fact,
@@ -32,7 +33,7 @@ from asb_case_review import (
 )
 from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_from_mapping
-from asb_case_review.render import long_date, report_rows, words
+from asb_case_review.render import _QUESTION, long_date, report_rows, words
 
 from .builders import D, app, rep
 
@@ -118,8 +119,8 @@ def test_community_near_miss_counts_people() -> None:
     assert "Qualifying reports from one more person made by 9 July 2026 would meet it." in text
 
 
-def test_unknown_outcome_says_more_information_is_needed() -> None:
-    """A rule on a fact not supplied leaves the letter saying the case cannot be decided yet."""
+def test_unknown_outcome_says_which_fact_is_needed() -> None:
+    """A rule on a fact not supplied leaves the letter saying the case cannot be decided yet, and why."""
     policy = Policy(
         "high-risk",
         title="High risk",
@@ -129,6 +130,32 @@ def test_unknown_outcome_says_more_information_is_needed() -> None:
     )
     text = for_applicant(evaluate(app(D(2026, 2, 1), rep("R1", D(2026, 1, 10))), policy))
     assert "cannot be decided yet: we need more information" in text
+    assert "In particular, we need to know whether the victim has been assessed as high risk." in text
+
+
+@pytest.mark.parametrize("name", list(Fact), ids=[f.value for f in Fact])
+def test_every_fact_has_a_plain_question(name: Fact) -> None:
+    """Each case fact the library knows has its own plain-English question for the letter."""
+    assert _QUESTION[name].startswith("whether ")
+
+
+def test_unknown_consent_is_asked_for() -> None:
+    """A third party's application with consent not recorded asks whether the victim consents."""
+    policy = Policy(
+        "consent",
+        title="Consent",
+        version="1",
+        effective_from=D(2020, 1, 1),
+        conditions=(rule("consent", consent(), label="the victim consents"),),
+    )
+    application = app(
+        D(2026, 2, 1),
+        *(rep(f"R{i}", D(2026, 1, 10 + i), by="V1") for i in range(3)),
+        applicant="MP-1",
+        on_behalf_of="V1",
+    )
+    text = for_applicant(evaluate(application, policy, enforce_floor=False))
+    assert "we need to know whether the victim consents to the application." in text
 
 
 def test_failed_condition_is_named_in_its_own_words() -> None:

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .decision import Decision, Notice, Route, Shortfall
+from .models import Fact
 from .qualifying import Fate, Reason
-from .rules import CountUnit, Outcome, Result, Rule, Source, Tally
+from .rules import Consent, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
 
 __all__ = ["for_applicant", "for_officer", "long_date", "report_rows", "to_dict", "words"]
 
@@ -59,6 +60,41 @@ _BECAUSE = {
 }
 
 
+# What the relevant bodies still need to know, for each case fact, as the end of
+# the sentence "Before we can decide, we need to know ...".
+_QUESTION = {
+    Fact.VICTIM_HIGH_RISK: "whether the victim has been assessed as high risk",
+    Fact.VULNERABILITY_OVERRIDE: "whether a senior manager has applied the vulnerability override",
+    Fact.NO_ACTION_TAKEN: "whether effective action has been taken",
+    Fact.INVESTIGATION_COMPLETE: "whether the investigation is complete",
+    Fact.CASE_CLOSED: "whether the case has been closed",
+    Fact.PROBLEM_PERSISTS: "whether the problem is still going on",
+    Fact.SIGNIFICANT_HARM: "whether the behaviour caused, or could cause, significant harm",
+    Fact.FURTHER_ACTION_AVAILABLE: "whether further action is still open to us",
+    Fact.HARASSMENT_ALARM_DISTRESS: "whether the behaviour caused harassment, alarm or distress",
+    Fact.PROMISED_RESPONSE_PENDING: "whether a response date we promised has passed",
+}
+
+
+def _questions(decision: Decision) -> list[str]:
+    """The missing case facts (and consent) that leave the decision undetermined, in plain words.
+
+    Only facts about the case are named; a report of someone else's with no
+    household recorded is never mentioned, as it would point at that person.
+    """
+    found: dict[str, None] = {}
+    for _, _, result in decision.rule_results():
+        for node in result.walk():
+            if node.outcome is not Outcome.UNKNOWN:
+                continue
+            if isinstance(node.predicate, FactIs):
+                fact = node.predicate.fact
+                found[_QUESTION.get(fact, f"whether {fact.value.replace('_', ' ')}")] = None
+            elif isinstance(node.predicate, Consent):
+                found["whether the victim consents to the application"] = None
+    return list(found)
+
+
 def words(n: int) -> str:
     """A small whole number in words, as a letter writes it; larger ones in figures.
 
@@ -70,6 +106,10 @@ def words(n: int) -> str:
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{words(n)} {one if n == 1 else many}"
+
+
+def _or_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _day_list(days: Sequence[dt.date]) -> str:
@@ -206,6 +246,9 @@ def for_applicant(decision: Decision) -> str:
                 f"{opening} cannot be decided yet: we need more information about the case before we "
                 "can say whether it meets the threshold for an ASB Case Review."
             )
+            questions = _questions(decision)
+            if questions:
+                sentences.append(f"In particular, we need to know {_or_list(questions)}.")
         else:
             sentences.append(f"{opening} does not meet the threshold for an ASB Case Review.")
         nearest = _nearest(decision)
