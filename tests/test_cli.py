@@ -101,6 +101,28 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]
     assert needle in err
 
 
+def test_standard_input_is_read_for_dash(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check -` reads the application from standard input; errors name <stdin>."""
+    text = (EXAMPLES / "met-statutory.json").read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert run(capsys, "check", "-")[0] == cli.EXIT_MET
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text.replace('"2026-02-28"', '"28/02/2026"', 1)))
+    code, _, err = run(capsys, "check", "-")
+    assert code == cli.EXIT_BAD_INPUT
+    assert err.startswith("asb-case-review: <stdin>: made_on='28/02/2026'")
+
+
+def test_file_that_is_not_text_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A binary file exits 2 saying it is not UTF-8 text."""
+    path = tmp_path / "picture.json"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    code, _, err = run(capsys, "check", str(path))
+    assert code == cli.EXIT_BAD_INPUT
+    assert f"{path}: not UTF-8 text" in err
+
+
 def test_invalid_json_names_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A file that is not JSON exits 2 naming the file and the line."""
     path = tmp_path / "broken.json"

@@ -81,6 +81,7 @@ examples:
   asb-case-review check examples/not-met-near-miss.json --for applicant
   asb-case-review check APPLICATION.json --policy staffordshire-moorlands --format json
   asb-case-review check APPLICATION.json --as-of 2026-03-31 --plot timeline.png
+  asb-case-review check - < APPLICATION.json
   asb-case-review check --example
 
 {_EXIT_CODES}
@@ -147,9 +148,13 @@ class _BadInput(Exception):
 
 def _load_application(path: str) -> Application:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # "-" is standard input, as in most command-line tools; errors then name "<stdin>".
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise _BadInput(f"{path}: not UTF-8 text: {error.reason} at byte {error.start}") from None
+    path = "<stdin>" if path == "-" else path
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -250,7 +255,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_CHECK_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("application", nargs="?", metavar="APPLICATION.json")
+    check.add_argument(
+        "application",
+        nargs="?",
+        metavar="APPLICATION.json",
+        help="the application file; - reads standard input",
+    )
     check.add_argument("--example", action="store_true", help="use the built-in example application")
     check.add_argument(
         "--policy",
