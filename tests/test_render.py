@@ -198,6 +198,7 @@ def test_to_dict_is_json_and_names_the_policy_version() -> None:
     record = json.loads(json.dumps(to_dict(evaluate(example_application(), STATUTORY))))
     assert record["policy"] == {"id": "statutory", "version": "2014-10-20"}
     assert record["counted"] == ["REP-1", "REP-2", "REP-3"]
+    assert record["letter"] == for_applicant(evaluate(example_application(), STATUTORY))
 
 
 def test_report_rows_are_one_flat_row_per_report() -> None:

@@ -396,7 +396,11 @@ def _fate_dict(fate: Fate) -> dict[str, Any]:
 
 
 def to_dict(decision: Decision) -> dict[str, Any]:
-    """The whole decision as plain data, ready for ``json.dumps`` and for an audit record."""
+    """The whole decision as plain data, ready for ``json.dumps`` and for an audit record.
+
+    ``letter`` holds the applicant's paragraph (:func:`for_applicant`), so the
+    record keeps what the applicant was told; everything else is for officers.
+    """
     return {
         "application": decision.application.id,
         "as_of": decision.as_of.isoformat(),
@@ -424,6 +428,7 @@ def to_dict(decision: Decision) -> dict[str, Any]:
         "warnings": [_notice_dict(n) for n in decision.warnings],
         "signals": [_notice_dict(n) for n in decision.signals],
         "settings": dict(decision.assumptions()),
+        "letter": for_applicant(decision),
     }
 
 
