@@ -106,6 +106,7 @@ def test_third_party_letter_speaks_of_the_victims_reports() -> None:
     )
     text = for_applicant(evaluate(application, STATUTORY))
     assert "two of the victim's reports, made on 1 December 2025 and 5 January 2026" in text
+    assert "As the victim has reported more than once in six months" in text
 
 
 def test_community_near_miss_counts_people() -> None:

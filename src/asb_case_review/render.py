@@ -261,8 +261,9 @@ def for_applicant(decision: Decision) -> str:
                     f"{_plain_cite(item.source)}, and it does not."
                 )
     if decision.signals:
+        who = "you have" if own == "your" else "the victim has"
         sentences.append(
-            "As you have reported more than once in six months, we will also explain how the "
+            f"As {who} reported more than once in six months, we will also explain how the "
             "ASB Case Review works and how it can help."
         )
     return " ".join(sentences)
