@@ -78,7 +78,29 @@ def repository_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_console_blocks_show_real_output(repository_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def shell(command: str) -> tuple[int | str | None, str]:
+    """Run one documented `asb-case-review ...` command (optionally `| head -n N`): exit code and output."""
+    argv = shlex.split(command)
+    lines: int | None = None
+    if "|" in argv:
+        # The only pipe the docs use is `| head -n N`.
+        lines = int(argv[argv.index("|") + 3])
+        argv = argv[: argv.index("|")]
+    assert argv[0] == "asb-case-review", command
+    out = io.StringIO()
+    code: int | str | None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            code = cli.main(argv[1:])
+        except SystemExit as exit_:
+            code = exit_.code
+    printed = out.getvalue().rstrip("\n")
+    if lines is not None:
+        printed = "\n".join(printed.splitlines()[:lines])
+    return code, printed
+
+
+def test_console_blocks_show_real_output(repository_copy: Path) -> None:
     """Every `$ asb-case-review ...` in the docs prints exactly what is shown, and exits as shown."""
     assert CONSOLE, "the docs show no commands"
     code: int | str | None = None
@@ -86,22 +108,8 @@ def test_console_blocks_show_real_output(repository_copy: Path, capsys: pytest.C
         if command == "echo $?":
             assert str(code) == shown, f"{page.name}: exit code after the previous command"
             continue
-        argv = shlex.split(command)
-        lines: int | None = None
-        if "|" in argv:
-            # The only pipe the docs use is `| head -n N`.
-            lines = int(argv[argv.index("|") + 3])
-            argv = argv[: argv.index("|")]
-        assert argv[0] == "asb-case-review", f"{page.name}: {command}"
-        try:
-            code = cli.main(argv[1:])
-        except SystemExit as exit_:
-            code = exit_.code
-        captured = capsys.readouterr()
-        printed = (captured.out + captured.err).rstrip("\n")
-        if lines is not None:
-            printed = "\n".join(printed.splitlines()[:lines])
-        assert printed == shown, f"{page.name}: $ {command}"
+        code, printed = shell(command)
+        assert printed == shown, f"{page.name}: $ {command} (run `python tests/test_docs.py` to update)"
 
 
 @pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="needs the docs extra")
@@ -124,3 +132,38 @@ def test_every_page_is_in_the_navigation() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in PAGES:
         assert f" {page.name}" in nav, page.name
+
+
+def update() -> None:
+    """Rewrite every console block in docs/*.md with the real output of its commands."""
+    import os  # noqa: PLC0415 - only the updater changes directory
+    import tempfile  # noqa: PLC0415
+
+    work = Path(tempfile.mkdtemp())
+    shutil.copytree(ROOT / "examples", work / "examples")
+    os.chdir(work)
+    os.environ["COLUMNS"] = "80"
+
+    def rerun(match: re.Match[str]) -> str:
+        lines: list[str] = []
+        code: int | str | None = None
+        for chunk in re.split(r"^\$ ", match.group(2), flags=re.M)[1:]:
+            command = chunk.partition("\n")[0]
+            lines.append(f"$ {command}")
+            if command == "echo $?":
+                lines.append(str(code))
+                continue
+            code, printed = shell(command)
+            lines.extend(printed.splitlines())
+        return "```console\n" + "\n".join(lines) + "\n```"
+
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        new = re.sub(r"^```(console)\n(.*?)^```$", rerun, text, flags=re.S | re.M)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            print(f"updated {page.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    update()

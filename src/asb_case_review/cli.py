@@ -240,8 +240,8 @@ def _save(figure: Figure, out: str) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asb-case-review",
-        description="Decide whether an application for an ASB Case Review "
-        "(Anti-social Behaviour, Crime and Policing Act 2014, s.104) meets the threshold.",
+        description="Decide whether an application for an ASB Case Review (Anti-social\n"
+        "Behaviour, Crime and Policing Act 2014, s.104) meets the threshold, and explain why.",
         epilog=_MAIN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
