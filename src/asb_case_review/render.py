@@ -1,9 +1,13 @@
-"""Render a decision: for the applicant, for the case officer, and as JSON-ready data.
+"""Render a decision: for the applicant, for the case officer, and as data.
 
-The applicant's text is plain English fit for a letter and never reveals who
-else complained: it names only the victim's own reports, and speaks of other
-people's reports as a number.  The officer's text and the data carry every
-detail, including the opaque reporter ids the caller supplied.
+* :func:`for_applicant`: one paragraph of plain English, fit for a letter.  It
+  quotes the deciding rule in the area's published wording, names only the
+  victim's own reports, and speaks of other people's reports as a number: it
+  never shows a reporter, household or report id of anyone else.
+* :func:`for_officer`: every rule, every report's fate and every setting.
+* :func:`to_dict`: the whole decision as JSON-ready data for the audit record,
+  with the letter the applicant was sent.
+* :func:`report_rows`: one flat row per report, for data frames.
 """
 
 from __future__ import annotations
