@@ -18,7 +18,7 @@ from asb_case_review import (
     rule,
 )
 from asb_case_review.examples import example_application
-from asb_case_review.html import decision_html, policy_html, result_html
+from asb_case_review.html import decision_html, policy_html, result_html, table
 
 VOID = {"br", "hr", "img", "meta", "input"}
 
@@ -107,3 +107,12 @@ def test_result_html_has_a_row_per_node() -> None:
     checker = parse(result._repr_html_())
     assert checker.tags.count("tr") == len(list(result.walk())) + 1
     assert result_html(result) == result._repr_html_()
+
+
+def test_table_escapes_every_cell_and_keeps_the_shape() -> None:
+    """A generic table has one header row plus one row per item, with every cell escaped."""
+    checker = parse(table(["name", "count"], [["<i>x</i>", 1], ["y", None], ["z", 3]]))
+    assert checker.tags.count("tr") == 4
+    assert checker.tags.count("td") == 6
+    assert "i" not in checker.tags
+    assert "<i>x</i>" in checker.text

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .decision import Decision
     from .policy import Policy
 
-__all__ = ["decision_html", "policy_html", "result_html"]
+__all__ = ["decision_html", "policy_html", "result_html", "table"]
 
 _COLOUR = {Outcome.MET: "#1b7837", Outcome.NOT_MET: "#b2182b", Outcome.UNKNOWN: "#b35806"}
 _TABLE = "border-collapse:collapse;margin:0.3em 0 0.8em 0;font-size:0.9em"
@@ -47,6 +47,18 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def _text(value: object) -> str:
     return "" if value is None else escape(str(value))
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A plain HTML table in this module's style; every cell is escaped (``None`` is blank).
+
+    For other views that want to look the same in a notebook, such as
+    comparisons of many decisions.
+
+    >>> table(["policy", "met"], [["a<b", 3], ["c", None]])  # doctest: +ELLIPSIS
+    '<table ...<td ...>a&lt;b</td><td ...>3</td>...<td ...></td></tr></tbody></table>'
+    """
+    return _table(head, ([_text(cell) for cell in row] for row in rows))
 
 
 def _facts(pairs: Iterable[tuple[str, str]]) -> str:
