@@ -15,16 +15,21 @@ exits.  Exit codes scripts can rely on:
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import re
 import sys
-from collections.abc import Sequence
+import textwrap
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final, TextIO, TypeVar
 
 from . import __version__
 from .cases import load_cases, run_cases
 from .conformance import Finding, Severity, check_area
-from .decision import evaluate
+from .decision import Decision, evaluate
 from .errors import CaseReviewError
 from .examples import example_application
 from .models import Application
@@ -34,15 +39,22 @@ from .policyfile import dump, load_area
 from .render import for_applicant, for_officer, to_dict
 from .rules import Outcome
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_ERROR",
     "EXIT_MET",
     "EXIT_NOT_MET",
     "EXIT_UNDETERMINED",
+    "emit",
     "findings_markdown",
     "main",
+    "progress",
 ]
+
+T = TypeVar("T")
 
 EXIT_MET: Final = 0
 EXIT_NOT_MET: Final = 1
@@ -56,15 +68,82 @@ _EXIT_FOR: Final = {
     Outcome.UNKNOWN: EXIT_UNDETERMINED,
 }
 
-_CHECK_EXAMPLES = """\
+_EXIT_CODES = "exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error"
+
+_MAIN_EXAMPLES = f"""\
+examples:
+  asb-case-review check --example
+  asb-case-review check examples/not-met-near-miss.json --for applicant
+  asb-case-review check --help
+
+{_EXIT_CODES}
+"""
+
+_CHECK_EXAMPLES = f"""\
 examples:
   asb-case-review check examples/met-statutory.json
   asb-case-review check examples/not-met-near-miss.json --for applicant
   asb-case-review check APPLICATION.json --policy staffordshire-moorlands --format json
+  asb-case-review check APPLICATION.json --as-of 2026-03-31 --plot timeline.png
+  asb-case-review check - < APPLICATION.json
   asb-case-review check --example
 
-exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error
+{_EXIT_CODES}
 """
+
+_LETTER_WIDTH: Final = 78
+"""Applicant letters are wrapped to this width on the terminal; the library returns one paragraph."""
+
+
+def progress(
+    items: Iterable[T],
+    *,
+    total: int | None = None,
+    label: str = "",
+    stream: TextIO | None = None,
+    delay: float = 1.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[T]:
+    """Yield *items*, with a progress bar on *stream* (standard error) for work that takes a while.
+
+    The bar appears only when *stream* is a terminal and the work has already
+    taken *delay* seconds, so quick runs, pipes and files stay clean.  It is
+    redrawn at most ten times a second and erased at the end.  *total*
+    defaults to ``len(items)`` when *items* has a length.
+
+    >>> list(progress(range(3), label="rows"))  # not a terminal here: nothing is drawn
+    [0, 1, 2]
+    """
+    out = sys.stderr if stream is None else stream
+    if total is None and isinstance(items, Sequence):
+        total = len(items)
+    if not out.isatty():
+        yield from items
+        return
+    started = clock()
+    drawn_at: float | None = None
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        now = clock()
+        if now - started >= delay and (drawn_at is None or now - drawn_at >= 0.1):
+            out.write("\r" + _bar(done, total, label))
+            out.flush()
+            drawn_at = now
+    if drawn_at is not None:
+        out.write("\r" + " " * len(_bar(done, total, label)) + "\r")
+        out.flush()
+
+
+def _bar(done: int, total: int | None, label: str) -> str:
+    """One line of the progress bar, e.g. ``rows [########............]  40% 400/1000``."""
+    prefix = f"{label} " if label else ""
+    if not total:
+        return f"{prefix}{done}"
+    width = 20
+    filled = min(width, done * width // total)
+    return f"{prefix}[{'#' * filled}{'.' * (width - filled)}] {100 * done // total:3d}% {done}/{total}"
 
 
 class _BadInput(Exception):
@@ -73,9 +152,13 @@ class _BadInput(Exception):
 
 def _load_application(path: str) -> Application:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # "-" is standard input, as in most command-line tools; errors then name "<stdin>".
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise _BadInput(f"{path}: not UTF-8 text: {error.reason} at byte {error.start}") from None
+    path = "<stdin>" if path == "-" else path
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -101,13 +184,63 @@ def _check(args: argparse.Namespace) -> int:
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
     decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
+    # The picture is drawn before anything is printed, so that a missing extra
+    # fails cleanly; it is saved after, so that its message follows the text.
+    figure = None if args.plot is None else _draw(decision, private=args.audience == "applicant")
     if args.format == "json":
-        print(json.dumps(to_dict(decision), indent=2))
+        emit(json.dumps(to_dict(decision), indent=2))
     elif args.audience == "applicant":
-        print(for_applicant(decision))
+        emit(_wrap(for_applicant(decision)))
     else:
-        print(for_officer(decision))
+        emit(for_officer(decision))
+    if figure is not None:
+        _save(figure, args.plot)
     return _EXIT_FOR[decision.outcome]
+
+
+_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
+
+
+def _wrap(paragraph: str) -> str:
+    """Wrap a letter paragraph for the terminal without splitting a date such as 1 March 2026."""
+    glued = _DATE.sub(lambda m: "\N{NO-BREAK SPACE}".join(m.groups()), paragraph)
+    # textwrap breaks only on ordinary whitespace, so the no-break spaces hold each date together.
+    return textwrap.fill(glued, width=_LETTER_WIDTH).replace("\N{NO-BREAK SPACE}", " ")
+
+
+def emit(text: str) -> None:
+    """Print *text* on standard output; if the reader has gone (``| head``), drop the rest quietly.
+
+    The exit code still says the outcome: a closed pipe is not a failure of the decision.
+    """
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point standard output at the null device, so that Python's final flush
+        # at exit does not report the closed pipe a second time.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+
+
+def _draw(decision: Decision, *, private: bool) -> Figure:
+    from .plots import timeline  # noqa: PLC0415 - the optional extra is loaded only when asked for
+
+    try:
+        return timeline(decision, private=private)
+    except ImportError as error:
+        raise _BadInput(f"--plot: {error}") from None
+
+
+def _save(figure: Figure, out: str) -> None:
+    try:
+        figure.savefig(out, dpi=100)
+    except (OSError, ValueError) as error:
+        raise _BadInput(f"--plot {out}: cannot save the picture: {error}") from None
+    print(f"timeline saved to {out}", file=sys.stderr)
 
 
 _POLICIES_EXAMPLES = """\
@@ -261,8 +394,10 @@ def _test(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asb-case-review",
-        description="Decide whether an application for an ASB Case Review "
-        "(Anti-social Behaviour, Crime and Policing Act 2014, s.104) meets the threshold.",
+        description="Decide whether an application for an ASB Case Review (Anti-social\n"
+        "Behaviour, Crime and Policing Act 2014, s.104) meets the threshold, and explain why.",
+        epilog=_MAIN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -274,7 +409,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_CHECK_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("application", nargs="?", metavar="APPLICATION.json")
+    check.add_argument(
+        "application",
+        nargs="?",
+        metavar="APPLICATION.json",
+        help="the application file; - reads standard input",
+    )
     check.add_argument("--example", action="store_true", help="use the built-in example application")
     check.add_argument(
         "--policy",
@@ -286,13 +426,24 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="decide as of this date (default: the application date)"
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for case-management systems (default: %(default)s)",
+    )
     check.add_argument(
         "--for",
         dest="audience",
         choices=("officer", "applicant"),
         default="officer",
         help="whom the text is for (default: %(default)s); the applicant's never names other complainants",
+    )
+    check.add_argument(
+        "--plot",
+        metavar="OUT.png",
+        help="also save the timeline picture of the application (needs the 'plot' extra); "
+        "with --for applicant it names no one",
     )
     check.add_argument(
         "--report-floor-only",
@@ -342,16 +493,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except _BadInput as error:
+    except (_BadInput, CaseReviewError) as error:
         print(f"asb-case-review: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - the last line of defence: report a bug, exit 4
+        print(
+            f"asb-case-review: internal error (a bug, please report it): {error!r}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     return code
 
 
 def run() -> None:  # pragma: no cover - the console-script entry point
     """Entry point of the ``asb-case-review`` script."""
-    try:
-        sys.exit(main())
-    except Exception as error:  # noqa: BLE001 - the last line of defence: report a bug, exit 4
-        print(f"asb-case-review: internal error: {error!r}", file=sys.stderr)
-        sys.exit(EXIT_ERROR)
+    sys.exit(main())

@@ -253,6 +253,12 @@ class Policy:
         """Whether this version of the policy is in force on *day*."""
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
+    def _repr_html_(self) -> str:
+        """An HTML table for Jupyter; the renderer is imported only when a notebook asks."""
+        from .html import policy_html  # noqa: PLC0415 - kept out of the core's import time
+
+        return policy_html(self)
+
 
 def _area_versions(value: Iterable[Policy]) -> tuple[Policy, ...]:
     versions = tuple(value)
