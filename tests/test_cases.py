@@ -305,3 +305,13 @@ def test_pytest_collects_each_case_of_a_cases_file(pytester: pytest.Pytester) ->
     result.stdout.fnmatch_lines(
         ["*mine.cases.toml::c1 PASSED*", "*mine.cases.toml::c2 FAILED*", "*expected not_met, got met*"]
     )
+
+
+def test_cases_can_be_written_in_json() -> None:
+    """The JSON form of a cases file has the same keys, with dates as strings."""
+    text = (
+        '{"policy": "merseyside", "cases": [{"id": "c1", "expect": "met", "rule": "personal",'
+        ' "applied_on": "2026-02-28", "reports": [{"on": "2026-01-10"}, {"on": "2026-01-20"},'
+        ' {"on": "2026-02-10"}]}]}'
+    )
+    assert load_cases(text, format="json") == load_cases(ONE)
