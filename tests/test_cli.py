@@ -265,13 +265,24 @@ class ClosedPipe(io.StringIO):
         raise BrokenPipeError(32, "Broken pipe")
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["check", str(EXAMPLES / "not-met-near-miss.json")], cli.EXIT_NOT_MET),
+        (["policies", "list"], 0),
+        (["policies", "show", "merseyside"], 0),
+        (["policies", "check", "merseyside"], 0),
+        (["test", str(EXAMPLES / "my-council.cases.toml")], 0),
+    ],
+    ids=["check", "policies-list", "policies-show", "policies-check", "test"],
+)
 def test_closed_pipe_keeps_the_exit_code_and_stays_quiet(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: int
 ) -> None:
     """When the reader stops reading, the exit code still says the outcome and nothing goes to stderr."""
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
-    code = cli.main(["check", str(EXAMPLES / "not-met-near-miss.json")])
-    assert code == cli.EXIT_NOT_MET
+    code = cli.main(argv)
+    assert code == expected
     assert capsys.readouterr().err == ""
 
 

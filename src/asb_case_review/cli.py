@@ -343,11 +343,11 @@ def _policies(args: argparse.Namespace) -> int:
                 {"id": a.id, "title": a.latest.title, "versions": [v.version for v in a.versions]}
                 for a in AREAS.values()
             ]
-            print(json.dumps(rows, indent=2))
+            emit(json.dumps(rows, indent=2))
         else:
             for area in sorted(AREAS.values(), key=lambda a: a.id):
                 latest = area.latest
-                print(f"{area.id:32} {latest.version:12} from {latest.effective_from}  {latest.title}")
+                emit(f"{area.id:32} {latest.version:12} from {latest.effective_from}  {latest.title}")
         return 0
     names = sorted(AREAS) if args.all else args.policies
     if not names:
@@ -355,18 +355,18 @@ def _policies(args: argparse.Namespace) -> int:
     areas = [_load_policy(name) for name in names]
     if args.action == "show":
         for area in areas:
-            print(dump(area, format="json" if args.format == "json" else "toml"), end="")
+            emit(dump(area, format="json" if args.format == "json" else "toml").rstrip("\n"))
         return 0
     findings = {area.id: check_area(area) for area in areas}
     if args.format == "markdown":
-        print(findings_markdown(findings))
+        emit(findings_markdown(findings))
     else:
         for name, found in findings.items():
-            print(f"{name}: {len(found)} finding{'s' if len(found) != 1 else ''}")
+            emit(f"{name}: {len(found)} finding{'s' if len(found) != 1 else ''}")
             for finding in found:
-                print(f"  {finding}")
+                emit(f"  {finding}")
                 if finding.example is not None:
-                    print(f"    example: {_example_line(finding)}")
+                    emit(f"    example: {_example_line(finding)}")
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return 1 if any(f.severity in failing for found in findings.values() for f in found) else 0
 
@@ -387,7 +387,7 @@ def _test(args: argparse.Namespace) -> int:
         run = run_cases(cases, area)
     except CaseReviewError as error:
         raise _BadInput(f"{args.cases}: {error}") from None
-    print(run.summary())
+    emit(run.summary())
     return 0 if run.passed else 1
 
 
