@@ -11,6 +11,7 @@ __all__ = [
     "CaseReviewError",
     "InvalidInput",
     "InvalidPolicy",
+    "InvalidRow",
     "NaiveDatetime",
     "ReportBeforeIncident",
 ]
@@ -73,3 +74,16 @@ class InvalidPolicy(CaseReviewError, ValueError):
         self.value = value
         self.problem = problem
         super().__init__(f"{path}={value!r}: {problem}")
+
+
+class InvalidRow(InvalidInput):
+    """A row of a batch table is malformed.
+
+    ``row`` is the 1-based number of the data row (the header is not counted),
+    and ``field`` the column, by the library's name for it.
+    """
+
+    def __init__(self, row: int, field: str, value: object, problem: str) -> None:
+        super().__init__(field, value, problem)
+        self.row = row
+        self.args = (f"row {row}: {field}={value!r}: {problem}",)

@@ -1,0 +1,58 @@
+"""Hypothesis strategies for report tables: small, dense in month ends and leap days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+
+from asb_case_review.analysis.table import ReportTable, reports_from_records
+
+START = dt.date(2023, 12, 20)
+# Days near month ends and the 2024 leap day are where calendar-month arithmetic goes wrong.
+HOT = [dt.date(2024, 1, 31), dt.date(2024, 2, 29), dt.date(2024, 3, 31), dt.date(2024, 8, 31),
+       dt.date(2024, 7, 30), dt.date(2024, 8, 29), dt.date(2024, 9, 1)]  # fmt: skip
+
+
+def days() -> st.SearchStrategy[dt.date]:
+    offsets = st.integers(0, 300).map(lambda n: START + dt.timedelta(days=n))
+    return st.one_of(offsets, st.sampled_from(HOT))
+
+
+@st.composite
+def report_rows(draw: st.DrawFn, max_reports: int = 14) -> list[dict[str, Any]]:
+    count = draw(st.integers(1, max_reports))
+    incidents: dict[str, dict[str, Any]] = {}
+    rows = []
+    for n in range(count):
+        made = draw(days())
+        incident = draw(st.sampled_from([f"I{n}", "I-a", "I-b"]))
+        matter = draw(st.sampled_from(["M1", "M1", "M2"]))
+        known = incidents.get(incident)
+        if known is None or known["began_on"] > made:
+            lag = draw(st.sampled_from([0, 1, 3, 20, 29, 30, 31, 40, 70]))
+            began = made - dt.timedelta(days=lag)
+            ended = draw(
+                st.one_of(st.none(), st.integers(0, 60).map(lambda d, b=began: b + dt.timedelta(days=d)))
+            )
+            known = {"matter": matter, "began_on": began, "ended_on": ended, "hate": draw(st.booleans())}
+            if incident in incidents:
+                incident = f"I{n}"
+            incidents[incident] = known
+        rows.append(
+            {
+                "id": f"R{n}",
+                "reporter": draw(st.sampled_from(["P1", "P2", "P3", "P4", "P5", "P6"])),
+                "incident": incident,
+                "made_on": made,
+                "agency": draw(st.sampled_from(["council", "police", "landlord"])),
+                "kind": draw(st.sampled_from(["complaint", "complaint", "diary_sheet"])),
+                **known,
+            }
+        )
+    return rows
+
+
+def tables(max_reports: int = 14) -> st.SearchStrategy[ReportTable]:
+    return report_rows(max_reports).map(reports_from_records)

@@ -1,0 +1,53 @@
+"""The pure-Python sweep answers exactly what evaluate answers, report by report and day by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from asb_case_review import CATALOGUE, Policy, evaluate
+from asb_case_review.analysis.sweep import sweep
+from asb_case_review.analysis.table import ReportTable
+
+from .analysis_strategies import days, tables
+
+POLICIES = sorted(CATALOGUE)
+
+
+def expected(table: ReportTable, policy: Policy, i: int, *, enforce_floor: bool = True) -> tuple[object, ...]:
+    application = table.application(table.reporter[i], table.matter[i], table.made_on[i])
+    d = evaluate(application, policy, enforce_floor=enforce_floor)
+    return (d.outcome, d.policy_outcome, d.route, d.matched, d.met_until)
+
+
+@pytest.mark.parametrize("name", POLICIES)
+@pytest.mark.parametrize("enforce_floor", [True, False], ids=["floor-enforced", "as-written"])
+@settings(max_examples=25, deadline=None)
+@given(table=tables())
+def test_sweep_equals_evaluate_for_every_report(name: str, enforce_floor: bool, table: ReportTable) -> None:
+    """Every report's answer (outcome, route, rules matched, met-until) is evaluate's."""
+    policy = CATALOGUE[name]
+    result = sweep(table, policy, enforce_floor=enforce_floor)
+    assert result.engine == "python"
+    for i, e in enumerate(result):
+        assert (e.outcome, e.policy_outcome, e.route, e.matched, e.met_until) == expected(
+            table, policy, i, enforce_floor=enforce_floor
+        )
+
+
+@pytest.mark.parametrize("name", POLICIES)
+@settings(max_examples=25, deadline=None)
+@given(table=tables(10), probes=st.lists(days(), min_size=1, max_size=6))
+def test_standings_equal_evaluate_on_any_day(name: str, table: ReportTable, probes: list[dt.date]) -> None:
+    """A reporter's met periods contain exactly the days on which evaluate says met."""
+    policy = CATALOGUE[name]
+    for standing in sweep(table, policy).standings:
+        for day in probes:
+            if day < standing.first_reported:
+                continue
+            application = table.application(standing.reporter, standing.matter, day)
+            inside = any(day in p for p in standing.met)
+            assert inside == evaluate(application, policy).met, (standing, day)
