@@ -7,6 +7,24 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from asb_case_review import (
+    Arithmetic,
+    BehaviourDay,
+    CountUnit,
+    Lag,
+    Policy,
+    Selection,
+    Who,
+    Window,
+    count,
+    last_months,
+    months,
+    rule,
+    statutory_route,
+)
+from asb_case_review import (
+    days as span_days,
+)
 from asb_case_review.analysis.table import ReportTable, reports_from_records
 
 START = dt.date(2023, 12, 20)
@@ -33,9 +51,8 @@ def report_rows(draw: st.DrawFn, max_reports: int = 14) -> list[dict[str, Any]]:
         if known is None or known["began_on"] > made:
             lag = draw(st.sampled_from([0, 1, 3, 20, 29, 30, 31, 40, 70]))
             began = made - dt.timedelta(days=lag)
-            ended = draw(
-                st.one_of(st.none(), st.integers(0, 60).map(lambda d, b=began: b + dt.timedelta(days=d)))
-            )
+            length = draw(st.one_of(st.none(), st.integers(0, 60)))
+            ended = None if length is None else began + dt.timedelta(days=length)
             known = {"matter": matter, "began_on": began, "ended_on": ended, "hate": draw(st.booleans())}
             if incident in incidents:
                 incident = f"I{n}"
@@ -56,3 +73,55 @@ def report_rows(draw: st.DrawFn, max_reports: int = 14) -> list[dict[str, Any]]:
 
 def tables(max_reports: int = 14) -> st.SearchStrategy[ReportTable]:
     return report_rows(max_reports).map(reports_from_records)
+
+
+def _variants() -> dict[str, Policy]:
+    victim_mandatory = Policy(
+        "victim-three",
+        title="Three of your own reports as the mandatory rule (stricter than the statute)",
+        version="test",
+        effective_from=dt.date(2014, 10, 20),
+        mandatory=rule(
+            "own-three",
+            count(
+                3, unit=CountUnit.INCIDENT_DATES, selection=last_months(6, who=Who.VICTIM, lag=span_days(7))
+            ),
+            label="three incidents on separate dates reported by you within 7 days",
+        ),
+        local=(
+            rule(
+                "council-only",
+                count(
+                    4,
+                    unit=CountUnit.REPORTS,
+                    selection=Selection(
+                        agencies=["council"],
+                        exclude_kinds=["diary_sheet"],
+                        window=Window(months(6), arithmetic=Arithmetic.INCLUSIVE),
+                        lag=Lag(span_days(30), arithmetic=Arithmetic.INCLUSIVE),
+                        behaviour_day=BehaviourDay.FIRST_DAY,
+                    ),
+                ),
+                label="four reports to the council in six months, inclusive arithmetic",
+            ),
+        ),
+    )
+    two = Policy(
+        "two",
+        title="Two qualifying complaints",
+        version="test",
+        effective_from=dt.date(2014, 10, 20),
+        mandatory=statutory_route(2),
+        local=(
+            rule(
+                "hate-reporters",
+                count(1, unit=CountUnit.REPORTERS, selection=last_months(3, hate_only=True)),
+                label="one hate incident in three months",
+            ),
+        ),
+    )
+    return {p.id: p for p in (victim_mandatory, two)}
+
+
+VARIANTS = _variants()
+"""Policies beyond the catalogue that exercise every rule setting the sweeps compute directly."""

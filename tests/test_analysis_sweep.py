@@ -8,13 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asb_case_review import CATALOGUE, Policy, evaluate
+from asb_case_review import CATALOGUE, Outcome, Policy, evaluate, recency, rule
 from asb_case_review.analysis.sweep import sweep
-from asb_case_review.analysis.table import ReportTable
+from asb_case_review.analysis.table import ReportTable, reports_from_records
 
-from .analysis_strategies import days, tables
+from .analysis_strategies import VARIANTS, days, tables
 
-POLICIES = sorted(CATALOGUE)
+ALL = {**CATALOGUE, **VARIANTS}
+POLICIES = sorted(ALL)
 
 
 def expected(table: ReportTable, policy: Policy, i: int, *, enforce_floor: bool = True) -> tuple[object, ...]:
@@ -29,7 +30,7 @@ def expected(table: ReportTable, policy: Policy, i: int, *, enforce_floor: bool 
 @given(table=tables())
 def test_sweep_equals_evaluate_for_every_report(name: str, enforce_floor: bool, table: ReportTable) -> None:
     """Every report's answer (outcome, route, rules matched, met-until) is evaluate's."""
-    policy = CATALOGUE[name]
+    policy = ALL[name]
     result = sweep(table, policy, enforce_floor=enforce_floor)
     assert result.engine == "python"
     for i, e in enumerate(result):
@@ -43,7 +44,7 @@ def test_sweep_equals_evaluate_for_every_report(name: str, enforce_floor: bool, 
 @given(table=tables(10), probes=st.lists(days(), min_size=1, max_size=6))
 def test_standings_equal_evaluate_on_any_day(name: str, table: ReportTable, probes: list[dt.date]) -> None:
     """A reporter's met periods contain exactly the days on which evaluate says met."""
-    policy = CATALOGUE[name]
+    policy = ALL[name]
     for standing in sweep(table, policy).standings:
         for day in probes:
             if day < standing.first_reported:
@@ -51,3 +52,38 @@ def test_standings_equal_evaluate_on_any_day(name: str, table: ReportTable, prob
             application = table.application(standing.reporter, standing.matter, day)
             inside = any(day in p for p in standing.met)
             assert inside == evaluate(application, policy).met, (standing, day)
+
+
+FALLBACK = Policy(
+    "recent-three",
+    title="Three qualifying complaints, the latest within a month",
+    version="test",
+    effective_from=dt.date(2014, 10, 20),
+    conditions=(rule("recent", recency(), label="the last report was within one month"),),
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(table=tables(8))
+def test_policies_outside_the_vocabulary_are_evaluated_report_by_report(table: ReportTable) -> None:
+    """A policy with a local condition is swept by evaluate itself, floor conflicts included."""
+    result = sweep(table, FALLBACK)
+    assert result.engine == "evaluate"
+    for i, e in enumerate(result):
+        assert (e.outcome, e.policy_outcome, e.route, e.matched, e.met_until) == expected(table, FALLBACK, i)
+
+
+def test_victim_mandatory_policy_meets_by_the_floor_when_others_complained() -> None:
+    """Three complaints by three people meet the statutory floor, not a victim-only mandatory rule."""
+    rows = [
+        {"id": f"R{n}", "reporter": f"P{n}", "matter": "M", "began_on": "2025-01-0" + str(n),
+         "made_on": "2025-01-0" + str(n)}
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    last = sweep(reports_from_records(rows), VARIANTS["victim-three"])[2]
+    assert (last.outcome, last.policy_outcome, last.matched) == (
+        Outcome.MET,
+        Outcome.NOT_MET,
+        ("statutory-floor",),
+    )
+    assert last.floor_conflict
