@@ -1,0 +1,306 @@
+"""The columnar sweep: the eligibility sweep on numpy arrays (the ``analysis`` extra).
+
+:class:`Columns` encodes a :class:`~.table.ReportTable` once: integer codes,
+day numbers, and the sort orders every policy shares.  :func:`sweep_columns`
+then answers, for every report, the same question as :func:`.sweep.sweep`,
+with the same answers (outcome, policy outcome, route, rules matched), for
+every policy :func:`.plan.compile_policy` accepts.  ``met_until`` and the
+reporters' standings are left to the pure-Python sweep.
+
+How a count is found without a loop: for one count rule, take the reports
+that pass its date-free tests, and for each the next report of the same unit
+in the same group (the matter, or the matter and reporter for "your own"
+reports).  A report whose next same-unit report comes while it is still in
+the window is *cut*; the one that follows a cut report is a *repeat*.  On
+day ``t`` with window start ``lo`` the number of distinct units counted is::
+
+    #{reports made on or before t that are not repeats}
+      - #{reports made before lo that are not cut}
+
+and both terms are prefix sums along one shared sort order.
+
+>>> from asb_case_review.analysis.table import reports_from_records
+>>> from asb_case_review.policy import STATUTORY
+>>> rows = [{"id": f"R{i}", "reporter": "P1", "matter": "M1",
+...          "began_on": f"2025-0{i}-01", "made_on": f"2025-0{i}-02"} for i in (1, 2, 3)]
+>>> result = sweep_columns(Columns.from_table(reports_from_records(rows)), STATUTORY)
+>>> result.met.tolist()
+[False, False, True]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..dates import Arithmetic, Span, earliest_start, period_last_day
+from ..decision import Route
+from ..models import Agency
+from ..policy import Policy
+from ..qualifying import BehaviourDay
+from ..rules import CountUnit, Outcome
+from .plan import CountPlan, PolicyPlan, compile_policy
+from .sweep import Sweep
+from .table import ReportTable
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ints = npt.NDArray[np.int64]
+    Bools = npt.NDArray[np.bool_]
+
+__all__ = ["ColumnarSweep", "Columns", "sweep_columns"]
+
+_ROUTES = (None, Route.MANDATORY, Route.DISCRETIONARY, Route.STATUTORY_FLOOR)
+
+
+def _codes(values: Sequence[Any]) -> Ints:
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    index: dict[Any, int] = {}
+    return np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+
+
+class Columns:
+    """A report table encoded for the columnar sweep; build once, sweep many policies.
+
+    It keeps caches of the sort orders and window positions the sweeps of
+    several policies share; it is not meant to be shared between threads
+    while they are being filled.
+    """
+
+    def __init__(self, table: ReportTable) -> None:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        self.table = table
+        n = len(table)
+        self.size = n
+        base = min(table.began_on, default=dt.date(2000, 1, 1)).toordinal() - 2
+        self.base = base
+        self.made: Ints = np.fromiter((d.toordinal() - base for d in table.made_on), np.int64, n)
+        self.began: Ints = np.fromiter((d.toordinal() - base for d in table.began_on), np.int64, n)
+        self.ended: Ints = np.fromiter(
+            (self.began[i] if d is None else d.toordinal() - base for i, d in enumerate(table.ended_on)),
+            np.int64,
+            n,
+        )
+        self.matter = _codes(table.matter)
+        self.reporter = _codes(table.reporter)
+        self.incident = _codes(table.incident)
+        self.hate: Bools = np.fromiter(table.hate, np.bool_, n)
+        self.kinds = {k: i for i, k in enumerate(dict.fromkeys(table.kind))}
+        self.kind = np.fromiter((self.kinds[k] for k in table.kind), np.int64, n)
+        agencies = list(Agency)
+        self.agency = np.fromiter((agencies.index(a) for a in table.agency), np.int64, n)
+        self.span = int(self.made.max(initial=0)) + 1
+        self._cache: dict[Any, Any] = {}
+
+    @classmethod
+    def from_table(cls, table: ReportTable) -> Columns:
+        """Encode *table*."""
+        return cls(table)
+
+    def _days(self, span: Span, arithmetic: Arithmetic, *, backward: bool) -> Ints:
+        """Per day number: the window start (backward) or the period's last day, as day numbers."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        key = ("days", span, arithmetic, backward)
+        found = self._cache.get(key)
+        if found is None:
+            out = []
+            for number in range(self.span + 1):
+                day = dt.date.fromordinal(max(number + self.base, 1))
+                moved = (
+                    earliest_start(day, span, arithmetic)
+                    if backward
+                    else period_last_day(day, span, arithmetic)
+                )
+                out.append(moved.toordinal() - self.base)
+            found = self._cache[key] = np.asarray(out, dtype=np.int64)
+        return found  # type: ignore[no-any-return]
+
+    def _group(self, *, victim: bool) -> tuple[Ints, Ints, Ints, Ints, Ints]:
+        """The group code, the order by (group, day), and each row's position, group start and day end."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        key = ("group", victim)
+        found = self._cache.get(key)
+        if found is None:
+            group = (
+                self.matter * (int(self.reporter.max(initial=0)) + 1) + self.reporter
+                if victim
+                else self.matter
+            )
+            group = _codes(group.tolist()) if victim else group
+            composite = group * self.span + self.made
+            order = np.argsort(composite, kind="stable")
+            ordered = composite[order]
+            position = np.empty(self.size, np.int64)
+            position[order] = np.arange(self.size)
+            start = np.searchsorted(ordered, group * self.span, "left")
+            end = np.searchsorted(ordered, composite, "right")
+            found = self._cache[key] = (group, order, position, start, end)
+        return found
+
+    def _window_start(self, span: Span, arithmetic: Arithmetic, *, victim: bool) -> Ints:
+        """For each row: the position (in group order) of the first report inside the window on its day."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        key = ("lo", victim, span, arithmetic)
+        found = self._cache.get(key)
+        if found is None:
+            group, order, _, _, _ = self._group(victim=victim)
+            ordered = (group * self.span + self.made)[order]
+            # A window reaching back before the first day starts at day 0, inside the group.
+            lo = np.maximum(self._days(span, arithmetic, backward=True)[self.made], 0)
+            found = self._cache[key] = np.searchsorted(ordered, group * self.span + lo, "left")
+        return found
+
+    def _unit(self, unit: CountUnit, behaviour: Ints) -> Ints:
+        match unit:
+            case CountUnit.REPORTS:
+                import numpy as np  # noqa: PLC0415 (optional extra)
+
+                return np.arange(self.size, dtype=np.int64)
+            case CountUnit.COMPLAINTS:
+                return self.reporter * (int(self.incident.max(initial=0)) + 1) + self.incident
+            case CountUnit.INCIDENTS:
+                return self.incident
+            case CountUnit.INCIDENT_DATES:
+                return behaviour
+            case _:
+                return self.reporter
+
+    def _behaviour(self, rule: BehaviourDay) -> Ints:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        if rule is BehaviourDay.FIRST_DAY:
+            return self.began
+        return np.minimum(self.ended, self.made)
+
+    def _key_order(self, unit: CountUnit, rule: BehaviourDay, *, victim: bool) -> tuple[Ints, Ints]:
+        """Rows ordered by (group, unit, day), with the combined group-and-unit code."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        key = ("keys", victim, unit, rule if unit is CountUnit.INCIDENT_DATES else None)
+        found = self._cache.get(key)
+        if found is None:
+            group = self._group(victim=victim)[0]
+            units = self._unit(unit, self._behaviour(rule))
+            combined = _codes((group * (int(units.max(initial=0)) + 1) + units).tolist())
+            order = np.lexsort((self.made, combined))
+            found = self._cache[key] = (order, combined)
+        return found
+
+    def qualifying(self, plan: CountPlan) -> Bools:
+        """Which rows pass the rule's tests that do not depend on the application date."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        ok = np.ones(self.size, np.bool_)
+        if plan.lag is not None:
+            behaviour = self._behaviour(plan.behaviour_day)
+            ok &= self.made <= self._days(plan.lag, plan.lag_arithmetic, backward=False)[behaviour]
+        if plan.hate_only:
+            ok &= self.hate
+        if plan.exclude_kinds:
+            excluded = [self.kinds[k] for k in plan.exclude_kinds if k in self.kinds]
+            ok &= ~np.isin(self.kind, excluded)
+        if plan.agencies:
+            agencies = list(Agency)
+            ok &= np.isin(self.agency, [agencies.index(a) for a in plan.agencies])
+        return ok
+
+    def count_met(self, plan: CountPlan) -> Bools:
+        """For each row: whether *plan*'s count is met had its reporter applied on its day."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        ok = self.qualifying(plan)
+        _, order, _, start, end = self._group(victim=plan.victim)
+        keyed, combined = self._key_order(plan.unit, plan.behaviour_day, victim=plan.victim)
+        events = keyed[ok[keyed]]
+        last = self._days(plan.window, plan.window_arithmetic, backward=False)
+        cut = np.zeros(self.size, np.bool_)
+        repeat = np.zeros(self.size, np.bool_)
+        if events.size > 1:
+            same = combined[events[1:]] == combined[events[:-1]]
+            early = same & (self.made[events[1:]] <= last[self.made[events[:-1]]])
+            cut[events[:-1]] = early
+            repeat[events[1:]] = early
+        first = np.zeros(self.size + 1, np.int64)
+        np.cumsum((ok & ~repeat)[order], out=first[1:])
+        kept = np.zeros(self.size + 1, np.int64)
+        np.cumsum((ok & ~cut)[order], out=kept[1:])
+        lo = self._window_start(plan.window, plan.window_arithmetic, victim=plan.victim)
+        counted = first[end] - first[start] - (kept[lo] - kept[start])
+        return counted >= plan.at_least
+
+
+@attrs.frozen(eq=False)
+class ColumnarSweep:
+    """The columnar sweep of one policy: arrays in the table's row order.
+
+    ``outcome`` and ``policy_outcome`` are true where met; ``route`` is 0 (not
+    met), 1 (mandatory), 2 (discretionary) or 3 (statutory floor); ``rules``
+    has one column per count plan (the routes, then the floor if separate).
+    """
+
+    plan: PolicyPlan
+    enforce_floor: bool
+    met: Any
+    policy_met: Any
+    route: Any
+    rules: Any
+
+    def to_sweep(self, columns: Columns) -> Sweep:
+        """The same answers as a :class:`~.sweep.Sweep` (``met_until`` and standings left empty)."""
+        ids = [c.rule_id for c in self.plan.counts]
+        floor_id = ids[self.plan.floor]
+        routes = self.plan.routes
+        table = columns.table
+        named: dict[tuple[bool, ...], tuple[str, ...]] = {}
+        matched: list[tuple[str, ...]] = []
+        route_codes = self.route.tolist()
+        for code, flags in zip(route_codes, self.rules.tolist(), strict=True):
+            if code == _ROUTES.index(Route.STATUTORY_FLOOR):
+                matched.append((floor_id,))
+            elif code:
+                key = tuple(flags[:routes])
+                found = named.get(key)
+                if found is None:
+                    found = named[key] = tuple(i for i, f in zip(ids, key, strict=False) if f)
+                matched.append(found)
+            else:
+                matched.append(())
+        met, not_met = Outcome.MET, Outcome.NOT_MET
+        return Sweep(
+            self.plan.policy,
+            self.enforce_floor,
+            "numpy",
+            table.id,
+            table.reporter,
+            table.matter,
+            table.made_on,
+            tuple(met if m else not_met for m in self.met.tolist()),
+            tuple(met if m else not_met for m in self.policy_met.tolist()),
+            tuple(_ROUTES[c] for c in route_codes),
+            tuple(matched),
+            (None,) * len(table),
+        )
+
+
+def sweep_columns(columns: Columns, policy: Policy, *, enforce_floor: bool = True) -> ColumnarSweep:
+    """Sweep *policy* over *columns*; :class:`~.plan.Unsupported` if it is outside the vocabulary."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    plan = compile_policy(policy)
+    rules = np.column_stack([columns.count_met(c) for c in plan.counts])
+    routes = plan.routes
+    policy_met = rules[:, :routes].any(axis=1)
+    floor = rules[:, plan.floor] & enforce_floor
+    met = policy_met | floor
+    route = np.where(policy_met, np.where(rules[:, 0], 1, 2), np.where(floor, 3, 0)).astype(np.int8)
+    return ColumnarSweep(plan, enforce_floor, met, policy_met, route, rules)
