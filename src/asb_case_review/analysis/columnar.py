@@ -121,7 +121,7 @@ class Columns:
                 )
                 out.append(moved.toordinal() - self.base)
             found = self._cache[key] = np.asarray(out, dtype=np.int64)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def _group(self, *, victim: bool) -> tuple[Ints, Ints, Ints, Ints, Ints]:
         """The group code, the order by (group, day), and each row's position, group start and day end."""

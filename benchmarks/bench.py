@@ -1,0 +1,195 @@
+"""Benchmark the what-if sweeps on a seeded synthetic national year, and evaluate() on one application.
+
+    python benchmarks/bench.py [--reports 1000000] [--seed 1] [--skip-python]
+
+Prints reports per second and peak memory for each path, the ratio against a
+pandas implementation with exact calendar months written here, and the time
+of one evaluate() call on an application with 20 reports.  Nothing is written
+to disk; the data are generated from the seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import time
+import timeit
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+
+from asb_case_review import CATALOGUE, Application, evaluate
+from asb_case_review.analysis.columnar import Columns, sweep_columns
+from asb_case_review.analysis.plan import compile_policy
+from asb_case_review.analysis.sweep import sweep
+from asb_case_review.analysis.synthetic import synthetic_reports
+from asb_case_review.dates import earliest_start, period_last_day
+
+
+def pandas_reference(table, policy):
+    """An analyst's exact pandas sweep: calendar months by lookup, windows by searchsorted.
+
+    Per count rule it sorts the qualifying reports by unit to find repeats,
+    then counts distinct units in the window with prefix sums along the
+    (group, day) order.  Returns, per report, whether the policy is met.
+    """
+    plan = compile_policy(policy)
+    frame = pd.DataFrame(
+        {
+            "made": pd.to_datetime(pd.Series(table.made_on)).dt.normalize(),
+            "began": pd.to_datetime(pd.Series(table.began_on)),
+            "ended": pd.to_datetime(pd.Series(table.ended_on)),
+            "matter": pd.Series(table.matter).astype("category").cat.codes.astype("int64"),
+            "reporter": pd.Series(table.reporter).astype("category").cat.codes.astype("int64"),
+            "incident": pd.Series(table.incident).astype("category").cat.codes.astype("int64"),
+            "hate": pd.Series(table.hate),
+            "kind": pd.Series(table.kind),
+        }
+    )
+    base = frame["began"].min()
+    made = (frame["made"] - base).dt.days.to_numpy()
+    began = (frame["began"] - base).dt.days.to_numpy()
+    ended = (frame["ended"].fillna(frame["began"]) - base).dt.days.to_numpy()
+    horizon = int(made.max()) + 1
+    calendar = [base.date() + dt.timedelta(days=int(d)) for d in range(horizon)]
+    results = []
+    for c in plan.counts:
+        last = np.array([(period_last_day(d, c.window, c.window_arithmetic) - base.date()).days for d in calendar])
+        start = np.array([(earliest_start(d, c.window, c.window_arithmetic) - base.date()).days for d in calendar])
+        ok = np.ones(len(frame), bool)
+        if c.lag is not None:
+            lag_last = np.array([(period_last_day(d, c.lag, c.lag_arithmetic) - base.date()).days for d in calendar])
+            ok &= made <= lag_last[np.minimum(ended, made)]
+        if c.hate_only:
+            ok &= frame["hate"].to_numpy()
+        if c.exclude_kinds:
+            ok &= ~frame["kind"].isin(list(c.exclude_kinds)).to_numpy()
+        group = frame["matter"].to_numpy()
+        if c.victim:
+            group = group * (int(frame["reporter"].max()) + 1) + frame["reporter"].to_numpy()
+        unit = {
+            "complaints": frame["reporter"].to_numpy() * (int(frame["incident"].max()) + 1) + frame["incident"].to_numpy(),
+            "incidents": frame["incident"].to_numpy(),
+            "reporters": frame["reporter"].to_numpy(),
+        }[c.unit.value]
+        events = pd.DataFrame({"group": group, "unit": unit, "made": made, "row": np.arange(len(frame))})[ok]
+        events = events.sort_values(["group", "unit", "made"], kind="stable")
+        same = (events["group"].to_numpy()[1:] == events["group"].to_numpy()[:-1]) & (
+            events["unit"].to_numpy()[1:] == events["unit"].to_numpy()[:-1]
+        )
+        early = same & (events["made"].to_numpy()[1:] <= last[events["made"].to_numpy()[:-1]])
+        rows = events["row"].to_numpy()
+        cut = np.zeros(len(frame), bool)
+        repeat = np.zeros(len(frame), bool)
+        cut[rows[:-1]] = early
+        repeat[rows[1:]] = early
+        composite = group.astype(np.int64) * (horizon + 1) + made
+        order = np.argsort(composite, kind="stable")
+        ordered = composite[order]
+        first = np.concatenate([[0], np.cumsum((ok & ~repeat)[order])])
+        kept = np.concatenate([[0], np.cumsum((ok & ~cut)[order])])
+        group_start = np.searchsorted(ordered, group.astype(np.int64) * (horizon + 1), "left")
+        day_end = np.searchsorted(ordered, composite, "right")
+        lo = np.searchsorted(ordered, group.astype(np.int64) * (horizon + 1) + np.maximum(start[made], 0), "left")
+        counted = first[day_end] - first[group_start] - (kept[lo] - kept[group_start])
+        results.append(counted >= c.at_least)
+    rules = np.column_stack(results)
+    return rules[:, : plan.routes].any(axis=1) | rules[:, plan.floor]
+
+
+def peak(fn, *, traced=True):
+    """Run *fn* twice: timed untraced, then (if *traced*) under tracemalloc for its peak memory in MB.
+
+    tracemalloc slows Python allocations many times over, so it never runs
+    inside the timed run; numpy reports its buffers to it.
+    """
+    began = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - began
+    if not traced:
+        return result, seconds, float("nan")
+    tracemalloc.start()
+    fn()
+    _, top = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return result, seconds, top / 2**20
+
+
+def twenty_reports():
+    """The application with 20 reports from the synthetic data's busiest early matter."""
+    table = synthetic_reports(400, seed=3)
+    reports = table.to_reports()
+    by_matter = {}
+    for r in reports:
+        by_matter.setdefault(r.incident.matter, []).append(r)
+    pool = max(by_matter.values(), key=len)
+    chosen = tuple(sorted(pool, key=lambda r: r.made_on)[:20])
+    if len(chosen) < 20:
+        base = chosen[0]
+        from asb_case_review import Incident, Report
+
+        extra = [
+            Report(f"X{n}", reporter=f"Q{n % 4}", made_on=base.made_on + dt.timedelta(days=n * 5),
+                   incident=Incident(f"XI{n}", matter=base.incident.matter,
+                                     began_on=base.made_on + dt.timedelta(days=n * 5)))
+            for n in range(20 - len(chosen))
+        ]
+        chosen = chosen + tuple(extra)
+    last = max(r.made_on for r in chosen)
+    return Application("A20", applicant=chosen[0].reporter, made_on=last, matter=chosen[0].incident.matter,
+                       reports=chosen)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-python", action="store_true")
+    args = parser.parse_args()
+    n = args.reports
+
+    began = time.perf_counter()
+    table = synthetic_reports(n, seed=args.seed)
+    print(f"generated {n:,} reports (seed {args.seed}) in {time.perf_counter() - began:.1f} s")
+
+    columns, seconds, mb = peak(lambda: Columns.from_table(table))
+    print(f"columnar encoding (once, shared by every policy): {seconds:.2f} s, peak {mb:.0f} MB")
+    for name, policy in CATALOGUE.items():
+        sweep_columns(columns, policy)  # The first sweep fills the shared sort orders.
+    print(f"  (shared sort orders and window positions filled by a first pass)")
+
+    for name, policy in CATALOGUE.items():
+        result, seconds, mb = peak(lambda: sweep_columns(columns, policy))
+        ref, ref_seconds, ref_mb = peak(lambda: pandas_reference(table, policy))
+        assert np.array_equal(ref, result.met), name
+        print(
+            f"numpy sweep {name:<24} {seconds:6.3f} s  {n / seconds / 1e6:5.2f} M reports/s  "
+            f"peak {mb:5.0f} MB | pandas reference {ref_seconds:6.3f} s, peak {ref_mb:5.0f} MB | "
+            f"pandas/library {ref_seconds / seconds:4.1f}x  (met: {int(result.met.sum()):,})"
+        )
+    cold, seconds, mb = peak(lambda: [sweep_columns(Columns.from_table(table), p) for p in CATALOGUE.values()])
+    print(f"numpy sweep, all {len(CATALOGUE)} policies from the table, encoding included: {seconds:.2f} s "
+          f"({seconds / len(CATALOGUE):.3f} s per policy), peak {mb:.0f} MB")
+
+    if not args.skip_python:
+        for name in ("statutory", "merseyside"):
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            result, seconds, _ = peak(lambda: sweep(table, CATALOGUE[name]), traced=False)
+            grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+            print(f"pure-Python sweep {name:<18} {seconds:6.2f} s  {n / seconds / 1e6:5.2f} M reports/s  "
+                  f"process peak grew {grown:5.0f} MB  (standings: {len(result.standings):,})")
+            del result
+
+    application = twenty_reports()
+    for name, policy in CATALOGUE.items():
+        timer = timeit.Timer(lambda: evaluate(application, policy))
+        loops, _ = timer.autorange()
+        best = min(timer.repeat(5, loops)) / loops
+        print(f"evaluate(), one application with {len(application.reports)} reports, {name:<24} {best * 1e6:6.0f} us")
+    print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
