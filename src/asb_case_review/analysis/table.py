@@ -173,7 +173,11 @@ def _text(row: int, field: str, value: object, *, required: bool) -> str | None:
 
 def _day(row: int, field: str, value: object, *, required: bool) -> dt.date | None:
     # pandas gives naive midnight timestamps for plain dates: midnight is the date itself.
-    if isinstance(value, dt.datetime) and value.tzinfo is None and value.time() == dt.time():
+    if (
+        isinstance(value, dt.datetime)
+        and value.tzinfo is None
+        and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+    ):
         return value.date()
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
