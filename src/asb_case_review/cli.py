@@ -15,11 +15,12 @@ exits.  Exit codes scripts can rely on:
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from . import __version__
 from .decision import evaluate
@@ -97,6 +98,104 @@ def _check(args: argparse.Namespace) -> int:
     return _EXIT_FOR[decision.outcome]
 
 
+def _read_rows(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _load_reports(args: argparse.Namespace) -> Any:
+    from .analysis.table import reports_from_csv  # noqa: PLC0415 (only the analysis commands need it)
+
+    try:
+        table = reports_from_csv(_read_rows(args.reports), on_error="skip" if args.skip_bad_rows else "stop")
+    except CaseReviewError as error:
+        raise _BadInput(f"{args.reports}: {error}") from None
+    for problem in table.problems:
+        print(f"asb-case-review: {args.reports}: skipped {problem}", file=sys.stderr)
+    return table
+
+
+def _policies(names: Sequence[str] | None) -> list[Any]:
+    try:
+        return [get_policy(name) for name in names or ["statutory"]]
+    except CaseReviewError as error:
+        raise _BadInput(str(error)) from None
+
+
+def _emit(rows: Sequence[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(list(rows), indent=2, default=str))
+        return
+    if not rows:
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .analysis.sweep import sweep  # noqa: PLC0415 (only the analysis commands need it)
+
+    table = _load_reports(args)
+    rows: list[dict[str, Any]] = []
+    for policy in _policies(args.policy):
+        result = sweep(table, policy)
+        rows.extend(result.standing_records() if args.standings else result.records())
+    _emit(rows, args.format)
+    return EXIT_MET
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .analysis.compare import compare  # noqa: PLC0415 (only the analysis commands need it)
+
+    table = _load_reports(args)
+    comparison = compare(table, _policies(args.policy), engine=args.engine)
+    if args.show == "flips":
+        rows = comparison.flip_counts()
+    elif args.show == "conflicts":
+        rows = list(comparison.conflicts())
+    else:
+        rows = comparison.summary()
+    _emit(rows, args.format)
+    return EXIT_MET
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from .analysis.stats import published_figures  # noqa: PLC0415 (only the analysis commands need it)
+    from .analysis.table import RowProblem  # noqa: PLC0415 (only the analysis commands need it)
+
+    problems: list[RowProblem] = []
+    records = csv.DictReader(_read_rows(args.applications))
+    try:
+        rows = published_figures(
+            records, by=args.by, on_error="skip" if args.skip_bad_rows else "stop", problems=problems
+        )
+    except CaseReviewError as error:
+        raise _BadInput(f"{args.applications}: {error}") from None
+    for problem in problems:
+        print(f"asb-case-review: {args.applications}: skipped {problem}", file=sys.stderr)
+    _emit(rows, args.format)
+    return EXIT_MET
+
+
+def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> None:
+    if policies:
+        command.add_argument(
+            "--policy",
+            action="append",
+            choices=sorted(CATALOGUE),
+            help="built-in policy; repeat for several (default: statutory)",
+        )
+    command.add_argument("--format", choices=("csv", "json"), default="csv")
+    command.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="leave out bad rows, listing each on stderr with its row number (default: stop at the first)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asb-case-review",
@@ -138,6 +237,44 @@ def _parser() -> argparse.ArgumentParser:
         help="follow the policy as written and only report a statutory-floor conflict",
     )
     check.set_defaults(run=_check)
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="for every report: would its reporter's application that day have been met?",
+        description="Sweep policies over a CSV of reports (columns: id, reporter, household, matter, "
+        "incident, began_on, ended_on, made_on, agency, kind, hate). Rows are numbered from 1 after "
+        "the header.",
+    )
+    sweep.add_argument("reports", metavar="REPORTS.csv")
+    sweep.add_argument(
+        "--standings", action="store_true", help="one row per reporter and matter: first met, stopped"
+    )
+    _analysis_options(sweep, policies=True)
+    sweep.set_defaults(run=_sweep)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare policies over the same reports",
+        description="Counts met under each policy, the applications that flip between policies and "
+        "why, and statutory-floor conflicts.",
+    )
+    compare.add_argument("reports", metavar="REPORTS.csv")
+    compare.add_argument("--show", choices=("summary", "flips", "conflicts"), default="summary")
+    compare.add_argument("--engine", choices=("auto", "python", "numpy"), default="auto")
+    _analysis_options(compare, policies=True)
+    compare.set_defaults(run=_compare)
+
+    stats = commands.add_parser(
+        "stats",
+        help="the four published figures by financial year or quarter",
+        description="From a CSV of applications (id, received_on, threshold, decided_on, "
+        "review_completed_on, recommendations): applications, threshold not met, reviews carried "
+        "out, reviews with recommendations.",
+    )
+    stats.add_argument("applications", metavar="APPLICATIONS.csv")
+    stats.add_argument("--by", choices=("year", "quarter"), default="year")
+    _analysis_options(stats, policies=False)
+    stats.set_defaults(run=_stats)
     return parser
 
 
