@@ -7,15 +7,22 @@ the functions that need them.
 
 from __future__ import annotations
 
+from .compare import Comparison, Flip, compare
+from .stats import financial_period, published_figures
 from .sweep import Eligibility, Standing, Sweep, sweep
 from .table import ReportTable, RowProblem, reports_from_csv, reports_from_dataframe, reports_from_records
 
 __all__ = [
+    "Comparison",
     "Eligibility",
+    "Flip",
     "ReportTable",
     "RowProblem",
     "Standing",
     "Sweep",
+    "compare",
+    "financial_period",
+    "published_figures",
     "reports_from_csv",
     "reports_from_dataframe",
     "reports_from_records",
