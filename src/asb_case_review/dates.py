@@ -163,6 +163,11 @@ def last_day(start: dt.date, months: int) -> dt.date:
     datetime.date(2024, 2, 29)
     """
     _require_whole("months", months, 1)
+    return _last_day(start, months)
+
+
+def _last_day(start: dt.date, months: int) -> dt.date:
+    """:func:`last_day` for a count already known to be a whole number of at least one."""
     corresponding = _shift_months(start, months)
     if corresponding.day == start.day:
         return corresponding - _ONE_DAY
@@ -187,7 +192,8 @@ def period_last_day(start: dt.date, span: Span, arithmetic: Arithmetic = Arithme
         extra = 0 if arithmetic is Arithmetic.STATUTORY else 1
         return start + dt.timedelta(days=span.count - 1 + extra)
     if arithmetic is Arithmetic.STATUTORY:
-        return last_day(start, span.count)
+        # A Span's count was checked when it was made.
+        return _last_day(start, span.count)
     count = span.count
     day = _shift_months(start, count)
     # Clipping at month ends maps several days onto one: step on while the

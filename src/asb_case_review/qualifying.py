@@ -328,6 +328,7 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
     fates: dict[str, Fate] = {}
     survivors: list[tuple[Report, dt.date]] = []
     lag = selection.lag
+    limits: dict[dt.date, dt.date] = {}
     first_was_late = False
     for report in reports:
         failed = _screen(selection, application, report, as_of)
@@ -342,7 +343,10 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
             continue
         day = behaviour_day(report, selection.behaviour_day)
         if lag is not None and (lag.applies_to is LagScope.EVERY or not survivors):
-            limit = period_last_day(day, lag.span, lag.arithmetic)
+            # Reports share days; the lag's last day is worked out once per day of behaviour.
+            limit = limits.get(day)
+            if limit is None:
+                limit = limits[day] = period_last_day(day, lag.span, lag.arithmetic)
             if report.made_on > limit:
                 detail = (
                     f"made on {report.made_on}, more than {lag.span} after the behaviour "
@@ -358,7 +362,8 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
         fates[report.id] = Fate(
             report.id,
             Reason.COUNTED,
-            f"inside the window until {last}",
+            # isoformat() is what formatting a date gives, without the slower generic path.
+            "inside the window until " + last.isoformat(),
             report.reporter,
             Period(report.made_on, last),
         )
@@ -381,9 +386,13 @@ def _place(
     inside: list[tuple[Report, dt.date, dt.date]] = []
     if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
         first = earliest_start(as_of, span, arithmetic)
+        lasts: dict[dt.date, dt.date] = {}
         for report, day in survivors:
             start = tested(report, day)
-            last = period_last_day(start, span, arithmetic)
+            # Reports share days; each day's period is worked out once.
+            last = lasts.get(start)
+            if last is None:
+                last = lasts[start] = period_last_day(start, span, arithmetic)
             if first <= start:
                 inside.append((report, day, last))
             else:
