@@ -363,9 +363,8 @@ def evaluate(
         )
 
     signals: list[Notice] = []
-    victims = sorted(
-        r.made_on for r in application.reports if r.reporter == application.victim and r.made_on <= day
-    )
+    victim = application.victim
+    victims = sorted(r.made_on for r in application.reports if r.reporter == victim and r.made_on <= day)
     window_start = earliest_start(day, _SIX_MONTHS)
     recent = [d for d in victims if d >= window_start]
     if len(recent) >= 2:

@@ -330,18 +330,31 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
     lag = selection.lag
     limits: dict[dt.date, dt.date] = {}
     first_was_late = False
+    matter = application.matter
+    # With no narrowing tests, a report about the matter made by the application date
+    # passes the screen without a call; any other report goes through _screen for its reason.
+    plain = (
+        selection.who is Who.ANYONE
+        and not selection.exclude_kinds
+        and not selection.agencies
+        and not selection.hate_only
+    )
+    first_day = selection.behaviour_day is BehaviourDay.FIRST_DAY
     for report in reports:
-        failed = _screen(selection, application, report, as_of)
-        if failed is not None:
-            fates[report.id] = Fate(report.id, failed[0], failed[1], report.reporter)
-            continue
+        if not (plain and report.made_on <= as_of and report.incident.matter == matter):
+            failed = _screen(selection, application, report, as_of)
+            if failed is not None:
+                fates[report.id] = Fate(report.id, failed[0], failed[1], report.reporter)
+                continue
         if first_was_late:
             # Only the first report is held to the lag; once it failed, the
             # later reports have no qualifying first report to follow.
             detail = "the first report was not made in time"
             fates[report.id] = Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
             continue
-        day = behaviour_day(report, selection.behaviour_day)
+        # behaviour_day(), inlined on this hot path.
+        incident = report.incident
+        day = incident.began_on if first_day else min(incident.ended_on or incident.began_on, report.made_on)
         if lag is not None and (lag.applies_to is LagScope.EVERY or not survivors):
             # Reports share days; the lag's last day is worked out once per day of behaviour.
             limit = limits.get(day)
@@ -380,15 +393,17 @@ def _place(
     """Test each survivor against *window*; record fates of those outside."""
     span, arithmetic = window.span, window.arithmetic
 
+    by_report = window.date_of is DateOf.REPORT
+
     def tested(report: Report, day: dt.date) -> dt.date:
-        return report.made_on if window.date_of is DateOf.REPORT else day
+        return report.made_on if by_report else day
 
     inside: list[tuple[Report, dt.date, dt.date]] = []
     if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
         first = earliest_start(as_of, span, arithmetic)
         lasts: dict[dt.date, dt.date] = {}
         for report, day in survivors:
-            start = tested(report, day)
+            start = report.made_on if by_report else day
             # Reports share days; each day's period is worked out once.
             last = lasts.get(start)
             if last is None:
