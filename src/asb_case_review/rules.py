@@ -319,23 +319,29 @@ class Count(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         selected = context.selected(self.selection)
-        fates = {f.report: f for f in selected.fates}
+        # Only the fates of duplicates and unknown households change; the rest are shared.
+        changed: dict[str, Fate] = {}
+        by_id: dict[str, Fate] | None = None
         expiry: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
+        unit = self.unit
         for report, day, last in selected.inside:
-            key = _unit_key(self.unit, report, day)
+            key = _unit_key(unit, report, day)
+            if key is not None and key not in expiry:
+                expiry[key] = last
+                continue
+            if by_id is None:
+                by_id = {f.report: f for f in selected.fates}
             if key is None:
                 unknown.add(report.reporter)
-                fates[report.id] = _refate(
-                    fates[report.id],
+                changed[report.id] = _refate(
+                    by_id[report.id],
                     Reason.UNKNOWN_HOUSEHOLD,
                     "no household recorded; it may or may not be a different household",
                 )
-            elif key in expiry:
-                expiry[key] = max(expiry[key], last)
-                fates[report.id] = _refate(fates[report.id], Reason.DUPLICATE, _DUPLICATE_OF[self.unit])
             else:
-                expiry[key] = last
+                expiry[key] = max(expiry[key], last)
+                changed[report.id] = _refate(by_id[report.id], Reason.DUPLICATE, _DUPLICATE_OF[unit])
         counted = len(expiry)
         possible = counted + len(unknown)
         latest_first = sorted(expiry.values(), reverse=True)
@@ -352,7 +358,7 @@ class Count(_Combinable):
             self.at_least,
             counted,
             possible,
-            tuple(fates[f.report] for f in selected.fates),
+            tuple(changed.get(f.report, f) for f in selected.fates) if changed else selected.fates,
             selected.window,
             deadline,
         )
