@@ -104,6 +104,10 @@ class Columns:
         """Encode *table*."""
         return cls(table)
 
+    def drop_indexes(self) -> None:
+        """Forget the sort orders and window positions built so far (to time a sweep from cold)."""
+        self._cache.clear()
+
     def _days(self, span: Span, arithmetic: Arithmetic, *, backward: bool) -> Ints:
         """Per day number: the window start (backward) or the period's last day, as day numbers."""
         import numpy as np  # noqa: PLC0415 (optional extra)
@@ -124,40 +128,39 @@ class Columns:
         return found
 
     def _group(self, *, victim: bool) -> tuple[Ints, Ints, Ints, Ints, Ints]:
-        """The group code, the order by (group, day), and each row's position, group start and day end."""
+        """The group code, the order by (group, day), the sorted (group, day) codes, and for each
+        position in that order the position where its group starts and where its day ends."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         key = ("group", victim)
         found = self._cache.get(key)
         if found is None:
-            group = (
-                self.matter * (int(self.reporter.max(initial=0)) + 1) + self.reporter
-                if victim
-                else self.matter
-            )
-            group = _codes(group.tolist()) if victim else group
+            group = self.matter
+            if victim:
+                # Dense codes for (matter, reporter), so that later products stay well inside int64.
+                pairs = self.matter * (int(self.reporter.max(initial=0)) + 1) + self.reporter
+                group = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
             composite = group * self.span + self.made
-            order = np.argsort(composite, kind="stable")
+            order = np.argsort(composite)
             ordered = composite[order]
-            position = np.empty(self.size, np.int64)
-            position[order] = np.arange(self.size)
-            start = np.searchsorted(ordered, group * self.span, "left")
-            end = np.searchsorted(ordered, composite, "right")
-            found = self._cache[key] = (group, order, position, start, end)
+            # Positions are looked up in group order, where the queries are themselves sorted:
+            # searchsorted is several times faster on sorted queries than on scattered ones.
+            start = np.searchsorted(ordered, group[order] * self.span, "left")
+            end = np.searchsorted(ordered, ordered, "right")
+            found = self._cache[key] = (group, order, ordered, start, end)
         return found
 
     def _window_start(self, span: Span, arithmetic: Arithmetic, *, victim: bool) -> Ints:
-        """For each row: the position (in group order) of the first report inside the window on its day."""
+        """For each position in group order: where the window of its day begins, in that order."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         key = ("lo", victim, span, arithmetic)
         found = self._cache.get(key)
         if found is None:
-            group, order, _, _, _ = self._group(victim=victim)
-            ordered = (group * self.span + self.made)[order]
+            group, order, ordered, _, _ = self._group(victim=victim)
             # A window reaching back before the first day starts at day 0, inside the group.
-            lo = np.maximum(self._days(span, arithmetic, backward=True)[self.made], 0)
-            found = self._cache[key] = np.searchsorted(ordered, group * self.span + lo, "left")
+            lo = np.maximum(self._days(span, arithmetic, backward=True)[self.made[order]], 0)
+            found = self._cache[key] = np.searchsorted(ordered, group[order] * self.span + lo, "left")
         return found
 
     def _unit(self, unit: CountUnit, behaviour: Ints) -> Ints:
@@ -191,8 +194,11 @@ class Columns:
         if found is None:
             group = self._group(victim=victim)[0]
             units = self._unit(unit, self._behaviour(rule))
-            combined = _codes((group * (int(units.max(initial=0)) + 1) + units).tolist())
-            order = np.lexsort((self.made, combined))
+            # Group and unit codes are dense (below a million each for a national year), so the
+            # combined code times the day range stays far inside int64.  Rows tied on group, unit
+            # and day may come in any order: they fall in the same day's prefix sum either way.
+            combined = group * (int(units.max(initial=0)) + 1) + units
+            order = np.argsort(combined * self.span + self.made)
             found = self._cache[key] = (order, combined)
         return found
 
@@ -236,7 +242,9 @@ class Columns:
         np.cumsum((ok & ~cut)[order], out=kept[1:])
         lo = self._window_start(plan.window, plan.window_arithmetic, victim=plan.victim)
         counted = first[end] - first[start] - (kept[lo] - kept[start])
-        return counted >= plan.at_least
+        met = np.empty(self.size, np.bool_)
+        met[order] = counted >= plan.at_least
+        return met
 
 
 @attrs.frozen(eq=False)
