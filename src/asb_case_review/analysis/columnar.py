@@ -128,8 +128,10 @@ class Columns:
         return found
 
     def _group(self, *, victim: bool) -> tuple[Ints, Ints, Ints, Ints, Ints]:
-        """The group code, the order by (group, day), the sorted (group, day) codes, and for each
-        position in that order the position where its group starts and where its day ends."""
+        """The group codes, the (group, day) order, and per position its group start and day end.
+
+        Also the sorted (group, day) codes, for the window lookups.
+        """
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         key = ("group", victim)
