@@ -65,6 +65,27 @@ def _codes(values: Sequence[Any]) -> Ints:
     return np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
 
 
+def _run_starts(values: Ints) -> Ints:
+    """For each position of sorted *values*: the first position holding the same value."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    if values.size == 0:
+        return np.zeros(0, np.int64)
+    new = np.empty(values.size, np.bool_)
+    new[0] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    return np.maximum.accumulate(np.where(new, np.arange(values.size), 0))
+
+
+def _run_ends(values: Ints) -> Ints:
+    """For each position of sorted *values*: one past the last position holding the same value."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    if values.size == 0:
+        return np.zeros(0, np.int64)
+    return values.size - _run_starts(values[::-1])[::-1]
+
+
 class Columns:
     """A report table encoded for the columnar sweep; build once, sweep many policies.
 
@@ -130,25 +151,32 @@ class Columns:
     def _group(self, *, victim: bool) -> tuple[Ints, Ints, Ints, Ints, Ints]:
         """The group codes, the (group, day) order, and per position its group start and day end.
 
-        Also the sorted (group, day) codes, for the window lookups.
+        Also the sorted (group, day) codes, for the window lookups.  A group is
+        the matter, or for "your own reports" the matter and reporter, with
+        dense codes numbered in sorted order.
         """
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         key = ("group", victim)
         found = self._cache.get(key)
         if found is None:
-            group = self.matter
             if victim:
-                # Dense codes for (matter, reporter), so that later products stay well inside int64.
                 pairs = self.matter * (int(self.reporter.max(initial=0)) + 1) + self.reporter
-                group = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
-            composite = group * self.span + self.made
-            order = np.argsort(composite)
-            ordered = composite[order]
-            # Positions are looked up in group order, where the queries are themselves sorted:
-            # searchsorted is several times faster on sorted queries than on scattered ones.
-            start = np.searchsorted(ordered, group[order] * self.span, "left")
-            end = np.searchsorted(ordered, ordered, "right")
+                order = np.argsort(pairs * self.span + self.made)
+                ranked = pairs[order]
+                # Dense codes from the sort already made: a new code wherever the pair changes.
+                dense = np.zeros(self.size, np.int64)
+                np.cumsum(ranked[1:] != ranked[:-1], out=dense[1:])
+                group = np.empty(self.size, np.int64)
+                group[order] = dense
+            else:
+                group = self.matter
+                order = np.argsort(group * self.span + self.made)
+            ordered = group[order] * self.span + self.made[order]
+            # In group order a group, and a group's day, are runs of equal codes: where each
+            # run starts and ends is found in one pass, without searching.
+            start = _run_starts(group[order])
+            end = _run_ends(ordered)
             found = self._cache[key] = (group, order, ordered, start, end)
         return found
 
@@ -165,21 +193,6 @@ class Columns:
             found = self._cache[key] = np.searchsorted(ordered, group[order] * self.span + lo, "left")
         return found
 
-    def _unit(self, unit: CountUnit, behaviour: Ints) -> Ints:
-        match unit:
-            case CountUnit.REPORTS:
-                import numpy as np  # noqa: PLC0415 (optional extra)
-
-                return np.arange(self.size, dtype=np.int64)
-            case CountUnit.COMPLAINTS:
-                return self.reporter * (int(self.incident.max(initial=0)) + 1) + self.incident
-            case CountUnit.INCIDENTS:
-                return self.incident
-            case CountUnit.INCIDENT_DATES:
-                return behaviour
-            case _:
-                return self.reporter
-
     def _behaviour(self, rule: BehaviourDay) -> Ints:
         import numpy as np  # noqa: PLC0415 (optional extra)
 
@@ -188,18 +201,43 @@ class Columns:
         return np.minimum(self.ended, self.made)
 
     def _key_order(self, unit: CountUnit, rule: BehaviourDay, *, victim: bool) -> tuple[Ints, Ints]:
-        """Rows ordered by (group, unit, day), with the combined group-and-unit code."""
+        """Rows ordered by (group, unit, day), with a code equal exactly for the same group and unit.
+
+        Rules share these orders where their keys coincide: counting complaints
+        (reporter and incident) in a matter sorts like counting a victim's own
+        incidents, and counting reporters sorts like grouping by reporter.
+        """
         import numpy as np  # noqa: PLC0415 (optional extra)
 
-        key = ("keys", victim, unit, rule if unit is CountUnit.INCIDENT_DATES else None)
+        if unit is CountUnit.REPORTS:
+            # Every report is its own unit: no two are ever the same, in any order.
+            _, order, _, _, _ = self._group(victim=victim)
+            return order, np.arange(self.size, dtype=np.int64)
+        if unit is CountUnit.REPORTERS:
+            by_reporter, order, _, _, _ = self._group(victim=True)
+            return order, by_reporter
+        # An incident belongs to one matter (the table checks it), so keys that name the
+        # incident need no matter: complaints (reporter and incident) in a matter, and a
+        # victim's own incidents, both sort by incident and reporter, and share one order.
+        if unit is CountUnit.INCIDENTS and not victim:
+            key: tuple[object, ...] = ("keys", "incident")
+        elif unit is CountUnit.INCIDENT_DATES:
+            key = ("keys", "dates", victim, rule)
+        else:
+            key = ("keys", "incident-reporter")
         found = self._cache.get(key)
         if found is None:
-            group = self._group(victim=victim)[0]
-            units = self._unit(unit, self._behaviour(rule))
-            # Group and unit codes are dense (below a million each for a national year), so the
-            # combined code times the day range stays far inside int64.  Rows tied on group, unit
-            # and day may come in any order: they fall in the same day's prefix sum either way.
-            combined = group * (int(units.max(initial=0)) + 1) + units
+            if key[1] == "incident":
+                combined = self.incident
+            elif key[1] == "dates":
+                group = self._group(victim=victim)[0]
+                extra = self._behaviour(rule)
+                combined = group * (int(extra.max(initial=0)) + 1) + extra
+            else:
+                combined = self.incident * (int(self.reporter.max(initial=0)) + 1) + self.reporter
+            # Codes are dense (below a million each for a national year), so the combined code
+            # times the day range stays far inside int64.  Rows tied on unit and day may come
+            # in any order: they fall in the same day's prefix sum either way.
             order = np.argsort(combined * self.span + self.made)
             found = self._cache[key] = (order, combined)
         return found
