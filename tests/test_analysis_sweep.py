@@ -87,3 +87,23 @@ def test_victim_mandatory_policy_meets_by_the_floor_when_others_complained() -> 
         ("statutory-floor",),
     )
     assert last.floor_conflict
+
+
+def test_records_and_dataframe_carry_the_same_answers() -> None:
+    """Plain records, standings and the DataFrame agree with the sweep's own columns."""
+    pd = pytest.importorskip("pandas")
+    rows = [
+        {"id": f"R{n}", "reporter": "P1", "matter": "M", "incident": f"I{n}", "began_on": f"2025-0{n}-01",
+         "made_on": f"2025-0{n}-03"}
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    result = sweep(reports_from_records(rows), CATALOGUE["statutory"])
+    records = list(result.records())
+    assert [r["outcome"] for r in records] == ["not_met", "not_met", "met"]
+    assert records[2]["matched"] == "s104-4"
+    assert records[2]["met_until"] == "2025-07-02"
+    frame = result.to_dataframe()
+    assert isinstance(frame, pd.DataFrame)
+    assert frame["outcome"].tolist() == [r["outcome"] for r in records]
+    (standing,) = result.standing_records()
+    assert (standing["first_met"], standing["stopped"]) == ("2025-03-03", "2025-07-03")

@@ -325,8 +325,10 @@ class Count(_Combinable):
         expiry: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
         unit = self.unit
+        complaints = unit is CountUnit.COMPLAINTS
         for report, day, last in selected.inside:
-            key = _unit_key(unit, report, day)
+            # The statute's own unit is looked up inline: this loop runs for every report.
+            key = (report.reporter, report.incident.id) if complaints else _unit_key(unit, report, day)
             if key is not None and key not in expiry:
                 expiry[key] = last
                 continue
