@@ -14,7 +14,10 @@ from asb_case_review.policy import (
     STAFFORDSHIRE_MOORLANDS,
     STATUTE,
     STATUTORY,
+    Appeal,
+    Area,
     Policy,
+    Timescales,
     get_policy,
     statutory_route,
 )
@@ -115,3 +118,50 @@ def test_every_catalogue_rule_cites_a_source() -> None:
         for path, item in policy.rules():
             assert item.source is not None, f"{policy.id} {path}"
             assert item.label.strip(), f"{policy.id} {path}"
+
+
+@pytest.mark.parametrize(
+    ("step", "start", "expected"),
+    [
+        ("acknowledge", D(2025, 12, 22), D(2025, 12, 31)),  # 5 working days over Christmas
+        ("decide", D(2026, 3, 27), D(2026, 4, 14)),  # 10 working days over Easter 2026
+        ("appeal", D(2026, 5, 1), D(2026, 6, 2)),  # 20 working days over two May bank holidays
+    ],
+    ids=["acknowledge-christmas", "decide-easter", "appeal-may"],
+)
+def test_timescales_count_working_days(step: str, start: dt.date, expected: dt.date) -> None:
+    """Each timescale's last day skips weekends and England and Wales bank holidays."""
+    timescales = Timescales(acknowledge=5, decide=10, appeal=20)
+    assert getattr(timescales, f"{step}_by")(start) == expected
+
+
+def test_unstated_timescales_give_no_date() -> None:
+    """A timescale the policy does not state gives no date rather than a guess."""
+    assert Timescales().decide_by(D(2026, 1, 5)) is None
+
+
+@pytest.mark.parametrize("value", [0, -1, True, "10"], ids=repr)
+def test_timescales_must_be_whole_working_days(value: object) -> None:
+    """A timescale is a whole number of working days, at least one."""
+    with pytest.raises(InvalidPolicy, match=r"^timescales\.decide="):
+        Timescales(decide=value)  # type: ignore[arg-type]
+
+
+def test_appeal_route_must_say_something() -> None:
+    """An appeal route with no words is refused."""
+    with pytest.raises(InvalidPolicy, match=r"^appeal\.route=' ': must be a non-empty string"):
+        Appeal(" ")
+
+
+def test_area_versions_are_ordered_and_must_not_overlap() -> None:
+    """An area orders its versions by date, and refuses two in force on the same day."""
+    first = attrs.evolve(STATUTORY, version="1", effective_to=D(2024, 12, 31))
+    second = attrs.evolve(STATUTORY, version="2", effective_from=D(2025, 1, 1))
+    assert Area("statutory", (second, first)).versions == (first, second)
+    assert Area("statutory", (first, second)).gaps() == ()
+    with pytest.raises(InvalidPolicy, match=r"^versions\[1\]\.effective_from=.*overlaps version '1'"):
+        Area("statutory", (attrs.evolve(first, effective_to=D(2025, 1, 1)), second))
+    with pytest.raises(InvalidPolicy, match=r"^versions\[0\]\.id='statutory': differs from the area id 'x'"):
+        Area("x", (first,))
+    with pytest.raises(InvalidPolicy, match=r"^versions=\(\): area 'x' needs at least one version"):
+        Area("x", ())

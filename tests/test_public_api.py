@@ -17,9 +17,25 @@ PUBLIC = {
     "__version__", "all_of", "any_of", "application_from_mapping", "consent", "count", "days", "evaluate",
     "fact", "for_applicant", "for_officer", "get_policy", "last_day", "last_months", "london_day", "months",
     "not_", "recency", "rule", "statutory_route", "to_dict",
+    # Policies as data: files, dated versions, conformance and test cases.
+    "AREAS", "Appeal", "Area", "Finding", "InvalidPolicyFile", "Severity", "Timescales", "check", "dump",
+    "load_area", "load_cases", "load_policy", "run_cases",
 }  # fmt: skip
 
-MODULES = ["dates", "decision", "errors", "models", "parsing", "policy", "qualifying", "render", "rules"]
+MODULES = [
+    "cases",
+    "conformance",
+    "dates",
+    "decision",
+    "errors",
+    "models",
+    "parsing",
+    "policy",
+    "policyfile",
+    "qualifying",
+    "render",
+    "rules",
+]
 
 
 def test_public_names_are_pinned() -> None:
@@ -44,6 +60,12 @@ def test_every_module_declares_its_public_names(name: str) -> None:
 
 def test_errors_derive_from_the_matching_builtins() -> None:
     """Every error is a CaseReviewError and a ValueError, so callers can catch either."""
-    for error in (asb_case_review.InvalidInput, asb_case_review.InvalidPolicy, asb_case_review.NaiveDatetime):
+    errors = (
+        asb_case_review.InvalidInput,
+        asb_case_review.InvalidPolicy,
+        asb_case_review.InvalidPolicyFile,
+        asb_case_review.NaiveDatetime,
+    )
+    for error in errors:
         assert issubclass(error, asb_case_review.CaseReviewError)
         assert issubclass(error, ValueError)

@@ -16,21 +16,35 @@ composable rules with no I/O, no clock and no global state.
 
 from __future__ import annotations
 
+from .cases import load_cases, run_cases
+from .conformance import Finding, Severity, check
 from .dates import Arithmetic, Period, Span, days, last_day, london_day, months
 from .decision import Decision, Notice, NoticeCode, Route, Shortfall, evaluate
-from .errors import CaseReviewError, InvalidInput, InvalidPolicy, NaiveDatetime, ReportBeforeIncident
+from .errors import (
+    CaseReviewError,
+    InvalidInput,
+    InvalidPolicy,
+    InvalidPolicyFile,
+    NaiveDatetime,
+    ReportBeforeIncident,
+)
 from .models import Agency, Application, Fact, Incident, Report
 from .parsing import application_from_mapping
 from .policy import (
+    AREAS,
     CATALOGUE,
     MERSEYSIDE,
     STAFFORDSHIRE_MOORLANDS,
     STATUTORY,
+    Appeal,
+    Area,
     Policy,
+    Timescales,
     get_policy,
     last_months,
     statutory_route,
 )
+from .policyfile import dump, load_area, load_policy
 from .qualifying import Anchor, BehaviourDay, DateOf, Fate, Lag, LagScope, Reason, Selection, Who, Window
 from .render import for_applicant, for_officer, to_dict
 from .rules import (
@@ -55,13 +69,16 @@ from .rules import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AREAS",
     "CATALOGUE",
     "MERSEYSIDE",
     "STAFFORDSHIRE_MOORLANDS",
     "STATUTORY",
     "Agency",
     "Anchor",
+    "Appeal",
     "Application",
+    "Area",
     "Arithmetic",
     "BehaviourDay",
     "CaseReviewError",
@@ -71,9 +88,11 @@ __all__ = [
     "Decision",
     "Fact",
     "Fate",
+    "Finding",
     "Incident",
     "InvalidInput",
     "InvalidPolicy",
+    "InvalidPolicyFile",
     "Lag",
     "LagScope",
     "NaiveDatetime",
@@ -90,19 +109,23 @@ __all__ = [
     "Route",
     "Rule",
     "Selection",
+    "Severity",
     "Shortfall",
     "Source",
     "Span",
     "Tally",
+    "Timescales",
     "Who",
     "Window",
     "__version__",
     "all_of",
     "any_of",
     "application_from_mapping",
+    "check",
     "consent",
     "count",
     "days",
+    "dump",
     "evaluate",
     "fact",
     "for_applicant",
@@ -110,11 +133,15 @@ __all__ = [
     "get_policy",
     "last_day",
     "last_months",
+    "load_area",
+    "load_cases",
+    "load_policy",
     "london_day",
     "months",
     "not_",
     "recency",
     "rule",
+    "run_cases",
     "statutory_route",
     "to_dict",
 ]

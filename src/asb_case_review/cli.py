@@ -16,23 +16,46 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
+import os
+import re
 import sys
-from collections.abc import Sequence
+import textwrap
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from . import __version__
-from .decision import evaluate
+from .cases import load_cases, run_cases
+from .conformance import Finding, Severity, check_area
+from .decision import Decision, evaluate
 from .errors import CaseReviewError
 from .examples import example_application
 from .models import Application
 from .parsing import application_from_mapping, parse_day
-from .policy import CATALOGUE, get_policy
+from .policy import AREAS, Area
+from .policyfile import dump, load_area
 from .render import for_applicant, for_officer, to_dict
 from .rules import Outcome
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_MET", "EXIT_NOT_MET", "EXIT_UNDETERMINED", "main"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_ERROR",
+    "EXIT_MET",
+    "EXIT_NOT_MET",
+    "EXIT_UNDETERMINED",
+    "emit",
+    "findings_markdown",
+    "main",
+    "progress",
+]
+
+T = TypeVar("T")
 
 EXIT_MET: Final = 0
 EXIT_NOT_MET: Final = 1
@@ -46,15 +69,82 @@ _EXIT_FOR: Final = {
     Outcome.UNKNOWN: EXIT_UNDETERMINED,
 }
 
-_CHECK_EXAMPLES = """\
+_EXIT_CODES = "exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error"
+
+_MAIN_EXAMPLES = f"""\
+examples:
+  asb-case-review check --example
+  asb-case-review check examples/not-met-near-miss.json --for applicant
+  asb-case-review check --help
+
+{_EXIT_CODES}
+"""
+
+_CHECK_EXAMPLES = f"""\
 examples:
   asb-case-review check examples/met-statutory.json
   asb-case-review check examples/not-met-near-miss.json --for applicant
   asb-case-review check APPLICATION.json --policy staffordshire-moorlands --format json
+  asb-case-review check APPLICATION.json --as-of 2026-03-31 --plot timeline.png
+  asb-case-review check - < APPLICATION.json
   asb-case-review check --example
 
-exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error
+{_EXIT_CODES}
 """
+
+_LETTER_WIDTH: Final = 78
+"""Applicant letters are wrapped to this width on the terminal; the library returns one paragraph."""
+
+
+def progress(
+    items: Iterable[T],
+    *,
+    total: int | None = None,
+    label: str = "",
+    stream: TextIO | None = None,
+    delay: float = 1.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[T]:
+    """Yield *items*, with a progress bar on *stream* (standard error) for work that takes a while.
+
+    The bar appears only when *stream* is a terminal and the work has already
+    taken *delay* seconds, so quick runs, pipes and files stay clean.  It is
+    redrawn at most ten times a second and erased at the end.  *total*
+    defaults to ``len(items)`` when *items* has a length.
+
+    >>> list(progress(range(3), label="rows"))  # not a terminal here: nothing is drawn
+    [0, 1, 2]
+    """
+    out = sys.stderr if stream is None else stream
+    if total is None and isinstance(items, Sequence):
+        total = len(items)
+    if not out.isatty():
+        yield from items
+        return
+    started = clock()
+    drawn_at: float | None = None
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        now = clock()
+        if now - started >= delay and (drawn_at is None or now - drawn_at >= 0.1):
+            out.write("\r" + _bar(done, total, label))
+            out.flush()
+            drawn_at = now
+    if drawn_at is not None:
+        out.write("\r" + " " * len(_bar(done, total, label)) + "\r")
+        out.flush()
+
+
+def _bar(done: int, total: int | None, label: str) -> str:
+    """One line of the progress bar, e.g. ``rows [########............]  40% 400/1000``."""
+    prefix = f"{label} " if label else ""
+    if not total:
+        return f"{prefix}{done}"
+    width = 20
+    filled = min(width, done * width // total)
+    return f"{prefix}[{'#' * filled}{'.' * (width - filled)}] {100 * done // total:3d}% {done}/{total}"
 
 
 class _BadInput(Exception):
@@ -63,9 +153,13 @@ class _BadInput(Exception):
 
 def _load_application(path: str) -> Application:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # "-" is standard input, as in most command-line tools; errors then name "<stdin>".
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise _BadInput(f"{path}: not UTF-8 text: {error.reason} at byte {error.start}") from None
+    path = "<stdin>" if path == "-" else path
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -83,19 +177,232 @@ def _check(args: argparse.Namespace) -> int:
         raise _BadInput("check: give an APPLICATION file, or --example")
     else:
         application = _load_application(args.application)
+    area = _load_policy(args.policy)
     try:
-        policy = get_policy(args.policy)
         as_of = None if args.as_of is None else parse_day(args.as_of, "--as-of")
+        # The version of the policy in force on the day decided for; the decision names it.
+        policy = area.version_on(as_of or application.made_on)
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
     decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
+    # The picture is drawn before anything is printed, so that a missing extra
+    # fails cleanly; it is saved after, so that its message follows the text.
+    figure = None if args.plot is None else _draw(decision, private=args.audience == "applicant")
     if args.format == "json":
-        print(json.dumps(to_dict(decision), indent=2))
+        emit(json.dumps(to_dict(decision), indent=2))
     elif args.audience == "applicant":
-        print(for_applicant(decision))
+        emit(_wrap(for_applicant(decision)))
     else:
-        print(for_officer(decision))
+        emit(for_officer(decision))
+    if figure is not None:
+        _save(figure, args.plot)
     return _EXIT_FOR[decision.outcome]
+
+
+_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
+
+
+def _wrap(paragraph: str) -> str:
+    """Wrap a letter paragraph for the terminal without splitting a date such as 1 March 2026."""
+    glued = _DATE.sub(lambda m: "\N{NO-BREAK SPACE}".join(m.groups()), paragraph)
+    # textwrap breaks only on ordinary whitespace, so the no-break spaces hold each date together.
+    return textwrap.fill(glued, width=_LETTER_WIDTH).replace("\N{NO-BREAK SPACE}", " ")
+
+
+def emit(text: str) -> None:
+    """Print *text* on standard output; if the reader has gone (``| head``), drop the rest quietly.
+
+    The exit code still says the outcome: a closed pipe is not a failure of the decision.
+    """
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point standard output at the null device, so that Python's final flush
+        # at exit does not report the closed pipe a second time.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+
+
+def _draw(decision: Decision, *, private: bool) -> Figure:
+    from .plots import timeline  # noqa: PLC0415 - the optional extra is loaded only when asked for
+
+    try:
+        return timeline(decision, private=private)
+    except ImportError as error:
+        raise _BadInput(f"--plot: {error}") from None
+
+
+def _save(figure: Figure, out: str) -> None:
+    try:
+        figure.savefig(out, dpi=100)
+    except (OSError, ValueError) as error:
+        raise _BadInput(f"--plot {out}: cannot save the picture: {error}") from None
+    print(f"timeline saved to {out}", file=sys.stderr)
+
+
+_POLICIES_EXAMPLES = """\
+examples:
+  asb-case-review policies list
+  asb-case-review policies show merseyside
+  asb-case-review policies show my-council.toml --format json
+  asb-case-review policies check my-council.toml
+  asb-case-review policies check --all --format markdown
+
+exit codes: 0 done (check: no finding of severity error; with --strict, no warning either),
+1 check found errors, 2 bad input (the message names the file and the path in it), 4 internal error
+"""
+
+_TEST_EXAMPLES = """\
+examples:
+  asb-case-review test my-council.cases.toml
+  asb-case-review test my-council.cases.toml --policy my-council-draft.toml
+
+exit codes: 0 every case passed, 1 some case failed, 2 bad input, 4 internal error
+"""
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _is_file(name: str) -> bool:
+    return name.endswith((".toml", ".json")) or Path(name).is_file()
+
+
+def _load_policy(name: str, relative_to: Path | None = None) -> Area:
+    """A built-in area by id, or every version in a policy file."""
+    if not _is_file(name):
+        try:
+            return AREAS[name]
+        except KeyError:
+            known = ", ".join(sorted(AREAS))
+            raise _BadInput(f"policy={name!r}: is not a built-in policy or a file; known: {known}") from None
+    path = Path(name) if relative_to is None else relative_to / name
+    text = _read(str(path))
+    try:
+        area = load_area(text, format="json" if path.suffix == ".json" else "toml", file=str(path))
+    except CaseReviewError as error:
+        raise _BadInput(str(error)) from None
+    for gap in area.gaps():
+        print(f"asb-case-review: {path}: warning: no version is in force from {gap}", file=sys.stderr)
+    return area
+
+
+def _example_line(finding: Finding) -> str:
+    example = finding.example
+    if example is None:
+        return ""
+    reports = ", ".join(
+        f"{r.reporter} on {r.made_on} (behaviour {r.incident.began_on}{', hate' if r.incident.hate else ''})"
+        for r in example.reports
+    )
+    facts = ", ".join(f"{f.value}={str(v).lower()}" for f, v in example.facts)
+    who = (
+        example.applicant
+        if example.on_behalf_of is None
+        else f"{example.applicant} for {example.on_behalf_of}"
+    )
+    extra = f"; facts {facts}" if facts else ""
+    if example.on_behalf_of is not None:
+        extra += f"; consent {example.consent}"
+    return f"application by {who} on {example.made_on}; reports by {reports}{extra}"
+
+
+def findings_markdown(findings: dict[str, tuple[Finding, ...]]) -> str:
+    """The findings for each policy as a Markdown section, as pasted into docs/conformance.md."""
+    lines: list[str] = []
+    for name, found in findings.items():
+        lines.extend((f"### {name}", ""))
+        if not found:
+            lines.extend(("No findings.", ""))
+            continue
+        lines.extend(("| severity | where | finding | rests on | example |", "|---|---|---|---|---|"))
+        for finding in found:
+            cells = (
+                finding.severity.value,
+                f"`{finding.path}`",
+                finding.message,
+                finding.source.cite(),
+                _example_line(finding) or "—",
+            )
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _policies(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        if args.format == "json":
+            rows = [
+                {"id": a.id, "title": a.latest.title, "versions": [v.version for v in a.versions]}
+                for a in AREAS.values()
+            ]
+            print(json.dumps(rows, indent=2))
+        else:
+            for area in sorted(AREAS.values(), key=lambda a: a.id):
+                latest = area.latest
+                print(f"{area.id:32} {latest.version:12} from {latest.effective_from}  {latest.title}")
+        return 0
+    names = sorted(AREAS) if args.all else args.policies
+    if not names:
+        raise _BadInput(f"policies {args.action}: name a built-in policy or a policy file (or --all)")
+    areas = [_load_policy(name) for name in names]
+    if args.action == "show":
+        for area in areas:
+            print(dump(area, format="json" if args.format == "json" else "toml"), end="")
+        return 0
+    findings = {area.id: check_area(area) for area in areas}
+    if args.format == "markdown":
+        print(findings_markdown(findings))
+    else:
+        for name, found in findings.items():
+            print(f"{name}: {len(found)} finding{'s' if len(found) != 1 else ''}")
+            for finding in found:
+                print(f"  {finding}")
+                if finding.example is not None:
+                    print(f"    example: {_example_line(finding)}")
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    return 1 if any(f.severity in failing for found in findings.values() for f in found) else 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    path = Path(args.cases)
+    text = _read(args.cases)
+    try:
+        cases = load_cases(text, format="json" if path.suffix == ".json" else "toml", file=args.cases)
+    except CaseReviewError as error:
+        raise _BadInput(str(error)) from None
+    if args.policy is not None:
+        area = _load_policy(args.policy)
+    else:
+        # A policy file named in the cases file is found beside it.
+        area = _load_policy(cases.policy, path.parent if _is_file(cases.policy) else None)
+    try:
+        run = run_cases(cases, area)
+    except CaseReviewError as error:
+        raise _BadInput(f"{args.cases}: {error}") from None
+    print(run.summary())
+    return 0 if run.passed else 1
+
+
+_ANALYSIS_EXAMPLES = f"""\
+examples:
+  asb-case-review sweep REPORTS.csv --policy statutory --policy merseyside
+  asb-case-review sweep REPORTS.csv --standings --format json
+  asb-case-review compare REPORTS.csv --policy statutory --policy merseyside --show flips
+  asb-case-review stats APPLICATIONS.csv --by quarter
+
+bad rows are reported on standard error with their row number (1 is the first row after
+the header) and field; --skip-bad-rows leaves them out and lists them instead of stopping.
+{_EXIT_CODES}
+"""
 
 
 def _read_rows(path: str) -> list[str]:
@@ -117,22 +424,22 @@ def _load_reports(args: argparse.Namespace) -> Any:
     return table
 
 
-def _policies(names: Sequence[str] | None) -> list[Any]:
-    try:
-        return [get_policy(name) for name in names or ["statutory"]]
-    except CaseReviewError as error:
-        raise _BadInput(str(error)) from None
+def _analysis_policies(names: Sequence[str] | None) -> list[Any]:
+    """The latest version of each named policy (built-in or file); the statute by default."""
+    return [_load_policy(name).latest for name in names or ["statutory"]]
 
 
-def _emit(rows: Sequence[dict[str, Any]], fmt: str) -> None:
+def _rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> None:
     if fmt == "json":
-        print(json.dumps(list(rows), indent=2, default=str))
+        emit(json.dumps(list(rows), indent=2, default=str))
         return
     if not rows:
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    emit(buffer.getvalue().rstrip("\n"))
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -140,10 +447,10 @@ def _sweep(args: argparse.Namespace) -> int:
 
     table = _load_reports(args)
     rows: list[dict[str, Any]] = []
-    for policy in _policies(args.policy):
+    for policy in _analysis_policies(args.policy):
         result = sweep(table, policy)
         rows.extend(result.standing_records() if args.standings else result.records())
-    _emit(rows, args.format)
+    _rows_out(rows, args.format)
     return EXIT_MET
 
 
@@ -151,14 +458,14 @@ def _compare(args: argparse.Namespace) -> int:
     from .analysis.compare import compare  # noqa: PLC0415 (only the analysis commands need it)
 
     table = _load_reports(args)
-    comparison = compare(table, _policies(args.policy), engine=args.engine)
+    comparison = compare(table, _analysis_policies(args.policy), engine=args.engine)
     if args.show == "flips":
         rows = comparison.flip_counts()
     elif args.show == "conflicts":
         rows = list(comparison.conflicts())
     else:
         rows = comparison.summary()
-    _emit(rows, args.format)
+    _rows_out(rows, args.format)
     return EXIT_MET
 
 
@@ -176,7 +483,7 @@ def _stats(args: argparse.Namespace) -> int:
         raise _BadInput(f"{args.applications}: {error}") from None
     for problem in problems:
         print(f"asb-case-review: {args.applications}: skipped {problem}", file=sys.stderr)
-    _emit(rows, args.format)
+    _rows_out(rows, args.format)
     return EXIT_MET
 
 
@@ -185,8 +492,9 @@ def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> No
         command.add_argument(
             "--policy",
             action="append",
-            choices=sorted(CATALOGUE),
-            help="built-in policy; repeat for several (default: statutory)",
+            metavar="NAME|FILE",
+            help="a built-in policy or a policy file (its latest version); repeat for several "
+            "(default: statutory)",
         )
     command.add_argument("--format", choices=("csv", "json"), default="csv")
     command.add_argument(
@@ -199,8 +507,10 @@ def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> No
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asb-case-review",
-        description="Decide whether an application for an ASB Case Review "
-        "(Anti-social Behaviour, Crime and Policing Act 2014, s.104) meets the threshold.",
+        description="Decide whether an application for an ASB Case Review (Anti-social\n"
+        "Behaviour, Crime and Policing Act 2014, s.104) meets the threshold, and explain why.",
+        epilog=_MAIN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -212,18 +522,29 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_CHECK_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("application", nargs="?", metavar="APPLICATION.json")
+    check.add_argument(
+        "application",
+        nargs="?",
+        metavar="APPLICATION.json",
+        help="the application file; - reads standard input",
+    )
     check.add_argument("--example", action="store_true", help="use the built-in example application")
     check.add_argument(
         "--policy",
         default="statutory",
-        choices=sorted(CATALOGUE),
-        help="built-in policy to apply (default: %(default)s)",
+        metavar="NAME|FILE",
+        help="built-in policy (see 'policies list') or a policy file to apply, in the version "
+        "in force on the day decided (default: %(default)s)",
     )
     check.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="decide as of this date (default: the application date)"
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for case-management systems (default: %(default)s)",
+    )
     check.add_argument(
         "--for",
         dest="audience",
@@ -232,18 +553,60 @@ def _parser() -> argparse.ArgumentParser:
         help="whom the text is for (default: %(default)s); the applicant's never names other complainants",
     )
     check.add_argument(
+        "--plot",
+        metavar="OUT.png",
+        help="also save the timeline picture of the application (needs the 'plot' extra); "
+        "with --for applicant it names no one",
+    )
+    check.add_argument(
         "--report-floor-only",
         action="store_true",
         help="follow the policy as written and only report a statutory-floor conflict",
     )
     check.set_defaults(run=_check)
 
+    policies = commands.add_parser(
+        "policies",
+        help="list, show and check policies against the statute",
+        description="List the built-in policies, show one as a policy file, or check policies "
+        "(built-in or files) against s.104 and its guidance.",
+        epilog=_POLICIES_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    policies.add_argument("action", choices=("list", "show", "check"))
+    policies.add_argument("policies", nargs="*", metavar="NAME|FILE")
+    policies.add_argument("--all", action="store_true", help="check every built-in policy")
+    policies.add_argument(
+        "--format",
+        choices=("text", "toml", "json", "markdown"),
+        default=None,
+        help="show: toml (default) or json; check: text (default) or markdown; list: text or json",
+    )
+    policies.add_argument("--strict", action="store_true", help="check: warnings fail too")
+    policies.set_defaults(run=_policies)
+
+    test = commands.add_parser(
+        "test",
+        help="run a file of decision test cases against its policy",
+        description="Run the test cases of CASES_FILE against the policy it names (or --policy), "
+        "and report which rules of the policy the cases exercised.",
+        epilog=_TEST_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    test.add_argument("cases", metavar="CASES_FILE")
+    test.add_argument(
+        "--policy", metavar="NAME|FILE", help="the policy to test (default: the one the file names)"
+    )
+    test.set_defaults(run=_test)
+
     sweep = commands.add_parser(
         "sweep",
         help="for every report: would its reporter's application that day have been met?",
         description="Sweep policies over a CSV of reports (columns: id, reporter, household, matter, "
-        "incident, began_on, ended_on, made_on, agency, kind, hate). Rows are numbered from 1 after "
-        "the header.",
+        "incident, began_on, ended_on, made_on, agency, kind, hate). Each report is read as the "
+        "application its reporter could have made that day about the same matter.",
+        epilog=_ANALYSIS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sweep.add_argument("reports", metavar="REPORTS.csv")
     sweep.add_argument(
@@ -257,6 +620,8 @@ def _parser() -> argparse.ArgumentParser:
         help="compare policies over the same reports",
         description="Counts met under each policy, the applications that flip between policies and "
         "why, and statutory-floor conflicts.",
+        epilog=_ANALYSIS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     compare.add_argument("reports", metavar="REPORTS.csv")
     compare.add_argument("--show", choices=("summary", "flips", "conflicts"), default="summary")
@@ -270,6 +635,8 @@ def _parser() -> argparse.ArgumentParser:
         description="From a CSV of applications (id, received_on, threshold, decided_on, "
         "review_completed_on, recommendations): applications, threshold not met, reviews carried "
         "out, reviews with recommendations.",
+        epilog=_ANALYSIS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     stats.add_argument("applications", metavar="APPLICATIONS.csv")
     stats.add_argument("--by", choices=("year", "quarter"), default="year")
@@ -283,16 +650,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except _BadInput as error:
+    except (_BadInput, CaseReviewError) as error:
         print(f"asb-case-review: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - the last line of defence: report a bug, exit 4
+        print(
+            f"asb-case-review: internal error (a bug, please report it): {error!r}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     return code
 
 
 def run() -> None:  # pragma: no cover - the console-script entry point
     """Entry point of the ``asb-case-review`` script."""
-    try:
-        sys.exit(main())
-    except Exception as error:  # noqa: BLE001 - the last line of defence: report a bug, exit 4
-        print(f"asb-case-review: internal error: {error!r}", file=sys.stderr)
-        sys.exit(EXIT_ERROR)
+    sys.exit(main())

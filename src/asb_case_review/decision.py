@@ -277,6 +277,12 @@ class Decision:
         seen[("statutory floor", "enforced" if self.enforce_floor else "reported only")] = None
         return tuple(seen)
 
+    def _repr_html_(self) -> str:
+        """An HTML table for Jupyter; the renderer is imported only when a notebook asks."""
+        from .html import decision_html  # noqa: PLC0415 - kept out of the core's import time
+
+        return decision_html(self)
+
     @cached_property
     def met_until(self) -> dt.date | None:
         """When met: the last application date on which it stays met if nothing new is reported.

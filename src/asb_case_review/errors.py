@@ -11,6 +11,7 @@ __all__ = [
     "CaseReviewError",
     "InvalidInput",
     "InvalidPolicy",
+    "InvalidPolicyFile",
     "InvalidRow",
     "NaiveDatetime",
     "ReportBeforeIncident",
@@ -74,6 +75,20 @@ class InvalidPolicy(CaseReviewError, ValueError):
         self.value = value
         self.problem = problem
         super().__init__(f"{path}={value!r}: {problem}")
+
+
+class InvalidPolicyFile(InvalidPolicy):
+    """A policy file, or a file of test cases, is malformed.
+
+    Names the file as well as the path inside it (``local[1].at_least``) and
+    the value found there.  An empty ``path`` means the file as a whole (it is
+    not valid TOML or JSON).
+    """
+
+    def __init__(self, file: str, path: str, value: object, problem: str) -> None:
+        super().__init__(path, value, problem)
+        self.file = file
+        self.args = (f"{file}: {path}={value!r}: {problem}" if path else f"{file}: {problem}",)
 
 
 class InvalidRow(InvalidInput):

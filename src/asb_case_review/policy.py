@@ -18,26 +18,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import Final
 
 import attrs
 
-from .dates import Span, months
+from .dates import Period, Span, add_working_days, months
 from .errors import InvalidPolicy
 from .qualifying import Anchor, Lag, Selection, Who, Window
 from .rules import Count, CountUnit, Rule, Source, count, rule
 
 __all__ = [
+    "AREAS",
     "CATALOGUE",
     "EXPLANATORY_NOTES",
     "GUIDANCE_2025",
     "MERSEYSIDE",
+    "SCHEDULE_4",
     "STAFFORDSHIRE_MOORLANDS",
     "STATUTE",
     "STATUTORY",
     "STATUTORY_THRESHOLD",
+    "Appeal",
+    "Area",
     "Policy",
+    "Timescales",
     "get_policy",
     "last_months",
     "statutory_route",
@@ -55,6 +59,11 @@ EXPLANATORY_NOTES: Final = Source(
     "Anti-social Behaviour, Crime and Policing Act 2014, Explanatory Notes",
     section="para 231",
     url="https://www.legislation.gov.uk/ukpga/2014/12/section/104/notes",
+)
+SCHEDULE_4: Final = Source(
+    "Anti-social Behaviour, Crime and Policing Act 2014",
+    section="Schedule 4 para 3",
+    url="https://www.legislation.gov.uk/ukpga/2014/12/schedule/4",
 )
 GUIDANCE_2025: Final = Source(
     "Home Office, Anti-social behaviour: statutory guidance for frontline professionals "
@@ -121,6 +130,77 @@ def _mandatory(value: Rule) -> Rule:
     return value
 
 
+def _working_days(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidPolicy(
+            f"timescales.{attribute.name}", value, "must be a whole number of working days, at least 1"
+        )
+
+
+@attrs.frozen
+class Timescales:
+    """The working days an area gives itself (and the applicant) at each step; ``None`` when unstated.
+
+    Working days exclude weekends and England and Wales bank holidays.
+
+    >>> t = Timescales(acknowledge=5, decide=10, appeal=20)
+    >>> t.decide_by(dt.date(2025, 12, 19))
+    datetime.date(2026, 1, 7)
+    """
+
+    acknowledge: int | None = attrs.field(default=None, kw_only=True, validator=_working_days)
+    """Working days to acknowledge an application."""
+    decide: int | None = attrs.field(default=None, kw_only=True, validator=_working_days)
+    """Working days to decide whether the threshold is met."""
+    appeal: int | None = attrs.field(default=None, kw_only=True, validator=_working_days)
+    """Working days the applicant has to ask for the decision to be reviewed."""
+
+    def acknowledge_by(self, received: dt.date) -> dt.date | None:
+        """The last day to acknowledge an application received on *received*."""
+        return None if self.acknowledge is None else add_working_days(received, self.acknowledge)
+
+    def decide_by(self, received: dt.date) -> dt.date | None:
+        """The last day to decide the threshold for an application received on *received*."""
+        return None if self.decide is None else add_working_days(received, self.decide)
+
+    def appeal_by(self, decided: dt.date) -> dt.date | None:
+        """The last day the applicant can appeal a decision given on *decided*."""
+        return None if self.appeal is None else add_working_days(decided, self.appeal)
+
+
+def _route(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidPolicy("appeal.route", value, "must be a non-empty string")
+
+
+@attrs.frozen
+class Appeal:
+    """How an applicant who is dissatisfied can ask for the response to be reviewed (Schedule 4 para 3).
+
+    ``route`` is the area's own wording ("ask the Police and Crime Commissioner to review").
+
+    >>> Appeal("ask the Police and Crime Commissioner to review the decision").route[:7]
+    'ask the'
+    """
+
+    route: str = attrs.field(validator=_route)
+    source: Source | None = attrs.field(default=None, kw_only=True)
+
+
+def _optional_appeal(value: Appeal | None) -> Appeal | None:
+    if value is not None and not isinstance(value, Appeal):
+        raise InvalidPolicy("appeal", value, "must be an Appeal or None")
+    return value
+
+
+def _timescales(value: Timescales) -> Timescales:
+    if not isinstance(value, Timescales):
+        raise InvalidPolicy("timescales", value, "must be a Timescales")
+    return value
+
+
 @attrs.frozen
 class Policy:
     """An area's ASB Case Review threshold, as a named, versioned, dated value."""
@@ -135,6 +215,10 @@ class Policy:
     conditions: tuple[Rule, ...] = attrs.field(default=(), kw_only=True, converter=_rules)
     source: Source | None = attrs.field(default=None, kw_only=True)
     related_by: str = attrs.field(default="related incidents", kw_only=True)
+    appeal: Appeal | None = attrs.field(default=None, kw_only=True, converter=_optional_appeal)
+    """The appeal route, or ``None`` when the policy states none (Schedule 4 para 3)."""
+    timescales: Timescales = attrs.field(factory=Timescales, kw_only=True, converter=_timescales)
+    """The working-day timescales the policy publishes."""
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():
@@ -169,99 +253,147 @@ class Policy:
         """Whether this version of the policy is in force on *day*."""
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
+    def _repr_html_(self) -> str:
+        """An HTML table for Jupyter; the renderer is imported only when a notebook asks."""
+        from .html import policy_html  # noqa: PLC0415 - kept out of the core's import time
 
-STATUTORY: Final = Policy(
-    "statutory",
-    title="The statutory threshold of s.104(4), with no local rules",
-    version="2014-10-20",
-    effective_from=dt.date(2014, 10, 20),
-    source=STATUTE,
-)
+        return policy_html(self)
+
+
+def _area_versions(value: Iterable[Policy]) -> tuple[Policy, ...]:
+    versions = tuple(value)
+    for index, item in enumerate(versions):
+        if not isinstance(item, Policy):
+            raise InvalidPolicy(f"versions[{index}]", item, "must be a Policy")
+    return tuple(sorted(versions, key=lambda p: p.effective_from))
+
+
+@attrs.frozen
+class Area:
+    """An area's policy over time: its dated versions, none overlapping.
+
+    Evaluating an application uses the version in force on the application
+    date (:meth:`version_on`); the decision names that version.  Days between
+    versions on which none is in force are :meth:`gaps`.
+
+    >>> from asb_case_review.policy import STATUTORY
+    >>> area = Area("statutory", (STATUTORY,))
+    >>> area.version_on(dt.date(2026, 2, 28)).version
+    '2014-10-20'
+    """
+
+    id: str
+    versions: tuple[Policy, ...] = attrs.field(converter=_area_versions)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.versions:
+            raise InvalidPolicy("versions", self.versions, f"area {self.id!r} needs at least one version")
+        seen: set[str] = set()
+        for index, version in enumerate(self.versions):
+            if version.id != self.id:
+                raise InvalidPolicy(
+                    f"versions[{index}].id", version.id, f"differs from the area id {self.id!r}"
+                )
+            if version.version in seen:
+                raise InvalidPolicy(
+                    f"versions[{index}].version", version.version, "is used by another version"
+                )
+            seen.add(version.version)
+        for index, (earlier, later) in enumerate(zip(self.versions, self.versions[1:], strict=False)):
+            if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+                ends = "has no end" if earlier.effective_to is None else f"ends {earlier.effective_to}"
+                raise InvalidPolicy(
+                    f"versions[{index + 1}].effective_from",
+                    later.effective_from,
+                    f"overlaps version {earlier.version!r}, which {ends}",
+                )
+
+    @property
+    def latest(self) -> Policy:
+        """The version that took effect last."""
+        return self.versions[-1]
+
+    def version_on(self, day: dt.date) -> Policy:
+        """The version in force on *day*; an error naming the versions when none is."""
+        for version in self.versions:
+            if version.in_force(day):
+                return version
+        spans = ", ".join(
+            f"{v.version} ({v.effective_from} to {v.effective_to or 'now'})" for v in self.versions
+        )
+        raise InvalidPolicy(self.id, day, f"no version is in force on that day; versions: {spans}")
+
+    def gaps(self) -> tuple[Period, ...]:
+        """The runs of days, between the first version and the last, on which no version is in force."""
+        found: list[Period] = []
+        for earlier, later in zip(self.versions, self.versions[1:], strict=False):
+            assert earlier.effective_to is not None  # no overlap means every earlier version ends
+            first = earlier.effective_to + dt.timedelta(days=1)
+            if first < later.effective_from:
+                found.append(Period(first, later.effective_from - dt.timedelta(days=1)))
+        return tuple(found)
+
+
+# The built-in catalogue is read from the policy files shipped in the package
+# (``asb_case_review/catalogue``) by the policy-file reader, which builds the
+# values this module defines, so it cannot be imported above.  These
+# annotations give the names their types; module ``__getattr__`` supplies the
+# values, the same objects on every access.
+AREAS: Mapping[str, Area]
+"""Every built-in area with all its versions, by id; immutable."""
+CATALOGUE: Mapping[str, Policy]
+"""The built-in policies by id (the latest version of each area); immutable."""
+STATUTORY: Policy
 """The statute alone: three qualifying complaints; the default policy."""
-
-_MOORLANDS_PAGE: Final = Source(
-    "Staffordshire Moorlands District Council, 'Anti-Social Behaviour Case Review' "
-    "(staffsmoorlands.gov.uk, last modified 13 September 2024)"
-)
-
-STAFFORDSHIRE_MOORLANDS: Final = Policy(
-    "staffordshire-moorlands",
-    title="Staffordshire Moorlands District Council",
-    version="2024-09-13",
-    effective_from=dt.date(2024, 9, 13),
-    source=_MOORLANDS_PAGE,
-    local=(
-        rule(
-            "personal",
-            count(3, unit=CountUnit.INCIDENTS, selection=last_months(6, who=Who.VICTIM)),
-            label=(
-                "you have reported three or more related incidents of antisocial behaviour, "
-                "within the last six months"
-            ),
-            source=_MOORLANDS_PAGE,
-        ),
-        rule(
-            "community",
-            count(5, unit=CountUnit.REPORTERS, selection=last_months(6)),
-            label=(
-                "five separate individuals have reported related incidents of antisocial "
-                "behaviour, within the last six months"
-            ),
-            source=_MOORLANDS_PAGE,
-        ),
-    ),
-)
+STAFFORDSHIRE_MOORLANDS: Policy
 """The seed area's published policy (applications via Staffordshire Police, 101)."""
-
-_MERSEYSIDE_PAGE: Final = Source("Victim Care Merseyside, 'ASB Case Review' (victimcaremerseyside.org)")
-
-MERSEYSIDE: Final = Policy(
-    "merseyside",
-    title="Merseyside",
-    version="2024-01-01",
-    effective_from=dt.date(2024, 1, 1),
-    source=_MERSEYSIDE_PAGE,
-    local=(
-        rule(
-            "personal",
-            count(3, unit=CountUnit.INCIDENTS, selection=last_months(6, who=Who.VICTIM)),
-            label="you have complained three times about separate incidents in the last six months",
-            source=_MERSEYSIDE_PAGE,
-        ),
-        rule(
-            "community",
-            count(5, unit=CountUnit.REPORTERS, selection=last_months(6)),
-            label=(
-                "five individuals in the local community have complained separately about "
-                "similar incidents in the last six months"
-            ),
-            source=_MERSEYSIDE_PAGE,
-        ),
-        rule(
-            "hate",
-            count(1, unit=CountUnit.INCIDENTS, selection=last_months(6, who=Who.VICTIM, hate_only=True)),
-            label="you have complained once about an incident or crime motivated by hate",
-            source=_MERSEYSIDE_PAGE,
-        ),
-    ),
-)
+MERSEYSIDE: Policy
 """Merseyside: the three-incident and five-individual rules, and one hate incident."""
 
+_BY_NAME: Final = {
+    "STATUTORY": "statutory",
+    "STAFFORDSHIRE_MOORLANDS": "staffordshire-moorlands",
+    "MERSEYSIDE": "merseyside",
+}
 
-CATALOGUE: Final[Mapping[str, Policy]] = MappingProxyType(
-    {p.id: p for p in (STATUTORY, STAFFORDSHIRE_MOORLANDS, MERSEYSIDE)}
-)
-"""The built-in policies by id; immutable."""
+
+def _areas() -> Mapping[str, Area]:
+    # Imported here because the file reader builds the values this module defines.
+    from .policyfile import catalogue  # noqa: PLC0415
+
+    return catalogue()
 
 
-def get_policy(name: str) -> Policy:
-    """The built-in policy called *name*.
+def _catalogue() -> Mapping[str, Policy]:
+    from .policyfile import latest_catalogue  # noqa: PLC0415
+
+    return latest_catalogue()
+
+
+def __getattr__(name: str) -> object:
+    if name == "AREAS":
+        return _areas()
+    if name == "CATALOGUE":
+        return _catalogue()
+    if name in _BY_NAME:
+        return _catalogue()[_BY_NAME[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def get_policy(name: str, *, on: dt.date | None = None) -> Policy:
+    """The built-in policy called *name*: its latest version, or the version in force *on* a day.
 
     >>> get_policy("statutory").threshold
     3
+    >>> get_policy("statutory", on=dt.date(2014, 1, 1))
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidPolicy: statutory=datetime.date(2014, 1, 1): no version is in force ...
     """
+    areas = _areas()
     try:
-        return CATALOGUE[name]
+        area = areas[name]
     except KeyError:
-        known = ", ".join(sorted(CATALOGUE))
+        known = ", ".join(sorted(areas))
         raise InvalidPolicy("policy", name, f"is not a built-in policy; known: {known}") from None
+    return area.latest if on is None else area.version_on(on)

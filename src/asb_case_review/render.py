@@ -1,36 +1,200 @@
-"""Render a decision: for the applicant, for the case officer, and as JSON-ready data.
+"""Render a decision: for the applicant, for the case officer, and as data.
 
-The applicant's text is plain English fit for a letter and never reveals who
-else complained: it names only the victim's own reports, and speaks of other
-people's reports as a number.  The officer's text and the data carry every
-detail, including the opaque reporter ids the caller supplied.
+* :func:`for_applicant`: one paragraph of plain English, fit for a letter.  It
+  quotes the deciding rule in the area's published wording, names only the
+  victim's own reports, and speaks of other people's reports as a number: it
+  never shows a reporter, household or report id of anyone else.
+* :func:`for_officer`: every rule, every report's fate and every setting.
+* :func:`to_dict`: the whole decision as JSON-ready data for the audit record,
+  with the letter the applicant was sent.
+* :func:`report_rows`: one flat row per report, for data frames.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from .decision import Decision, Notice, Route
+from .decision import Decision, Notice, Route, Shortfall
+from .models import Fact
 from .qualifying import Fate, Reason
-from .rules import Outcome, Result, Rule
+from .rules import Consent, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
 
-__all__ = ["for_applicant", "for_officer", "long_date", "to_dict"]
+__all__ = ["for_applicant", "for_officer", "long_date", "report_rows", "to_dict", "words"]
 
-_PLAIN_REASON = {
-    Reason.COUNTED: "it counted",
-    Reason.UNRELATED: "it was about a different matter",
-    Reason.MADE_AFTER_APPLICATION: "it was made after the application",
-    Reason.NOT_BY_VICTIM: "this rule counts only the victim's own reports",
-    Reason.EXCLUDED_KIND: "reports of this kind are not counted",
-    Reason.EXCLUDED_AGENCY: "reports to this organisation are not counted",
-    Reason.NOT_HATE: "it was not recorded as a hate incident",
-    Reason.LATE_REPORT: "it was made too long after the incident it reports",
-    Reason.OUTSIDE_WINDOW: "it was made too long before the application",
-    Reason.APPLICATION_OUTSIDE_WINDOW: "the application came outside the time allowed",
-    Reason.DUPLICATE: "it repeats an incident that was already counted",
-    Reason.UNKNOWN_HOUSEHOLD: "we could not tell which household it came from",
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+# Each reason as the end of a sentence "... did not count because", for one
+# report and for several.  The wording speaks only of the victim's own reports.
+_BECAUSE = {
+    Reason.MADE_AFTER_APPLICATION: (
+        "it was made after the date of the application",
+        "they were made after the date of the application",
+    ),
+    Reason.EXCLUDED_KIND: (
+        "reports of this kind are not counted under the rule",
+        "reports of these kinds are not counted under the rule",
+    ),
+    Reason.EXCLUDED_AGENCY: (
+        "reports to this organisation are not counted under the rule",
+        "reports to these organisations are not counted under the rule",
+    ),
+    Reason.NOT_HATE: (
+        "the rule counts only incidents recorded as motivated by hate",
+        "the rule counts only incidents recorded as motivated by hate",
+    ),
+    Reason.LATE_REPORT: (
+        "it was made too long after the incident it reports",
+        "they were made too long after the incidents they report",
+    ),
+    Reason.OUTSIDE_WINDOW: (
+        "it was made too long before the application",
+        "they were made too long before the application",
+    ),
+    Reason.APPLICATION_OUTSIDE_WINDOW: (
+        "the application came outside the time the rule allows",
+        "the application came outside the time the rule allows",
+    ),
+    Reason.DUPLICATE: ("it was about something already counted", "they were about things already counted"),
+    Reason.UNKNOWN_HOUSEHOLD: (
+        "we could not tell which household it came from",
+        "we could not tell which household they came from",
+    ),
 }
+
+
+# What the relevant bodies still need to know, for each case fact, as the end of
+# the sentence "Before we can decide, we need to know ...".
+_QUESTION = {
+    Fact.VICTIM_HIGH_RISK: "whether the victim has been assessed as high risk",
+    Fact.VULNERABILITY_OVERRIDE: "whether a senior manager has applied the vulnerability override",
+    Fact.NO_ACTION_TAKEN: "whether effective action has been taken",
+    Fact.INVESTIGATION_COMPLETE: "whether the investigation is complete",
+    Fact.CASE_CLOSED: "whether the case has been closed",
+    Fact.PROBLEM_PERSISTS: "whether the problem is still going on",
+    Fact.SIGNIFICANT_HARM: "whether the behaviour caused, or could cause, significant harm",
+    Fact.FURTHER_ACTION_AVAILABLE: "whether further action is still open to us",
+    Fact.HARASSMENT_ALARM_DISTRESS: "whether the behaviour caused harassment, alarm or distress",
+    Fact.PROMISED_RESPONSE_PENDING: "whether a response date we promised has passed",
+}
+
+
+def _questions(decision: Decision) -> list[str]:
+    """The missing case facts (and consent) that leave the decision undetermined, in plain words.
+
+    Only facts about the case are named; a report of someone else's with no
+    household recorded is never mentioned, as it would point at that person.
+    """
+    found: dict[str, None] = {}
+    for _, _, result in decision.rule_results():
+        for node in result.walk():
+            if node.outcome is not Outcome.UNKNOWN:
+                continue
+            if isinstance(node.predicate, FactIs):
+                fact = node.predicate.fact
+                found[_QUESTION.get(fact, f"whether {fact.value.replace('_', ' ')}")] = None
+            elif isinstance(node.predicate, Consent):
+                found["whether the victim consents to the application"] = None
+    return list(found)
+
+
+def words(n: int) -> str:
+    """A small whole number in words, as a letter writes it; larger ones in figures.
+
+    >>> words(1), words(3), words(12)
+    ('one', 'three', '12')
+    """
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{words(n)} {one if n == 1 else many}"
+
+
+def _or_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _day_list(days: Sequence[dt.date]) -> str:
+    texts = [long_date(d) for d in days]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
+
+
+def _plain_cite(source: Source | None) -> str:
+    """A citation fit for a letter: the title and section, without the web address."""
+    if source is None:
+        return ""
+    text = source.title if source.section is None else f"{source.title}, {source.section}"
+    return f" ({text})"
+
+
+def _more_needed(tally: Tally) -> str:
+    """E.g. "one more qualifying report", "reports from two more people"."""
+    more = tally.shortfall
+    match tally.unit:
+        case CountUnit.REPORTERS:
+            return f"qualifying reports from {_plural(more, 'more person', 'more people')}"
+        case CountUnit.HOUSEHOLDS:
+            return f"qualifying reports from {_plural(more, 'more household', 'more households')}"
+        case CountUnit.INCIDENTS:
+            return _plural(
+                more,
+                "more qualifying report of a separate incident",
+                "more qualifying reports of separate incidents",
+            )
+        case CountUnit.INCIDENT_DATES:
+            return _plural(
+                more,
+                "more qualifying report of an incident on another day",
+                "more qualifying reports of incidents on other days",
+            )
+        case _:
+            return _plural(more, "more qualifying report", "more qualifying reports")
+
+
+_UNIT_NOUN = {
+    CountUnit.REPORTS: "reports",
+    CountUnit.COMPLAINTS: "qualifying complaints",
+    CountUnit.INCIDENTS: "separate incidents",
+    CountUnit.INCIDENT_DATES: "incidents on separate days",
+    CountUnit.REPORTERS: "people",
+    CountUnit.HOUSEHOLDS: "households",
+}
+
+
+def _counted(fates: Sequence[Fate], decision: Decision, own: str) -> tuple[int, str, list[str]]:
+    """How many reports counted; a clause saying which; sentences on the victim's reports that did not.
+
+    The victim's own reports are named by date.  Other people's are only a
+    number: neither who made them nor when, which could identify them.
+    """
+    victim = decision.application.victim
+    made_on = {r.id: r.made_on for r in decision.application.reports}
+    mine = sorted(made_on[f.report] for f in fates if f.reason is Reason.COUNTED and f.reporter == victim)
+    others = sum(1 for f in fates if f.reason is Reason.COUNTED and f.reporter != victim)
+    parts = []
+    if mine:
+        what = f"{own} report" if len(mine) == 1 else f"{words(len(mine))} of {own} reports"
+        parts.append(f"{what}, made on {_day_list(mine)}")
+    if others == 1:
+        parts.append("one report about the same problem made by someone else, who is not named here")
+    elif others:
+        parts.append(
+            f"{words(others)} reports about the same problem made by other people, who are not named here"
+        )
+    failed: dict[Reason, list[dt.date]] = {}
+    for fate in fates:
+        if fate.reporter == victim and fate.reason in _BECAUSE:
+            failed.setdefault(fate.reason, []).append(made_on[fate.report])
+    sentences = [
+        f"{_capital(own)} report of {long_date(days[0])} did not count because {_BECAUSE[reason][0]}."
+        if len(days) == 1
+        else f"{_capital(own)} reports of {_day_list(sorted(days))} did not count because "
+        f"{_BECAUSE[reason][1]}."
+        for reason, days in failed.items()
+    ]
+    return len(mine) + others, ", and ".join(parts), sentences
 
 
 def long_date(day: dt.date) -> str:
@@ -42,12 +206,19 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _cite(item: Rule) -> str:
-    return f" ({item.source.cite()})" if item.source is not None else ""
+def _nearest(decision: Decision) -> Shortfall | None:
+    """The unmet count closest to being met: fewest more needed, then the policy's own order."""
+    shortfalls = decision.shortfalls()
+    return min(shortfalls, key=lambda s: s.tally.shortfall) if shortfalls else None
 
 
 def for_applicant(decision: Decision) -> str:
-    """A plain-English paragraph for the applicant, fit for a letter.
+    """The decision as a short letter paragraph for the applicant, in plain English.
+
+    It names the rule in the area's own published wording, counts other
+    people's reports only as a number (never who made them, nor when), says
+    until when a met threshold stays met, and, when not met, what more would
+    meet it and by when.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
@@ -55,63 +226,72 @@ def for_applicant(decision: Decision) -> str:
     Your application of 28 February 2026 meets the threshold for an ASB Case Review...
     """
     application = decision.application
-    own = "your" if application.on_behalf_of is None else "the victim's"
-    lines: list[str] = []
+    own = "your" if application.on_behalf_of in (None, application.applicant) else "the victim's"
     opening = f"Your application of {long_date(decision.as_of)}"
+    sentences: list[str] = []
     if decision.met:
         item = decision.find_rule(decision.matched[0])
-        lines.append(f"{opening} meets the threshold for an ASB Case Review.")
-        lines.append(f'It meets the rule: "{item.label}"{_cite(item)}.')
-    elif decision.outcome is Outcome.UNKNOWN:
-        lines.append(
-            f"{opening} cannot yet be decided: we need more information about the case "
-            "before we can say whether the threshold for an ASB Case Review is met."
+        sentences.append(
+            f'{opening} meets the threshold for an ASB Case Review under the rule "{item.label}"'
+            f"{_plain_cite(item.source)}."
         )
-    else:
-        lines.append(f"{opening} does not meet the threshold for an ASB Case Review.")
-
-    fates = decision.fates
-    victim = application.victim
-    by_id = {r.id: r for r in application.reports}
-    counted_own = [f for f in fates if f.reason is Reason.COUNTED and f.reporter == victim]
-    counted_others = sum(1 for f in fates if f.reason is Reason.COUNTED and f.reporter != victim)
-    if counted_own:
-        days = ", ".join(long_date(by_id[f.report].made_on) for f in counted_own)
-        lines.append(f"We counted {len(counted_own)} of {own} reports, made on {days}.")
-    if counted_others:
-        lines.append(
-            f"We also counted {counted_others} report{'s' if counted_others != 1 else ''} "
-            "about the same problem made by other people, who are not named here."
-        )
-    for fate in fates:
-        if fate.reporter == victim and fate.reason not in (Reason.COUNTED, Reason.UNRELATED):
-            made = long_date(by_id[fate.report].made_on)
-            lines.append(f"The report made on {made} did not count: {_PLAIN_REASON[fate.reason]}.")
-
-    if decision.met:
-        until = decision.met_until
-        if until is not None and until > decision.as_of:
-            lines.append(
-                f"If nothing new were reported, an application made on or before "
-                f"{long_date(until)} would still meet the threshold."
+        total, which, failed = _counted(decision.fates, decision, own)
+        if total:
+            sentences.append(f"We counted {words(total)}: {which}.")
+        sentences.extend(failed)
+        if decision.met_until is not None:
+            sentences.append(
+                "If nothing new is reported, the threshold stays met for an application made on or "
+                f"before {long_date(decision.met_until)}."
             )
     else:
-        for shortfall in decision.shortfalls():
-            tally = shortfall.tally
-            more = tally.shortfall
-            noun = "report" if more == 1 else "reports"
-            item = decision.find_rule(shortfall.rule)
-            when = f"made by {long_date(tally.deadline)}" if tally.deadline is not None else "made in time"
-            lines.append(
-                f'Under the rule "{item.label}", {tally.count} of {tally.at_least} counted; '
-                f"{more} more qualifying {noun} {when} would meet it."
+        if decision.outcome is Outcome.UNKNOWN:
+            sentences.append(
+                f"{opening} cannot be decided yet: we need more information about the case before we "
+                "can say whether it meets the threshold for an ASB Case Review."
             )
+            questions = _questions(decision)
+            if questions:
+                sentences.append(f"In particular, we need to know {_or_list(questions)}.")
+        else:
+            sentences.append(f"{opening} does not meet the threshold for an ASB Case Review.")
+        nearest = _nearest(decision)
+        if nearest is not None:
+            sentences.extend(_near_miss(nearest, decision, own))
+        for path, item, result in decision.rule_results():
+            if path.startswith("conditions") and result.outcome is Outcome.NOT_MET:
+                sentences.append(
+                    f'The application must also meet the condition "{item.label}"'
+                    f"{_plain_cite(item.source)}, and it does not."
+                )
     if decision.signals:
-        lines.append(
-            "Because you have reported more than once in six months, we will explain how the "
-            "ASB Case Review works and how it can help you."
+        who = "you have" if own == "your" else "the victim has"
+        sentences.append(
+            f"As {who} reported more than once in six months, we will also explain how the "
+            "ASB Case Review works and how it can help."
         )
-    return "\n".join(lines)
+    return " ".join(sentences)
+
+
+def _near_miss(shortfall: Shortfall, decision: Decision, own: str) -> list[str]:
+    """The closest unmet count in words: what was counted, and what more would meet it by when."""
+    tally = shortfall.tally
+    item = decision.find_rule(shortfall.rule)
+    needed = f"{words(tally.at_least)} {_UNIT_NOUN[tally.unit]} it needs"
+    counted = "none" if tally.count == 0 else words(tally.count)
+    _, which, failed = _counted(tally.fates, decision, own)
+    sentence = (
+        f'Under the rule closest to being met, "{item.label}"{_plain_cite(item.source)}, '
+        f"we counted {counted} of the {needed}"
+    )
+    sentences = [f"{sentence}: {which}." if which else f"{sentence}.", *failed]
+    when = f" made by {long_date(tally.deadline)}" if tally.deadline is not None else ", each made in time,"
+    sentences.append(f"{_capital(_more_needed(tally))}{when} would meet it.")
+    return sentences
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _fate_line(fate: Fate, decision: Decision) -> str:
@@ -143,19 +323,21 @@ def for_officer(decision: Decision) -> str:
         Route.MANDATORY: "mandatory route, s.104(4)",
         Route.DISCRETIONARY: "discretionary route, s.104(5)",
         Route.STATUTORY_FLOOR: "statutory floor, s.104(4), over the local policy",
-        None: "no route",
+        None: None,
     }[decision.route]
+    outcome = decision.outcome.value.replace("_", " ").upper()
     lines = [
         f"Application {application.id} made {application.made_on}, decided as of {decision.as_of}",
         f"Policy: {decision.policy.title} ({decision.policy_name})",
-        f"Outcome: {decision.outcome.value.upper()} by {route}"
+        f"Outcome: {outcome}"
+        + ("" if route is None else f" by {route}")
         + (f"; rules matched: {', '.join(decision.matched)}" if decision.matched else ""),
     ]
     if decision.policy_outcome is not decision.outcome:
         lines.append(f"The policy as written says: {decision.policy_outcome.value}")
     if decision.met and decision.met_until is not None:
         lines.append(f"Stays met, with nothing new reported, for applications up to {decision.met_until}")
-    lines.extend(f"Short [{s.rule}]: {s.describe()}" for s in decision.shortfalls())
+    lines.extend(f"Near miss [{s.rule}]: {s.describe()}" for s in decision.shortfalls())
     lines.append("")
     lines.append("Rules:")
     for path, _, result in decision.rule_results():
@@ -219,7 +401,11 @@ def _fate_dict(fate: Fate) -> dict[str, Any]:
 
 
 def to_dict(decision: Decision) -> dict[str, Any]:
-    """The whole decision as plain data, ready for ``json.dumps`` and for an audit record."""
+    """The whole decision as plain data, ready for ``json.dumps`` and for an audit record.
+
+    ``letter`` holds the applicant's paragraph (:func:`for_applicant`), so the
+    record keeps what the applicant was told; everything else is for officers.
+    """
     return {
         "application": decision.application.id,
         "as_of": decision.as_of.isoformat(),
@@ -247,7 +433,52 @@ def to_dict(decision: Decision) -> dict[str, Any]:
         "warnings": [_notice_dict(n) for n in decision.warnings],
         "signals": [_notice_dict(n) for n in decision.signals],
         "settings": dict(decision.assumptions()),
+        "letter": for_applicant(decision),
     }
+
+
+def report_rows(decision: Decision) -> list[dict[str, Any]]:
+    """One flat row per report under the deciding rule: a tidy table for analysts.
+
+    Each row names the application, the decision date, the policy and version,
+    the outcome, and the report's fate with its dates, so that rows from many
+    decisions stack into one table (``pandas.DataFrame(rows)``).
+
+    >>> from asb_case_review import STATUTORY, evaluate
+    >>> from asb_case_review.examples import example_application
+    >>> rows = report_rows(evaluate(example_application(), STATUTORY))
+    >>> [(r["report"], r["counted"]) for r in rows]
+    [('REP-0', False), ('REP-1', True), ('REP-2', True), ('REP-3', True)]
+    """
+    by_id = {r.id: r for r in decision.application.reports}
+    rule = decision.matched[0] if decision.matched else decision.floor_rule.id
+    rows = []
+    for fate in decision.fates:
+        report = by_id[fate.report]
+        rows.append(
+            {
+                "application": decision.application.id,
+                "as_of": decision.as_of,
+                "policy": decision.policy.id,
+                "policy_version": decision.policy.version,
+                "outcome": decision.outcome.value,
+                "rule": rule,
+                "report": fate.report,
+                "reporter": fate.reporter,
+                "household": report.household,
+                "agency": report.agency.value,
+                "kind": report.kind,
+                "incident": report.incident.id,
+                "behaviour_began": report.incident.began_on,
+                "made_on": report.made_on,
+                "counted": fate.reason is Reason.COUNTED,
+                "reason": fate.reason.value,
+                "detail": fate.detail,
+                "window_first": None if fate.window is None else fate.window.first,
+                "window_last": None if fate.window is None else fate.window.last,
+            }
+        )
+    return rows
 
 
 def _notice_dict(notice: Notice) -> dict[str, Any]:

@@ -185,6 +185,12 @@ class Result:
         for child in self.children:
             yield from child.walk()
 
+    def _repr_html_(self) -> str:
+        """An HTML table for Jupyter; the renderer is imported only when a notebook asks."""
+        from .html import result_html  # noqa: PLC0415 - kept out of the core's import time
+
+        return result_html(self)
+
 
 @runtime_checkable
 class Predicate(Protocol):

@@ -31,18 +31,18 @@ and both terms are prefix sums along one shared sort order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..dates import Arithmetic, Span, earliest_start, period_last_day
 from ..decision import Route
-from ..models import Agency
+from ..models import Agency, Fact
 from ..policy import Policy
-from ..qualifying import BehaviourDay
+from ..qualifying import BehaviourDay, DateOf
 from ..rules import CountUnit, Outcome
-from .plan import CountPlan, PolicyPlan, compile_policy
+from .plan import MET, NOT_MET, CountPlan, Expr, PolicyPlan, Unsupported, compile_policy, value
 from .sweep import Sweep
 from .table import ReportTable
 
@@ -292,9 +292,10 @@ class Columns:
 class ColumnarSweep:
     """The columnar sweep of one policy: arrays in the table's row order.
 
-    ``outcome`` and ``policy_outcome`` are true where met; ``route`` is 0 (not
-    met), 1 (mandatory), 2 (discretionary) or 3 (statutory floor); ``rules``
-    has one column per count plan (the routes, then the floor if separate).
+    ``met`` and ``policy_met`` are true where met; ``outcome`` and
+    ``policy_outcome`` hold 0 (not met), 1 (unknown) or 2 (met); ``route`` is 0
+    (not met), 1 (mandatory), 2 (discretionary) or 3 (statutory floor);
+    ``rules`` has one column per route of the policy, true where it is met.
     """
 
     plan: PolicyPlan
@@ -303,28 +304,31 @@ class ColumnarSweep:
     policy_met: Any
     route: Any
     rules: Any
+    outcome: Any
+    """0 not met, 1 unknown (hangs on a fact not supplied), 2 met."""
+    policy_outcome: Any
 
     def to_sweep(self, columns: Columns) -> Sweep:
         """The same answers as a :class:`~.sweep.Sweep` (``met_until`` and standings left empty)."""
-        ids = [c.rule_id for c in self.plan.counts]
-        floor_id = ids[self.plan.floor]
-        routes = self.plan.routes
+        ids = self.plan.rule_ids
+        floor_id = self.plan.floor_id
         table = columns.table
         named: dict[tuple[bool, ...], tuple[str, ...]] = {}
         matched: list[tuple[str, ...]] = []
         route_codes = self.route.tolist()
+        floor_code = _ROUTES.index(Route.STATUTORY_FLOOR)
         for code, flags in zip(route_codes, self.rules.tolist(), strict=True):
-            if code == _ROUTES.index(Route.STATUTORY_FLOOR):
+            if code == floor_code:
                 matched.append((floor_id,))
             elif code:
-                key = tuple(flags[:routes])
+                key = tuple(flags)
                 found = named.get(key)
                 if found is None:
-                    found = named[key] = tuple(i for i, f in zip(ids, key, strict=False) if f)
+                    found = named[key] = tuple(i for i, f in zip(ids, key, strict=True) if f)
                 matched.append(found)
             else:
                 matched.append(())
-        met, not_met = Outcome.MET, Outcome.NOT_MET
+        outcomes = (Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.MET)
         return Sweep(
             self.plan.policy,
             self.enforce_floor,
@@ -333,23 +337,69 @@ class ColumnarSweep:
             table.reporter,
             table.matter,
             table.made_on,
-            tuple(met if m else not_met for m in self.met.tolist()),
-            tuple(met if m else not_met for m in self.policy_met.tolist()),
+            tuple(outcomes[c] for c in self.outcome.tolist()),
+            tuple(outcomes[c] for c in self.policy_outcome.tolist()),
             tuple(_ROUTES[c] for c in route_codes),
             tuple(matched),
             (None,) * len(table),
         )
 
 
-def sweep_columns(columns: Columns, policy: Policy, *, enforce_floor: bool = True) -> ColumnarSweep:
-    """Sweep *policy* over *columns*; :class:`~.plan.Unsupported` if it is outside the vocabulary."""
+def _codes_of(expr: Expr, leaves: Any, facts: Mapping[Fact, bool]) -> Any:
+    """The outcome codes (0 not met, 1 unknown, 2 met) of *expr* for every row, or one code for all."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
+    kind = expr[0]
+    if kind == "count":
+        return leaves[expr[1]]
+    if kind == "fact":
+        return value(expr, [], facts)
+    if kind == "not":
+        return MET - _codes_of(expr[1], leaves, facts)
+    parts = [_codes_of(e, leaves, facts) for e in expr[1]]
+    combine = np.minimum if kind == "all" else np.maximum
+    result = parts[0]
+    for part in parts[1:]:
+        result = combine(result, part)
+    return result
+
+
+def sweep_columns(
+    columns: Columns,
+    policy: Policy,
+    *,
+    enforce_floor: bool = True,
+    facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+) -> ColumnarSweep:
+    """Sweep *policy* over *columns*; :class:`~.plan.Unsupported` if it is outside the vocabulary.
+
+    *facts* are case facts assumed for every application, as in :func:`.sweep.sweep`.
+    """
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    from .sweep import _facts  # noqa: PLC0415 (shared checking of the assumed facts)
+
+    assumed = _facts(facts)
     plan = compile_policy(policy)
+    for c in plan.counts:
+        if c.date_of is not DateOf.REPORT:
+            raise Unsupported(f"{c.rule_id} tests the incident date against its window")
     rules = np.column_stack([columns.count_met(c) for c in plan.counts])
-    routes = plan.routes
-    policy_met = rules[:, :routes].any(axis=1)
+    leaves = [np.where(rules[:, k], MET, NOT_MET).astype(np.int8) for k in range(len(plan.counts))]
+    size = columns.size
+    mandatory = np.broadcast_to(_codes_of(plan.mandatory, leaves, assumed), (size,))
+    local = [np.broadcast_to(_codes_of(e, leaves, assumed), (size,)) for e in plan.local]
+    gate = np.full(size, MET, np.int8)
+    for e in plan.conditions:
+        gate = np.minimum(gate, _codes_of(e, leaves, assumed))
+    routes = mandatory
+    for part in local:
+        routes = np.maximum(routes, part)
+    policy_outcome = np.minimum(gate, routes).astype(np.int8)
+    policy_met = policy_outcome == MET
     floor = rules[:, plan.floor] & enforce_floor
     met = policy_met | floor
-    route = np.where(policy_met, np.where(rules[:, 0], 1, 2), np.where(floor, 3, 0)).astype(np.int8)
-    return ColumnarSweep(plan, enforce_floor, met, policy_met, route, rules)
+    outcome = np.where(policy_met | floor, MET, policy_outcome).astype(np.int8)
+    route = np.where(policy_met, np.where(mandatory == MET, 1, 2), np.where(floor, 3, 0)).astype(np.int8)
+    matched = np.column_stack([mandatory == MET, *(part == MET for part in local)])
+    return ColumnarSweep(plan, enforce_floor, met, policy_met, route, matched, outcome, policy_outcome)

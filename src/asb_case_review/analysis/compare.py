@@ -20,12 +20,13 @@ and gives
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
 from ..errors import InvalidInput
+from ..models import Fact
 from ..policy import Policy
 from ..rules import Outcome
 from .plan import Unsupported
@@ -144,23 +145,36 @@ class Comparison:
         return ax
 
 
-def _one(table: ReportTable, policy: Policy, engine: Engine, columns: Any) -> Sweep:
+def _one(
+    table: ReportTable,
+    policy: Policy,
+    engine: Engine,
+    columns: Any,
+    facts: Mapping[Fact, bool] | Mapping[str, bool] | None,
+) -> Sweep:
     if engine == "python":
-        return sweep(table, policy)
+        return sweep(table, policy, facts=facts)
     try:
         from .columnar import sweep_columns  # noqa: PLC0415 (needs numpy, the optional extra)
 
-        return sweep_columns(columns, policy).to_sweep(columns)
+        return sweep_columns(columns, policy, facts=facts).to_sweep(columns)
     except Unsupported:
-        return sweep(table, policy)
+        return sweep(table, policy, facts=facts)
 
 
-def compare(table: ReportTable, policies: Sequence[Policy], *, engine: Engine = "auto") -> Comparison:
+def compare(
+    table: ReportTable,
+    policies: Sequence[Policy],
+    *,
+    engine: Engine = "auto",
+    facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+) -> Comparison:
     """Sweep every policy of *policies* over *table*.
 
     *engine* ``auto`` uses numpy when it is installed, ``python`` never does,
     ``numpy`` requires it.  Policies outside the columnar vocabulary are
-    swept in Python either way.
+    swept in Python either way.  *facts* are case facts assumed for every
+    application (see :func:`.sweep.sweep`).
     """
     if not policies:
         raise InvalidInput("policies", policies, "give at least one policy to compare")
@@ -176,4 +190,4 @@ def compare(table: ReportTable, policies: Sequence[Policy], *, engine: Engine = 
             if engine == "numpy":
                 raise
             engine = "python"
-    return Comparison(tuple(_one(table, p, engine, columns) for p in policies))
+    return Comparison(tuple(_one(table, p, engine, columns, facts) for p in policies))

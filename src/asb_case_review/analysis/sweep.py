@@ -30,18 +30,18 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
 from ..dates import Arithmetic, Period, Span, earliest_start, period_last_day
 from ..decision import Route, evaluate
-from ..models import Report
+from ..models import Application, Fact, Report
 from ..policy import Policy
-from ..qualifying import BehaviourDay
+from ..qualifying import BehaviourDay, DateOf
 from ..rules import CountUnit, Outcome
-from .plan import CountPlan, PolicyPlan, Unsupported, compile_policy
+from .plan import MET, NOT_MET, CountPlan, Expr, PolicyPlan, Unsupported, compile_policy, leaves_of, value
 from .table import ReportTable
 
 __all__ = ["Eligibility", "Standing", "Sweep", "sweep"]
@@ -241,8 +241,12 @@ def _qualifying(table: ReportTable, plan: CountPlan, days: _Days) -> list[bool]:
     return ok
 
 
-class _Recent:
-    """The most recent distinct units, newest first, and the last day each was reported."""
+class _Top:
+    """The ``size`` units whose latest date is latest, newest first, and each unit's latest date.
+
+    Dates only ever grow, so a unit that falls out of the top can come back only
+    when it is reported again, and is then put back in its place.
+    """
 
     __slots__ = ("keys", "last", "size")
 
@@ -252,16 +256,24 @@ class _Recent:
         self.last: dict[Hashable, dt.date] = {}
 
     def add(self, key: Hashable, day: dt.date) -> None:
-        self.last[key] = day
+        last = self.last
+        old = last.get(key)
+        if old is not None and old >= day:
+            return
+        last[key] = day
         keys = self.keys
         if key in keys:
             keys.remove(key)
-        keys.insert(0, key)
-        if len(keys) > self.size:
-            del keys[self.size :]
+        elif len(keys) == self.size and last[keys[-1]] >= day:
+            return
+        at = 0
+        while at < len(keys) and last[keys[at]] > day:
+            at += 1
+        keys.insert(at, key)
+        del keys[self.size :]
 
     def nth(self) -> dt.date | None:
-        """The last day of the ``size``-th most recent unit: the count holds while it is in the window."""
+        """The latest date of the ``size``-th unit: the count holds while that date is in the window."""
         keys = self.keys
         return self.last[keys[-1]] if len(keys) == self.size else None
 
@@ -295,26 +307,65 @@ def _union(
     return tuple(Period(s, u if u is not None else dt.date.max) for s, u in merged)  # type: ignore[arg-type]
 
 
+def _separable(plan: PolicyPlan, *, enforce_floor: bool) -> tuple[list[Expr], list[Expr]] | None:
+    """The routes that count anyone's reports and those that count the reporter's own, if they split.
+
+    When the policy has no conditions and no route mixes the two, an application
+    is met exactly when an "anyone" route or a "your own reports" route is met,
+    and a reporter's met days are the union of the matter's and their own.
+    """
+    if plan.conditions:
+        return None
+    trees = [plan.mandatory, *plan.local]
+    if enforce_floor:
+        trees.append(("count", plan.floor))
+    shared: list[Expr] = []
+    own: list[Expr] = []
+    for tree in trees:
+        kinds = {plan.counts[k].victim for k in leaves_of(tree)}
+        if len(kinds) > 1:
+            return None
+        (own if kinds == {True} else shared).append(tree)
+    return shared, own
+
+
+def _until(
+    trees: Sequence[Expr], leaves: Sequence[int], valid: Sequence[dt.date | None], facts: Mapping[Fact, bool]
+) -> tuple[bool, dt.date | None]:
+    """Whether any of *trees* is met, and the last day one stays met (``None``: for good)."""
+
+    def met_on(day: dt.date | None) -> bool:
+        state = [
+            MET if leaf == MET and (day is None or (v is not None and v >= day)) else NOT_MET
+            for leaf, v in zip(leaves, valid, strict=True)
+        ]
+        return any(value(t, state, facts) == MET for t in trees)
+
+    if not any(value(t, leaves, facts) == MET for t in trees):
+        return False, None
+    # Met with every count expired: met for good.
+    if any(value(t, [NOT_MET] * len(leaves), facts) == MET for t in trees):
+        return True, None
+    for day in sorted({v for leaf, v in zip(leaves, valid, strict=True) if leaf == MET and v}, reverse=True):
+        if met_on(day):
+            return True, day
+    return True, None  # pragma: no cover - met on its own day
+
+
 def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stays fast)
-    table: ReportTable, plan: PolicyPlan, *, enforce_floor: bool
+    table: ReportTable, plan: PolicyPlan, facts: Mapping[Fact, bool], *, enforce_floor: bool
 ) -> Sweep:
     days = _Days()
     counts = plan.counts
-    routes = plan.routes
-    # Which plans can make the decision met: the routes, and the floor when it is enforced.
-    deciding = [k < routes or (enforce_floor and k == plan.floor) for k in range(len(counts))]
+    size = len(counts)
     qualifying = [_qualifying(table, c, days) for c in counts]
-    behaviour = _behaviour(table, BehaviourDay.LATEST_ON_OR_BEFORE_REPORT)
-    keys = [
-        _unit_keys(
-            table, c.unit, behaviour if c.behaviour_day is not BehaviourDay.FIRST_DAY else table.began_on
-        )
-        for c in counts
-    ]
-    ids = [c.rule_id for c in counts]
-    floor_id = ids[plan.floor]
+    behaviour = {rule: _behaviour(table, rule) for rule in BehaviourDay}
+    keys = [_unit_keys(table, c.unit, behaviour[c.behaviour_day]) for c in counts]
+    # The date each count's window tests: the day made, or the day of the behaviour.
+    dated = [table.made_on if c.date_of is DateOf.REPORT else behaviour[c.behaviour_day] for c in counts]
     anyone = [k for k, c in enumerate(counts) if not c.victim]
     victims = [k for k, c in enumerate(counts) if c.victim]
+    split = _separable(plan, enforce_floor=enforce_floor)
 
     n = len(table)
     made, matter, reporter = table.made_on, table.matter, table.reporter
@@ -325,18 +376,18 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
     matched: list[tuple[str, ...]] = [()] * n
     met_until: list[dt.date | None] = [None] * n
     interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+    outcomes = (Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.MET)
     standings: list[Standing] = []
-    met = [False] * len(counts)
-    valid: list[dt.date | None] = [None] * len(counts)
+    leaves = [NOT_MET] * size
+    valid: list[dt.date | None] = [None] * size
 
-    def assess(k: int, state: _Recent, day: dt.date) -> None:
-        nth = state.nth()
+    def assess(k: int, nth: dt.date | None, day: dt.date) -> None:
         c = counts[k]
         if nth is not None and nth >= days.start(day, c.window, c.window_arithmetic):
-            met[k] = True
+            leaves[k] = MET
             valid[k] = days.last(nth, c.window, c.window_arithmetic)
         else:
-            met[k] = False
+            leaves[k] = NOT_MET
             valid[k] = None
 
     at = 0
@@ -346,11 +397,14 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
         end = at
         while end < n and matter[order[end]] == this:
             end += 1
-        shared = [_Recent(counts[k].at_least) for k in range(len(counts))]
-        own: dict[str, list[_Recent]] = {}
+        shared = [_Top(c.at_least) for c in counts]
+        own: dict[str, list[_Top]] = {}
+        first_day: dict[str, dt.date] = {}
         matter_periods: list[list[dt.date | None]] = []
         own_periods: dict[str, list[list[dt.date | None]]] = {}
-        first_day: dict[str, dt.date] = {}
+        # For policies that do not split: the latest date of each count's nth unit, by day.
+        history: list[tuple[dt.date, list[dt.date | None]]] = []
+        own_history: dict[str, list[tuple[dt.date, list[dt.date | None]]]] = {}
         pos = at
         while pos < end:
             day = made[order[pos]]
@@ -362,45 +416,56 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
                 first_day.setdefault(who, day)
                 mine = own.get(who)
                 if mine is None:
-                    mine = own[who] = [_Recent(counts[k].at_least) for k in range(len(counts))]
+                    mine = own[who] = [_Top(c.at_least) for c in counts]
                 for k in anyone:
                     if qualifying[k][i]:
-                        shared[k].add(keys[k][i], day)
+                        shared[k].add(keys[k][i], dated[k][i])
                 for k in victims:
                     if qualifying[k][i]:
-                        mine[k].add(keys[k][i], day)
+                        mine[k].add(keys[k][i], dated[k][i])
             for k in anyone:
-                assess(k, shared[k], day)
-            shared_until = [valid[k] for k in anyone if met[k] and deciding[k]]
-            if shared_until:
-                _merge(matter_periods, day, max(shared_until))  # type: ignore[type-var]
+                assess(k, shared[k].nth(), day)
+            if split is not None:
+                met, until = _until(split[0], leaves, valid, facts)
+                if met:
+                    _merge(matter_periods, day, until)
+            else:
+                history.append((day, [shared[k].nth() for k in range(size)]))
             seen: set[str] = set()
             for i in order[pos:stop]:
                 who = reporter[i]
                 mine = own[who]
                 for k in victims:
-                    assess(k, mine[k], day)
-                if who not in seen and victims:
+                    assess(k, mine[k].nth(), day)
+                if who not in seen:
                     seen.add(who)
-                    own_until = [valid[k] for k in victims if met[k] and deciding[k]]
-                    if own_until:
-                        _merge(own_periods.setdefault(who, []), day, max(own_until))  # type: ignore[type-var]
-                route_met = any(met[:routes])
-                if route_met or (enforce_floor and met[plan.floor]):
-                    outcome[i] = Outcome.MET
-                    until = [valid[k] for k in range(len(counts)) if met[k] and deciding[k]]
-                    met_until[i] = max(until)  # type: ignore[type-var]
-                    if route_met:
-                        policy_outcome[i] = Outcome.MET
-                        route[i] = Route.MANDATORY if met[0] else Route.DISCRETIONARY
-                        names = tuple(ids[k] for k in range(routes) if met[k])
-                    else:
-                        route[i] = Route.STATUTORY_FLOOR
-                        names = (floor_id,)
+                    if split is None:
+                        own_history.setdefault(who, []).append((day, [mine[k].nth() for k in range(size)]))
+                    elif victims:
+                        met, until = _until(split[1], leaves, valid, facts)
+                        if met:
+                            _merge(own_periods.setdefault(who, []), day, until)
+                result, as_written, by, names = plan.decide(leaves, facts, enforce_floor=enforce_floor)
+                outcome[i] = outcomes[result]
+                policy_outcome[i] = outcomes[as_written]
+                if result == MET:
+                    route[i] = by
                     matched[i] = interned.setdefault(names, names)
+                    met_until[i] = plan.met_until(leaves, valid, facts, enforce_floor=enforce_floor)
             pos = stop
         for who, first in first_day.items():
-            periods = _union(first, matter_periods, own_periods.get(who, []))
+            if split is not None:
+                periods = _union(first, matter_periods, own_periods.get(who, []))
+            else:
+                periods = _replay(
+                    plan,
+                    facts,
+                    days,
+                    first,
+                    shared=history,
+                    own=own_history[who],
+                    enforce_floor=enforce_floor,
+                )
             standings.append(Standing(who, this, first, periods))
         at = end
 
@@ -421,7 +486,43 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
     )
 
 
-def _by_evaluate(table: ReportTable, policy: Policy, *, enforce_floor: bool) -> Sweep:
+def _replay(
+    plan: PolicyPlan,
+    facts: Mapping[Fact, bool],
+    days: _Days,
+    first: dt.date,
+    *,
+    shared: list[tuple[dt.date, list[dt.date | None]]],
+    own: list[tuple[dt.date, list[dt.date | None]]],
+    enforce_floor: bool,
+) -> tuple[Period, ...]:
+    """A reporter's met periods, deciding afresh on every day of the matter from their first report."""
+    counts = plan.counts
+    periods: list[list[dt.date | None]] = []
+    mine = 0
+    for day, nths in shared:
+        if day < first:
+            continue
+        while mine + 1 < len(own) and own[mine + 1][0] <= day:
+            mine += 1
+        leaves: list[int] = []
+        valid: list[dt.date | None] = []
+        for k, c in enumerate(counts):
+            nth = own[mine][1][k] if c.victim else nths[k]
+            if nth is not None and nth >= days.start(day, c.window, c.window_arithmetic):
+                leaves.append(MET)
+                valid.append(days.last(nth, c.window, c.window_arithmetic))
+            else:
+                leaves.append(NOT_MET)
+                valid.append(None)
+        if plan.decide(leaves, facts, enforce_floor=enforce_floor)[0] == MET:
+            _merge(periods, day, plan.met_until(leaves, valid, facts, enforce_floor=enforce_floor))
+    return _union(first, periods, [])
+
+
+def _by_evaluate(
+    table: ReportTable, policy: Policy, facts: Mapping[Fact, bool], *, enforce_floor: bool
+) -> Sweep:
     """The exact but slow path: ``evaluate`` for every report and every matter day."""
     reports = table.to_reports()
     by_matter: dict[str, list[Report]] = {}
@@ -430,7 +531,11 @@ def _by_evaluate(table: ReportTable, policy: Policy, *, enforce_floor: bool) -> 
     decisions = []
     for i in range(len(table)):
         application = table.application(
-            table.reporter[i], table.matter[i], table.made_on[i], reports=by_matter[table.matter[i]]
+            table.reporter[i],
+            table.matter[i],
+            table.made_on[i],
+            reports=by_matter[table.matter[i]],
+            facts=facts,
         )
         decisions.append(evaluate(application, policy, enforce_floor=enforce_floor))
     standings: list[Standing] = []
@@ -443,7 +548,9 @@ def _by_evaluate(table: ReportTable, policy: Policy, *, enforce_floor: bool) -> 
             periods: list[list[dt.date | None]] = []
             for day in matter_days[bisect.bisect_left(matter_days, first) :]:
                 decision = evaluate(
-                    table.application(who, matter, day, reports=pool), policy, enforce_floor=enforce_floor
+                    table.application(who, matter, day, reports=pool, facts=facts),
+                    policy,
+                    enforce_floor=enforce_floor,
                 )
                 if decision.met:
                     _merge(periods, day, decision.met_until)
@@ -465,14 +572,36 @@ def _by_evaluate(table: ReportTable, policy: Policy, *, enforce_floor: bool) -> 
     )
 
 
-def sweep(table: ReportTable, policy: Policy, *, enforce_floor: bool = True) -> Sweep:
+def sweep(
+    table: ReportTable,
+    policy: Policy,
+    *,
+    enforce_floor: bool = True,
+    facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+) -> Sweep:
     """Sweep *policy* over every report of *table* (pure Python; see the module documentation).
 
     With *enforce_floor* false the outcome is the policy as written; either
-    way ``policy_outcome`` is what the policy as written says.
+    way ``policy_outcome`` is what the policy as written says.  *facts* are
+    case facts assumed for every application (a what-if such as "no effective
+    action was taken"); a fact not given is unknown, as in ``evaluate``.
     """
+    assumed = _facts(facts)
     try:
         plan = compile_policy(policy)
     except Unsupported:
-        return _by_evaluate(table, policy, enforce_floor=enforce_floor)
-    return _python(table, plan, enforce_floor=enforce_floor)
+        return _by_evaluate(table, policy, assumed, enforce_floor=enforce_floor)
+    return _python(table, plan, assumed, enforce_floor=enforce_floor)
+
+
+def _facts(facts: Mapping[Fact, bool] | Mapping[str, bool] | None) -> dict[Fact, bool]:
+    """The assumed facts, checked as an application checks its own."""
+    checked = Application(
+        "what-if",
+        applicant="-",
+        made_on=dt.date(2000, 1, 1),
+        matter="-",
+        reports=(),
+        facts=list((facts or {}).items()),
+    ).facts
+    return dict(checked)

@@ -30,7 +30,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ..errors import InvalidInput, InvalidRow
-from ..models import Agency, Application, Incident, Report
+from ..models import Agency, Application, Fact, Incident, Report
 from ..parsing import parse_day
 
 __all__ = [
@@ -142,9 +142,17 @@ class ReportTable:
         return tuple(reports)
 
     def application(
-        self, applicant: str, matter: str, made_on: dt.date, *, reports: Iterable[Report] | None = None
+        self,
+        applicant: str,
+        matter: str,
+        made_on: dt.date,
+        *,
+        reports: Iterable[Report] | None = None,
+        facts: Mapping[Fact, bool] | None = None,
     ) -> Application:
         """The application *applicant* would make about *matter* on *made_on*, with the matter's reports.
+
+        *facts* are the case facts assumed for it (none: every fact unknown).
 
         This is the application every sweep answers for; pass *reports* (from
         :meth:`to_reports`) to avoid rebuilding them on every call.
@@ -157,6 +165,7 @@ class ReportTable:
             made_on=made_on,
             matter=matter,
             reports=kept,
+            facts=dict(facts or {}).items(),
         )
 
 

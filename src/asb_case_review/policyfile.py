@@ -1,0 +1,859 @@
+"""Policy files: an area's ASB Case Review policy written as TOML or JSON, read and written back.
+
+A policy file is data in a closed vocabulary: nothing in it is executed.
+Reading one builds the same immutable values as Python code does
+(:class:`~asb_case_review.policy.Policy` and its rules), and :func:`dump`
+writes them back, so that ``load_policy(dump(p)) == p``.  Every error names
+the file, the path inside it (``local[1].at_least``) and the value, and
+suggests the nearest valid key or word where there is one.
+
+The format is documented, with one worked file per rule kind, in
+``docs/policies.md``.  In short::
+
+    id = "my-council"
+    title = "My Council"
+    source = "page"                      # a name from [sources], or an inline table
+    version = "2025-04-01"
+    effective_from = 2025-04-01
+    threshold = 3                        # the mandatory route of s.104(4)
+
+    [sources.page]
+    title = "My Council, 'ASB Case Review'"
+    url = "https://example.gov.uk/asb-case-review"
+
+    [[local]]
+    id = "personal"
+    label = "you have reported three separate incidents in the last six months"
+    source = "page"
+    kind = "count"
+    at_least = 3
+    unit = "incidents"
+    who = "victim"
+    lag = "none"
+    window = { months = 6, anchor = "application" }
+
+An area with several dated versions lists them under ``[[versions]]``; the
+keys at the top are shared by every version unless a version gives its own.
+
+The built-in catalogue (:func:`catalogue`) is read from the files shipped in
+``asb_case_review/catalogue`` once, when this module is imported, into an
+immutable mapping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import itertools
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Final, Literal, TypeVar
+
+from .dates import Arithmetic, Span, TimeUnit
+from .errors import InvalidPolicy, InvalidPolicyFile
+from .models import Agency, Fact
+from .policy import (
+    EXPLANATORY_NOTES,
+    GUIDANCE_2025,
+    SCHEDULE_4,
+    STATUTE,
+    Appeal,
+    Area,
+    Policy,
+    Timescales,
+    statutory_route,
+)
+from .qualifying import Anchor, BehaviourDay, DateOf, Lag, LagScope, Selection, Who, Window
+from .rules import (
+    AllOf,
+    AnyOf,
+    Consent,
+    Count,
+    CountUnit,
+    FactIs,
+    Not,
+    Predicate,
+    Recency,
+    Rule,
+    Source,
+)
+
+__all__ = [
+    "BUILT_IN_SOURCES",
+    "RULE_KINDS",
+    "Format",
+    "catalogue",
+    "catalogue_files",
+    "catalogue_text",
+    "dump",
+    "latest_catalogue",
+    "load_area",
+    "load_policy",
+    "parse",
+]
+
+Format = Literal["toml", "json"]
+
+E = TypeVar("E", bound=enum.Enum)
+
+BUILT_IN_SOURCES: Final[Mapping[str, Source]] = MappingProxyType(
+    {
+        "statute": STATUTE,
+        "explanatory_notes": EXPLANATORY_NOTES,
+        "schedule_4": SCHEDULE_4,
+        "guidance_2025": GUIDANCE_2025,
+    }
+)
+"""Sources a file may cite by name without defining them under ``[sources]``."""
+
+_SELECTION_KEYS: Final = ("who", "window", "lag", "hate_only", "exclude_kinds", "agencies", "behaviour_day")
+_RULE_KEYS: Final = ("id", "label", "source")
+
+RULE_KINDS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "count": ("at_least", "unit", *_SELECTION_KEYS),
+        "recency": ("within", "date_of", *_SELECTION_KEYS),
+        "fact": ("fact", "expected"),
+        "consent": (),
+        "all_of": ("parts",),
+        "any_of": ("parts",),
+        "not": ("part",),
+        "rule": ("predicate",),
+    }
+)
+"""Every rule kind a file may use, with the keys each takes besides ``kind``, ``id``, ``label``
+and ``source``."""
+
+_VERSION_KEYS: Final = (
+    "version",
+    "effective_from",
+    "effective_to",
+    "threshold",
+    "mandatory",
+    "local",
+    "conditions",
+)
+_SHARED_KEYS: Final = ("title", "source", "related_by", "appeal", "timescales")
+_TOP_KEYS: Final = ("id", "sources", "versions", *_SHARED_KEYS, *_VERSION_KEYS)
+_IN_VERSION_KEYS: Final = (*_VERSION_KEYS, *_SHARED_KEYS)
+
+
+# --------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Reads one file's parsed data, naming the file and the path in every error."""
+
+    def __init__(self, file: str, sources: Mapping[str, Source] | None = None) -> None:
+        self.file = file
+        self.sources: Mapping[str, Source] = sources or {}
+
+    def fail(self, path: str, value: object, problem: str) -> InvalidPolicyFile:
+        return InvalidPolicyFile(self.file, path, value, problem)
+
+    def table(self, value: object, path: str, keys: tuple[str, ...], what: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, value, f"must be a table of {what}")
+        for key in value:
+            if key not in keys:
+                raise self.fail(
+                    _join(path, str(key)), value[key], _unknown(f"a key of {what}", str(key), keys)
+                )
+        return value
+
+    def text(self, value: object, path: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, value, "must be a non-empty string")
+        return value
+
+    def optional_text(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
+        return None if key not in data else self.text(data[key], _join(path, key))
+
+    def required(self, data: Mapping[str, Any], key: str, path: str) -> Any:
+        if key not in data:
+            raise self.fail(_join(path, key), None, "is required")
+        return data[key]
+
+    def whole(self, value: object, path: str, minimum: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(path, value, "must be a whole number")
+        if value < minimum:
+            raise self.fail(path, value, f"must be at least {minimum}")
+        return value
+
+    def flag(self, value: object, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, value, "must be true or false")
+        return value
+
+    def day(self, value: object, path: str) -> dt.date:
+        if isinstance(value, dt.datetime):
+            raise self.fail(path, value, "must be a date (YYYY-MM-DD) without a time")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.fail(path, value, "must be a date written YYYY-MM-DD")
+
+    def choice(self, kind: type[E], value: object, path: str) -> E:
+        words = [str(member.value) for member in kind]
+        if not isinstance(value, str) or value not in words:
+            raise self.fail(path, value, _unknown("a choice here", str(value), words))
+        return kind(value)
+
+    def words(self, value: object, path: str) -> list[str]:
+        if not isinstance(value, list):
+            raise self.fail(path, value, "must be a list of strings")
+        return [self.text(item, f"{path}[{index}]") for index, item in enumerate(value)]
+
+    def span(self, value: object, path: str, extra: tuple[str, ...] = ()) -> tuple[Span, Mapping[str, Any]]:
+        data = self.table(value, path, ("months", "days", *extra), "a length of time")
+        given = [unit for unit in ("months", "days") if unit in data]
+        if len(given) != 1:
+            raise self.fail(path, dict(data), "give exactly one of months or days")
+        unit = given[0]
+        count = self.whole(data[unit], _join(path, unit), 1)
+        return Span(count, TimeUnit(unit)), data
+
+    def source(self, value: object, path: str) -> Source:
+        if isinstance(value, str):
+            if value in self.sources:
+                return self.sources[value]
+            if value in BUILT_IN_SOURCES:
+                return BUILT_IN_SOURCES[value]
+            names = sorted({*self.sources, *BUILT_IN_SOURCES})
+            raise self.fail(path, value, _unknown("a source name (see [sources])", value, names))
+        data = self.table(value, path, ("title", "section", "url"), "a source")
+        return Source(
+            self.text(self.required(data, "title", path), _join(path, "title")),
+            section=self.optional_text(data, "section", path),
+            url=self.optional_text(data, "url", path),
+        )
+
+    # ----------------------------------------------------------- rules
+
+    def rule(self, value: object, path: str) -> Rule:
+        """A rule at the top of ``mandatory``, ``local`` or ``conditions``: id and label required."""
+        if isinstance(value, Mapping):
+            for key in ("id", "label"):
+                self.required(value, key, path)
+        built = self.predicate(value, path)
+        assert isinstance(built, Rule)  # a node with an id is always a rule
+        return built
+
+    def predicate(self, value: object, path: str) -> Predicate:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, value, "must be a table describing a rule")
+        kind = self.required(value, "kind", path)
+        if kind not in RULE_KINDS:
+            raise self.fail(_join(path, "kind"), kind, _unknown("a rule kind", str(kind), list(RULE_KINDS)))
+        keys = ("kind", *_RULE_KEYS, *RULE_KINDS[kind])
+        data = self.table(value, path, keys, f"a {kind} rule")
+        inner = self._build(kind, data, path)
+        if "id" not in data:
+            for key in ("label", "source"):
+                if key in data:
+                    raise self.fail(
+                        _join(path, key), data[key], "only a rule with an id has a label or source"
+                    )
+            return inner
+        ident = self.text(data["id"], _join(path, "id"))
+        label = self.text(self.required(data, "label", path), _join(path, "label"))
+        source = None if "source" not in data else self.source(data["source"], _join(path, "source"))
+        return Rule(ident, inner, label=label, source=source)
+
+    def _build(self, kind: str, data: Mapping[str, Any], path: str) -> Predicate:  # noqa: PLR0911  (one per kind)
+        match kind:
+            case "count":
+                at_least = self.whole(self.required(data, "at_least", path), _join(path, "at_least"), 1)
+                unit = self.choice(CountUnit, data.get("unit", "complaints"), _join(path, "unit"))
+                return Count(at_least, unit=unit, selection=self.selection(data, path))
+            case "recency":
+                within = Span(1, TimeUnit.MONTHS)
+                if "within" in data:
+                    within = self.span(data["within"], _join(path, "within"))[0]
+                date_of = self.choice(DateOf, data.get("date_of", "report"), _join(path, "date_of"))
+                return Recency(within, date_of=date_of, selection=self.selection(data, path))
+            case "fact":
+                name = self.choice(Fact, self.required(data, "fact", path), _join(path, "fact"))
+                expected = self.flag(data.get("expected", True), _join(path, "expected"))
+                return FactIs(name, expected=expected)
+            case "consent":
+                return Consent()
+            case "all_of" | "any_of":
+                raw = self.required(data, "parts", path)
+                if not isinstance(raw, list) or not raw:
+                    raise self.fail(_join(path, "parts"), raw, "must be a non-empty list of rules")
+                parts = tuple(self.predicate(p, f"{path}.parts[{i}]") for i, p in enumerate(raw))
+                return AllOf(parts) if kind == "all_of" else AnyOf(parts)
+            case "not":
+                return Not(self.predicate(self.required(data, "part", path), _join(path, "part")))
+            case _:  # "rule": a named rule whose predicate is itself given as a node
+                return self.predicate(self.required(data, "predicate", path), _join(path, "predicate"))
+
+    def selection(self, data: Mapping[str, Any], path: str) -> Selection:
+        fields: dict[str, Any] = {}
+        if "who" in data:
+            fields["who"] = self.choice(Who, data["who"], _join(path, "who"))
+        if "window" in data:
+            fields["window"] = self.window(data["window"], _join(path, "window"))
+        if "lag" in data:
+            fields["lag"] = self.lag(data["lag"], _join(path, "lag"))
+        if "hate_only" in data:
+            fields["hate_only"] = self.flag(data["hate_only"], _join(path, "hate_only"))
+        if "exclude_kinds" in data:
+            fields["exclude_kinds"] = frozenset(
+                self.words(data["exclude_kinds"], _join(path, "exclude_kinds"))
+            )
+        if "agencies" in data:
+            where = _join(path, "agencies")
+            names = self.words(data["agencies"], where)
+            fields["agencies"] = frozenset(
+                self.choice(Agency, n, f"{where}[{i}]") for i, n in enumerate(names)
+            )
+        if "behaviour_day" in data:
+            fields["behaviour_day"] = self.choice(
+                BehaviourDay, data["behaviour_day"], _join(path, "behaviour_day")
+            )
+        return Selection(**fields)
+
+    def window(self, value: object, path: str) -> Window:
+        span, data = self.span(value, path, ("anchor", "date_of", "arithmetic"))
+        return Window(
+            span,
+            anchor=self.choice(Anchor, data.get("anchor", "each_report"), _join(path, "anchor")),
+            date_of=self.choice(DateOf, data.get("date_of", "report"), _join(path, "date_of")),
+            arithmetic=self.choice(
+                Arithmetic, data.get("arithmetic", "statutory"), _join(path, "arithmetic")
+            ),
+        )
+
+    def lag(self, value: object, path: str) -> Lag | None:
+        if value == "none":
+            return None
+        if isinstance(value, str):
+            raise self.fail(path, value, 'must be a table such as { months = 1 }, or "none" for no limit')
+        span, data = self.span(value, path, ("applies_to", "arithmetic"))
+        return Lag(
+            span,
+            applies_to=self.choice(LagScope, data.get("applies_to", "every"), _join(path, "applies_to")),
+            arithmetic=self.choice(
+                Arithmetic, data.get("arithmetic", "statutory"), _join(path, "arithmetic")
+            ),
+        )
+
+    # ---------------------------------------------------------- policies
+
+    def rules(self, value: object, path: str) -> tuple[Rule, ...]:
+        if not isinstance(value, list):
+            raise self.fail(path, value, "must be a list of rules ([[...]] tables)")
+        return tuple(self.rule(item, f"{path}[{index}]") for index, item in enumerate(value))
+
+    def appeal(self, value: object, path: str) -> Appeal:
+        data = self.table(value, path, ("route", "source"), "an appeal route")
+        route = self.text(self.required(data, "route", path), _join(path, "route"))
+        source = None if "source" not in data else self.source(data["source"], _join(path, "source"))
+        return Appeal(route, source=source)
+
+    def timescales(self, value: object, path: str) -> Timescales:
+        data = self.table(value, path, ("acknowledge", "decide", "appeal"), "timescales in working days")
+        days = {key: self.whole(data[key], _join(path, key), 1) for key in data}
+        return Timescales(**days)
+
+    def version(self, ident: str, shared: Mapping[str, Any], data: Mapping[str, Any], path: str) -> Policy:
+        def pick(key: str) -> tuple[Any, str]:
+            if key in data:
+                return data[key], _join(path, key)
+            return shared.get(key), key
+
+        fields: dict[str, Any] = {}
+        title, where = pick("title")
+        fields["title"] = self.text(title, where or _join(path, "title"))
+        fields["version"] = self.text(self.required(data, "version", path), _join(path, "version"))
+        fields["effective_from"] = self.day(
+            self.required(data, "effective_from", path), _join(path, "effective_from")
+        )
+        if "effective_to" in data:
+            fields["effective_to"] = self.day(data["effective_to"], _join(path, "effective_to"))
+            if fields["effective_to"] < fields["effective_from"]:
+                raise self.fail(
+                    _join(path, "effective_to"),
+                    fields["effective_to"],
+                    f"is before effective_from={fields['effective_from'].isoformat()}",
+                )
+        if "threshold" in data and "mandatory" in data:
+            raise self.fail(
+                _join(path, "mandatory"), data["mandatory"], "give threshold or mandatory, not both"
+            )
+        if "threshold" in data:
+            fields["mandatory"] = statutory_route(self.whole(data["threshold"], _join(path, "threshold"), 1))
+        elif "mandatory" in data:
+            fields["mandatory"] = self.rule(data["mandatory"], _join(path, "mandatory"))
+        fields["local"] = self.rules(data.get("local", []), _join(path, "local"))
+        fields["conditions"] = self.rules(data.get("conditions", []), _join(path, "conditions"))
+        value, where = pick("source")
+        if value is not None:
+            fields["source"] = self.source(value, where)
+        value, where = pick("related_by")
+        if value is not None:
+            fields["related_by"] = self.text(value, where)
+        value, where = pick("appeal")
+        if value is not None:
+            fields["appeal"] = self.appeal(value, where)
+        value, where = pick("timescales")
+        if value is not None:
+            fields["timescales"] = self.timescales(value, where)
+        try:
+            return Policy(ident, **fields)
+        except InvalidPolicy as error:
+            # Policy checks the whole (rule ids used twice); name the place in the file.
+            raise self.fail(_join(path, error.path), error.value, error.problem) from None
+
+    def dated(self, versions: list[Policy]) -> None:
+        """Refuse versions that share a name or overlap, naming them by their place in the file."""
+        names: dict[str, int] = {}
+        for index, version in enumerate(versions):
+            if version.version in names:
+                raise self.fail(f"versions[{index}].version", version.version, "is used by another version")
+            names[version.version] = index
+        ordered = sorted(enumerate(versions), key=lambda pair: pair[1].effective_from)
+        for (_, earlier), (index, later) in itertools.pairwise(ordered):
+            if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+                ends = "has no end" if earlier.effective_to is None else f"ends {earlier.effective_to}"
+                raise self.fail(
+                    f"versions[{index}].effective_from",
+                    later.effective_from,
+                    f"overlaps version {earlier.version!r}, which {ends}",
+                )
+
+    def area(self, value: object) -> Area:
+        data = self.table(value, "", _TOP_KEYS, "a policy file")
+        ident = self.text(self.required(data, "id", ""), "id")
+        if "sources" in data:
+            raw = data["sources"]
+            if not isinstance(raw, Mapping):
+                raise self.fail("sources", raw, "must be a table of named sources ([sources.NAME])")
+            self.sources = {str(name): self.source(item, f"sources.{name}") for name, item in raw.items()}
+        if "versions" in data:
+            clash = [key for key in _VERSION_KEYS if key in data]
+            if clash:
+                raise self.fail(
+                    clash[0],
+                    data[clash[0]],
+                    "belongs inside each [[versions]] entry when versions are listed",
+                )
+            raw_versions = data["versions"]
+            if not isinstance(raw_versions, list) or not raw_versions:
+                raise self.fail("versions", raw_versions, "must be a non-empty list of [[versions]] tables")
+            versions = []
+            for index, item in enumerate(raw_versions):
+                where = f"versions[{index}]"
+                entry = self.table(item, where, _IN_VERSION_KEYS, "a policy version")
+                versions.append(self.version(ident, data, entry, where))
+        else:
+            versions = [self.version(ident, data, data, "")]
+        self.dated(versions)
+        try:
+            return Area(ident, tuple(versions))
+        except InvalidPolicy as error:
+            # Versions that overlap, or share a name: the error names the version's place.
+            raise self.fail(error.path, error.value, error.problem) from None
+
+
+def _join(path: str, key: str) -> str:
+    if not key:
+        return path
+    return f"{path}.{key}" if path else key
+
+
+def _unknown(what: str, value: str, known: Any) -> str:
+    words = sorted(str(k) for k in known)
+    near = difflib.get_close_matches(value, words, n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    return f"is not {what}; {hint}expected one of: {', '.join(words)}"
+
+
+def parse(text: str, *, format: Format = "toml", file: str = "<policy>") -> Any:  # noqa: A002
+    """The data in *text*, a TOML or JSON document, or an error naming *file*.
+
+    >>> parse('id = "x"', file="x.toml")
+    {'id': 'x'}
+    >>> parse('id = ', file="x.toml")
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidPolicyFile: x.toml: not valid TOML: Invalid value (at end of document)
+    """
+    if format == "toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidPolicyFile(file, "", None, f"not valid TOML: {error}") from None
+    if format == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InvalidPolicyFile(
+                file, "", None, f"not valid JSON: {error.msg} (at line {error.lineno}, column {error.colno})"
+            ) from None
+    raise InvalidPolicyFile(file, "", None, f"unknown format {format!r}; expected toml or json")
+
+
+def load_area(text: str, *, format: Format = "toml", file: str = "<policy>") -> Area:  # noqa: A002
+    """Every version of the policy written in *text*, as an :class:`~asb_case_review.policy.Area`.
+
+    Versions that overlap are an error; versions with days between them are
+    kept, and :meth:`Area.gaps <asb_case_review.policy.Area.gaps>` lists the days.
+
+    >>> area = load_area('''
+    ... id = "x"
+    ... title = "X"
+    ... [[versions]]
+    ... version = "1"
+    ... effective_from = 2024-01-01
+    ... effective_to = 2024-12-31
+    ... [[versions]]
+    ... version = "2"
+    ... effective_from = 2025-02-01
+    ... threshold = 2
+    ... ''', file="x.toml")
+    >>> area.version_on(dt.date(2025, 3, 1)).threshold, [str(g) for g in area.gaps()]
+    (2, ['2025-01-01 to 2025-01-31'])
+    """
+    return _Reader(file).area(parse(text, format=format, file=file))
+
+
+def load_policy(text: str, *, format: Format = "toml", file: str = "<policy>") -> Policy:  # noqa: A002
+    r"""The one policy version written in *text*; an error if the file lists several.
+
+    >>> head = 'id = "x"\ntitle = "X"\nversion = "1"\neffective_from = 2025-04-01\n'
+    >>> p = load_policy(head)
+    >>> p.threshold, p.local
+    (3, ())
+    >>> load_policy(head + "threshhold = 2", file="x.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidPolicyFile: x.toml: threshhold=2: ... did you mean 'threshold'? ...
+    """
+    area = load_area(text, format=format, file=file)
+    if len(area.versions) != 1:
+        raise InvalidPolicyFile(file, "versions", len(area.versions), "holds several versions; use load_area")
+    return area.versions[0]
+
+
+# --------------------------------------------------------------------- writing
+
+
+class _Writer:
+    """Turns policies into the plain data of a file, naming shared sources once."""
+
+    def __init__(self) -> None:
+        self.names: dict[Source, str] = {}
+
+    def source(self, source: Source, *, prefer: str = "") -> str:
+        for name, known in BUILT_IN_SOURCES.items():
+            if known == source:
+                return name
+        if source not in self.names:
+            taken = set(self.names.values())
+            name = prefer if prefer and prefer not in taken else f"source-{len(self.names) + 1}"
+            while name in taken:
+                name += "-"
+            self.names[source] = name
+        return self.names[source]
+
+    def sources(self) -> dict[str, Any]:
+        return {name: _source_table(source) for source, name in self.names.items()}
+
+    def predicate(self, predicate: Predicate, path: str) -> dict[str, Any]:  # noqa: PLR0911  (one per kind)
+        if isinstance(predicate, Rule):
+            inner = predicate.predicate
+            node: dict[str, Any] = {"id": predicate.id, "label": predicate.label}
+            if predicate.source is not None:
+                node["source"] = self.source(predicate.source)
+            if isinstance(inner, Rule):
+                node.update(kind="rule", predicate=self.predicate(inner, _join(path, "predicate")))
+            else:
+                node.update(self.predicate(inner, path))
+            return node
+        match predicate:
+            case Count():
+                node = {"kind": "count", "at_least": predicate.at_least, "unit": predicate.unit.value}
+                node.update(_selection(predicate.selection))
+                return node
+            case Recency():
+                node = {"kind": "recency", "within": _span(predicate.within)}
+                if predicate.date_of is not DateOf.REPORT:
+                    node["date_of"] = predicate.date_of.value
+                node.update(_selection(predicate.selection))
+                return node
+            case FactIs():
+                node = {"kind": "fact", "fact": predicate.fact.value}
+                if not predicate.expected:
+                    node["expected"] = False
+                return node
+            case Consent():
+                return {"kind": "consent"}
+            case AllOf() | AnyOf():
+                kind = "all_of" if isinstance(predicate, AllOf) else "any_of"
+                parts = [self.predicate(p, f"{path}.parts[{i}]") for i, p in enumerate(predicate.parts)]
+                return {"kind": kind, "parts": parts}
+            case Not():
+                return {"kind": "not", "part": self.predicate(predicate.part, _join(path, "part"))}
+        raise InvalidPolicyFile(
+            "<dump>",
+            path,
+            predicate,
+            "is not a rule kind a policy file can hold; kinds: " + ", ".join(RULE_KINDS),
+        )
+
+    def shared(self, policy: Policy) -> dict[str, Any]:
+        data: dict[str, Any] = {"title": policy.title}
+        if policy.source is not None:
+            data["source"] = self.source(policy.source, prefer="page")
+        if policy.related_by != "related incidents":
+            data["related_by"] = policy.related_by
+        if policy.appeal is not None:
+            appeal: dict[str, Any] = {"route": policy.appeal.route}
+            if policy.appeal.source is not None:
+                appeal["source"] = self.source(policy.appeal.source)
+            data["appeal"] = appeal
+        timescales = {
+            key: value
+            for key in ("acknowledge", "decide", "appeal")
+            if (value := getattr(policy.timescales, key)) is not None
+        }
+        if timescales:
+            data["timescales"] = timescales
+        return data
+
+    def version(self, policy: Policy) -> dict[str, Any]:
+        data: dict[str, Any] = {"version": policy.version, "effective_from": policy.effective_from}
+        if policy.effective_to is not None:
+            data["effective_to"] = policy.effective_to
+        if policy.mandatory == statutory_route(policy.threshold):
+            data["threshold"] = policy.threshold
+        else:
+            data["mandatory"] = self.predicate(policy.mandatory, "mandatory")
+        if policy.local:
+            data["local"] = [self.predicate(r, f"local[{i}]") for i, r in enumerate(policy.local)]
+        if policy.conditions:
+            data["conditions"] = [
+                self.predicate(r, f"conditions[{i}]") for i, r in enumerate(policy.conditions)
+            ]
+        return data
+
+
+def _source_table(source: Source) -> dict[str, Any]:
+    table: dict[str, Any] = {"title": source.title}
+    if source.section is not None:
+        table["section"] = source.section
+    if source.url is not None:
+        table["url"] = source.url
+    return table
+
+
+def _span(span: Span) -> dict[str, Any]:
+    return {span.unit.value: span.count}
+
+
+def _selection(selection: Selection) -> dict[str, Any]:  # noqa: PLR0912  (one branch per key)
+    data: dict[str, Any] = {}
+    default = Selection()
+    if selection.who is not default.who:
+        data["who"] = selection.who.value
+    if selection.window != default.window:
+        window = selection.window
+        table = _span(window.span)
+        if window.anchor is not Anchor.EACH_REPORT:
+            table["anchor"] = window.anchor.value
+        if window.date_of is not DateOf.REPORT:
+            table["date_of"] = window.date_of.value
+        if window.arithmetic is not Arithmetic.STATUTORY:
+            table["arithmetic"] = window.arithmetic.value
+        data["window"] = table
+    if selection.lag is None:
+        data["lag"] = "none"
+    elif selection.lag != default.lag:
+        lag = selection.lag
+        table = _span(lag.span)
+        if lag.applies_to is not LagScope.EVERY:
+            table["applies_to"] = lag.applies_to.value
+        if lag.arithmetic is not Arithmetic.STATUTORY:
+            table["arithmetic"] = lag.arithmetic.value
+        data["lag"] = table
+    if selection.hate_only:
+        data["hate_only"] = True
+    if selection.exclude_kinds:
+        data["exclude_kinds"] = sorted(selection.exclude_kinds)
+    if selection.agencies:
+        data["agencies"] = sorted(a.value for a in selection.agencies)
+    if selection.behaviour_day is not default.behaviour_day:
+        data["behaviour_day"] = selection.behaviour_day.value
+    return data
+
+
+def _to_data(item: Policy | Area) -> dict[str, Any]:
+    writer = _Writer()
+    if isinstance(item, Policy):
+        body = {**writer.shared(item), **writer.version(item)}
+    else:
+        shared = [writer.shared(p) for p in item.versions]
+        versions = [writer.version(p) for p in item.versions]
+        if all(own == shared[-1] for own in shared):
+            body = {**shared[-1], "versions": versions}
+        else:
+            # Versions that differ in title, source or appeal carry their own in full.
+            body = {"versions": [{**own, **entry} for own, entry in zip(shared, versions, strict=True)]}
+    data: dict[str, Any] = {"id": item.id}
+    data.update(body)
+    sources = writer.sources()
+    if sources:
+        data["sources"] = sources
+    return data
+
+
+def dump(item: Policy | Area, *, format: Format = "toml") -> str:  # noqa: A002
+    """*item* written as a policy file; :func:`load_policy` (or :func:`load_area`) reads it back.
+
+    >>> from asb_case_review.policy import STATUTORY
+    >>> print(dump(STATUTORY))  # doctest: +ELLIPSIS
+    id = "statutory"
+    title = "The statutory threshold of s.104(4), with no local rules"
+    source = "statute"
+    version = "2014-10-20"
+    effective_from = 2014-10-20
+    threshold = 3
+    <BLANKLINE>
+    >>> load_policy(dump(STATUTORY)) == STATUTORY
+    True
+    """
+    data = _to_data(item)
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    if format != "toml":
+        raise InvalidPolicyFile("<dump>", "", None, f"unknown format {format!r}; expected toml or json")
+    lines: list[str] = []
+    _toml_table(data, [], lines, header=None)
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(value)  # pragma: no cover - the writer produces only plain data and dates
+
+
+_BARE_KEY: Final = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
+
+
+def _string(text: str) -> str:
+    # JSON's escapes are valid TOML basic-string escapes; DEL must be escaped in TOML too.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _inline(value: object) -> bool:
+    if isinstance(value, Mapping):
+        return all(_inline(v) and not isinstance(v, list | Mapping) for v in value.values())
+    if isinstance(value, list):
+        return all(not isinstance(v, Mapping | list) for v in value)
+    return True
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(value)  # pragma: no cover - the writer produces only plain data and dates
+
+
+def _toml_table(table: Mapping[str, Any], path: list[str], lines: list[str], header: str | None) -> None:
+    if header is not None:
+        lines.extend(("", header))
+    nested: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        if _inline(value):
+            lines.append(f"{_key(key)} = {_value(value)}")
+        else:
+            nested.append((key, value))
+    for key, value in nested:
+        dotted = ".".join(_key(k) for k in [*path, key])
+        if isinstance(value, Mapping):
+            _toml_table(value, [*path, key], lines, f"[{dotted}]")
+        else:
+            for item in value:
+                _toml_table(item, [*path, key], lines, f"[[{dotted}]]")
+
+
+# ------------------------------------------------------------------ catalogue
+
+_PACKAGE: Final = "asb_case_review.catalogue"
+
+
+def catalogue_files() -> tuple[str, ...]:
+    """The names of the policy files shipped in the package, one per area.
+
+    >>> "merseyside.toml" in catalogue_files()
+    True
+    """
+    root = resources.files(_PACKAGE)
+    return tuple(
+        sorted(
+            e.name for e in root.iterdir() if e.name.endswith(".toml") and not e.name.endswith(".cases.toml")
+        )
+    )
+
+
+def catalogue_text(name: str) -> str:
+    """The text of the catalogue file *name* (a policy file or a ``.cases.toml`` file)."""
+    return resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+
+
+def _read_catalogue() -> Mapping[str, Area]:
+    areas: dict[str, Area] = {}
+    for name in catalogue_files():
+        area = load_area(catalogue_text(name), file=f"catalogue/{name}")
+        if f"{area.id}.toml" != name:
+            raise InvalidPolicyFile(f"catalogue/{name}", "id", area.id, "must match the file name")
+        areas[area.id] = area
+    return MappingProxyType(areas)
+
+
+# Read when this module is first imported, which Python does once and under its
+# import lock: every caller, in every thread, sees these same two mappings.
+_AREAS: Final = _read_catalogue()
+_LATEST: Final[Mapping[str, Policy]] = MappingProxyType({i: a.latest for i, a in _AREAS.items()})
+
+
+def catalogue() -> Mapping[str, Area]:
+    """Every built-in area, read once from the files in the package; immutable.
+
+    >>> catalogue()["merseyside"].latest.version
+    '2024-01-01'
+    """
+    return _AREAS
+
+
+def latest_catalogue() -> Mapping[str, Policy]:
+    """The latest version of every built-in area, by id; immutable."""
+    return _LATEST

@@ -1,0 +1,169 @@
+"""The documentation site: every example runs, every console block is real output, the site builds."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from asb_case_review import cli
+
+ROOT = Path(__file__).parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.glob("*.md"))
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.S | re.M)
+
+
+def blocks(page: Path, language: str) -> list[str]:
+    return [body for lang, body in FENCE.findall(page.read_text(encoding="utf-8")) if lang == language]
+
+
+def promised(block: str) -> list[str]:
+    """What a block says it prints: `print(...)  # text`, or a `# text` line right after a print."""
+    found = []
+    lines = block.splitlines()
+    for index, line in enumerate(lines):
+        inline = re.match(r"^print\(.*\)\s+# (\S.*)$", line)
+        if inline:
+            found.append(inline.group(1))
+        elif line.startswith("print(") and index + 1 < len(lines):
+            after = re.match(r"^# (\S.*)$", lines[index + 1])
+            if after:
+                found.append(after.group(1))
+    return found
+
+
+PYTHON_PAGES = [p for p in PAGES if blocks(p, "python")]
+
+
+@pytest.mark.parametrize("page", PYTHON_PAGES, ids=[p.stem for p in PYTHON_PAGES])
+def test_python_examples_run_and_print_what_they_say(page: Path) -> None:
+    """Each page's python blocks run in order in one namespace, and print what their comments promise."""
+    namespace: dict[str, object] = {}
+    for block in blocks(page, "python"):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, str(page), "exec"), namespace)
+        for text in promised(block):
+            assert text in out.getvalue(), f"{page.name}: {text!r} not printed"
+
+
+def sessions(page: Path) -> list[tuple[str, str]]:
+    """Each console command on *page* with the output shown after it (``$ echo $?`` kept as a command)."""
+    found: list[tuple[str, str]] = []
+    for block in blocks(page, "console"):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            found.append((command, output.rstrip("\n")))
+    return found
+
+
+CONSOLE = [(p, c, o) for p in PAGES for c, o in sessions(p)]
+
+
+@pytest.fixture
+def repository_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding a copy of examples/, with an 80-column terminal."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    return tmp_path
+
+
+def shell(command: str) -> tuple[int | str | None, str]:
+    """Run one documented `asb-case-review ...` command (optionally `| head -n N`): exit code and output."""
+    argv = shlex.split(command)
+    lines: int | None = None
+    if "|" in argv:
+        # The only pipe the docs use is `| head -n N`.
+        lines = int(argv[argv.index("|") + 3])
+        argv = argv[: argv.index("|")]
+    assert argv[0] == "asb-case-review", command
+    out = io.StringIO()
+    code: int | str | None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            code = cli.main(argv[1:])
+        except SystemExit as exit_:
+            code = exit_.code
+    printed = out.getvalue().rstrip("\n")
+    if lines is not None:
+        printed = "\n".join(printed.splitlines()[:lines])
+    return code, printed
+
+
+def test_console_blocks_show_real_output(repository_copy: Path) -> None:
+    """Every `$ asb-case-review ...` in the docs prints exactly what is shown, and exits as shown."""
+    assert CONSOLE, "the docs show no commands"
+    code: int | str | None = None
+    for page, command, shown in CONSOLE:
+        if command == "echo $?":
+            assert str(code) == shown, f"{page.name}: exit code after the previous command"
+            continue
+        code, printed = shell(command)
+        assert printed == shown, f"{page.name}: $ {command} (run `python tests/test_docs.py` to update)"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="needs the docs extra")
+def test_site_builds_strictly(tmp_path: Path) -> None:
+    """`mkdocs build --strict` succeeds: no broken link, no missing page, no failed reference."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "", "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "api" / "index.html").read_text(encoding="utf-8").count("doc-heading") > 20
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    """No page in docs/ is left out of mkdocs.yml's nav."""
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in PAGES:
+        assert f" {page.name}" in nav, page.name
+
+
+def update() -> None:
+    """Rewrite every console block in docs/*.md with the real output of its commands."""
+    import os  # noqa: PLC0415 - only the updater changes directory
+    import tempfile  # noqa: PLC0415
+
+    work = Path(tempfile.mkdtemp())
+    shutil.copytree(ROOT / "examples", work / "examples")
+    os.chdir(work)
+    os.environ["COLUMNS"] = "80"
+
+    def rerun(match: re.Match[str]) -> str:
+        lines: list[str] = []
+        code: int | str | None = None
+        for chunk in re.split(r"^\$ ", match.group(2), flags=re.M)[1:]:
+            command = chunk.partition("\n")[0]
+            lines.append(f"$ {command}")
+            if command == "echo $?":
+                lines.append(str(code))
+                continue
+            code, printed = shell(command)
+            lines.extend(printed.splitlines())
+        return "```console\n" + "\n".join(lines) + "\n```"
+
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        new = re.sub(r"^```(console)\n(.*?)^```$", rerun, text, flags=re.S | re.M)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            print(f"updated {page.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    update()
