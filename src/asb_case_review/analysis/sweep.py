@@ -366,6 +366,17 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
     anyone = [k for k, c in enumerate(counts) if not c.victim]
     victims = [k for k, c in enumerate(counts) if c.victim]
     split = _separable(plan, enforce_floor=enforce_floor)
+    trees = [plan.mandatory, *plan.local]
+    # The count behind each rule, when every rule is one count and there are no conditions.
+    simple = None if plan.conditions or any(t[0] != "count" for t in trees) else [t[1] for t in trees]
+    if split is not None and simple is not None:
+        # Each side of the split is then "any of these counts": met until the latest of them.
+        split_counts: tuple[list[int], list[int]] | None = (
+            [t[1] for t in split[0]],
+            [t[1] for t in split[1]],
+        )
+    else:
+        split_counts = None
 
     n = len(table)
     made, matter, reporter = table.made_on, table.matter, table.reporter
@@ -425,7 +436,11 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
                         mine[k].add(keys[k][i], dated[k][i])
             for k in anyone:
                 assess(k, shared[k].nth(), day)
-            if split is not None:
+            if split_counts is not None:
+                shared_until = [valid[k] for k in split_counts[0] if leaves[k] == MET]
+                if shared_until:
+                    _merge(matter_periods, day, max(shared_until))  # type: ignore[type-var]
+            elif split is not None:
                 met, until = _until(split[0], leaves, valid, facts)
                 if met:
                     _merge(matter_periods, day, until)
@@ -441,10 +456,33 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
                     seen.add(who)
                     if split is None:
                         own_history.setdefault(who, []).append((day, [mine[k].nth() for k in range(size)]))
+                    elif split_counts is not None:
+                        own_until = [valid[k] for k in split_counts[1] if leaves[k] == MET]
+                        if own_until:
+                            _merge(own_periods.setdefault(who, []), day, max(own_until))  # type: ignore[type-var]
                     elif victims:
                         met, until = _until(split[1], leaves, valid, facts)
                         if met:
                             _merge(own_periods.setdefault(who, []), day, until)
+                if simple is not None:
+                    # Every rule is one count and there are no conditions: decide inline.
+                    met_routes = [k for k in simple if leaves[k] == MET]
+                    floor_met = enforce_floor and leaves[plan.floor] == MET
+                    if met_routes or floor_met:
+                        outcome[i] = Outcome.MET
+                        deciding = [valid[k] for k in met_routes]
+                        if floor_met:
+                            deciding.append(valid[plan.floor])
+                        met_until[i] = max(deciding)
+                        if met_routes:
+                            policy_outcome[i] = Outcome.MET
+                            route[i] = Route.MANDATORY if leaves[simple[0]] == MET else Route.DISCRETIONARY
+                            names = tuple(plan.rule_ids[r] for r, k in enumerate(simple) if leaves[k] == MET)
+                        else:
+                            route[i] = Route.STATUTORY_FLOOR
+                            names = (plan.floor_id,)
+                        matched[i] = interned.setdefault(names, names)
+                    continue
                 result, as_written, by, names = plan.decide(leaves, facts, enforce_floor=enforce_floor)
                 outcome[i] = outcomes[result]
                 policy_outcome[i] = outcomes[as_written]
