@@ -62,3 +62,15 @@ def test_stats_by_quarter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         "2025/26 Q1,1,0,1,1",
         "2025/26 Q2,1,1,0,0",
     ]
+
+
+def test_assumed_facts_decide_fact_rules(reports: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--fact answers a rule that hangs on a case fact; without it the answer is unknown."""
+    argv = ["sweep", str(reports), "--skip-bad-rows", "--policy", "staffordshire-police", "--format", "json"]
+    assert main(argv) == 0
+    unknown = json.loads(capsys.readouterr().out)
+    assert {r["outcome"] for r in unknown[:2]} == {"unknown"}
+    assert main([*argv, "--fact", "problem_persists=yes"]) == 0
+    known = json.loads(capsys.readouterr().out)
+    assert [r["outcome"] for r in known] == ["met", "met", "met"]
+    assert main([*argv, "--fact", "problem_persists=perhaps"]) == EXIT_BAD_INPUT

@@ -442,13 +442,25 @@ def _rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> None:
     emit(buffer.getvalue().rstrip("\n"))
 
 
+def _assumed(pairs: Sequence[str] | None) -> dict[str, bool]:
+    """Case facts assumed for every application, from ``--fact NAME=yes|no``."""
+    facts: dict[str, bool] = {}
+    for pair in pairs or ():
+        name, _, said = pair.partition("=")
+        answer = {"yes": True, "true": True, "no": False, "false": False}.get(said.strip().lower())
+        if answer is None:
+            raise _BadInput(f"--fact={pair!r}: write NAME=yes or NAME=no")
+        facts[name.strip()] = answer
+    return facts
+
+
 def _sweep(args: argparse.Namespace) -> int:
     from .analysis.sweep import sweep  # noqa: PLC0415 (only the analysis commands need it)
 
     table = _load_reports(args)
     rows: list[dict[str, Any]] = []
     for policy in _analysis_policies(args.policy):
-        result = sweep(table, policy)
+        result = sweep(table, policy, facts=_assumed(args.fact))
         rows.extend(result.standing_records() if args.standings else result.records())
     _rows_out(rows, args.format)
     return EXIT_MET
@@ -458,7 +470,9 @@ def _compare(args: argparse.Namespace) -> int:
     from .analysis.compare import compare  # noqa: PLC0415 (only the analysis commands need it)
 
     table = _load_reports(args)
-    comparison = compare(table, _analysis_policies(args.policy), engine=args.engine)
+    comparison = compare(
+        table, _analysis_policies(args.policy), engine=args.engine, facts=_assumed(args.fact)
+    )
     if args.show == "flips":
         rows = comparison.flip_counts()
     elif args.show == "conflicts":
@@ -495,6 +509,13 @@ def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> No
             metavar="NAME|FILE",
             help="a built-in policy or a policy file (its latest version); repeat for several "
             "(default: statutory)",
+        )
+        command.add_argument(
+            "--fact",
+            action="append",
+            metavar="NAME=yes|no",
+            help="a case fact assumed for every application (e.g. no_action_taken=yes); repeat for "
+            "several; a fact not given is unknown",
         )
     command.add_argument("--format", choices=("csv", "json"), default="csv")
     command.add_argument(
