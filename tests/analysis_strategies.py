@@ -11,6 +11,7 @@ from asb_case_review import (
     Arithmetic,
     BehaviourDay,
     CountUnit,
+    DateOf,
     Lag,
     Policy,
     Selection,
@@ -113,6 +114,15 @@ def _variants() -> dict[str, Policy]:
         effective_from=dt.date(2014, 10, 20),
         mandatory=statutory_route(2),
         local=(
+            rule(
+                "incidents-by-behaviour-day",
+                count(
+                    2,
+                    unit=CountUnit.INCIDENTS,
+                    selection=Selection(window=Window(months(2), date_of=DateOf.INCIDENT)),
+                ),
+                label="two incidents whose behaviour falls in the last two months",
+            ),
             rule(
                 "hate-reporters",
                 count(1, unit=CountUnit.REPORTERS, selection=last_months(3, hate_only=True)),

@@ -42,7 +42,7 @@ from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import BehaviourDay, DateOf
 from ..rules import CountUnit, Outcome
-from .plan import MET, NOT_MET, CountPlan, Expr, PolicyPlan, Unsupported, compile_policy, value
+from .plan import MET, NOT_MET, CountPlan, Expr, PolicyPlan, compile_policy, value
 from .sweep import Sweep
 from .table import ReportTable
 
@@ -260,11 +260,52 @@ class Columns:
             ok &= np.isin(self.agency, [agencies.index(a) for a in plan.agencies])
         return ok
 
+    def _count_met_by_behaviour_day(self, plan: CountPlan, ok: Bools) -> Bools:
+        """:meth:`count_met` for a window that tests the day of the behaviour.
+
+        A report counts on the days from when it was made until its behaviour
+        day's period ends.  Along each unit's reports in the order they were
+        made, the part of that span not already covered by an earlier report
+        is kept, so a unit's spans never overlap, and the units counted on a
+        day are the spans that began by then less those that ended before it.
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        group, order, _, _, _ = self._group(victim=plan.victim)
+        keyed, combined = self._key_order(plan.unit, plan.behaviour_day, victim=plan.victim)
+        events = keyed[ok[keyed]]
+        last = self._days(plan.window, plan.window_arithmetic, backward=False)
+        # No day asked about lies beyond the last day made, so later ends are cut there.
+        ends = np.minimum(last[self._behaviour(plan.behaviour_day)[events]], self.span - 1)
+        units = combined[events]
+        starts_made = self.made[events]
+        # The latest end so far within each unit: a running maximum that restarts with each unit.
+        ranked = np.zeros(units.size, np.int64)
+        if units.size:
+            np.cumsum(units[1:] != units[:-1], out=ranked[1:])
+        running = np.maximum.accumulate(ranked * self.span + ends) - ranked * self.span
+        before = np.full(units.size, -1, np.int64)
+        if units.size > 1:
+            same = units[1:] == units[:-1]
+            before[1:] = np.where(same, running[:-1], -1)
+        starts = np.maximum(starts_made, before + 1)
+        kept = ends >= starts
+        codes = group[events][kept] * self.span
+        begun = np.sort(codes + starts[kept])
+        ended = np.sort(codes + ends[kept])
+        asked = group[order] * self.span + self.made[order]
+        counted = np.searchsorted(begun, asked, "right") - np.searchsorted(ended, asked, "left")
+        met = np.empty(self.size, np.bool_)
+        met[order] = counted >= plan.at_least
+        return met
+
     def count_met(self, plan: CountPlan) -> Bools:
         """For each row: whether *plan*'s count is met had its reporter applied on its day."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         ok = self.qualifying(plan)
+        if plan.date_of is DateOf.INCIDENT:
+            return self._count_met_by_behaviour_day(plan, ok)
         _, order, _, start, end = self._group(victim=plan.victim)
         keyed, combined = self._key_order(plan.unit, plan.behaviour_day, victim=plan.victim)
         events = keyed[ok[keyed]]
@@ -381,9 +422,6 @@ def sweep_columns(
 
     assumed = _facts(facts)
     plan = compile_policy(policy)
-    for c in plan.counts:
-        if c.date_of is not DateOf.REPORT:
-            raise Unsupported(f"{c.rule_id} tests the incident date against its window")
     rules = np.column_stack([columns.count_met(c) for c in plan.counts])
     leaves = [np.where(rules[:, k], MET, NOT_MET).astype(np.int8) for k in range(len(plan.counts))]
     size = columns.size

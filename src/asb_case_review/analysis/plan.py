@@ -3,11 +3,12 @@
 The sweeps answer exactly what :func:`~asb_case_review.decision.evaluate` would
 answer for every policy made of counts whose window is counted back from the
 application date (the statute's own anchor and the "in the last six months"
-wording), recency gates, case facts and their combinations (``all_of``,
-``any_of``, ``not_``).  Case facts cannot come from a table of reports: the
-caller states them for the what-if, and a fact not stated is unknown, as in
-``evaluate``.  :func:`compile_policy` names any rule outside this vocabulary;
-such a policy is swept report by report with ``evaluate`` itself.
+wording, on the day made or the day of the behaviour), recency gates, case
+facts and their combinations (``all_of``, ``any_of``, ``not_``).  Case facts
+cannot come from a table of reports: the caller states them for the what-if,
+and a fact not stated is unknown, as in ``evaluate``.  :func:`compile_policy`
+names any rule outside this vocabulary; such a policy is swept report by
+report with ``evaluate`` itself.
 
 >>> from asb_case_review.policy import MERSEYSIDE
 >>> for c in compile_policy(MERSEYSIDE).counts:
