@@ -15,6 +15,7 @@ exits.  Exit codes scripts can rely on:
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import os
@@ -24,7 +25,7 @@ import textwrap
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from . import __version__
 from .cases import load_cases, run_cases
@@ -391,6 +392,139 @@ def _test(args: argparse.Namespace) -> int:
     return 0 if run.passed else 1
 
 
+_ANALYSIS_EXAMPLES = f"""\
+examples:
+  asb-case-review sweep REPORTS.csv --policy statutory --policy merseyside
+  asb-case-review sweep REPORTS.csv --standings --format json
+  asb-case-review compare REPORTS.csv --policy statutory --policy merseyside --show flips
+  asb-case-review stats APPLICATIONS.csv --by quarter
+
+bad rows are reported on standard error with their row number (1 is the first row after
+the header) and field; --skip-bad-rows leaves them out and lists them instead of stopping.
+{_EXIT_CODES}
+"""
+
+
+def _read_rows(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _load_reports(args: argparse.Namespace) -> Any:
+    from .analysis.table import reports_from_csv  # noqa: PLC0415 (only the analysis commands need it)
+
+    try:
+        table = reports_from_csv(_read_rows(args.reports), on_error="skip" if args.skip_bad_rows else "stop")
+    except CaseReviewError as error:
+        raise _BadInput(f"{args.reports}: {error}") from None
+    for problem in table.problems:
+        print(f"asb-case-review: {args.reports}: skipped {problem}", file=sys.stderr)
+    return table
+
+
+def _analysis_policies(names: Sequence[str] | None) -> list[Any]:
+    """The latest version of each named policy (built-in or file); the statute by default."""
+    return [_load_policy(name).latest for name in names or ["statutory"]]
+
+
+def _rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        emit(json.dumps(list(rows), indent=2, default=str))
+        return
+    if not rows:
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    emit(buffer.getvalue().rstrip("\n"))
+
+
+def _assumed(pairs: Sequence[str] | None) -> dict[str, bool]:
+    """Case facts assumed for every application, from ``--fact NAME=yes|no``."""
+    facts: dict[str, bool] = {}
+    for pair in pairs or ():
+        name, _, said = pair.partition("=")
+        answer = {"yes": True, "true": True, "no": False, "false": False}.get(said.strip().lower())
+        if answer is None:
+            raise _BadInput(f"--fact={pair!r}: write NAME=yes or NAME=no")
+        facts[name.strip()] = answer
+    return facts
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .analysis.sweep import sweep  # noqa: PLC0415 (only the analysis commands need it)
+
+    table = _load_reports(args)
+    rows: list[dict[str, Any]] = []
+    for policy in _analysis_policies(args.policy):
+        result = sweep(table, policy, facts=_assumed(args.fact))
+        rows.extend(result.standing_records() if args.standings else result.records())
+    _rows_out(rows, args.format)
+    return EXIT_MET
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .analysis.compare import compare  # noqa: PLC0415 (only the analysis commands need it)
+
+    table = _load_reports(args)
+    comparison = compare(
+        table, _analysis_policies(args.policy), engine=args.engine, facts=_assumed(args.fact)
+    )
+    if args.show == "flips":
+        rows = comparison.flip_counts()
+    elif args.show == "conflicts":
+        rows = list(comparison.conflicts())
+    else:
+        rows = comparison.summary()
+    _rows_out(rows, args.format)
+    return EXIT_MET
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from .analysis.stats import published_figures  # noqa: PLC0415 (only the analysis commands need it)
+    from .analysis.table import RowProblem  # noqa: PLC0415 (only the analysis commands need it)
+
+    problems: list[RowProblem] = []
+    records = csv.DictReader(_read_rows(args.applications))
+    try:
+        rows = published_figures(
+            records, by=args.by, on_error="skip" if args.skip_bad_rows else "stop", problems=problems
+        )
+    except CaseReviewError as error:
+        raise _BadInput(f"{args.applications}: {error}") from None
+    for problem in problems:
+        print(f"asb-case-review: {args.applications}: skipped {problem}", file=sys.stderr)
+    _rows_out(rows, args.format)
+    return EXIT_MET
+
+
+def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> None:
+    if policies:
+        command.add_argument(
+            "--policy",
+            action="append",
+            metavar="NAME|FILE",
+            help="a built-in policy or a policy file (its latest version); repeat for several "
+            "(default: statutory)",
+        )
+        command.add_argument(
+            "--fact",
+            action="append",
+            metavar="NAME=yes|no",
+            help="a case fact assumed for every application (e.g. no_action_taken=yes); repeat for "
+            "several; a fact not given is unknown",
+        )
+    command.add_argument("--format", choices=("csv", "json"), default="csv")
+    command.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="leave out bad rows, listing each on stderr with its row number (default: stop at the first)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asb-case-review",
@@ -485,6 +619,50 @@ def _parser() -> argparse.ArgumentParser:
         "--policy", metavar="NAME|FILE", help="the policy to test (default: the one the file names)"
     )
     test.set_defaults(run=_test)
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="for every report: would its reporter's application that day have been met?",
+        description="Sweep policies over a CSV of reports (columns: id, reporter, household, matter, "
+        "incident, began_on, ended_on, made_on, agency, kind, hate). Each report is read as the "
+        "application its reporter could have made that day about the same matter.",
+        epilog=_ANALYSIS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument("reports", metavar="REPORTS.csv")
+    sweep.add_argument(
+        "--standings", action="store_true", help="one row per reporter and matter: first met, stopped"
+    )
+    _analysis_options(sweep, policies=True)
+    sweep.set_defaults(run=_sweep)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare policies over the same reports",
+        description="Counts met under each policy, the applications that flip between policies and "
+        "why, and statutory-floor conflicts.",
+        epilog=_ANALYSIS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("reports", metavar="REPORTS.csv")
+    compare.add_argument("--show", choices=("summary", "flips", "conflicts"), default="summary")
+    compare.add_argument("--engine", choices=("auto", "python", "numpy"), default="auto")
+    _analysis_options(compare, policies=True)
+    compare.set_defaults(run=_compare)
+
+    stats = commands.add_parser(
+        "stats",
+        help="the four published figures by financial year or quarter",
+        description="From a CSV of applications (id, received_on, threshold, decided_on, "
+        "review_completed_on, recommendations): applications, threshold not met, reviews carried "
+        "out, reviews with recommendations.",
+        epilog=_ANALYSIS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    stats.add_argument("applications", metavar="APPLICATIONS.csv")
+    stats.add_argument("--by", choices=("year", "quarter"), default="year")
+    _analysis_options(stats, policies=False)
+    stats.set_defaults(run=_stats)
     return parser
 
 

@@ -135,6 +135,25 @@ class Period:
         return f"{self.first.isoformat()} to {self.last.isoformat()}"
 
 
+_DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _shift_months(day: dt.date, months: int) -> dt.date:
+    """*day* moved by *months* calendar months, clipped to the end of a shorter month.
+
+    This is what ``day + relativedelta(months=months)`` gives (the test suite
+    checks it for every day of a wide range); it is written out because it sits
+    on the hot path of every evaluation and is several times faster.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month0 = divmod(index, 12)
+    if month0 == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        length = 29
+    else:
+        length = _DAYS_IN_MONTH[month0]
+    return dt.date(year, month0 + 1, min(day.day, length))
+
+
 def last_day(start: dt.date, months: int) -> dt.date:
     """The last day of "a period of *months* months beginning with *start*".
 
@@ -144,10 +163,15 @@ def last_day(start: dt.date, months: int) -> dt.date:
     datetime.date(2024, 2, 29)
     """
     _require_whole("months", months, 1)
-    corresponding = start + relativedelta(months=months)
+    return _last_day(start, months)
+
+
+def _last_day(start: dt.date, months: int) -> dt.date:
+    """:func:`last_day` for a count already known to be a whole number of at least one."""
+    corresponding = _shift_months(start, months)
     if corresponding.day == start.day:
         return corresponding - _ONE_DAY
-    # relativedelta clipped the day: the later month has no corresponding date,
+    # The day was clipped: the later month has no corresponding date,
     # so the period runs to that month's last day, which is where it clipped to.
     return corresponding
 
@@ -168,12 +192,13 @@ def period_last_day(start: dt.date, span: Span, arithmetic: Arithmetic = Arithme
         extra = 0 if arithmetic is Arithmetic.STATUTORY else 1
         return start + dt.timedelta(days=span.count - 1 + extra)
     if arithmetic is Arithmetic.STATUTORY:
-        return last_day(start, span.count)
-    back = relativedelta(months=span.count)
-    day = start + back
+        # A Span's count was checked when it was made.
+        return _last_day(start, span.count)
+    count = span.count
+    day = _shift_months(start, count)
     # Clipping at month ends maps several days onto one: step on while the
     # next day still counts back to a date on or before the start.
-    while (day + _ONE_DAY) - back <= start:
+    while _shift_months(day + _ONE_DAY, -count) <= start:
         day += _ONE_DAY
     return day
 
@@ -194,7 +219,7 @@ def earliest_start(as_of: dt.date, span: Span, arithmetic: Arithmetic = Arithmet
     if span.unit is TimeUnit.DAYS:
         extra = 0 if arithmetic is Arithmetic.STATUTORY else 1
         return as_of - dt.timedelta(days=span.count - 1 + extra)
-    before = as_of - relativedelta(months=span.count)
+    before = _shift_months(as_of, -span.count)
     return before + _ONE_DAY if arithmetic is Arithmetic.STATUTORY else before
 
 

@@ -15,6 +15,8 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from functools import cached_property
+from types import MappingProxyType
+from typing import Final
 
 import attrs
 
@@ -118,9 +120,15 @@ def _disjunction(outcomes: Iterable[Outcome]) -> Outcome:
     return Outcome.UNKNOWN if Outcome.UNKNOWN in seen else Outcome.NOT_MET
 
 
+# The statutory floor for each number a policy can have (1 to 3), built once: building rules
+# is the costliest part of a small evaluation.  The values are immutable, so sharing them is safe.
+_FLOORS: Final = MappingProxyType({n: statutory_route(n) for n in range(1, STATUTORY_THRESHOLD + 1)})
+_SIX_MONTHS: Final = months(6)
+
+
 def _floor_rule(policy: Policy) -> Rule:
-    floor = statutory_route(min(policy.threshold, STATUTORY_THRESHOLD))
-    if policy.mandatory == floor:
+    floor = _FLOORS[min(policy.threshold, STATUTORY_THRESHOLD)]
+    if policy.mandatory is floor or policy.mandatory == floor:
         return policy.mandatory
     # A distinct id, so that the floor is never mistaken for the policy's own rule.
     return attrs.evolve(floor, id="statutory-floor")
@@ -365,10 +373,9 @@ def evaluate(
         )
 
     signals: list[Notice] = []
-    victims = sorted(
-        r.made_on for r in application.reports if r.reporter == application.victim and r.made_on <= day
-    )
-    window_start = earliest_start(day, months(6))
+    victim = application.victim
+    victims = sorted(r.made_on for r in application.reports if r.reporter == victim and r.made_on <= day)
+    window_start = earliest_start(day, _SIX_MONTHS)
     recent = [d for d in victims if d >= window_start]
     if len(recent) >= 2:
         signals.append(

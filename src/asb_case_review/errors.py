@@ -12,6 +12,7 @@ __all__ = [
     "InvalidInput",
     "InvalidPolicy",
     "InvalidPolicyFile",
+    "InvalidRow",
     "NaiveDatetime",
     "ReportBeforeIncident",
 ]
@@ -88,3 +89,16 @@ class InvalidPolicyFile(InvalidPolicy):
         super().__init__(path, value, problem)
         self.file = file
         self.args = (f"{file}: {path}={value!r}: {problem}" if path else f"{file}: {problem}",)
+
+
+class InvalidRow(InvalidInput):
+    """A row of a batch table is malformed.
+
+    ``row`` is the 1-based number of the data row (the header is not counted),
+    and ``field`` the column, by the library's name for it.
+    """
+
+    def __init__(self, row: int, field: str, value: object, problem: str) -> None:
+        super().__init__(field, value, problem)
+        self.row = row
+        self.args = (f"row {row}: {field}={value!r}: {problem}",)

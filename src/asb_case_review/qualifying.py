@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections.abc import Iterable
+from typing import Final
 
 import attrs
 
 from ._convert import choice
-from .dates import Arithmetic, Period, Span, earliest_start, months, period, period_last_day
+from .dates import Arithmetic, Period, Span, TimeUnit, earliest_start, months, period, period_last_day
 from .errors import InvalidInput
 from .models import Agency, Application, Report
 
@@ -152,7 +154,7 @@ def _span(value: Span) -> Span:
     return value
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # Selections key the per-evaluation memo: hash once.
 class Window:
     """The time window of a rule; the default is the statute's.
 
@@ -184,7 +186,7 @@ class Window:
                 )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # Selections key the per-evaluation memo: hash once.
 class Lag:
     """How soon after the behaviour a report must be made: the statute's one month by default.
 
@@ -225,7 +227,7 @@ def _window(value: Window) -> Window:
     return value
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # Selections key the per-evaluation memo: hash once.
 class Selection:
     """Which reports a rule looks at.  The defaults are the statute's.
 
@@ -318,31 +320,60 @@ def _screen(  # noqa: PLR0911  (one return per test, in the order reasons are gi
     return None
 
 
+_BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
+
+
 def select(selection: Selection, application: Application, as_of: dt.date) -> Selected:
     """Apply *selection* to every report of *application* on the date *as_of*.
 
     The result does not depend on the order of ``application.reports``: reports
     are considered in order of the day they were made, then their id.
     """
-    reports = sorted(application.reports, key=lambda r: (r.made_on, r.id))
+    reports = sorted(application.reports, key=_BY_DAY_THEN_ID)
     fates: dict[str, Fate] = {}
     survivors: list[tuple[Report, dt.date]] = []
     lag = selection.lag
+    limits: dict[dt.date, dt.date] = {}
+    # A report made within fewer days of the behaviour than the lag's shortest possible
+    # length (28 days a calendar month) is in time without working out the last day.
+    surely_in_time = 0
+    if lag is not None:
+        surely_in_time = lag.span.count * (28 if lag.span.unit is TimeUnit.MONTHS else 1)
     first_was_late = False
+    matter = application.matter
+    # With no narrowing tests, a report about the matter made by the application date
+    # passes the screen without a call; any other report goes through _screen for its reason.
+    plain = (
+        selection.who is Who.ANYONE
+        and not selection.exclude_kinds
+        and not selection.agencies
+        and not selection.hate_only
+    )
+    first_day = selection.behaviour_day is BehaviourDay.FIRST_DAY
     for report in reports:
-        failed = _screen(selection, application, report, as_of)
-        if failed is not None:
-            fates[report.id] = Fate(report.id, failed[0], failed[1], report.reporter)
-            continue
+        if not (plain and report.made_on <= as_of and report.incident.matter == matter):
+            failed = _screen(selection, application, report, as_of)
+            if failed is not None:
+                fates[report.id] = Fate(report.id, failed[0], failed[1], report.reporter)
+                continue
         if first_was_late:
             # Only the first report is held to the lag; once it failed, the
             # later reports have no qualifying first report to follow.
             detail = "the first report was not made in time"
             fates[report.id] = Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
             continue
-        day = behaviour_day(report, selection.behaviour_day)
-        if lag is not None and (lag.applies_to is LagScope.EVERY or not survivors):
-            limit = period_last_day(day, lag.span, lag.arithmetic)
+        # behaviour_day(), inlined on this hot path.
+        incident = report.incident
+        day = incident.began_on if first_day else min(incident.ended_on or incident.began_on, report.made_on)
+        if (
+            lag is not None
+            and (lag.applies_to is LagScope.EVERY or not survivors)
+            and (report.made_on - day).days >= surely_in_time
+        ):
+            # Reports share days; the lag's last day is worked out once per day of behaviour.
+            limit = limits.get(day)
+            if limit is None:
+                limit = limits[day] = period_last_day(day, lag.span, lag.arithmetic)
             if report.made_on > limit:
                 detail = (
                     f"made on {report.made_on}, more than {lag.span} after the behaviour "
@@ -354,14 +385,15 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
         survivors.append((report, day))
 
     inside, window = _place(selection.window, survivors, as_of, fates)
+    # Reports made on one day share their period and its wording: each is made once.
+    shared: dict[tuple[dt.date, dt.date], tuple[str, Period]] = {}
     for report, _day, last in inside:
-        fates[report.id] = Fate(
-            report.id,
-            Reason.COUNTED,
-            f"inside the window until {last}",
-            report.reporter,
-            Period(report.made_on, last),
-        )
+        words = shared.get((report.made_on, last))
+        if words is None:
+            # isoformat() is what formatting a date gives, without the slower generic path.
+            words = ("inside the window until " + last.isoformat(), Period(report.made_on, last))
+            shared[report.made_on, last] = words
+        fates[report.id] = Fate(report.id, Reason.COUNTED, words[0], report.reporter, words[1])
     ordered = tuple(fates[r.id] for r in reports)
     return Selected(ordered, tuple(inside), tuple(survivors), window)
 
@@ -375,15 +407,21 @@ def _place(
     """Test each survivor against *window*; record fates of those outside."""
     span, arithmetic = window.span, window.arithmetic
 
+    by_report = window.date_of is DateOf.REPORT
+
     def tested(report: Report, day: dt.date) -> dt.date:
-        return report.made_on if window.date_of is DateOf.REPORT else day
+        return report.made_on if by_report else day
 
     inside: list[tuple[Report, dt.date, dt.date]] = []
     if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
         first = earliest_start(as_of, span, arithmetic)
+        lasts: dict[dt.date, dt.date] = {}
         for report, day in survivors:
-            start = tested(report, day)
-            last = period_last_day(start, span, arithmetic)
+            start = report.made_on if by_report else day
+            # Reports share days; each day's period is worked out once.
+            last = lasts.get(start)
+            if last is None:
+                last = lasts[start] = period_last_day(start, span, arithmetic)
             if first <= start:
                 inside.append((report, day, last))
             else:

@@ -299,6 +299,11 @@ _DUPLICATE_OF = {
 }
 
 
+def _refate(fate: Fate, reason: Reason, detail: str) -> Fate:
+    """*fate* with a new reason and detail; what ``attrs.evolve`` gives, built directly (a hot path)."""
+    return Fate(fate.report, reason, detail, fate.reporter, fate.window)
+
+
 @attrs.frozen
 class Count(_Combinable):
     """At least ``at_least`` units among the reports a :class:`Selection` lets in."""
@@ -320,44 +325,49 @@ class Count(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         selected = context.selected(self.selection)
-        fates = {f.report: f for f in selected.fates}
+        # Only the fates of duplicates and unknown households change; the rest are shared.
+        changed: dict[str, Fate] = {}
+        by_id: dict[str, Fate] | None = None
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
+        unit = self.unit
+        complaints = unit is CountUnit.COMPLAINTS
+        by_dates = unit is CountUnit.INCIDENT_DATES
         # Under INCIDENT_DATES each incident counts on at most one of its days
         # and each day for at most one incident: a continuing incident reported
         # on several days (to several agencies, or by several people) is one
         # incident, not several dates.  The dates are matched to incidents so
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
-        matched = _match_dates(selected.inside) if self.unit is CountUnit.INCIDENT_DATES else {}
+        matched = _match_dates(selected.inside) if by_dates else {}
         for report, day, last in selected.inside:
-            key = _unit_key(self.unit, report, day)
-            duplicate_of = _DUPLICATE_OF.get(self.unit, "")
-            if self.unit is CountUnit.INCIDENT_DATES:
+            # The statute's own unit is looked up inline: this loop runs for every report.
+            key = (report.reporter, report.incident.id) if complaints else _unit_key(unit, report, day)
+            duplicate_of = _DUPLICATE_OF.get(unit, "")
+            if by_dates:
                 if report.incident.id in matched:
                     duplicate_of = _DUPLICATE_OF[CountUnit.INCIDENTS]
                 if matched.get(report.incident.id) != day:
-                    fates[report.id] = attrs.evolve(
-                        fates[report.id], reason=Reason.DUPLICATE, detail=duplicate_of
-                    )
+                    by_id = by_id or {f.report: f for f in selected.fates}
+                    changed[report.id] = _refate(by_id[report.id], Reason.DUPLICATE, duplicate_of)
                     continue
-            if key is None:
-                unknown.add(report.reporter)
-                fates[report.id] = attrs.evolve(
-                    fates[report.id],
-                    reason=Reason.UNKNOWN_HOUSEHOLD,
-                    detail="no household recorded; it may or may not be a different household",
-                )
-            elif key in expiry:
-                expiry[key] = max(expiry[key], last)
-                behaviour[key] = max(behaviour[key], day)
-                fates[report.id] = attrs.evolve(
-                    fates[report.id], reason=Reason.DUPLICATE, detail=duplicate_of
-                )
-            else:
+            if key is not None and key not in expiry:
                 expiry[key] = last
                 behaviour[key] = day
+                continue
+            by_id = by_id or {f.report: f for f in selected.fates}
+            if key is None:
+                unknown.add(report.reporter)
+                changed[report.id] = _refate(
+                    by_id[report.id],
+                    Reason.UNKNOWN_HOUSEHOLD,
+                    "no household recorded; it may or may not be a different household",
+                )
+            else:
+                expiry[key] = max(expiry[key], last)
+                behaviour[key] = max(behaviour[key], day)
+                changed[report.id] = _refate(by_id[report.id], Reason.DUPLICATE, duplicate_of)
         counted = len(expiry)
         possible = counted + len(unknown)
         latest_first = sorted(expiry.values(), reverse=True)
@@ -379,7 +389,7 @@ class Count(_Combinable):
             self.at_least,
             counted,
             possible,
-            tuple(fates[f.report] for f in selected.fates),
+            tuple(changed.get(f.report, f) for f in selected.fates) if changed else selected.fates,
             selected.window,
             deadline,
         )

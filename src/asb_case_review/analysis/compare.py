@@ -1,0 +1,193 @@
+"""Comparison of policies over the same reports: counts met, flips and statutory-floor conflicts.
+
+Every report is read as the application its reporter could have made that day
+about its matter (see :mod:`.sweep`).  :func:`compare` sweeps each policy
+and gives
+
+* how many such applications each policy meets (after the statutory floor,
+  and as written), and how many reporter-matter pairs were ever met;
+* every application that one policy meets and another does not, with the
+  rules each matched (the *flips*, for every pair of policies);
+* every statutory-floor conflict: the floor met, the policy as written not.
+
+>>> from asb_case_review.analysis.synthetic import synthetic_reports
+>>> from asb_case_review.policy import CATALOGUE
+>>> c = compare(synthetic_reports(300, seed=2), [CATALOGUE["statutory"], CATALOGUE["merseyside"]])
+>>> [row["policy"] for row in c.summary()]
+['statutory@2014-10-20', 'merseyside@2024-01-01']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from ..errors import InvalidInput
+from ..models import Fact
+from ..policy import Policy
+from ..rules import Outcome
+from .plan import Unsupported
+from .sweep import Sweep, sweep
+from .table import ReportTable
+
+__all__ = ["Comparison", "Flip", "compare"]
+
+Engine = Literal["auto", "python", "numpy"]
+
+
+@attrs.frozen
+class Flip:
+    """One application met under one policy and not under another, and the rules that decided."""
+
+    report: str
+    reporter: str
+    matter: str
+    day: dt.date
+    met_under: str
+    """The policy (id@version) under which it is met."""
+    matched: tuple[str, ...]
+    """The rules it matched there."""
+    not_met_under: str
+
+
+@attrs.frozen(eq=False)
+class Comparison:
+    """The sweeps of several policies over one table, and what differs between them."""
+
+    sweeps: tuple[Sweep, ...]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """One row per policy: applications met, met as written, floor conflicts, pairs ever met."""
+        rows = []
+        for s in self.sweeps:
+            ever = len({(s.reporter[i], s.matter[i]) for i, o in enumerate(s.outcome) if o is Outcome.MET})
+            rows.append(
+                {
+                    "policy": s.policy_name,
+                    "applications": len(s),
+                    "met": sum(o is Outcome.MET for o in s.outcome),
+                    "met_as_written": sum(o is Outcome.MET for o in s.policy_outcome),
+                    "floor_conflicts": sum(e.floor_conflict for e in s) if s.enforce_floor else 0,
+                    "reporters_ever_met": ever,
+                    "engine": s.engine,
+                }
+            )
+        return rows
+
+    def flips(self) -> Iterator[Flip]:
+        """Every application met under one policy but not another, for every ordered pair."""
+        for a in self.sweeps:
+            for b in self.sweeps:
+                if a is b:
+                    continue
+                for i in range(len(a)):
+                    if a.outcome[i] is Outcome.MET and b.outcome[i] is not Outcome.MET:
+                        yield Flip(
+                            a.report[i],
+                            a.reporter[i],
+                            a.matter[i],
+                            a.day[i],
+                            a.policy_name,
+                            a.matched[i],
+                            b.policy_name,
+                        )
+
+    def flip_counts(self) -> list[dict[str, Any]]:
+        """For each ordered pair of policies and the rules matched: how many applications flip."""
+        counted: dict[tuple[str, str, tuple[str, ...]], int] = {}
+        for f in self.flips():
+            key = (f.met_under, f.not_met_under, f.matched)
+            counted[key] = counted.get(key, 0) + 1
+        return [
+            {"met_under": a, "not_met_under": b, "because": " ".join(rules), "applications": n}
+            for (a, b, rules), n in sorted(counted.items())
+        ]
+
+    def conflicts(self) -> Iterator[dict[str, Any]]:
+        """Every statutory-floor conflict: the statute says met, the policy as written does not."""
+        for s in self.sweeps:
+            for e in s:
+                if e.floor_conflict:
+                    yield {
+                        "policy": s.policy_name,
+                        "report": e.report,
+                        "reporter": e.reporter,
+                        "matter": e.matter,
+                        "day": e.day.isoformat(),
+                        "policy_outcome": e.policy_outcome.value,
+                    }
+
+    def to_dataframe(self) -> Any:
+        """The summary as a pandas DataFrame indexed by policy (needs the ``analysis`` extra)."""
+        import pandas as pd  # noqa: PLC0415 (optional extra, imported only when asked for)
+
+        return pd.DataFrame.from_records(self.summary()).set_index("policy")
+
+    def plot(self, ax: Any = None) -> Any:
+        """A bar chart of applications met under each policy, split by route (needs the ``plot`` extra)."""
+        import matplotlib.pyplot as plt  # noqa: PLC0415 (optional extra, imported only when asked for)
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 3.5))
+        names = [s.policy.id for s in self.sweeps]
+        bottoms = [0] * len(names)
+        routes = ("mandatory", "discretionary", "statutory_floor")
+        for route in routes:
+            heights = [sum(r is not None and r.value == route for r in s.route) for s in self.sweeps]
+            ax.bar(names, heights, bottom=bottoms, label=route.replace("_", " "))
+            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+        ax.set_ylabel("applications that would be met")
+        ax.set_title("Threshold met, by policy and route")
+        ax.legend()
+        return ax
+
+
+def _one(
+    table: ReportTable,
+    policy: Policy,
+    engine: Engine,
+    columns: Any,
+    facts: Mapping[Fact, bool] | Mapping[str, bool] | None,
+) -> Sweep:
+    if engine == "python":
+        return sweep(table, policy, facts=facts)
+    try:
+        from .columnar import sweep_columns  # noqa: PLC0415 (needs numpy, the optional extra)
+
+        return sweep_columns(columns, policy, facts=facts).to_sweep(columns)
+    except Unsupported:
+        return sweep(table, policy, facts=facts)
+
+
+def compare(
+    table: ReportTable,
+    policies: Sequence[Policy],
+    *,
+    engine: Engine = "auto",
+    facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+) -> Comparison:
+    """Sweep every policy of *policies* over *table*.
+
+    *engine* ``auto`` uses numpy when it is installed, ``python`` never does,
+    ``numpy`` requires it.  Policies outside the columnar vocabulary are
+    swept in Python either way.  *facts* are case facts assumed for every
+    application (see :func:`.sweep.sweep`).
+    """
+    if not policies:
+        raise InvalidInput("policies", policies, "give at least one policy to compare")
+    if engine not in ("auto", "python", "numpy"):
+        raise InvalidInput("engine", engine, "must be auto, python or numpy")
+    columns = None
+    if engine != "python":
+        try:
+            from .columnar import Columns  # noqa: PLC0415 (needs numpy, the optional extra)
+
+            columns = Columns.from_table(table)
+        except ImportError:
+            if engine == "numpy":
+                raise
+            engine = "python"
+    return Comparison(tuple(_one(table, p, engine, columns, facts) for p in policies))

@@ -1,0 +1,645 @@
+"""The eligibility sweep: for every report, whether the threshold would have been met that day.
+
+For each report the sweep answers "had this reporter applied on this day about
+this matter, would the threshold have been met, and by which rule?", exactly
+as :func:`~asb_case_review.decision.evaluate` answers for the application
+:meth:`ReportTable.application <asb_case_review.analysis.table.ReportTable.application>`
+builds (the reporter applying, about the report's matter, on the day the
+report was made, with every report about the matter).  For each reporter and
+matter it also gives the days on which such an application would have been
+met: the first day, and each day it stopped being met.
+
+The pure-Python path sorts once and walks each matter in date order keeping,
+for every count rule, the most recent distinct units: ``n log n`` overall and
+linear in a matter's size.  A policy with a rule outside that vocabulary (see
+:mod:`.plan`) is swept with ``evaluate`` itself, report by report.
+
+>>> import datetime as dt
+>>> from asb_case_review.analysis.table import reports_from_records
+>>> rows = [{"id": f"R{i}", "reporter": "P1", "matter": "M1", "incident": f"I{i}",
+...          "began_on": f"2025-0{i}-01", "made_on": f"2025-0{i}-02"} for i in (1, 2, 3)]
+>>> from asb_case_review.policy import STATUTORY
+>>> result = sweep(reports_from_records(rows), STATUTORY)
+>>> [o.value for o in result.outcome]
+['not_met', 'not_met', 'met']
+>>> result.standings[0].first_met, result.standings[0].stopped
+(datetime.date(2025, 3, 2), (datetime.date(2025, 7, 2),))
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+
+from ..dates import Arithmetic, Period, Span, earliest_start, period_last_day
+from ..decision import Route, evaluate
+from ..models import Application, Fact, Report
+from ..policy import Policy
+from ..qualifying import BehaviourDay, DateOf
+from ..rules import CountUnit, Outcome
+from .plan import MET, NOT_MET, CountPlan, Expr, PolicyPlan, Unsupported, compile_policy, leaves_of, value
+from .table import ReportTable
+
+__all__ = ["Eligibility", "Standing", "Sweep", "sweep"]
+
+_ONE_DAY: Final = dt.timedelta(days=1)
+
+
+@attrs.frozen
+class Eligibility:
+    """The answer for one report: had its reporter applied that day about its matter."""
+
+    report: str
+    reporter: str
+    matter: str
+    day: dt.date
+    outcome: Outcome
+    policy_outcome: Outcome
+    """What the policy as written says (``evaluate(..., enforce_floor=False)``)."""
+    route: Route | None
+    matched: tuple[str, ...]
+    met_until: dt.date | None
+
+    @property
+    def floor_conflict(self) -> bool:
+        """The statutory floor is met but the policy as written is not."""
+        return self.route is Route.STATUTORY_FLOOR
+
+
+@attrs.frozen
+class Standing:
+    """For one reporter and matter: the days an application would have been met.
+
+    Days are counted from the reporter's first report about the matter.
+    ``met`` lists the periods, ``stopped`` the day after each that ends
+    (a period with no end is met indefinitely).
+    """
+
+    reporter: str
+    matter: str
+    first_reported: dt.date
+    met: tuple[Period, ...]
+
+    @property
+    def first_met(self) -> dt.date | None:
+        """The first day an application would have been met, if ever."""
+        return self.met[0].first if self.met else None
+
+    @property
+    def stopped(self) -> tuple[dt.date, ...]:
+        """The days on which it stopped being met (none for a period met indefinitely)."""
+        return tuple(p.last + _ONE_DAY for p in self.met if p.last < dt.date.max)
+
+
+@attrs.frozen(eq=False)
+class Sweep:
+    """The sweep of one policy over a table: columns in the table's row order."""
+
+    policy: Policy
+    enforce_floor: bool
+    engine: str
+    """``python``, ``numpy``, or ``evaluate`` when the policy needed report-by-report evaluation."""
+    report: tuple[str, ...]
+    reporter: tuple[str, ...]
+    matter: tuple[str, ...]
+    day: tuple[dt.date, ...]
+    outcome: tuple[Outcome, ...]
+    policy_outcome: tuple[Outcome, ...]
+    route: tuple[Route | None, ...]
+    matched: tuple[tuple[str, ...], ...]
+    met_until: tuple[dt.date | None, ...]
+    standings: tuple[Standing, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.report)
+
+    def __getitem__(self, index: int) -> Eligibility:
+        return Eligibility(
+            self.report[index],
+            self.reporter[index],
+            self.matter[index],
+            self.day[index],
+            self.outcome[index],
+            self.policy_outcome[index],
+            self.route[index],
+            self.matched[index],
+            self.met_until[index],
+        )
+
+    def __iter__(self) -> Iterator[Eligibility]:
+        return (self[i] for i in range(len(self)))
+
+    @property
+    def policy_name(self) -> str:
+        """The policy id and version, as decisions name it."""
+        return f"{self.policy.id}@{self.policy.version}"
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """One plain mapping per report, ready for CSV or JSON."""
+        name = self.policy_name
+        for e in self:
+            yield {
+                "report": e.report,
+                "reporter": e.reporter,
+                "matter": e.matter,
+                "day": e.day.isoformat(),
+                "policy": name,
+                "outcome": e.outcome.value,
+                "policy_outcome": e.policy_outcome.value,
+                "route": "" if e.route is None else e.route.value,
+                "matched": " ".join(e.matched),
+                "met_until": "" if e.met_until is None else e.met_until.isoformat(),
+                "floor_conflict": e.floor_conflict,
+            }
+
+    def standing_records(self) -> Iterator[dict[str, Any]]:
+        """One plain mapping per reporter and matter."""
+        for s in self.standings:
+            yield {
+                "reporter": s.reporter,
+                "matter": s.matter,
+                "policy": self.policy_name,
+                "first_reported": s.first_reported.isoformat(),
+                "first_met": "" if s.first_met is None else s.first_met.isoformat(),
+                "stopped": " ".join(d.isoformat() for d in s.stopped),
+                "periods_met": len(s.met),
+            }
+
+    def to_dataframe(self) -> Any:
+        """The per-report answers as a pandas DataFrame (needs the ``analysis`` extra)."""
+        import pandas as pd  # noqa: PLC0415 (optional extra, imported only when asked for)
+
+        return pd.DataFrame.from_records(list(self.records()))
+
+
+class _Days:
+    """Cached window and lag arithmetic: a national year has only a few hundred distinct days."""
+
+    def __init__(self) -> None:
+        self.starts: dict[tuple[dt.date, Span, Arithmetic], dt.date] = {}
+        self.lasts: dict[tuple[dt.date, Span, Arithmetic], dt.date] = {}
+
+    def start(self, day: dt.date, span: Span, arithmetic: Arithmetic) -> dt.date:
+        key = (day, span, arithmetic)
+        found = self.starts.get(key)
+        if found is None:
+            found = self.starts[key] = earliest_start(day, span, arithmetic)
+        return found
+
+    def last(self, day: dt.date, span: Span, arithmetic: Arithmetic) -> dt.date:
+        key = (day, span, arithmetic)
+        found = self.lasts.get(key)
+        if found is None:
+            found = self.lasts[key] = period_last_day(day, span, arithmetic)
+        return found
+
+
+def _unit_keys(table: ReportTable, unit: CountUnit, behaviour: Sequence[dt.date]) -> Sequence[Hashable]:
+    match unit:
+        case CountUnit.REPORTS:
+            return table.id
+        case CountUnit.COMPLAINTS:
+            return list(zip(table.reporter, table.incident, strict=True))
+        case CountUnit.INCIDENTS:
+            return table.incident
+        case CountUnit.INCIDENT_DATES:
+            return behaviour
+        case _:
+            return table.reporter
+
+
+def _behaviour(table: ReportTable, rule: BehaviourDay) -> list[dt.date]:
+    if rule is BehaviourDay.FIRST_DAY:
+        return list(table.began_on)
+    return [
+        min(ended or began, made)
+        for began, ended, made in zip(table.began_on, table.ended_on, table.made_on, strict=True)
+    ]
+
+
+def _qualifying(table: ReportTable, plan: CountPlan, days: _Days) -> list[bool]:
+    """Which rows pass every test of *plan* that does not depend on the application date."""
+    ok = [True] * len(table)
+    if plan.lag is not None:
+        span, arithmetic = plan.lag, plan.lag_arithmetic
+        behaviour = _behaviour(table, plan.behaviour_day)
+        ok = [
+            made <= days.last(b, span, arithmetic) for made, b in zip(table.made_on, behaviour, strict=True)
+        ]
+    if plan.hate_only:
+        ok = [o and h for o, h in zip(ok, table.hate, strict=True)]
+    if plan.exclude_kinds:
+        excluded = plan.exclude_kinds
+        ok = [o and k not in excluded for o, k in zip(ok, table.kind, strict=True)]
+    if plan.agencies:
+        agencies = plan.agencies
+        ok = [o and a in agencies for o, a in zip(ok, table.agency, strict=True)]
+    return ok
+
+
+class _Top:
+    """The ``size`` units whose latest date is latest, newest first, and each unit's latest date.
+
+    Dates only ever grow, so a unit that falls out of the top can come back only
+    when it is reported again, and is then put back in its place.
+    """
+
+    __slots__ = ("keys", "last", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.keys: list[Hashable] = []
+        self.last: dict[Hashable, dt.date] = {}
+
+    def add(self, key: Hashable, day: dt.date) -> None:
+        last = self.last
+        old = last.get(key)
+        if old is not None and old >= day:
+            return
+        last[key] = day
+        keys = self.keys
+        if key in keys:
+            keys.remove(key)
+        elif len(keys) == self.size and last[keys[-1]] >= day:
+            return
+        at = 0
+        while at < len(keys) and last[keys[at]] > day:
+            at += 1
+        keys.insert(at, key)
+        del keys[self.size :]
+
+    def nth(self) -> dt.date | None:
+        """The latest date of the ``size``-th unit: the count holds while that date is in the window."""
+        keys = self.keys
+        return self.last[keys[-1]] if len(keys) == self.size else None
+
+
+def _merge(periods: list[list[dt.date | None]], start: dt.date, until: dt.date | None) -> None:
+    """Add the met period from *start* to *until* to *periods* (sorted by start)."""
+    if periods:
+        end = periods[-1][1]
+        if end is None or end + _ONE_DAY >= start:
+            if end is not None and (until is None or until > end):
+                periods[-1][1] = until
+            return
+    periods.append([start, until])
+
+
+def _union(
+    first: dt.date, a: list[list[dt.date | None]], b: list[list[dt.date | None]]
+) -> tuple[Period, ...]:
+    """The union of two sorted period lists, from *first* on."""
+    at = 0
+    # Skip the matter's periods that ended before the reporter's first report.
+    while at < len(a) and a[at][1] is not None and a[at][1] < first:  # type: ignore[operator]
+        at += 1
+    merged: list[list[dt.date | None]] = []
+    for start, until in sorted(
+        [[max(s, first), u] for s, u in a[at:]] + b,  # type: ignore[type-var]
+        key=lambda p: p[0],  # type: ignore[arg-type, return-value]
+    ):
+        assert start is not None
+        _merge(merged, start, until)
+    return tuple(Period(s, u if u is not None else dt.date.max) for s, u in merged)  # type: ignore[arg-type]
+
+
+def _separable(plan: PolicyPlan, *, enforce_floor: bool) -> tuple[list[Expr], list[Expr]] | None:
+    """The routes that count anyone's reports and those that count the reporter's own, if they split.
+
+    When the policy has no conditions and no route mixes the two, an application
+    is met exactly when an "anyone" route or a "your own reports" route is met,
+    and a reporter's met days are the union of the matter's and their own.
+    """
+    if plan.conditions:
+        return None
+    trees = [plan.mandatory, *plan.local]
+    if enforce_floor:
+        trees.append(("count", plan.floor))
+    shared: list[Expr] = []
+    own: list[Expr] = []
+    for tree in trees:
+        kinds = {plan.counts[k].victim for k in leaves_of(tree)}
+        if len(kinds) > 1:
+            return None
+        (own if kinds == {True} else shared).append(tree)
+    return shared, own
+
+
+def _until(
+    trees: Sequence[Expr], leaves: Sequence[int], valid: Sequence[dt.date | None], facts: Mapping[Fact, bool]
+) -> tuple[bool, dt.date | None]:
+    """Whether any of *trees* is met, and the last day one stays met (``None``: for good)."""
+
+    def met_on(day: dt.date | None) -> bool:
+        state = [
+            MET if leaf == MET and (day is None or (v is not None and v >= day)) else NOT_MET
+            for leaf, v in zip(leaves, valid, strict=True)
+        ]
+        return any(value(t, state, facts) == MET for t in trees)
+
+    if not any(value(t, leaves, facts) == MET for t in trees):
+        return False, None
+    # Met with every count expired: met for good.
+    if any(value(t, [NOT_MET] * len(leaves), facts) == MET for t in trees):
+        return True, None
+    for day in sorted({v for leaf, v in zip(leaves, valid, strict=True) if leaf == MET and v}, reverse=True):
+        if met_on(day):
+            return True, day
+    return True, None  # pragma: no cover - met on its own day
+
+
+def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stays fast)
+    table: ReportTable, plan: PolicyPlan, facts: Mapping[Fact, bool], *, enforce_floor: bool
+) -> Sweep:
+    days = _Days()
+    counts = plan.counts
+    size = len(counts)
+    qualifying = [_qualifying(table, c, days) for c in counts]
+    behaviour = {rule: _behaviour(table, rule) for rule in BehaviourDay}
+    keys = [_unit_keys(table, c.unit, behaviour[c.behaviour_day]) for c in counts]
+    # The date each count's window tests: the day made, or the day of the behaviour.
+    dated = [table.made_on if c.date_of is DateOf.REPORT else behaviour[c.behaviour_day] for c in counts]
+    anyone = [k for k, c in enumerate(counts) if not c.victim]
+    victims = [k for k, c in enumerate(counts) if c.victim]
+    split = _separable(plan, enforce_floor=enforce_floor)
+    trees = [plan.mandatory, *plan.local]
+    # The count behind each rule, when every rule is one count and there are no conditions.
+    simple = None if plan.conditions or any(t[0] != "count" for t in trees) else [t[1] for t in trees]
+    if split is not None and simple is not None:
+        # Each side of the split is then "any of these counts": met until the latest of them.
+        split_counts: tuple[list[int], list[int]] | None = (
+            [t[1] for t in split[0]],
+            [t[1] for t in split[1]],
+        )
+    else:
+        split_counts = None
+
+    n = len(table)
+    made, matter, reporter = table.made_on, table.matter, table.reporter
+    order = sorted(range(n), key=lambda i: (matter[i], made[i], table.id[i]))
+    outcome: list[Outcome] = [Outcome.NOT_MET] * n
+    policy_outcome: list[Outcome] = [Outcome.NOT_MET] * n
+    route: list[Route | None] = [None] * n
+    matched: list[tuple[str, ...]] = [()] * n
+    met_until: list[dt.date | None] = [None] * n
+    interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+    outcomes = (Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.MET)
+    standings: list[Standing] = []
+    leaves = [NOT_MET] * size
+    valid: list[dt.date | None] = [None] * size
+
+    def assess(k: int, nth: dt.date | None, day: dt.date) -> None:
+        c = counts[k]
+        if nth is not None and nth >= days.start(day, c.window, c.window_arithmetic):
+            leaves[k] = MET
+            valid[k] = days.last(nth, c.window, c.window_arithmetic)
+        else:
+            leaves[k] = NOT_MET
+            valid[k] = None
+
+    at = 0
+    while at < n:
+        # One matter at a time.
+        this = matter[order[at]]
+        end = at
+        while end < n and matter[order[end]] == this:
+            end += 1
+        shared = [_Top(c.at_least) for c in counts]
+        own: dict[str, list[_Top]] = {}
+        first_day: dict[str, dt.date] = {}
+        matter_periods: list[list[dt.date | None]] = []
+        own_periods: dict[str, list[list[dt.date | None]]] = {}
+        # For policies that do not split: the latest date of each count's nth unit, by day.
+        history: list[tuple[dt.date, list[dt.date | None]]] = []
+        own_history: dict[str, list[tuple[dt.date, list[dt.date | None]]]] = {}
+        pos = at
+        while pos < end:
+            day = made[order[pos]]
+            stop = pos
+            while stop < end and made[order[stop]] == day:
+                stop += 1
+            for i in order[pos:stop]:
+                who = reporter[i]
+                first_day.setdefault(who, day)
+                mine = own.get(who)
+                if mine is None:
+                    mine = own[who] = [_Top(c.at_least) for c in counts]
+                for k in anyone:
+                    if qualifying[k][i]:
+                        shared[k].add(keys[k][i], dated[k][i])
+                for k in victims:
+                    if qualifying[k][i]:
+                        mine[k].add(keys[k][i], dated[k][i])
+            for k in anyone:
+                assess(k, shared[k].nth(), day)
+            if split_counts is not None:
+                shared_until = [valid[k] for k in split_counts[0] if leaves[k] == MET]
+                if shared_until:
+                    _merge(matter_periods, day, max(shared_until))  # type: ignore[type-var]
+            elif split is not None:
+                met, until = _until(split[0], leaves, valid, facts)
+                if met:
+                    _merge(matter_periods, day, until)
+            else:
+                history.append((day, [shared[k].nth() for k in range(size)]))
+            seen: set[str] = set()
+            for i in order[pos:stop]:
+                who = reporter[i]
+                mine = own[who]
+                for k in victims:
+                    assess(k, mine[k].nth(), day)
+                if who not in seen:
+                    seen.add(who)
+                    if split is None:
+                        own_history.setdefault(who, []).append((day, [mine[k].nth() for k in range(size)]))
+                    elif split_counts is not None:
+                        own_until = [valid[k] for k in split_counts[1] if leaves[k] == MET]
+                        if own_until:
+                            _merge(own_periods.setdefault(who, []), day, max(own_until))  # type: ignore[type-var]
+                    elif victims:
+                        met, until = _until(split[1], leaves, valid, facts)
+                        if met:
+                            _merge(own_periods.setdefault(who, []), day, until)
+                if simple is not None:
+                    # Every rule is one count and there are no conditions: decide inline.
+                    met_routes = [k for k in simple if leaves[k] == MET]
+                    floor_met = enforce_floor and leaves[plan.floor] == MET
+                    if met_routes or floor_met:
+                        outcome[i] = Outcome.MET
+                        deciding = [valid[k] for k in met_routes]
+                        if floor_met:
+                            deciding.append(valid[plan.floor])
+                        met_until[i] = max(deciding)
+                        if met_routes:
+                            policy_outcome[i] = Outcome.MET
+                            route[i] = Route.MANDATORY if leaves[simple[0]] == MET else Route.DISCRETIONARY
+                            names = tuple(plan.rule_ids[r] for r, k in enumerate(simple) if leaves[k] == MET)
+                        else:
+                            route[i] = Route.STATUTORY_FLOOR
+                            names = (plan.floor_id,)
+                        matched[i] = interned.setdefault(names, names)
+                    continue
+                result, as_written, by, names = plan.decide(leaves, facts, enforce_floor=enforce_floor)
+                outcome[i] = outcomes[result]
+                policy_outcome[i] = outcomes[as_written]
+                if result == MET:
+                    route[i] = by
+                    matched[i] = interned.setdefault(names, names)
+                    met_until[i] = plan.met_until(leaves, valid, facts, enforce_floor=enforce_floor)
+            pos = stop
+        for who, first in first_day.items():
+            if split is not None:
+                periods = _union(first, matter_periods, own_periods.get(who, []))
+            else:
+                periods = _replay(
+                    plan,
+                    facts,
+                    days,
+                    first,
+                    shared=history,
+                    own=own_history[who],
+                    enforce_floor=enforce_floor,
+                )
+            standings.append(Standing(who, this, first, periods))
+        at = end
+
+    return Sweep(
+        plan.policy,
+        enforce_floor,
+        "python",
+        table.id,
+        table.reporter,
+        table.matter,
+        table.made_on,
+        tuple(outcome),
+        tuple(policy_outcome),
+        tuple(route),
+        tuple(matched),
+        tuple(met_until),
+        tuple(standings),
+    )
+
+
+def _replay(
+    plan: PolicyPlan,
+    facts: Mapping[Fact, bool],
+    days: _Days,
+    first: dt.date,
+    *,
+    shared: list[tuple[dt.date, list[dt.date | None]]],
+    own: list[tuple[dt.date, list[dt.date | None]]],
+    enforce_floor: bool,
+) -> tuple[Period, ...]:
+    """A reporter's met periods, deciding afresh on every day of the matter from their first report."""
+    counts = plan.counts
+    periods: list[list[dt.date | None]] = []
+    mine = 0
+    for day, nths in shared:
+        if day < first:
+            continue
+        while mine + 1 < len(own) and own[mine + 1][0] <= day:
+            mine += 1
+        leaves: list[int] = []
+        valid: list[dt.date | None] = []
+        for k, c in enumerate(counts):
+            nth = own[mine][1][k] if c.victim else nths[k]
+            if nth is not None and nth >= days.start(day, c.window, c.window_arithmetic):
+                leaves.append(MET)
+                valid.append(days.last(nth, c.window, c.window_arithmetic))
+            else:
+                leaves.append(NOT_MET)
+                valid.append(None)
+        if plan.decide(leaves, facts, enforce_floor=enforce_floor)[0] == MET:
+            _merge(periods, day, plan.met_until(leaves, valid, facts, enforce_floor=enforce_floor))
+    return _union(first, periods, [])
+
+
+def _by_evaluate(
+    table: ReportTable, policy: Policy, facts: Mapping[Fact, bool], *, enforce_floor: bool
+) -> Sweep:
+    """The exact but slow path: ``evaluate`` for every report and every matter day."""
+    reports = table.to_reports()
+    by_matter: dict[str, list[Report]] = {}
+    for report in reports:
+        by_matter.setdefault(report.incident.matter, []).append(report)
+    decisions = []
+    for i in range(len(table)):
+        application = table.application(
+            table.reporter[i],
+            table.matter[i],
+            table.made_on[i],
+            reports=by_matter[table.matter[i]],
+            facts=facts,
+        )
+        decisions.append(evaluate(application, policy, enforce_floor=enforce_floor))
+    standings: list[Standing] = []
+    for matter, pool in by_matter.items():
+        matter_days = sorted({r.made_on for r in pool})
+        firsts: dict[str, dt.date] = {}
+        for r in sorted(pool, key=lambda r: r.made_on):
+            firsts.setdefault(r.reporter, r.made_on)
+        for who, first in firsts.items():
+            periods: list[list[dt.date | None]] = []
+            for day in matter_days[bisect.bisect_left(matter_days, first) :]:
+                decision = evaluate(
+                    table.application(who, matter, day, reports=pool, facts=facts),
+                    policy,
+                    enforce_floor=enforce_floor,
+                )
+                if decision.met:
+                    _merge(periods, day, decision.met_until)
+            standings.append(Standing(who, matter, first, _union(first, periods, [])))
+    return Sweep(
+        policy,
+        enforce_floor,
+        "evaluate",
+        table.id,
+        table.reporter,
+        table.matter,
+        table.made_on,
+        tuple(d.outcome for d in decisions),
+        tuple(d.policy_outcome for d in decisions),
+        tuple(d.route for d in decisions),
+        tuple(d.matched for d in decisions),
+        tuple(d.met_until for d in decisions),
+        tuple(standings),
+    )
+
+
+def sweep(
+    table: ReportTable,
+    policy: Policy,
+    *,
+    enforce_floor: bool = True,
+    facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+) -> Sweep:
+    """Sweep *policy* over every report of *table* (pure Python; see the module documentation).
+
+    With *enforce_floor* false the outcome is the policy as written; either
+    way ``policy_outcome`` is what the policy as written says.  *facts* are
+    case facts assumed for every application (a what-if such as "no effective
+    action was taken"); a fact not given is unknown, as in ``evaluate``.
+    """
+    assumed = _facts(facts)
+    try:
+        plan = compile_policy(policy)
+    except Unsupported:
+        return _by_evaluate(table, policy, assumed, enforce_floor=enforce_floor)
+    return _python(table, plan, assumed, enforce_floor=enforce_floor)
+
+
+def _facts(facts: Mapping[Fact, bool] | Mapping[str, bool] | None) -> dict[Fact, bool]:
+    """The assumed facts, checked as an application checks its own."""
+    checked = Application(
+        "what-if",
+        applicant="-",
+        made_on=dt.date(2000, 1, 1),
+        matter="-",
+        reports=(),
+        facts=list((facts or {}).items()),
+    ).facts
+    return dict(checked)

@@ -1,0 +1,420 @@
+"""Batch input: a table of reports from CSV, records or a pandas DataFrame.
+
+A :class:`ReportTable` holds one column per field, as plain tuples, so that a
+national year of reports fits in memory without a million model objects.
+Every row is checked as :class:`~asb_case_review.models.Report` would check
+it; a bad row is either the end of the load (``on_error="stop"``, raising
+:class:`~asb_case_review.errors.InvalidRow`) or is left out and listed in
+``ReportTable.problems`` with its row number (``on_error="skip"``).  No row is
+ever dropped silently.
+
+Rows are numbered from 1, the header not counted: row 1 is the first data row
+(line 2 of a CSV file with a header).
+
+>>> rows = ["id,reporter,matter,began_on,made_on",
+...         "R1,P1,M1,2025-10-01,2025-10-02",
+...         "R2,P2,M1,2025-10-09,2025-10-01"]
+>>> table = reports_from_csv(rows, on_error="skip")
+>>> len(table), table.problems[0].row, table.problems[0].field
+(1, 2, 'made_on')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final, Literal
+
+import attrs
+
+from ..errors import InvalidInput, InvalidRow
+from ..models import Agency, Application, Fact, Incident, Report
+from ..parsing import parse_day
+
+__all__ = [
+    "FIELDS",
+    "OnError",
+    "ReportTable",
+    "RowProblem",
+    "reports_from_csv",
+    "reports_from_dataframe",
+    "reports_from_records",
+    "table_from_reports",
+]
+
+OnError = Literal["stop", "skip"]
+
+FIELDS: Final = (
+    "id",
+    "reporter",
+    "household",
+    "matter",
+    "incident",
+    "began_on",
+    "ended_on",
+    "made_on",
+    "agency",
+    "kind",
+    "hate",
+)
+"""The library's names for the columns of a report table, in order."""
+
+_REQUIRED: Final = frozenset({"id", "reporter", "matter", "began_on", "made_on"})
+_AGENCIES: Final = {a.value: a for a in Agency}
+_TRUE: Final = frozenset({"true", "yes", "y", "1", "t"})
+_FALSE: Final = frozenset({"false", "no", "n", "0", "f", ""})
+
+
+@attrs.frozen
+class RowProblem:
+    """A row that was left out of a table, and why."""
+
+    row: int
+    field: str
+    value: object
+    problem: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field}={self.value!r}: {self.problem}"
+
+
+@attrs.frozen(eq=False)
+class ReportTable:
+    """Reports as columns of plain values, one entry per row kept.
+
+    ``incident`` defaults to the report id (each report its own incident);
+    ``agency`` to ``other``; ``kind`` to ``complaint``; ``hate`` to false.
+    Dates are :class:`datetime.date`.  ``rows`` gives the source row number of
+    each entry.
+    """
+
+    id: tuple[str, ...]
+    reporter: tuple[str, ...]
+    household: tuple[str | None, ...]
+    matter: tuple[str, ...]
+    incident: tuple[str, ...]
+    began_on: tuple[dt.date, ...]
+    ended_on: tuple[dt.date | None, ...]
+    made_on: tuple[dt.date, ...]
+    agency: tuple[Agency, ...]
+    kind: tuple[str, ...]
+    hate: tuple[bool, ...]
+    rows: tuple[int, ...]
+    problems: tuple[RowProblem, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Each row as a plain mapping of the library's field names to values."""
+        columns = [getattr(self, name) for name in FIELDS]
+        for values in zip(*columns, strict=True):
+            yield dict(zip(FIELDS, values, strict=True))
+
+    def to_reports(self) -> tuple[Report, ...]:
+        """The rows as :class:`~asb_case_review.models.Report` values (slow for millions)."""
+        incidents: dict[str, Incident] = {}
+        reports: list[Report] = []
+        for i in range(len(self)):
+            incident = incidents.get(self.incident[i])
+            if incident is None:
+                incident = Incident(
+                    self.incident[i],
+                    matter=self.matter[i],
+                    began_on=self.began_on[i],
+                    ended_on=self.ended_on[i],
+                    hate=self.hate[i],
+                )
+                incidents[incident.id] = incident
+            reports.append(
+                Report(
+                    self.id[i],
+                    reporter=self.reporter[i],
+                    made_on=self.made_on[i],
+                    incident=incident,
+                    agency=self.agency[i],
+                    kind=self.kind[i],
+                    household=self.household[i],
+                )
+            )
+        return tuple(reports)
+
+    def application(
+        self,
+        applicant: str,
+        matter: str,
+        made_on: dt.date,
+        *,
+        reports: Iterable[Report] | None = None,
+        facts: Mapping[Fact, bool] | None = None,
+    ) -> Application:
+        """The application *applicant* would make about *matter* on *made_on*, with the matter's reports.
+
+        *facts* are the case facts assumed for it (none: every fact unknown).
+
+        This is the application every sweep answers for; pass *reports* (from
+        :meth:`to_reports`) to avoid rebuilding them on every call.
+        """
+        pool = self.to_reports() if reports is None else reports
+        kept = tuple(r for r in pool if r.incident.matter == matter)
+        return Application(
+            f"what-if:{applicant}:{matter}:{made_on.isoformat()}",
+            applicant=applicant,
+            made_on=made_on,
+            matter=matter,
+            reports=kept,
+            facts=dict(facts or {}).items(),
+        )
+
+
+def _text(row: int, field: str, value: object, *, required: bool) -> str | None:
+    # pandas gives NaN (a float unequal to itself) for an empty cell.
+    empty = value is None or (isinstance(value, float) and math.isnan(value))
+    text = "" if empty else str(value).strip()
+    if not text:
+        if required:
+            raise InvalidRow(row, field, value, "is required")
+        return None
+    return text
+
+
+def _day(row: int, field: str, value: object, *, required: bool) -> dt.date | None:
+    # pandas gives naive midnight timestamps for plain dates: midnight is the date itself.
+    if (
+        isinstance(value, dt.datetime)
+        and value.tzinfo is None
+        and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+    ):
+        return value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = _text(row, field, value, required=required)
+    if text is None:
+        return None
+    try:
+        return parse_day(text, field)
+    except InvalidInput as error:
+        raise InvalidRow(row, field, value, error.problem) from None
+
+
+def _flag(row: int, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = (_text(row, "hate", value, required=False) or "").lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidRow(row, "hate", value, "must be true or false (yes/no, 1/0)")
+
+
+class _Builder:
+    """Collects rows into columns, checking each as the models would."""
+
+    def __init__(self, on_error: OnError) -> None:
+        if on_error not in ("stop", "skip"):
+            raise InvalidInput("on_error", on_error, "must be 'stop' or 'skip'")
+        self.on_error = on_error
+        self.columns: dict[str, list[Any]] = {name: [] for name in (*FIELDS, "rows")}
+        self.problems: list[RowProblem] = []
+        self.ids: set[str] = set()
+        self.incidents: dict[str, tuple[str, dt.date, dt.date | None, bool]] = {}
+
+    def add(self, row: int, get: Mapping[str, object]) -> None:
+        try:
+            values = self._check(row, get)
+        except InvalidRow as error:
+            if self.on_error == "stop":
+                raise
+            self.problems.append(RowProblem(row, error.field, error.value, error.problem))
+            return
+        self.ids.add(values["id"])
+        self.incidents.setdefault(
+            values["incident"],
+            (values["matter"], values["began_on"], values["ended_on"], values["hate"]),
+        )
+        for name, value in values.items():
+            self.columns[name].append(value)
+
+    def _check(self, row: int, get: Mapping[str, object]) -> dict[str, Any]:
+        report_id = _text(row, "id", get.get("id"), required=True)
+        assert report_id is not None
+        if report_id in self.ids:
+            raise InvalidRow(row, "id", report_id, "is used by an earlier row")
+        reporter = _text(row, "reporter", get.get("reporter"), required=True)
+        matter = _text(row, "matter", get.get("matter"), required=True)
+        household = _text(row, "household", get.get("household"), required=False)
+        incident = _text(row, "incident", get.get("incident"), required=False) or report_id
+        began = _day(row, "began_on", get.get("began_on"), required=True)
+        ended = _day(row, "ended_on", get.get("ended_on"), required=False)
+        made = _day(row, "made_on", get.get("made_on"), required=True)
+        assert began is not None
+        assert made is not None
+        if ended is not None and ended < began:
+            raise InvalidRow(row, "ended_on", get.get("ended_on"), f"is before began_on={began.isoformat()}")
+        if made < began:
+            raise InvalidRow(
+                row, "made_on", get.get("made_on"), f"is before the behaviour began ({began.isoformat()})"
+            )
+        agency_text = (_text(row, "agency", get.get("agency"), required=False) or "other").lower()
+        agency = _AGENCIES.get(agency_text)
+        if agency is None:
+            raise InvalidRow(row, "agency", get.get("agency"), f"must be one of {', '.join(_AGENCIES)}")
+        kind = _text(row, "kind", get.get("kind"), required=False) or "complaint"
+        hate = _flag(row, get.get("hate"))
+        known = self.incidents.get(incident)
+        if known is not None and known != (matter, began, ended, hate):
+            raise InvalidRow(
+                row,
+                "incident",
+                incident,
+                "is given by an earlier row with a different matter, behaviour dates or hate flag",
+            )
+        return {
+            "id": report_id,
+            "reporter": reporter,
+            "household": household,
+            "matter": matter,
+            "incident": incident,
+            "began_on": began,
+            "ended_on": ended,
+            "made_on": made,
+            "agency": agency,
+            "kind": kind,
+            "hate": hate,
+            "rows": row,
+        }
+
+    def table(self) -> ReportTable:
+        cols = {name: tuple(values) for name, values in self.columns.items()}
+        return ReportTable(**cols, problems=tuple(self.problems))
+
+
+def _mapping(columns: Mapping[str, str] | None) -> dict[str, str]:
+    """The caller's column names by the library's field names."""
+    names = dict(zip(FIELDS, FIELDS, strict=True))
+    for field, column in (columns or {}).items():
+        if field not in names:
+            raise InvalidInput("columns", field, f"is not a report field; fields: {', '.join(FIELDS)}")
+        names[field] = column
+    return names
+
+
+class _Renamed(Mapping[str, object]):
+    """A row seen through the caller's column names."""
+
+    def __init__(self, row: Mapping[str, object], names: Mapping[str, str]) -> None:
+        self.row = row
+        self.names = names
+
+    def __getitem__(self, key: str) -> object:
+        return self.row[self.names[key]]
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.row.get(self.names[key], default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _check_header(header: Iterable[str], names: Mapping[str, str]) -> None:
+    present = set(header)
+    for field in sorted(_REQUIRED):
+        if names[field] not in present:
+            raise InvalidInput("columns", names[field], f"the {field} column is missing from the table")
+
+
+def reports_from_records(
+    records: Iterable[Mapping[str, object]],
+    *,
+    columns: Mapping[str, str] | None = None,
+    on_error: OnError = "stop",
+) -> ReportTable:
+    """A table from mappings (one per row); *columns* maps field names to the caller's keys.
+
+    >>> t = reports_from_records([{"ref": "R1", "who": "P1", "case": "M1",
+    ...                            "began_on": "2025-10-01", "made_on": "2025-10-02"}],
+    ...                          columns={"id": "ref", "reporter": "who", "matter": "case"})
+    >>> t.id, t.matter, t.incident
+    (('R1',), ('M1',), ('R1',))
+    """
+    names = _mapping(columns)
+    builder = _Builder(on_error)
+    for number, record in enumerate(records, start=1):
+        builder.add(number, _Renamed(record, names))
+    return builder.table()
+
+
+def reports_from_csv(
+    lines: Iterable[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    on_error: OnError = "stop",
+    delimiter: str = ",",
+) -> ReportTable:
+    """A table from CSV text with a header row: an open file or any iterable of lines.
+
+    The library never opens files: the caller passes what it opened.
+    """
+    names = _mapping(columns)
+    reader = csv.DictReader(iter(lines), delimiter=delimiter)
+    _check_header(reader.fieldnames or (), names)
+    builder = _Builder(on_error)
+    for number, record in enumerate(reader, start=1):
+        builder.add(number, _Renamed(record, names))
+    return builder.table()
+
+
+def reports_from_dataframe(
+    frame: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    on_error: OnError = "stop",
+) -> ReportTable:
+    """A table from a pandas DataFrame; rows are numbered by position from 1.
+
+    The frame's own index is not used; pandas itself is not imported here.
+    """
+    names = _mapping(columns)
+    _check_header((str(c) for c in frame.columns), names)
+    present = [c for c in names.values() if c in frame.columns]
+    data = {c: frame[c].tolist() for c in present}
+    records = ({c: data[c][i] for c in present} for i in range(len(frame)))
+    builder = _Builder(on_error)
+    for number, record in enumerate(records, start=1):
+        builder.add(number, _Renamed(record, names))
+    return builder.table()
+
+
+def table_from_reports(reports: Iterable[Report]) -> ReportTable:
+    """A table holding *reports* (already checked by the models).
+
+    >>> from asb_case_review.examples import example_application
+    >>> len(table_from_reports(example_application().reports))
+    4
+    """
+    builder = _Builder("stop")
+    for number, report in enumerate(reports, start=1):
+        incident = report.incident
+        builder.add(
+            number,
+            {
+                "id": report.id,
+                "reporter": report.reporter,
+                "household": report.household,
+                "matter": incident.matter,
+                "incident": incident.id,
+                "began_on": incident.began_on,
+                "ended_on": incident.ended_on,
+                "made_on": report.made_on,
+                "agency": report.agency.value,
+                "kind": report.kind,
+                "hate": incident.hate,
+            },
+        )
+    return builder.table()
