@@ -260,3 +260,40 @@ def test_conditions_and_local_rules_combine() -> None:
     assert evaluate(application, policy).outcome is Outcome.NOT_MET
     cleared = attrs.evolve(application, facts={"promised_response_pending": False})
     assert evaluate(cleared, policy).route is Route.DISCRETIONARY
+
+
+def test_floor_over_a_threshold_above_three_cites_the_explanatory_notes() -> None:
+    """Where the policy asks for more than three, the conflict rests on the Notes' 'no higher than three'."""
+    five = attrs.evolve(STATUTORY, id="five", mandatory=statutory_route(5))
+    conflict = next(
+        w for w in evaluate(THREE_OLD, five).warnings if w.code is NoticeCode.STATUTORY_FLOOR_CONFLICT
+    )
+    assert "Explanatory Notes (para 231)" in conflict.message
+    assert conflict.source is not None
+    assert "Explanatory Notes" in conflict.source.title
+
+
+def test_no_near_miss_is_reported_for_a_count_under_not() -> None:
+    """Meeting a count beneath not_ would un-meet its rule, so it is not listed as a shortfall."""
+    policy = attrs.evolve(
+        STATUTORY,
+        id="not-count",
+        local=(
+            rule(
+                "quiet", fact(Fact.VICTIM_HIGH_RISK) & ~count(9), label="risk and few reports", source=LOCAL
+            ),
+        ),
+    )
+    decision = evaluate(app(A, rep("R1", D(2026, 2, 1)), facts={"victim_high_risk": False}), policy)
+    assert [s.rule for s in decision.shortfalls()] == ["s104-4"]
+
+
+def test_fates_come_from_the_count_that_met() -> None:
+    """When a rule with several counts is met by a later one, the fates shown are that count's."""
+    either = count(5, unit=CountUnit.REPORTERS) | count(1, selection=Selection(hate_only=True))
+    policy = attrs.evolve(
+        STATUTORY, id="either", local=(rule("either", either, label="five people or hate", source=LOCAL),)
+    )
+    decision = evaluate(app(A, rep("R1", D(2026, 2, 2), hate=True), rep("R2", D(2026, 2, 3))), policy)
+    assert decision.matched == ("either",)
+    assert {f.report: f.reason for f in decision.fates} == {"R1": Reason.COUNTED, "R2": Reason.NOT_HATE}

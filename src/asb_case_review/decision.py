@@ -24,7 +24,7 @@ from .dates import earliest_start, london_day, months
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy, statutory_route
 from .qualifying import Fate, Reason
-from .rules import Context, Count, Outcome, Result, Rule, Source, Tally
+from .rules import Context, Count, Not, Outcome, Result, Rule, Source, Tally
 
 __all__ = [
     "Decision",
@@ -170,12 +170,20 @@ def _without_later_reports(application: Application, as_of: dt.date) -> Applicat
     return attrs.evolve(application, reports=kept)
 
 
-def _counts(result: Result, rule_id: str) -> Iterable[tuple[str, Result]]:
-    for node in result.walk():
-        if isinstance(node.predicate, Rule):
-            rule_id = node.predicate.id
-        if isinstance(node.predicate, Count):
-            yield rule_id, node
+def _counts(result: Result, rule_id: str, *, under_not: bool = True) -> Iterable[tuple[str, Result]]:
+    """Every count in *result* with the id of the rule it belongs to, in order.
+
+    With *under_not* false, counts beneath a ``not_`` are left out: meeting
+    one of those would un-meet its rule, so it is no near miss.
+    """
+    if isinstance(result.predicate, Rule):
+        rule_id = result.predicate.id
+    if isinstance(result.predicate, Count):
+        yield rule_id, result
+    if isinstance(result.predicate, Not) and not under_not:
+        return
+    for child in result.children:
+        yield from _counts(child, rule_id, under_not=under_not)
 
 
 @attrs.frozen
@@ -244,11 +252,14 @@ class Decision:
 
     @property
     def fates(self) -> tuple[Fate, ...]:
-        """Every report's fate under the deciding rule's first count."""
-        for _, node in _counts(self.deciding, ""):
-            assert node.tally is not None  # a Count result always has a tally
-            return node.tally.fates
-        return ()
+        """Every report's fate under the deciding rule: its first met count when met, else its first count."""
+        counts = [node for _, node in _counts(self.deciding, "", under_not=False)]
+        chosen = next((n for n in counts if n.met), None) if self.met else None
+        if chosen is None and counts:
+            chosen = counts[0]
+        if chosen is None or chosen.tally is None:
+            return ()
+        return chosen.tally.fates
 
     def counted(self) -> tuple[str, ...]:
         """The ids of the reports counted under the deciding rule."""
@@ -258,7 +269,7 @@ class Decision:
         """For each unmet count of the routes: how far short, and by when (the near miss)."""
         found: list[Shortfall] = []
         for result in (self.mandatory, *self.local):
-            for rule_id, node in _counts(result, ""):
+            for rule_id, node in _counts(result, "", under_not=False):
                 if not node.met and node.tally is not None:
                     found.append(Shortfall(rule_id, node.tally))
         return tuple(found)
@@ -347,13 +358,27 @@ def evaluate(
         )
     if run.floor.met and run.policy_outcome is not Outcome.MET:
         action = "the statutory floor decides" if enforce_floor else "the policy's answer is kept"
+        if policy.threshold > STATUTORY_THRESHOLD:
+            # "A different number" in s.104(4) may be read to allow more than three;
+            # the Explanatory Notes say no higher than three, so the floor of three
+            # is the reading most favourable to the complainant, and it is named.
+            reason = (
+                f"three qualifying complaints were made; the policy asks for {policy.threshold}, "
+                "but the Explanatory Notes (para 231) say the threshold of s.104(4) should be set "
+                "no higher than three"
+            )
+            cited = EXPLANATORY_NOTES
+        else:
+            reason = (
+                f"at least {policy.threshold} qualifying complaints were made, so s.104(4) "
+                "requires the threshold to be met"
+            )
+            cited = STATUTE
         warnings.append(
             Notice(
                 NoticeCode.STATUTORY_FLOOR_CONFLICT,
-                f"the policy as written says {run.policy_outcome.value}, but at least "
-                f"{min(policy.threshold, STATUTORY_THRESHOLD)} qualifying complaints were made, so "
-                f"s.104(4) requires the threshold to be met; {action}",
-                STATUTE,
+                f"the policy as written says {run.policy_outcome.value}, but {reason}; {action}",
+                cited,
             )
         )
     if not policy.in_force(day):
