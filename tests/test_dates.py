@@ -362,3 +362,10 @@ def test_add_working_days_rejects_negative_counts() -> None:
     """A negative number of working days is refused, naming the value."""
     with pytest.raises(InvalidInput, match=r"^count=-1"):
         add_working_days(D(2025, 1, 1), -1)
+
+
+def test_london_day_refuses_datetimes_at_the_ends_of_the_calendar() -> None:
+    """A timestamp that cannot be moved to London time is an input error, not an overflow."""
+    moment = dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    with pytest.raises(InvalidInput, match=r"^made_on=.*too near the ends of the calendar"):
+        london_day(moment, "made_on")

@@ -257,7 +257,10 @@ def london_day(value: dt.date | dt.datetime, field: str = "value") -> dt.date:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise NaiveDatetime(field, value)
-        return value.astimezone(LONDON).date()
+        try:
+            return value.astimezone(LONDON).date()
+        except OverflowError:
+            raise InvalidInput(field, value, "is too near the ends of the calendar to convert") from None
     if isinstance(value, dt.date):
         return value
     raise InvalidInput(field, value, "must be a date or an aware datetime")
