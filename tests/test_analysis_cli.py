@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
+from asb_case_review.analysis.synthetic import synthetic_reports
+from asb_case_review.analysis.table import reports_from_csv
 from asb_case_review.cli import EXIT_BAD_INPUT, main
 
 REPORTS = """id,reporter,matter,began_on,made_on
@@ -74,3 +77,25 @@ def test_assumed_facts_decide_fact_rules(reports: Path, capsys: pytest.CaptureFi
     known = json.loads(capsys.readouterr().out)
     assert [r["outcome"] for r in known] == ["met", "met", "met"]
     assert main([*argv, "--fact", "problem_persists=perhaps"]) == EXIT_BAD_INPUT
+
+
+def test_synthetic_writes_a_table_the_analysis_commands_read_back(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """synthetic's CSV, read back, is the seeded table itself; the same seed gives the same CSV."""
+    assert main(["synthetic", "60", "--seed", "7"]) == 0
+    first = capsys.readouterr().out
+    assert main(["synthetic", "60", "--seed", "7"]) == 0
+    assert capsys.readouterr().out == first
+    table = reports_from_csv(first.splitlines())
+    assert list(table.records()) == list(synthetic_reports(60, seed=7).records())
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(first))
+    assert main(["sweep", "-"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 61
+
+
+def test_synthetic_refuses_an_empty_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """A count below one is bad input, named on stderr."""
+    assert main(["synthetic", "0"]) == EXIT_BAD_INPUT
+    assert "COUNT=0: must be at least 1" in capsys.readouterr().err

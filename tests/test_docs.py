@@ -79,9 +79,17 @@ def repository_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def shell(command: str) -> tuple[int | str | None, str]:
-    """Run one documented `asb-case-review ...` command (optionally `| head -n N`): exit code and output."""
+    """Run one documented `asb-case-review ...` command (optionally `| head -n N` or `> FILE`).
+
+    Gives the exit code and the output.
+    """
     argv = shlex.split(command)
     lines: int | None = None
+    target: str | None = None
+    if ">" in argv:
+        # `> FILE` saves the output for the next command, as a shell would.
+        target = argv[argv.index(">") + 1]
+        argv = argv[: argv.index(">")]
     if "|" in argv:
         # The only pipe the docs use is `| head -n N`.
         lines = int(argv[argv.index("|") + 3])
@@ -95,6 +103,9 @@ def shell(command: str) -> tuple[int | str | None, str]:
         except SystemExit as exit_:
             code = exit_.code
     printed = out.getvalue().rstrip("\n")
+    if target is not None:
+        Path(target).write_text(printed + "\n", encoding="utf-8")
+        printed = ""
     if lines is not None:
         printed = "\n".join(printed.splitlines()[:lines])
     return code, printed

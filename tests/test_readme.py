@@ -7,6 +7,10 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
+from asb_case_review import cli
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -30,8 +34,18 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
     assert test in ci
 
 
-def test_readme_python_examples_run_and_print_what_they_say() -> None:
-    """Every python block in the README runs, and each '# value' comment on a print matches."""
+def test_readme_python_examples_run_and_print_what_they_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every python block in the README runs, and each '# value' comment on a print matches.
+
+    They run in an empty folder where the README's `asb-case-review synthetic ... > reports.csv`
+    has been run, as a reader following it would have done.
+    """
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()) as csv_text:
+        assert cli.main(["synthetic", "3000", "--seed", "11"]) == 0
+    (tmp_path / "reports.csv").write_text(csv_text.getvalue(), encoding="utf-8")
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for block in re.findall(r"```python\n(.+?)\n```", text, re.S):
         out = io.StringIO()

@@ -127,21 +127,42 @@ class Comparison:
         return pd.DataFrame.from_records(self.summary()).set_index("policy")
 
     def plot(self, ax: Any = None) -> Any:
-        """A bar chart of applications met under each policy, split by route (needs the ``plot`` extra)."""
-        import matplotlib.pyplot as plt  # noqa: PLC0415 (optional extra, imported only when asked for)
+        """Applications met under each policy, split by route (needs the ``plot`` extra).
+
+        Returns the axes; in a notebook, show ``comparison.plot().figure``.
+
+        The bars are horizontal and labelled, so that policies with long names read, and the
+        difference from the first policy is written at the end of each bar: the what-if is in
+        the difference, which a bar of thousands hides.
+        """
+        # A Figure made directly, not through pyplot, leaves no global figure behind.
+        from matplotlib.figure import Figure  # noqa: PLC0415 (optional extra, imported only when asked for)
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(7, 3.5))
+            ax = Figure(figsize=(8, 0.6 * len(self.sweeps) + 1.6)).subplots()
         names = [s.policy.id for s in self.sweeps]
-        bottoms = [0] * len(names)
-        routes = ("mandatory", "discretionary", "statutory_floor")
-        for route in routes:
-            heights = [sum(r is not None and r.value == route for r in s.route) for s in self.sweeps]
-            ax.bar(names, heights, bottom=bottoms, label=route.replace("_", " "))
-            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-        ax.set_ylabel("applications that would be met")
+        positions = list(range(len(names)))[::-1]
+        lefts = [0] * len(names)
+        routes = (
+            ("mandatory", "mandatory route, s.104(4)", "#1b7a3a"),
+            ("discretionary", "local rule, s.104(5)", "#7fbf7b"),
+            ("statutory_floor", "statutory floor over the local policy", "#d7301f"),
+        )
+        for route, label, colour in routes:
+            widths = [sum(r is not None and r.value == route for r in s.route) for s in self.sweeps]
+            ax.barh(positions, widths, left=lefts, label=label, color=colour, height=0.6)
+            lefts = [left + width for left, width in zip(lefts, widths, strict=True)]
+        first = lefts[0] if lefts else 0
+        for position, total, index in zip(positions, lefts, range(len(lefts)), strict=True):
+            note = f"{total:,}" if index == 0 else f"{total:,} ({total - first:+,} vs {names[0]})"
+            ax.annotate(note, (total, position), xytext=(4, 0), textcoords="offset points", va="center")
+        ax.set_yticks(positions, names)
+        ax.set_xlabel(f"applications that would be met, of {len(self.sweeps[0]) if self.sweeps else 0:,}")
+        ax.set_xlim(0, max(lefts, default=1) * 1.35 or 1)
         ax.set_title("Threshold met, by policy and route")
-        ax.legend()
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, fontsize="small")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
         return ax
 
 
