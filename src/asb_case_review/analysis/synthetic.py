@@ -21,7 +21,7 @@ import random
 from typing import Final
 
 from ..models import Agency
-from .table import ReportTable
+from .table import FIELDS, ReportTable
 
 __all__ = ["synthetic_reports"]
 
@@ -51,22 +51,7 @@ def synthetic_reports(count: int, *, seed: int = 0, year_starting: int = 2023) -
     month_ends = [
         dt.date(year_starting + (m > 12), (m - 1) % 12 + 1, 1) - _ONE_DAY for m in range(5, 17)
     ]  # the last day of each month of the year
-    columns: dict[str, list[object]] = {
-        name: []
-        for name in (
-            "id",
-            "reporter",
-            "household",
-            "matter",
-            "incident",
-            "began_on",
-            "ended_on",
-            "made_on",
-            "agency",
-            "kind",
-            "hate",
-        )
-    }
+    columns: dict[str, list[object]] = {name: [] for name in FIELDS}
     made_total = 0
     matter_number = 0
     incident_number = 0
