@@ -171,3 +171,24 @@ def test_records_and_dataframe_carry_the_same_answers() -> None:
     assert frame["outcome"].tolist() == [r["outcome"] for r in records]
     (standing,) = result.standing_records()
     assert (standing["first_met"], standing["stopped"]) == ("2025-03-03", "2025-07-03")
+
+
+def test_an_undetermined_local_answer_is_no_floor_conflict() -> None:
+    """Guildford with no facts supplied: the floor decides, but no conflict is counted."""
+    rows = [
+        {
+            "id": f"R{n}",
+            "reporter": f"P{n}",
+            "matter": "M",
+            "began_on": f"2025-01-0{n}",
+            "made_on": f"2025-01-0{n}",
+        }
+        for n in (1, 2, 3)
+    ]
+    last = sweep(reports_from_records(rows), CATALOGUE["guildford"])[2]
+    assert (last.outcome, last.policy_outcome) == (Outcome.MET, Outcome.UNKNOWN)
+    assert not last.floor_conflict
+    with_fact = sweep(
+        reports_from_records(rows), CATALOGUE["guildford"], facts={"promised_response_pending": True}
+    )
+    assert with_fact[2].floor_conflict

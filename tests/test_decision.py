@@ -297,3 +297,28 @@ def test_fates_come_from_the_count_that_met() -> None:
     decision = evaluate(app(A, rep("R1", D(2026, 2, 2), hate=True), rep("R2", D(2026, 2, 3))), policy)
     assert decision.matched == ("either",)
     assert {f.report: f.reason for f in decision.fates} == {"R1": Reason.COUNTED, "R2": Reason.NOT_HATE}
+
+
+def test_floor_over_an_undetermined_policy_is_no_conflict() -> None:
+    """Where the local answer hangs on a fact not supplied, the floor decides without a conflict."""
+    pending = Policy(
+        "pending",
+        title="T",
+        version="1",
+        effective_from=D(2024, 1, 1),
+        conditions=(
+            rule("no-pending", fact(Fact.PROMISED_RESPONSE_PENDING, expected=False), label="x", source=LOCAL),
+        ),
+    )
+    three = app(
+        A, rep("R1", D(2026, 1, 2)), rep("R2", D(2026, 2, 2), by="P2"), rep("R3", D(2026, 2, 3), by="P3")
+    )
+    decision = evaluate(three, pending)
+    assert (decision.outcome, decision.policy_outcome, decision.route) == (
+        Outcome.MET,
+        Outcome.UNKNOWN,
+        Route.STATUTORY_FLOOR,
+    )
+    assert [w.code for w in decision.warnings] == [NoticeCode.FLOOR_OVER_UNDETERMINED]
+    refused = evaluate(attrs.evolve(three, facts={"promised_response_pending": True}), pending)
+    assert [w.code for w in refused.warnings] == [NoticeCode.STATUTORY_FLOOR_CONFLICT]

@@ -279,7 +279,7 @@ def test_the_statutory_floor_is_never_defeated(application: Application, policy:
     unenforced = evaluate(application, policy, enforce_floor=False)
     assert unenforced.outcome is unenforced.policy_outcome
     conflict = NoticeCode.STATUTORY_FLOOR_CONFLICT in {w.code for w in unenforced.warnings}
-    assert conflict == (unenforced.floor.met and unenforced.policy_outcome is not Outcome.MET)
+    assert conflict == (unenforced.floor.met and unenforced.policy_outcome is Outcome.NOT_MET)
 
 
 @given(applications(), count_leaves(selection=pure_selections()), st.lists(trees(), min_size=1, max_size=2))

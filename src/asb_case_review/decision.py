@@ -54,6 +54,9 @@ class NoticeCode(enum.StrEnum):
 
     THRESHOLD_ABOVE_THREE = "threshold_above_three"
     STATUTORY_FLOOR_CONFLICT = "statutory_floor_conflict"
+    """The policy as written says not met where s.104(4) says met."""
+    FLOOR_OVER_UNDETERMINED = "floor_over_undetermined"
+    """The policy as written cannot be decided (facts not supplied), and s.104(4) is met."""
     POLICY_NOT_IN_FORCE = "policy_not_in_force"
     EXPLAIN_CASE_REVIEW = "explain_case_review"
     UNDETERMINED = "undetermined"
@@ -356,7 +359,19 @@ def evaluate(
                 EXPLANATORY_NOTES,
             )
         )
-    if run.floor.met and run.policy_outcome is not Outcome.MET:
+    if run.floor.met and run.policy_outcome is Outcome.UNKNOWN:
+        # Not a conflict: the local answer is unknown, but whatever it turns out to be,
+        # the mandatory route already requires the threshold to be met.
+        warnings.append(
+            Notice(
+                NoticeCode.FLOOR_OVER_UNDETERMINED,
+                "the policy as written cannot be decided without facts that were not supplied, "
+                "but s.104(4) is met, so the threshold is met whatever they are"
+                + ("" if enforce_floor else "; the policy's answer is kept"),
+                STATUTE,
+            )
+        )
+    if run.floor.met and run.policy_outcome is Outcome.NOT_MET:
         action = "the statutory floor decides" if enforce_floor else "the policy's answer is kept"
         if policy.threshold > STATUTORY_THRESHOLD:
             # "A different number" in s.104(4) may be read to allow more than three;

@@ -66,8 +66,12 @@ class Eligibility:
 
     @property
     def floor_conflict(self) -> bool:
-        """The statutory floor is met but the policy as written is not."""
-        return self.route is Route.STATUTORY_FLOOR
+        """The statutory floor decided where the policy as written says not met.
+
+        Where the policy as written is undetermined (a fact not supplied), the floor still
+        decides, but that is no conflict (``Decision`` gives it a notice of its own).
+        """
+        return self.route is Route.STATUTORY_FLOOR and self.policy_outcome is Outcome.NOT_MET
 
 
 @attrs.frozen
