@@ -334,3 +334,14 @@ def test_progress_without_a_total_counts_items() -> None:
     clock = ticking(2.0)
     list(cli.progress((i for i in range(3)), label="rows", stream=stream, clock=lambda: next(clock)))
     assert "rows 3" in stream.getvalue()
+
+
+def test_applicant_json_names_no_one_else(capsys: pytest.CaptureFixture[str]) -> None:
+    """--for applicant --format json gives the applicant's data only: no other person's ids."""
+    code, out, _ = run(capsys, "check", "--example", "--for", "applicant", "--format", "json")
+    assert code == cli.EXIT_MET
+    data = json.loads(out)
+    assert [r["report"] for r in data["your_reports"]] == ["REP-0", "REP-1", "REP-3"]
+    for hidden in ("P-200", "REP-2", "H-2"):
+        assert hidden not in out
+    assert data["letter"].startswith("Your application of 28 February 2026 meets")

@@ -37,7 +37,7 @@ from .models import Application
 from .parsing import application_from_mapping, parse_day
 from .policy import AREAS, Area
 from .policyfile import dump, load_area
-from .render import for_applicant, for_officer, to_dict
+from .render import for_applicant, for_officer, to_applicant_dict, to_dict
 from .rules import Outcome
 
 if TYPE_CHECKING:
@@ -189,7 +189,9 @@ def _check(args: argparse.Namespace) -> int:
     # fails cleanly; it is saved after, so that its message follows the text.
     figure = None if args.plot is None else _draw(decision, private=args.audience == "applicant")
     if args.format == "json":
-        emit(json.dumps(to_dict(decision), indent=2))
+        # The applicant's JSON carries only what the letter may say: no other person's ids.
+        data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
+        emit(json.dumps(data, indent=2))
     elif args.audience == "applicant":
         emit(_wrap(for_applicant(decision)))
     else:
@@ -575,7 +577,10 @@ def _parser() -> argparse.ArgumentParser:
         "in force on the day decided (default: %(default)s)",
     )
     check.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="decide as of this date (default: the application date)"
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="treat the application as made on this date, a what-if (default: the date it was made); "
+        "the statute measures every window to the day an application is made, not the day it is decided",
     )
     check.add_argument(
         "--format",

@@ -332,10 +332,13 @@ def evaluate(
 ) -> Decision:
     """Decide whether *application* meets the threshold under *policy*.
 
-    *as_of* is the date the application is decided for (the application's
-    own date unless given); an aware datetime stands for its Europe/London
-    calendar day.  With *enforce_floor* false the decision follows
-    the policy as written, and a statutory-floor conflict is only reported.
+    *as_of* is the date the application is taken to be made (its own date
+    unless given): a what-if, such as "had they applied a month later".  The
+    statute measures every window to the day an application is made, never
+    to the day it is decided, so pass a decision date here only to ask that
+    question.  An aware datetime stands for its Europe/London calendar day.
+    With *enforce_floor* false the decision follows the policy as written,
+    and a statutory-floor conflict is only reported.
 
     >>> from asb_case_review.examples import example_application
     >>> from asb_case_review.policy import STATUTORY

@@ -21,7 +21,15 @@ from .models import Fact
 from .qualifying import Fate, Reason
 from .rules import Consent, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
 
-__all__ = ["for_applicant", "for_officer", "long_date", "report_rows", "to_dict", "words"]
+__all__ = [
+    "for_applicant",
+    "for_officer",
+    "long_date",
+    "report_rows",
+    "to_applicant_dict",
+    "to_dict",
+    "words",
+]
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -433,6 +441,55 @@ def to_dict(decision: Decision) -> dict[str, Any]:
         "warnings": [_notice_dict(n) for n in decision.warnings],
         "signals": [_notice_dict(n) for n in decision.signals],
         "settings": dict(decision.assumptions()),
+        "letter": for_applicant(decision),
+    }
+
+
+def to_applicant_dict(decision: Decision) -> dict[str, Any]:
+    """What the applicant may be told, as plain data: never another person's id, report or fate.
+
+    For systems that write letters from data.  Only the applicant's own reports
+    are listed; other people's appear in the letter as a number.
+
+    >>> from asb_case_review import STATUTORY, evaluate
+    >>> from asb_case_review.examples import example_application
+    >>> data = to_applicant_dict(evaluate(example_application(), STATUTORY))
+    >>> data["outcome"], [r["report"] for r in data["your_reports"]]
+    ('met', ['REP-0', 'REP-1', 'REP-3'])
+    """
+    application = decision.application
+    own = [f for f in decision.fates if f.reporter == application.victim]
+    made = {r.id: r.made_on for r in application.reports}
+    rules = [decision.find_rule(rule_id) for rule_id in decision.matched]
+    return {
+        "application": application.id,
+        "made_on": decision.as_of.isoformat(),
+        "policy": {"id": decision.policy.id, "version": decision.policy.version},
+        "outcome": decision.outcome.value,
+        "rules": [
+            {"label": item.label, "source": None if item.source is None else item.source.cite()}
+            for item in rules
+        ],
+        "met_until": None if decision.met_until is None else decision.met_until.isoformat(),
+        "your_reports": [
+            {
+                "report": f.report,
+                "made_on": made[f.report].isoformat(),
+                "counted": f.reason is Reason.COUNTED,
+                "reason": f.reason.value,
+            }
+            for f in own
+        ],
+        "near_misses": [
+            {
+                "rule": decision.find_rule(s.rule).label,
+                "more_needed": s.tally.shortfall,
+                "deadline": None if s.tally.deadline is None else s.tally.deadline.isoformat(),
+            }
+            for s in decision.shortfalls()
+        ]
+        if not decision.met
+        else [],
         "letter": for_applicant(decision),
     }
 
