@@ -322,3 +322,27 @@ def test_floor_over_an_undetermined_policy_is_no_conflict() -> None:
     assert [w.code for w in decision.warnings] == [NoticeCode.FLOOR_OVER_UNDETERMINED]
     refused = evaluate(attrs.evolve(three, facts={"promised_response_pending": True}), pending)
     assert [w.code for w in refused.warnings] == [NoticeCode.STATUTORY_FLOOR_CONFLICT]
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        (("statutory",), "InvalidPolicy", r"^policy='statutory': must be a Policy"),
+        ((None,), "InvalidPolicy", r"^policy=None: must be a Policy"),
+    ],
+    ids=["policy-name", "policy-none"],
+)
+def test_evaluate_refuses_what_is_not_a_policy(args: tuple[object, ...], error: str, message: str) -> None:
+    """Passing a policy's name, or nothing, is a clear error rather than an AttributeError."""
+    from asb_case_review import errors  # noqa: PLC0415 - the error class is named in the table
+
+    with pytest.raises(getattr(errors, error), match=message):
+        evaluate(example_application(), *args)  # type: ignore[arg-type]
+
+
+def test_evaluate_refuses_what_is_not_an_application() -> None:
+    """A mapping is not an Application: parse it with application_from_mapping first."""
+    from asb_case_review.errors import InvalidInput  # noqa: PLC0415
+
+    with pytest.raises(InvalidInput, match=r"^application=\{\}: must be an Application"):
+        evaluate({}, STATUTORY)  # type: ignore[arg-type]

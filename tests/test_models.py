@@ -123,6 +123,12 @@ BAD_APPLICATIONS = [
     ({"facts": [("case_closed", True), ("case_closed", False)]}, r"^facts='case_closed': is given twice"),
     ({"consent": "yes"}, r"^consent='yes': must be true, false or None"),
     ({"on_behalf_of": ""}, r"^on_behalf_of='': must be a non-empty string or None"),
+    (
+        {"facts": ["no_action_taken"]},
+        r"^facts='no_action_taken': must be a \(fact name, true or false\) pair",
+    ),
+    ({"facts": "no_action_taken"}, r"^facts='no_action_taken': must map fact names"),
+    ({"reports": None}, r"^reports=None: must be a collection of Report values"),
 ]
 
 
@@ -138,6 +144,9 @@ BAD_APPLICATIONS = [
         "fact-twice",
         "consent-str",
         "blank-behalf",
+        "facts-list-of-names",
+        "facts-string",
+        "reports-none",
     ],
 )
 def test_bad_applications(changes: dict[str, Any], message: str) -> None:

@@ -260,6 +260,7 @@ def test_counted_fate_carries_its_window() -> None:
         (lambda: Selection(agencies="police"), r"^agencies='police'"),
         (lambda: Selection(agencies=["fire"]), r"^agencies='fire': must be one of council"),
         (lambda: Selection(who="neighbours"), r"^who='neighbours': must be one of anyone, victim"),
+        (lambda: Selection(hate_only="no"), r"^hate_only='no': must be true or false"),  # type: ignore[arg-type]
         (
             lambda: Window(months(6), anchor="last_incident"),
             r"^anchor='last_incident': must be one of each_report",
@@ -280,6 +281,7 @@ def test_counted_fate_carries_its_window() -> None:
         "agencies-string",
         "unknown-agency",
         "who",
+        "hate-only-str",
         "anchor",
         "arithmetic",
         "applies-to",

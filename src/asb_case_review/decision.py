@@ -21,6 +21,7 @@ from typing import Final
 import attrs
 
 from .dates import earliest_start, london_day, months
+from .errors import InvalidInput, InvalidPolicy
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy, statutory_route
 from .qualifying import Fate, Reason
@@ -348,6 +349,10 @@ def evaluate(
     # An aware timestamp belongs to its Europe/London day; anything else that
     # is not a date is refused here, naming as_of, rather than failing later
     # with a TypeError in the middle of the date arithmetic.
+    if not isinstance(application, Application):
+        raise InvalidInput("application", application, "must be an Application")
+    if not isinstance(policy, Policy):
+        raise InvalidPolicy("policy", policy, "must be a Policy; get_policy(name) gives a built-in one")
     day = application.made_on if as_of is None else london_day(as_of, "as_of")
     floor_rule = _floor_rule(policy)
     run = _run(policy, floor_rule, Context(application, day), enforce_floor=enforce_floor)

@@ -177,6 +177,8 @@ class Report:
 
 
 def _reports(value: Iterable[Report]) -> tuple[Report, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidInput("reports", value, "must be a collection of Report values")
     reports = tuple(value)
     seen: dict[str, Report] = {}
     incidents: dict[str, Incident] = {}
@@ -200,9 +202,14 @@ FactsArg = Mapping[Fact | str, bool] | Iterable[tuple[Fact | str, bool]]
 
 
 def _facts(value: FactsArg) -> tuple[tuple[Fact, bool], ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidInput("facts", value, "must map fact names to true or false")
     items = value.items() if isinstance(value, Mapping) else value
     facts: dict[Fact, bool] = {}
-    for name, known in items:
+    for item in items:
+        if not isinstance(item, tuple) or len(item) != 2:
+            raise InvalidInput("facts", item, "must be a (fact name, true or false) pair")
+        name, known = item
         try:
             fact = Fact(name)
         except ValueError:

@@ -221,6 +221,12 @@ def _optional_lag(value: Lag | None) -> Lag | None:
     return value
 
 
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    # A string such as "no" is truthy: refuse it rather than count only hate incidents.
+    if not isinstance(value, bool):
+        raise InvalidInput(attribute.name, value, "must be true or false")
+
+
 def _window(value: Window) -> Window:
     if not isinstance(value, Window):
         raise InvalidInput("window", value, "must be a Window")
@@ -238,7 +244,7 @@ class Selection:
     who: Who = attrs.field(default=Who.ANYONE, kw_only=True, converter=_who)
     window: Window = attrs.field(factory=Window, kw_only=True, converter=_window)
     lag: Lag | None = attrs.field(factory=Lag, kw_only=True, converter=_optional_lag)
-    hate_only: bool = attrs.field(default=False, kw_only=True)
+    hate_only: bool = attrs.field(default=False, kw_only=True, validator=_flag)
     exclude_kinds: frozenset[str] = attrs.field(default=frozenset(), kw_only=True, converter=_kinds)
     agencies: frozenset[Agency] = attrs.field(default=frozenset(), kw_only=True, converter=_agencies)
     behaviour_day: BehaviourDay = attrs.field(
