@@ -129,7 +129,7 @@ def test_malformed_applications(
 
 def test_top_level_must_be_an_object() -> None:
     """A list is not an application."""
-    with pytest.raises(InvalidInput, match=r"^=\[\]: must be an object"):
+    with pytest.raises(InvalidInput, match=r"^the application=\[\]: must be an object"):
         application_from_mapping([])
 
 
@@ -167,3 +167,14 @@ def test_example_files_parse(path: Path) -> None:
     """Every example application in examples/ is valid and round-trips."""
     application = application_from_mapping(json.loads(path.read_text(encoding="utf-8")))
     assert application_from_mapping(application_to_mapping(application)) == application
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["20260228", "2026-W09-6", "2026-059", "28-02-2026", "2026-2-28", "2026-02-28x"],
+    ids=["basic-form", "week-date", "ordinal-date", "day-first", "short-month", "trailing"],
+)
+def test_only_the_extended_calendar_form_is_a_date(text: str) -> None:
+    """Forms fromisoformat would take, or guess at, are refused as not YYYY-MM-DD."""
+    with pytest.raises(InvalidInput, match=r"is not a date written YYYY-MM-DD"):
+        parse_day(text, "made_on")

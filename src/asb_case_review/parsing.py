@@ -27,8 +27,9 @@ refused.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from .dates import london_day
 from .errors import InvalidInput, NaiveDatetime
@@ -62,6 +63,9 @@ _INCIDENT_KEYS = frozenset({"id", "matter", "began_on", "ended_on", "hate"})
 _REPORT_KEYS = frozenset({"id", "reporter", "household", "made_on", "agency", "kind", "incident"})
 
 
+_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?\Z")
+
+
 def parse_day(value: object, path: str) -> dt.date:
     """A calendar day from a ``YYYY-MM-DD`` string or an aware ISO datetime string.
 
@@ -75,6 +79,10 @@ def parse_day(value: object, path: str) -> dt.date:
     if not isinstance(value, str):
         raise InvalidInput(path, value, "must be a date written YYYY-MM-DD")
     text = value.strip()
+    # Only the extended calendar form: fromisoformat would also take "20260228" or the week
+    # date "2026-W09-6", which a person writing a file almost certainly did not mean.
+    if not _DAY.match(text):
+        raise InvalidInput(path, value, "is not a date written YYYY-MM-DD")
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
@@ -89,7 +97,7 @@ def parse_day(value: object, path: str) -> dt.date:
 
 def _mapping(value: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidInput(path, value, "must be an object")
+        raise InvalidInput(path or "the application", value, "must be an object")
     unknown = sorted(set(value) - keys)
     if unknown:
         raise InvalidInput(
