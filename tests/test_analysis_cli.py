@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,20 @@ def test_synthetic_refuses_an_empty_table(capsys: pytest.CaptureFixture[str]) ->
     """A count below one is bad input, named on stderr."""
     assert main(["synthetic", "0"]) == EXIT_BAD_INPUT
     assert "COUNT=0: must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("year", ["0", "9999"])
+def test_synthetic_refuses_years_off_the_calendar(year: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A first year the calendar cannot hold is bad input, not an internal error."""
+    assert main(["synthetic", "3", "--year", year]) == EXIT_BAD_INPUT
+    assert f"--year={year}: must be a year from 1 to 9000" in capsys.readouterr().err
+
+
+def test_numpy_engine_without_numpy_is_bad_input(
+    reports: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking for the numpy engine where numpy cannot be imported names the extra to install."""
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    argv = ["compare", str(reports), "--skip-bad-rows", "--engine", "numpy"]
+    assert main(argv) == EXIT_BAD_INPUT
+    assert "needs asb-case-review[analysis]" in capsys.readouterr().err

@@ -474,9 +474,15 @@ def _compare(args: argparse.Namespace) -> int:
     from .analysis.compare import compare  # noqa: PLC0415 (only the analysis commands need it)
 
     table = _load_reports(args)
-    comparison = compare(
-        table, _analysis_policies(args.policy), engine=args.engine, facts=_assumed(args.fact)
-    )
+    try:
+        comparison = compare(
+            table, _analysis_policies(args.policy), engine=args.engine, facts=_assumed(args.fact)
+        )
+    except ImportError as error:
+        # Asked for the numpy engine without the extra that provides it: a setup problem, not a bug.
+        raise _BadInput(
+            f"compare --engine {args.engine}: needs asb-case-review[analysis] ({error.name})"
+        ) from None
     if args.show == "flips":
         rows = comparison.flip_counts()
     elif args.show == "conflicts":
@@ -510,6 +516,8 @@ def _synthetic(args: argparse.Namespace) -> int:
 
     if args.count < 1:
         raise _BadInput(f"synthetic: COUNT={args.count}: must be at least 1")
+    if not 1 <= args.year <= 9000:
+        raise _BadInput(f"synthetic: --year={args.year}: must be a year from 1 to 9000")
     table = synthetic_reports(args.count, seed=args.seed, year_starting=args.year)
     rows = [
         {key: "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
