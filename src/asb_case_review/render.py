@@ -226,7 +226,9 @@ def for_applicant(decision: Decision) -> str:
     It names the rule in the area's own published wording, counts other
     people's reports only as a number (never who made them, nor when), says
     until when a met threshold stays met, and, when not met, what more would
-    meet it and by when.
+    meet it and by when.  Those two dates are the law's own answer and are
+    kept, though where another person's report sets one, a reader who knows
+    the rules could work back to the day that report was made.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
