@@ -117,7 +117,7 @@ def decision_html(decision: Decision) -> str:
     summary: list[tuple[str, str]] = [
         ("outcome", _badge(decision.outcome)),
         ("application", f"{_text(application.id)} made {_text(application.made_on)}"),
-        ("decided as of", _text(decision.as_of)),
+        ("taken as made on", _text(decision.as_of)),
         ("policy", f"{_text(decision.policy.title)} ({_text(decision.policy_name)})"),
         ("route", _text(decision.route.value if decision.route else "none")),
     ]

@@ -337,7 +337,8 @@ def for_officer(decision: Decision) -> str:
     }[decision.route]
     outcome = decision.outcome.value.replace("_", " ").upper()
     lines = [
-        f"Application {application.id} made {application.made_on}, decided as of {decision.as_of}",
+        f"Application {application.id} made {application.made_on}"
+        + ("" if decision.as_of == application.made_on else f", taken as made on {decision.as_of} (what-if)"),
         f"Policy: {decision.policy.title} ({decision.policy_name})",
         f"Outcome: {outcome}"
         + ("" if route is None else f" by {route}")
