@@ -10,6 +10,21 @@ from .errors import InvalidInput
 E = TypeVar("E", bound=enum.Enum)
 
 
+def whole(field: str, value: object, minimum: int) -> int:
+    """*value* if it is a whole number (not a bool) of at least *minimum*, else an error naming *field*.
+
+    >>> whole("months", 6, 1)
+    6
+    >>> whole("months", 0, 1)
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidInput: months=0: must be a whole number of at least 1
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidInput(field, value, f"must be a whole number of at least {minimum}")
+    return value
+
+
 def choice(kind: type[E], field: str, value: object) -> E:
     """*value* as a member of *kind*, or an error naming *field*, the value and the choices.
 

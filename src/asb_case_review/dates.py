@@ -27,7 +27,7 @@ from dateutil import tz
 from dateutil.easter import easter
 from dateutil.relativedelta import MO, relativedelta
 
-from ._convert import choice
+from ._convert import choice, whole
 from .errors import InvalidInput, NaiveDatetime
 
 __all__ = [
@@ -74,13 +74,8 @@ class TimeUnit(enum.StrEnum):
     DAYS = "days"
 
 
-def _require_whole(field: str, value: object, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidInput(field, value, f"must be a whole number of at least {minimum}")
-
-
 def _positive_count(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    _require_whole(attribute.name, value, 1)
+    whole(attribute.name, value, 1)
 
 
 def _time_unit(value: TimeUnit | str) -> TimeUnit:
@@ -162,7 +157,7 @@ def last_day(start: dt.date, months: int) -> dt.date:
     >>> last_day(dt.date(2023, 8, 31), 6)
     datetime.date(2024, 2, 29)
     """
-    _require_whole("months", months, 1)
+    whole("months", months, 1)
     return _last_day(start, months)
 
 
@@ -327,7 +322,7 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     >>> add_working_days(dt.date(2025, 12, 23), 3)
     datetime.date(2025, 12, 30)
     """
-    _require_whole("count", count, 0)
+    whole("count", count, 0)
     day = start
     holidays = bank_holidays(day.year)
     while count:

@@ -26,11 +26,13 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from ._convert import choice
+from ._convert import choice, whole
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .models import Application, Fact, Report
-from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, select
+
+# One converter for the field both modules name date_of (the attrs mypy plugin needs a named function).
+from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, _date_of, select
 
 __all__ = [
     "AllOf",
@@ -252,12 +254,6 @@ def _earliest(days: Iterable[dt.date | None]) -> dt.date | None:
     return min(known) if known else None
 
 
-def _whole(field: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidInput(field, value, f"must be a whole number of at least {minimum}")
-    return value
-
-
 def _count_unit(value: CountUnit | str) -> CountUnit:
     return choice(CountUnit, "unit", value)
 
@@ -266,12 +262,8 @@ def _fact(value: Fact | str) -> Fact:
     return choice(Fact, "fact", value)
 
 
-def _date_of(value: DateOf | str) -> DateOf:
-    return choice(DateOf, "date_of", value)
-
-
 def _at_least(value: int) -> int:
-    return _whole("at_least", value, 1)
+    return whole("at_least", value, 1)
 
 
 def _unit_key(unit: CountUnit, report: Report, day: dt.date) -> Hashable:
