@@ -249,11 +249,6 @@ class _Combinable:
         return Not(self)
 
 
-def _earliest(days: Iterable[dt.date | None]) -> dt.date | None:
-    known = [d for d in days if d is not None]
-    return min(known) if known else None
-
-
 def _count_unit(value: CountUnit | str) -> CountUnit:
     return choice(CountUnit, "unit", value)
 
@@ -702,7 +697,3 @@ def rule(
     if not isinstance(predicate, Predicate):
         raise InvalidInput("predicate", predicate, "is not a predicate")
     return Rule(id, predicate, label=label, source=source)
-
-
-def _earliest_valid(results: Iterable[Result]) -> dt.date | None:
-    return _earliest(r.valid_until for r in results)
