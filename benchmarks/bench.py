@@ -27,7 +27,6 @@ from asb_case_review.analysis.sweep import sweep
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.dates import earliest_start, period_last_day
 
-
 BENCHED = {name: CATALOGUE[name] for name in ("statutory", "staffordshire-moorlands", "merseyside")}
 
 

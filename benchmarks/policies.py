@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 
 from asb_case_review.cases import load_cases, run_cases
+from asb_case_review.catalogue import AREAS, catalogue_files, catalogue_text
 from asb_case_review.conformance import check_area
-from asb_case_review.policy import AREAS
-from asb_case_review.policyfile import catalogue_files, catalogue_text, dump, load_area
+from asb_case_review.policyfile import dump, load_area
 
 
 def median_ms(step: Callable[[], object], repeat: int = 7) -> float:

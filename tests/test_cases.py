@@ -11,11 +11,11 @@ import attrs
 import pytest
 
 from asb_case_review.cases import Case, load_cases, run_case, run_cases
+from asb_case_review.catalogue import AREAS, MERSEYSIDE
 from asb_case_review.cli import EXIT_BAD_INPUT, main
 from asb_case_review.decision import Route
 from asb_case_review.errors import InvalidPolicyFile
 from asb_case_review.models import Agency, Fact
-from asb_case_review.policy import AREAS, MERSEYSIDE
 from asb_case_review.policyfile import dump, load_area
 from asb_case_review.rules import Outcome
 

@@ -8,10 +8,11 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from asb_case_review.catalogue import AREAS, STATUTORY
 from asb_case_review.conformance import Code, Finding, Severity, check, check_area
 from asb_case_review.dates import days, months
 from asb_case_review.decision import Route, evaluate
-from asb_case_review.policy import AREAS, STATUTORY, Appeal, Area, Policy, statutory_route
+from asb_case_review.policy import Appeal, Area, Policy, statutory_route
 from asb_case_review.qualifying import Anchor, DateOf, Lag, Selection, Who, Window
 from asb_case_review.rules import (
     Context,

@@ -7,11 +7,12 @@ import datetime as dt
 import attrs
 import pytest
 
+from asb_case_review.catalogue import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY
 from asb_case_review.dates import months
 from asb_case_review.decision import NoticeCode, Route, evaluate
 from asb_case_review.examples import example_application
 from asb_case_review.models import Fact
-from asb_case_review.policy import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY, Policy, statutory_route
+from asb_case_review.policy import Policy, statutory_route
 from asb_case_review.qualifying import Reason, Selection, Who
 from asb_case_review.rules import CountUnit, Outcome, Source, count, fact, recency, rule
 from tests.builders import D, app, rep

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from asb_case_review.catalogue import get_policy
 from asb_case_review.decision import evaluate
 from asb_case_review.parsing import application_from_mapping
-from asb_case_review.policy import get_policy
 
 FOLDER = Path(__file__).parent.parent / "examples"
 EXPECTED: dict[str, dict[str, dict[str, Any]]] = json.loads(

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from asb_case_review.catalogue import CATALOGUE, STATUTORY
 from asb_case_review.dates import Arithmetic, Span, TimeUnit, days, months
 from asb_case_review.decision import Decision, NoticeCode, Route, evaluate
 from asb_case_review.errors import InvalidInput, NaiveDatetime
 from asb_case_review.models import Agency, Application, Incident, Report
-from asb_case_review.policy import CATALOGUE, STATUTORY, Policy, statutory_route
+from asb_case_review.policy import Policy, statutory_route
 from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
 from asb_case_review.rules import Context, Count, CountUnit, Outcome, Predicate, Tally, count, rule
 from tests.builders import app, rep

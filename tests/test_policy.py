@@ -7,20 +7,9 @@ import datetime as dt
 import attrs
 import pytest
 
+from asb_case_review.catalogue import CATALOGUE, MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY, get_policy
 from asb_case_review.errors import InvalidPolicy
-from asb_case_review.policy import (
-    CATALOGUE,
-    MERSEYSIDE,
-    STAFFORDSHIRE_MOORLANDS,
-    STATUTE,
-    STATUTORY,
-    Appeal,
-    Area,
-    Policy,
-    Timescales,
-    get_policy,
-    statutory_route,
-)
+from asb_case_review.policy import STATUTE, Appeal, Area, Policy, Timescales, statutory_route
 from asb_case_review.qualifying import Selection
 from asb_case_review.rules import Count, CountUnit, count, rule
 

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asb_case_review.cases import load_cases, run_cases
+from asb_case_review.catalogue import AREAS
 from asb_case_review.errors import InvalidPolicy, InvalidPolicyFile
-from asb_case_review.policy import AREAS, Area, Policy, statutory_route
-from asb_case_review.policyfile import RULE_KINDS, catalogue, dump, load_area, load_policy, parse
+from asb_case_review.policy import Area, Policy, statutory_route
+from asb_case_review.policyfile import RULE_KINDS, dump, load_area, load_policy, parse
 from asb_case_review.qualifying import Anchor, Selection, Window
 from asb_case_review.rules import AllOf, Count, CountUnit, FactIs, Not, Rule, count, fact
 from tests.policy_strategies import policies
@@ -52,10 +53,10 @@ def test_load_of_dump_is_the_area(drawn: list[Policy], form: str) -> None:
     assert load_area(dump(area, format=form), format=form) == area  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", sorted(catalogue()), ids=str)
+@pytest.mark.parametrize("name", sorted(AREAS), ids=str)
 def test_catalogue_files_survive_the_round_trip(name: str) -> None:
     """Every built-in area written out and read back is the same area."""
-    area = catalogue()[name]
+    area = AREAS[name]
     assert load_area(dump(area)) == area
 
 
@@ -358,12 +359,12 @@ def test_a_day_with_no_version_in_force_is_an_error(day: dt.date) -> None:
 def test_gaps_between_versions_are_reported() -> None:
     """Days between two versions on which neither is in force are listed when the file is loaded."""
     assert [str(gap) for gap in load_area(VERSIONED).gaps()] == ["2025-01-01 to 2025-01-31"]
-    assert catalogue()["merseyside"].gaps() == ()
+    assert AREAS["merseyside"].gaps() == ()
 
 
 def test_dump_names_shared_sources_once() -> None:
     """A source cited by the policy and its rules is written once under [sources] and named."""
-    text = dump(catalogue()["merseyside"].latest)
+    text = dump(AREAS["merseyside"].latest)
     assert text.count("victimcaremerseyside.org") == 1
     assert 'source = "page"' in text
 

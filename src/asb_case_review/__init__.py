@@ -16,7 +16,11 @@ composable rules with no I/O, no clock and no global state.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Final
+
 from .cases import load_cases, run_cases
+from .catalogue import get_policy
 from .conformance import Finding, Severity, check
 from .dates import Arithmetic, Period, Span, days, last_day, london_day, months
 from .decision import Decision, Notice, NoticeCode, Route, Shortfall, evaluate
@@ -30,20 +34,7 @@ from .errors import (
 )
 from .models import Agency, Application, Fact, Incident, Report
 from .parsing import application_from_mapping
-from .policy import (
-    AREAS,
-    CATALOGUE,
-    MERSEYSIDE,
-    STAFFORDSHIRE_MOORLANDS,
-    STATUTORY,
-    Appeal,
-    Area,
-    Policy,
-    Timescales,
-    get_policy,
-    last_months,
-    statutory_route,
-)
+from .policy import Appeal, Area, Policy, Timescales, last_months, statutory_route
 from .policyfile import dump, load_area, load_policy
 from .qualifying import Anchor, BehaviourDay, DateOf, Fate, Lag, LagScope, Reason, Selection, Who, Window
 from .render import for_applicant, for_officer, to_dict
@@ -67,6 +58,25 @@ from .rules import (
 )
 
 __version__ = "0.1.0"
+
+# The built-in catalogue is read the first time one of these is used (see asb_case_review.catalogue).
+AREAS: Mapping[str, Area]
+CATALOGUE: Mapping[str, Policy]
+STATUTORY: Policy
+STAFFORDSHIRE_MOORLANDS: Policy
+MERSEYSIDE: Policy
+_FROM_CATALOGUE: Final = frozenset(
+    {"AREAS", "CATALOGUE", "STATUTORY", "STAFFORDSHIRE_MOORLANDS", "MERSEYSIDE"}
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_CATALOGUE:
+        from . import catalogue  # noqa: PLC0415 (the package is light; its files are read on first use)
+
+        return getattr(catalogue, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AREAS",

@@ -369,7 +369,7 @@ def _find(decision: Decision, rule_id: str) -> Result | None:
 def run_case(case: Case, policy: Policy | Area) -> CaseResult:
     """Evaluate *case* under *policy* (the version in force on its date) and check its expectations.
 
-    >>> from asb_case_review.policy import AREAS
+    >>> from asb_case_review.catalogue import AREAS
     >>> cases = load_cases('''
     ... policy = "statutory"
     ... [[cases]]
@@ -441,8 +441,8 @@ def _top_rules(decision: Decision) -> Iterable[tuple[str, str, Outcome]]:
 def run_cases(cases: Cases | Iterable[Case], policy: Policy | Area) -> CaseRun:
     """Run every case against *policy* and report which rules the cases exercised.
 
-    >>> from asb_case_review.policy import AREAS
-    >>> from asb_case_review.policyfile import catalogue_text
+    >>> from asb_case_review.catalogue import AREAS
+    >>> from asb_case_review.catalogue import catalogue_text
     >>> run = run_cases(load_cases(catalogue_text("merseyside.cases.toml")), AREAS["merseyside"])
     >>> run.passed, all(c.exercised for c in run.coverage)
     (True, True)

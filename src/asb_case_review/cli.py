@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from . import __version__
 from .cases import load_cases, run_cases
+from .catalogue import AREAS
 from .conformance import Finding, Severity, check_area
 from .decision import Decision, evaluate
 from .errors import CaseReviewError
 from .examples import example_application
 from .models import Application
 from .parsing import application_from_mapping, parse_day
-from .policy import AREAS, Area
+from .policy import Area
 from .policyfile import dump, load_area
 from .render import for_applicant, for_officer, to_applicant_dict, to_dict
 from .rules import Outcome

@@ -442,7 +442,7 @@ def _condition_finding(policy: Policy, path: str, item: Rule) -> Finding | None:
 def check(policy: Policy) -> tuple[Finding, ...]:
     """Every departure of *policy* from s.104 and its guidance, each with an example that shows it.
 
-    >>> from asb_case_review.policy import get_policy
+    >>> from asb_case_review.catalogue import get_policy
     >>> [str(f.code) for f in check(get_policy("stafford"))]
     ['condition_turns_away', 'no_appeal_route']
     >>> finding = check(get_policy("stafford"))[0]
@@ -474,7 +474,7 @@ def check(policy: Policy) -> tuple[Finding, ...]:
 def check_area(area: Area) -> tuple[Finding, ...]:
     """The findings of every version of *area*, paths prefixed by the version, and any gaps between them.
 
-    >>> from asb_case_review.policy import AREAS
+    >>> from asb_case_review.catalogue import AREAS
     >>> [f.path for f in check_area(AREAS["statutory"])]
     ['appeal']
     """

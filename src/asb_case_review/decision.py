@@ -15,17 +15,18 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from functools import cached_property
-from types import MappingProxyType
 from typing import Final
 
 import attrs
 
 from .dates import earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
+from .law.floor import floor_rule as _floor_rule
+from .law.logic import SCALAR, Outcome, RouteCode, combine, last_day_met
 from .models import Application
-from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy, statutory_route
+from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
 from .qualifying import Fate, Reason
-from .rules import Context, Count, Not, Outcome, Result, Rule, Source, Tally
+from .rules import Context, Count, Not, Result, Rule, Source, Tally
 
 __all__ = [
     "Decision",
@@ -36,7 +37,7 @@ __all__ = [
     "evaluate",
 ]
 
-_ONE_DAY = dt.timedelta(days=1)
+_SIX_MONTHS: Final = months(6)
 
 
 class Route(enum.StrEnum):
@@ -48,6 +49,14 @@ class Route(enum.StrEnum):
     """s.104(5): one of the area's local rules."""
     STATUTORY_FLOOR = "statutory_floor"
     """s.104(4) applied over a policy that, as written, would have turned the application away."""
+
+
+_ROUTES: Final = {
+    RouteCode.NONE: None,
+    RouteCode.MANDATORY: Route.MANDATORY,
+    RouteCode.DISCRETIONARY: Route.DISCRETIONARY,
+    RouteCode.STATUTORY_FLOOR: Route.STATUTORY_FLOOR,
+}
 
 
 class NoticeCode(enum.StrEnum):
@@ -110,61 +119,33 @@ class _Run:
         yield self.floor
 
 
-def _conjunction(outcomes: Iterable[Outcome]) -> Outcome:
-    seen = set(outcomes)
-    if Outcome.NOT_MET in seen:
-        return Outcome.NOT_MET
-    return Outcome.UNKNOWN if Outcome.UNKNOWN in seen else Outcome.MET
-
-
-def _disjunction(outcomes: Iterable[Outcome]) -> Outcome:
-    seen = set(outcomes)
-    if Outcome.MET in seen:
-        return Outcome.MET
-    return Outcome.UNKNOWN if Outcome.UNKNOWN in seen else Outcome.NOT_MET
-
-
-# The statutory floor for each number a policy can have (1 to 3), built once: building rules
-# is the costliest part of a small evaluation.  The values are immutable, so sharing them is safe.
-_FLOORS: Final = MappingProxyType({n: statutory_route(n) for n in range(1, STATUTORY_THRESHOLD + 1)})
-_SIX_MONTHS: Final = months(6)
-
-
-def _floor_rule(policy: Policy) -> Rule:
-    floor = _FLOORS[min(policy.threshold, STATUTORY_THRESHOLD)]
-    if policy.mandatory is floor or policy.mandatory == floor:
-        return policy.mandatory
-    # A distinct id, so that the floor is never mistaken for the policy's own rule.
-    return attrs.evolve(floor, id="statutory-floor")
-
-
 def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: bool) -> _Run:
     mandatory = policy.mandatory(context)
     local = tuple(r(context) for r in policy.local)
     conditions = tuple(r(context) for r in policy.conditions)
     floor = mandatory if floor_rule is policy.mandatory else floor_rule(context)
-
-    gate = _conjunction(c.outcome for c in conditions)
-    routes = _disjunction([mandatory.outcome, *(r.outcome for r in local)])
-    policy_outcome = _conjunction([gate, routes])
-    if policy_outcome is Outcome.MET:
-        route = Route.MANDATORY if mandatory.met else Route.DISCRETIONARY
-        rules: list[Rule] = [policy.mandatory, *policy.local]
-        results = [mandatory, *local]
-        matched = tuple(r.id for r, res in zip(rules, results, strict=True) if res.met)
-        return _Run(Outcome.MET, policy_outcome, route, matched, mandatory, local, conditions, floor)
-    if floor.met and enforce_floor:
-        return _Run(
-            Outcome.MET,
-            policy_outcome,
-            Route.STATUTORY_FLOOR,
-            (floor_rule.id,),
-            mandatory,
-            local,
-            conditions,
-            floor,
-        )
-    return _Run(policy_outcome, policy_outcome, None, (), mandatory, local, conditions, floor)
+    combined = combine(
+        SCALAR,
+        mandatory.outcome.code,
+        [r.outcome.code for r in local],
+        [c.outcome.code for c in conditions],
+        floor.outcome.code,
+        enforce_floor=enforce_floor,
+    )
+    rules = (policy.mandatory, *policy.local)
+    matched = tuple(r.id for r, hit in zip(rules, combined.matched, strict=True) if hit)
+    if combined.floor_matched:
+        matched = (floor_rule.id,)
+    return _Run(
+        Outcome.of(combined.outcome),
+        Outcome.of(combined.policy_outcome),
+        _ROUTES[RouteCode(combined.route)],
+        matched,
+        mandatory,
+        local,
+        conditions,
+        floor,
+    )
 
 
 def _without_later_reports(application: Application, as_of: dt.date) -> Application:
@@ -308,20 +289,19 @@ class Decision:
             return None
         application = _without_later_reports(self.application, self.as_of)
         floor = self.floor_rule
-        day = self.as_of
-        while True:
-            run = _run(self.policy, floor, Context(application, day), enforce_floor=self.enforce_floor)
-            if run.outcome is not Outcome.MET:
-                return day - _ONE_DAY
+        policy, enforce_floor = self.policy, self.enforce_floor
+
+        def run(day: dt.date) -> tuple[bool, dt.date | None]:
+            ran = _run(policy, floor, Context(application, day), enforce_floor=enforce_floor)
             changes = [
                 node.valid_until
-                for result in run.results()
+                for result in ran.results()
                 for node in result.walk()
                 if node.valid_until is not None and node.valid_until >= day
             ]
-            if not changes:
-                return None
-            day = min(changes) + _ONE_DAY
+            return ran.outcome is Outcome.MET, min(changes, default=None)
+
+        return last_day_met(run, self.as_of)
 
 
 def evaluate(
@@ -342,7 +322,7 @@ def evaluate(
     and a statutory-floor conflict is only reported.
 
     >>> from asb_case_review.examples import example_application
-    >>> from asb_case_review.policy import STATUTORY
+    >>> from asb_case_review.catalogue import STATUTORY
     >>> evaluate(example_application(), STATUTORY).outcome
     <Outcome.MET: 'met'>
     """

@@ -10,14 +10,15 @@ A :class:`Policy` is a named, versioned value with a date of effect.  It holds
   recency gate, no pending response date, consent).  A condition cannot
   lawfully defeat the mandatory route; evaluation says so when one tries.
 
-The built-in catalogue holds the statutory default and published policies,
-each rule carrying the area's own wording and its source.
+The built-in catalogue (:mod:`asb_case_review.catalogue`) holds the statutory
+default and published policies, each rule carrying the area's own wording and
+its source.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Final
 
 import attrs
@@ -28,21 +29,15 @@ from .qualifying import Anchor, Lag, Selection, Who, Window
 from .rules import Count, CountUnit, Rule, Source, count, rule
 
 __all__ = [
-    "AREAS",
-    "CATALOGUE",
     "EXPLANATORY_NOTES",
     "GUIDANCE_2025",
-    "MERSEYSIDE",
     "SCHEDULE_4",
-    "STAFFORDSHIRE_MOORLANDS",
     "STATUTE",
-    "STATUTORY",
     "STATUTORY_THRESHOLD",
     "Appeal",
     "Area",
     "Policy",
     "Timescales",
-    "get_policy",
     "last_months",
     "statutory_route",
 ]
@@ -276,7 +271,7 @@ class Area:
     date (:meth:`version_on`); the decision names that version.  Days between
     versions on which none is in force are :meth:`gaps`.
 
-    >>> from asb_case_review.policy import STATUTORY
+    >>> from asb_case_review.catalogue import STATUTORY
     >>> area = Area("statutory", (STATUTORY,))
     >>> area.version_on(dt.date(2026, 2, 28)).version
     '2014-10-20'
@@ -332,68 +327,3 @@ class Area:
             if first < later.effective_from:
                 found.append(Period(first, later.effective_from - dt.timedelta(days=1)))
         return tuple(found)
-
-
-# The built-in catalogue is read from the policy files shipped in the package
-# (``asb_case_review/catalogue``) by the policy-file reader, which builds the
-# values this module defines, so it cannot be imported above.  These
-# annotations give the names their types; module ``__getattr__`` supplies the
-# values, the same objects on every access.
-AREAS: Mapping[str, Area]
-"""Every built-in area with all its versions, by id; immutable."""
-CATALOGUE: Mapping[str, Policy]
-"""The built-in policies by id (the latest version of each area); immutable."""
-STATUTORY: Policy
-"""The statute alone: three qualifying complaints; the default policy."""
-STAFFORDSHIRE_MOORLANDS: Policy
-"""The seed area's published policy (applications via Staffordshire Police, 101)."""
-MERSEYSIDE: Policy
-"""Merseyside: the three-incident and five-individual rules, and one hate incident."""
-
-_BY_NAME: Final = {
-    "STATUTORY": "statutory",
-    "STAFFORDSHIRE_MOORLANDS": "staffordshire-moorlands",
-    "MERSEYSIDE": "merseyside",
-}
-
-
-def _areas() -> Mapping[str, Area]:
-    # Imported here because the file reader builds the values this module defines.
-    from .policyfile import catalogue  # noqa: PLC0415
-
-    return catalogue()
-
-
-def _catalogue() -> Mapping[str, Policy]:
-    from .policyfile import latest_catalogue  # noqa: PLC0415
-
-    return latest_catalogue()
-
-
-def __getattr__(name: str) -> object:
-    if name == "AREAS":
-        return _areas()
-    if name == "CATALOGUE":
-        return _catalogue()
-    if name in _BY_NAME:
-        return _catalogue()[_BY_NAME[name]]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def get_policy(name: str, *, on: dt.date | None = None) -> Policy:
-    """The built-in policy called *name*: its latest version, or the version in force *on* a day.
-
-    >>> get_policy("statutory").threshold
-    3
-    >>> get_policy("statutory", on=dt.date(2014, 1, 1))
-    Traceback (most recent call last):
-    ...
-    asb_case_review.errors.InvalidPolicy: statutory=datetime.date(2014, 1, 1): no version is in force ...
-    """
-    areas = _areas()
-    try:
-        area = areas[name]
-    except KeyError:
-        known = ", ".join(sorted(areas))
-        raise InvalidPolicy("policy", name, f"is not a built-in policy; known: {known}") from None
-    return area.latest if on is None else area.version_on(on)

@@ -35,9 +35,7 @@ The format is documented, with one worked file per rule kind, in
 An area with several dated versions lists them under ``[[versions]]``; the
 keys at the top are shared by every version unless a version gives its own.
 
-The built-in catalogue (:func:`catalogue`) is read from the files shipped in
-``asb_case_review/catalogue`` once, when this module is imported, into an
-immutable mapping.
+The built-in catalogue is read from these files by :mod:`asb_case_review.catalogue`.
 """
 
 from __future__ import annotations
@@ -50,7 +48,6 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
@@ -87,11 +84,7 @@ __all__ = [
     "BUILT_IN_SOURCES",
     "RULE_KINDS",
     "Format",
-    "catalogue",
-    "catalogue_files",
-    "catalogue_text",
     "dump",
-    "latest_catalogue",
     "load_area",
     "load_policy",
     "parse",
@@ -723,7 +716,7 @@ def _to_data(item: Policy | Area) -> dict[str, Any]:
 def dump(item: Policy | Area, *, format: Format = "toml") -> str:  # noqa: A002
     """*item* written as a policy file; :func:`load_policy` (or :func:`load_area`) reads it back.
 
-    >>> from asb_case_review.policy import STATUTORY
+    >>> from asb_case_review.catalogue import STATUTORY
     >>> print(dump(STATUTORY))  # doctest: +ELLIPSIS
     id = "statutory"
     title = "The statutory threshold of s.104(4), with no local rules"
@@ -803,57 +796,3 @@ def _toml_table(table: Mapping[str, Any], path: list[str], lines: list[str], hea
         else:
             for item in value:
                 _toml_table(item, [*path, key], lines, f"[[{dotted}]]")
-
-
-# ------------------------------------------------------------------ catalogue
-
-_PACKAGE: Final = "asb_case_review.catalogue"
-
-
-def catalogue_files() -> tuple[str, ...]:
-    """The names of the policy files shipped in the package, one per area.
-
-    >>> "merseyside.toml" in catalogue_files()
-    True
-    """
-    root = resources.files(_PACKAGE)
-    return tuple(
-        sorted(
-            e.name for e in root.iterdir() if e.name.endswith(".toml") and not e.name.endswith(".cases.toml")
-        )
-    )
-
-
-def catalogue_text(name: str) -> str:
-    """The text of the catalogue file *name* (a policy file or a ``.cases.toml`` file)."""
-    return resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-
-
-def _read_catalogue() -> Mapping[str, Area]:
-    areas: dict[str, Area] = {}
-    for name in catalogue_files():
-        area = load_area(catalogue_text(name), file=f"catalogue/{name}")
-        if f"{area.id}.toml" != name:
-            raise InvalidPolicyFile(f"catalogue/{name}", "id", area.id, "must match the file name")
-        areas[area.id] = area
-    return MappingProxyType(areas)
-
-
-# Read when this module is first imported, which Python does once and under its
-# import lock: every caller, in every thread, sees these same two mappings.
-_AREAS: Final = _read_catalogue()
-_LATEST: Final[Mapping[str, Policy]] = MappingProxyType({i: a.latest for i, a in _AREAS.items()})
-
-
-def catalogue() -> Mapping[str, Area]:
-    """Every built-in area, read once from the files in the package; immutable.
-
-    >>> catalogue()["merseyside"].latest.version
-    '2024-01-01'
-    """
-    return _AREAS
-
-
-def latest_catalogue() -> Mapping[str, Policy]:
-    """The latest version of every built-in area, by id; immutable."""
-    return _LATEST

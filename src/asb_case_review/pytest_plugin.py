@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from .cases import Case, load_cases, run_case
-from .policy import AREAS, Area
+from .catalogue import AREAS
+from .policy import Area
 from .policyfile import load_area
 
 __all__ = ["CaseItem", "CasesFile", "pytest_collect_file"]

@@ -16,16 +16,17 @@ complaint was made (s.104, as explained in the Explanatory Notes para 231).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import operator
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, assert_never
 
 import attrs
 
 from ._convert import choice
-from .dates import Arithmetic, Period, Span, TimeUnit, earliest_start, months, period, period_last_day
+from .dates import Arithmetic, Period, Span, earliest_start, months, period, period_last_day
 from .errors import InvalidInput
+from .law import reports as law
+from .law.reports import Anchor, BehaviourDay, DateOf, LagScope, Reason, Who
 from .models import Agency, Application, Report
 
 __all__ = [
@@ -43,85 +44,6 @@ __all__ = [
     "behaviour_day",
     "select",
 ]
-
-
-class Who(enum.StrEnum):
-    """Whose reports a rule counts."""
-
-    ANYONE = "anyone"
-    """Reports by anyone: the statute counts complaints made by any person."""
-    VICTIM = "victim"
-    """Only the victim's own reports: the local "you have reported" rules."""
-
-
-class Anchor(enum.StrEnum):
-    """How a rule's time window is placed."""
-
-    EACH_REPORT = "each_report"
-    """Each report's own period, beginning with its date, must contain the application date (statute)."""
-    APPLICATION = "application"
-    """The period before the application date: "in the last six months"."""
-    FIRST_REPORT = "first_report"
-    """One period beginning with the earliest report; the application must fall inside it."""
-    FIRST_INCIDENT = "first_incident"
-    """One period beginning with the earliest incident; the application must fall inside it."""
-    LATEST_INCIDENT = "latest_incident"
-    """The application must be made within the period beginning with the latest incident;
-    incidents in the period ending with the latest incident count."""
-
-
-class DateOf(enum.StrEnum):
-    """Which date of a report a window or recency gate tests."""
-
-    REPORT = "report"
-    """The day the report was made."""
-    INCIDENT = "incident"
-    """The day of the behaviour reported (see :class:`BehaviourDay`)."""
-
-
-class LagScope(enum.StrEnum):
-    """Which reports must meet the report-lag limit."""
-
-    EVERY = "every"
-    FIRST = "first"
-
-
-class BehaviourDay(enum.StrEnum):
-    """The day of behaviour that went on over several days.
-
-    The law has no settled answer (domain brief, open question 2); the default
-    is the reading most favourable to the complainant.
-    """
-
-    LATEST_ON_OR_BEFORE_REPORT = "latest_on_or_before_report"
-    """The latest day of the behaviour on or before the day the report was made."""
-    FIRST_DAY = "first_day"
-    """The day the behaviour began."""
-
-
-class Reason(enum.StrEnum):
-    """Why a report counted or did not, for one rule."""
-
-    COUNTED = "counted"
-    UNRELATED = "unrelated"
-    """The report is about another matter than the application."""
-    MADE_AFTER_APPLICATION = "made_after_application"
-    NOT_BY_VICTIM = "not_by_victim"
-    """The rule counts only the victim's own reports."""
-    EXCLUDED_KIND = "excluded_kind"
-    EXCLUDED_AGENCY = "excluded_agency"
-    NOT_HATE = "not_hate"
-    """The rule counts only hate incidents."""
-    LATE_REPORT = "late_report"
-    """The report was made too long after the behaviour (the report lag)."""
-    OUTSIDE_WINDOW = "outside_window"
-    """The report is not inside the rule's time window on the application date."""
-    APPLICATION_OUTSIDE_WINDOW = "application_outside_window"
-    """The rule's fixed window has closed (or not opened) on the application date."""
-    DUPLICATE = "duplicate"
-    """The report repeats something already counted (same incident, person or household)."""
-    UNKNOWN_HOUSEHOLD = "unknown_household"
-    """The rule counts households and the report has none recorded."""
 
 
 def _anchor(value: Anchor | str) -> Anchor:
@@ -293,7 +215,7 @@ class Selected:
 
 
 def behaviour_day(report: Report, rule: BehaviourDay) -> dt.date:
-    """The day of the behaviour *report* is about, under *rule*.
+    """The day of the behaviour *report* is about, under *rule* (see :func:`.law.reports.behaviour_day`).
 
     >>> from asb_case_review.models import Incident
     >>> i = Incident("I", matter="M", began_on=dt.date(2025, 1, 1), ended_on=dt.date(2025, 3, 1))
@@ -302,27 +224,23 @@ def behaviour_day(report: Report, rule: BehaviourDay) -> dt.date:
     datetime.date(2025, 2, 10)
     """
     incident = report.incident
-    if rule is BehaviourDay.FIRST_DAY:
-        return incident.began_on
-    return min(incident.ended_on or incident.began_on, report.made_on)
+    return law.behaviour_day(rule, incident.began_on, incident.ended_on, report.made_on)
 
 
-def _screen(  # noqa: PLR0911  (one return per test, in the order reasons are given)
+def _screen(
     selection: Selection, application: Application, report: Report, as_of: dt.date
 ) -> tuple[Reason, str] | None:
-    """The first test *report* fails before the lag and window tests, if any."""
+    """The first test *report* fails before the lag and window tests, in the law's order, if any."""
     if report.incident.matter != application.matter:
         return Reason.UNRELATED, f"about another {application.related_by}"
     if report.made_on > as_of:
         return Reason.MADE_AFTER_APPLICATION, f"made on {report.made_on}, after {as_of}"
     if selection.who is Who.VICTIM and report.reporter != application.victim:
         return Reason.NOT_BY_VICTIM, "made by someone other than the victim"
-    if report.kind in selection.exclude_kinds:
-        return Reason.EXCLUDED_KIND, f"reports of kind {report.kind!r} are not counted"
-    if selection.agencies and report.agency not in selection.agencies:
-        return Reason.EXCLUDED_AGENCY, f"reports to {report.agency.value} are not counted"
-    if selection.hate_only and not report.incident.hate:
-        return Reason.NOT_HATE, "not recorded as a hate incident"
+    for screen in law.screens(selection):
+        found = law.report_value(report, screen.column)
+        if not screen.admits(found):
+            return screen.reason, screen.explain(found)
     return None
 
 
@@ -340,22 +258,12 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
     survivors: list[tuple[Report, dt.date]] = []
     lag = selection.lag
     limits: dict[dt.date, dt.date] = {}
-    # A report made within fewer days of the behaviour than the lag's shortest possible
-    # length (28 days a calendar month) is in time without working out the last day.
-    surely_in_time = 0
-    if lag is not None:
-        surely_in_time = lag.span.count * (28 if lag.span.unit is TimeUnit.MONTHS else 1)
+    surely_in_time = 0 if lag is None else law.surely_in_time(lag)
     first_was_late = False
     matter = application.matter
     # With no narrowing tests, a report about the matter made by the application date
     # passes the screen without a call; any other report goes through _screen for its reason.
-    plain = (
-        selection.who is Who.ANYONE
-        and not selection.exclude_kinds
-        and not selection.agencies
-        and not selection.hate_only
-    )
-    first_day = selection.behaviour_day is BehaviourDay.FIRST_DAY
+    plain = selection.who is Who.ANYONE and not law.screens(selection)
     for report in reports:
         if not (plain and report.made_on <= as_of and report.incident.matter == matter):
             failed = _screen(selection, application, report, as_of)
@@ -368,9 +276,8 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
             detail = "the first report was not made in time"
             fates[report.id] = Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
             continue
-        # behaviour_day(), inlined on this hot path.
         incident = report.incident
-        day = incident.began_on if first_day else min(incident.ended_on or incident.began_on, report.made_on)
+        day = law.behaviour_day(selection.behaviour_day, incident.began_on, incident.ended_on, report.made_on)
         if (
             lag is not None
             and (lag.applies_to is LagScope.EVERY or not survivors)
@@ -379,7 +286,7 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
             # Reports share days; the lag's last day is worked out once per day of behaviour.
             limit = limits.get(day)
             if limit is None:
-                limit = limits[day] = period_last_day(day, lag.span, lag.arithmetic)
+                limit = limits[day] = law.lag_last_day(lag, day)
             if report.made_on > limit:
                 detail = (
                     f"made on {report.made_on}, more than {lag.span} after the behaviour "
@@ -414,10 +321,6 @@ def _place(
     span, arithmetic = window.span, window.arithmetic
 
     by_report = window.date_of is DateOf.REPORT
-
-    def tested(report: Report, day: dt.date) -> dt.date:
-        return report.made_on if by_report else day
-
     inside: list[tuple[Report, dt.date, dt.date]] = []
     if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
         first = earliest_start(as_of, span, arithmetic)
@@ -442,16 +345,22 @@ def _place(
     if not survivors:
         return inside, None
 
-    if window.anchor is Anchor.LATEST_INCIDENT:
-        latest = max(day for _, day in survivors)
-        fixed = period(latest, span, arithmetic)
-        counted = Period(earliest_start(latest, span, arithmetic), latest)
-        start_of = "the latest incident"
-    else:
-        by_incident = window.anchor is Anchor.FIRST_INCIDENT
-        anchor_day = min(day if by_incident else r.made_on for r, day in survivors)
-        fixed = counted = period(anchor_day, span, arithmetic)
-        start_of = "the first incident" if by_incident else "the first report"
+    anchor = window.anchor
+    match anchor:
+        case Anchor.LATEST_INCIDENT:
+            latest = max(day for _, day in survivors)
+            fixed = period(latest, span, arithmetic)
+            counted = Period(earliest_start(latest, span, arithmetic), latest)
+            start_of = "the latest incident"
+        case Anchor.FIRST_INCIDENT | Anchor.FIRST_REPORT:
+            by_incident = anchor is Anchor.FIRST_INCIDENT
+            anchor_day = min(day if by_incident else r.made_on for r, day in survivors)
+            fixed = counted = period(anchor_day, span, arithmetic)
+            start_of = "the first incident" if by_incident else "the first report"
+        case Anchor.EACH_REPORT | Anchor.APPLICATION:  # pragma: no cover - placed above
+            raise AssertionError(anchor)
+        case _:  # pragma: no cover - exhaustive
+            assert_never(anchor)
     for report, day in survivors:
         start = day if window.anchor is not Anchor.FIRST_REPORT else report.made_on
         if as_of not in fixed:

@@ -20,7 +20,6 @@ any_of(count(3), fact(Fact.VICTIM_HIGH_RISK))
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Hashable, Iterable
 from typing import Protocol, runtime_checkable
 
@@ -29,10 +28,12 @@ import attrs
 from ._convert import choice, whole
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
+from .law.logic import Outcome, conjunction, disjunction
+from .law.reports import UNITS, CountUnit, unit_key
 from .models import Application, Fact, Report
 
 # One converter for the field both modules name date_of (the attrs mypy plugin needs a named function).
-from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, _date_of, select
+from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, Window, _date_of, select
 
 __all__ = [
     "AllOf",
@@ -59,39 +60,6 @@ __all__ = [
     "recency",
     "rule",
 ]
-
-
-class Outcome(enum.StrEnum):
-    """Whether a rule is met; ``UNKNOWN`` when it hangs on a fact not supplied."""
-
-    MET = "met"
-    NOT_MET = "not_met"
-    UNKNOWN = "unknown"
-
-    def __invert__(self) -> Outcome:
-        if self is Outcome.MET:
-            return Outcome.NOT_MET
-        if self is Outcome.NOT_MET:
-            return Outcome.MET
-        return Outcome.UNKNOWN
-
-
-class CountUnit(enum.StrEnum):
-    """What one counts as "one": the local policies differ (domain brief, open question 3)."""
-
-    REPORTS = "reports"
-    """Every report counts, even the same incident reported twice."""
-    COMPLAINTS = "complaints"
-    """One per person and incident: the same person reporting the same incident twice,
-    or to several agencies, counts once.  The statutory default."""
-    INCIDENTS = "incidents"
-    """One per incident, however many people or agencies it was reported to."""
-    INCIDENT_DATES = "incident_dates"
-    """One per day of behaviour: "separate incidents" on separate dates."""
-    REPORTERS = "reporters"
-    """One per person: "five separate individuals"."""
-    HOUSEHOLDS = "households"
-    """One per household; a report with no household recorded leaves the count uncertain."""
 
 
 @attrs.frozen
@@ -261,31 +229,6 @@ def _at_least(value: int) -> int:
     return whole("at_least", value, 1)
 
 
-def _unit_key(unit: CountUnit, report: Report, day: dt.date) -> Hashable:
-    match unit:
-        case CountUnit.REPORTS:
-            return report.id
-        case CountUnit.COMPLAINTS:
-            return (report.reporter, report.incident.id)
-        case CountUnit.INCIDENTS:
-            return report.incident.id
-        case CountUnit.INCIDENT_DATES:
-            return day
-        case CountUnit.REPORTERS:
-            return report.reporter
-        case CountUnit.HOUSEHOLDS:
-            return report.household
-
-
-_DUPLICATE_OF = {
-    CountUnit.COMPLAINTS: "the same person's report of the same incident is already counted",
-    CountUnit.INCIDENTS: "the same incident is already counted",
-    CountUnit.INCIDENT_DATES: "an incident on the same day is already counted",
-    CountUnit.REPORTERS: "the same person is already counted",
-    CountUnit.HOUSEHOLDS: "the same household is already counted",
-}
-
-
 def _refate(fate: Fate, reason: Reason, detail: str) -> Fate:
     """*fate* with a new reason and detail; what ``attrs.evolve`` gives, built directly (a hot path)."""
     return Fate(fate.report, reason, detail, fate.reporter, fate.window)
@@ -318,9 +261,9 @@ class Count(_Combinable):
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        unit = self.unit
-        complaints = unit is CountUnit.COMPLAINTS
-        by_dates = unit is CountUnit.INCIDENT_DATES
+        spec = UNITS[self.unit]
+        complaints = self.unit is CountUnit.COMPLAINTS
+        by_dates = spec.one_day_per_incident
         # Under INCIDENT_DATES each incident counts on at most one of its days
         # and each day for at most one incident: a continuing incident reported
         # on several days (to several agencies, or by several people) is one
@@ -329,12 +272,13 @@ class Count(_Combinable):
         # when a report is added.
         matched = _match_dates(selected.inside) if by_dates else {}
         for report, day, last in selected.inside:
-            # The statute's own unit is looked up inline: this loop runs for every report.
-            key = (report.reporter, report.incident.id) if complaints else _unit_key(unit, report, day)
-            duplicate_of = _DUPLICATE_OF.get(unit, "")
+            # The statute's own unit (UNITS[COMPLAINTS]: the reporter and the incident) is
+            # built inline: this loop runs for every report.
+            key = (report.reporter, report.incident.id) if complaints else unit_key(spec, report, day)
+            duplicate_of = spec.duplicate
             if by_dates:
                 if report.incident.id in matched:
-                    duplicate_of = _DUPLICATE_OF[CountUnit.INCIDENTS]
+                    duplicate_of = UNITS[CountUnit.INCIDENTS].duplicate
                 if matched.get(report.incident.id) != day:
                     by_id = by_id or {f.report: f for f in selected.fates}
                     changed[report.id] = _refate(by_id[report.id], Reason.DUPLICATE, duplicate_of)
@@ -491,7 +435,9 @@ class Recency(_Combinable):
     """The latest report (or incident) admitted by ``selection`` is within ``within`` of the application.
 
     The selection's own window is not applied: a recency gate looks at every
-    report in scope.
+    report in scope.  It is a count of one report in the window of ``within``
+    counted back from the application (:meth:`as_count`), and is decided as
+    that count, so that every engine computes it the same way.
     """
 
     within: Span
@@ -506,16 +452,27 @@ class Recency(_Combinable):
         extra = "" if self.date_of is DateOf.REPORT else ", date_of=DateOf.INCIDENT"
         return f"recency({self.within!r}{extra})"
 
+    def as_count(self) -> Count:
+        """The same gate as a count: at least one report inside ``within`` before the application.
+
+        >>> recency(months(1)).as_count().selection.window.anchor.value
+        'application'
+        """
+        window = Window(self.within, anchor=Anchor.APPLICATION, date_of=self.date_of)
+        return Count(1, unit=CountUnit.REPORTS, selection=attrs.evolve(self.selection, window=window))
+
     def __call__(self, context: Context) -> Result:
+        counted = self.as_count()(context)
         in_scope = context.selected(self.selection).in_scope
         if not in_scope:
-            return Result(self, Outcome.NOT_MET, "no report in scope")
+            return Result(self, counted.outcome, "no report in scope")
         latest = max(r.made_on if self.date_of is DateOf.REPORT else day for r, day in in_scope)
+        if counted.met:
+            return Result(
+                self, counted.outcome, f"the latest was on {latest}", valid_until=counted.valid_until
+            )
         first = earliest_start(context.as_of, self.within)
-        last = period_last_day(latest, self.within)
-        if latest >= first:
-            return Result(self, Outcome.MET, f"the latest was on {latest}", valid_until=last)
-        return Result(self, Outcome.NOT_MET, f"the latest was on {latest}, before {first}")
+        return Result(self, counted.outcome, f"the latest was on {latest}, before {first}")
 
 
 def recency(
@@ -576,13 +533,7 @@ class AllOf(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         children = tuple(p(context) for p in self.parts)
-        outcomes = {c.outcome for c in children}
-        if Outcome.NOT_MET in outcomes:
-            outcome = Outcome.NOT_MET
-        elif Outcome.UNKNOWN in outcomes:
-            outcome = Outcome.UNKNOWN
-        else:
-            outcome = Outcome.MET
+        outcome = conjunction(c.outcome for c in children)
         met = sum(c.met for c in children)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 
@@ -601,13 +552,7 @@ class AnyOf(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         children = tuple(p(context) for p in self.parts)
-        outcomes = {c.outcome for c in children}
-        if Outcome.MET in outcomes:
-            outcome = Outcome.MET
-        elif Outcome.UNKNOWN in outcomes:
-            outcome = Outcome.UNKNOWN
-        else:
-            outcome = Outcome.NOT_MET
+        outcome = disjunction(c.outcome for c in children)
         met = sum(c.met for c in children)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 

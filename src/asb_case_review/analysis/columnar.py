@@ -20,7 +20,7 @@ day ``t`` with window start ``lo`` the number of distinct units counted is::
 and both terms are prefix sums along one shared sort order.
 
 >>> from asb_case_review.analysis.table import reports_from_records
->>> from asb_case_review.policy import STATUTORY
+>>> from asb_case_review.catalogue import STATUTORY
 >>> rows = [{"id": f"R{i}", "reporter": "P1", "matter": "M1",
 ...          "began_on": f"2025-0{i}-01", "made_on": f"2025-0{i}-02"} for i in (1, 2, 3)]
 >>> result = sweep_columns(Columns.from_table(reports_from_records(rows)), STATUTORY)

@@ -11,7 +11,7 @@ and gives
 * every statutory-floor conflict: the floor met, the policy as written not.
 
 >>> from asb_case_review.analysis.synthetic import synthetic_reports
->>> from asb_case_review.policy import CATALOGUE
+>>> from asb_case_review.catalogue import CATALOGUE
 >>> c = compare(synthetic_reports(300, seed=2), [CATALOGUE["statutory"], CATALOGUE["merseyside"]])
 >>> [row["policy"] for row in c.summary()]
 ['statutory@2014-10-20', 'merseyside@2024-01-01']

@@ -10,7 +10,7 @@ and a fact not stated is unknown, as in ``evaluate``.  :func:`compile_policy`
 names any rule outside this vocabulary; such a policy is swept report by
 report with ``evaluate`` itself.
 
->>> from asb_case_review.policy import MERSEYSIDE
+>>> from asb_case_review.catalogue import MERSEYSIDE
 >>> for c in compile_policy(MERSEYSIDE).counts:
 ...     print(c.rule_id, c.at_least, c.unit.value, "victim" if c.victim else "anyone")
 mandatory (s104-4) 3 complaints anyone
@@ -208,7 +208,7 @@ class PolicyPlan:
 def floor_rule(policy: Policy) -> Rule:
     """The statutory floor that runs beside *policy*, exactly as ``evaluate`` builds it.
 
-    >>> from asb_case_review.policy import STATUTORY
+    >>> from asb_case_review.catalogue import STATUTORY
     >>> floor_rule(STATUTORY).id
     's104-4'
     """

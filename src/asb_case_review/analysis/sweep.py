@@ -18,7 +18,7 @@ linear in a matter's size.  A policy with a rule outside that vocabulary (see
 >>> from asb_case_review.analysis.table import reports_from_records
 >>> rows = [{"id": f"R{i}", "reporter": "P1", "matter": "M1", "incident": f"I{i}",
 ...          "began_on": f"2025-0{i}-01", "made_on": f"2025-0{i}-02"} for i in (1, 2, 3)]
->>> from asb_case_review.policy import STATUTORY
+>>> from asb_case_review.catalogue import STATUTORY
 >>> result = sweep(reports_from_records(rows), STATUTORY)
 >>> [o.value for o in result.outcome]
 ['not_met', 'not_met', 'met']

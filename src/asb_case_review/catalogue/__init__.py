@@ -1,5 +1,111 @@
-"""The built-in catalogue: one policy file per area, each with a file of its test cases.
+"""The built-in catalogue: the statute and each area's published policy, as data.
 
-The files are data, read by :func:`asb_case_review.policyfile.catalogue`; this
-package holds no code.
+One policy file per area (``<id>.toml``) with a file of its test cases
+(``<id>.cases.toml``) is shipped in this package.  They are read the first
+time a name below is used, once, under Python's import lock (by the private
+module ``_built``), so every caller in every thread sees the same immutable
+mappings, and importing the library does not pay for reading them.
+
+>>> from asb_case_review.catalogue import CATALOGUE, get_policy
+>>> get_policy("merseyside") is CATALOGUE["merseyside"]
+True
 """
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Mapping
+from importlib import resources
+from types import ModuleType
+from typing import TYPE_CHECKING, Final
+
+from ..errors import InvalidPolicy
+
+if TYPE_CHECKING:
+    from ..policy import Area, Policy
+
+__all__ = [
+    "AREAS",
+    "CATALOGUE",
+    "MERSEYSIDE",
+    "STAFFORDSHIRE_MOORLANDS",
+    "STATUTORY",
+    "catalogue_files",
+    "catalogue_text",
+    "get_policy",
+]
+
+AREAS: Mapping[str, Area]
+"""Every built-in area with all its versions, by id; immutable."""
+CATALOGUE: Mapping[str, Policy]
+"""The built-in policies by id (the latest version of each area); immutable."""
+STATUTORY: Policy
+"""The statute alone: three qualifying complaints; the default policy."""
+STAFFORDSHIRE_MOORLANDS: Policy
+"""The seed area's published policy (applications via Staffordshire Police, 101)."""
+MERSEYSIDE: Policy
+"""Merseyside: the three-incident and five-individual rules, and one hate incident."""
+
+_LATEST: Final = {
+    "STATUTORY": "statutory",
+    "STAFFORDSHIRE_MOORLANDS": "staffordshire-moorlands",
+    "MERSEYSIDE": "merseyside",
+}
+
+
+def catalogue_files() -> tuple[str, ...]:
+    """The names of the policy files shipped in the package, one per area.
+
+    >>> "merseyside.toml" in catalogue_files()
+    True
+    """
+    root = resources.files(__name__)
+    return tuple(
+        sorted(
+            e.name for e in root.iterdir() if e.name.endswith(".toml") and not e.name.endswith(".cases.toml")
+        )
+    )
+
+
+def catalogue_text(name: str) -> str:
+    """The text of the catalogue file *name* (a policy file or a ``.cases.toml`` file)."""
+    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _loaded() -> ModuleType:
+    # Imported here, not above, so that the files are read only when first asked for; the
+    # import system runs _built once, under its lock, whichever thread asks first.
+    return importlib.import_module(f"{__name__}._built")
+
+
+def __getattr__(name: str) -> object:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    built = _loaded()
+    if name == "AREAS":
+        return built.AREAS
+    if name == "CATALOGUE":
+        return built.CATALOGUE
+    if name in _LATEST:
+        return built.CATALOGUE[_LATEST[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def get_policy(name: str, *, on: dt.date | None = None) -> Policy:
+    """The built-in policy called *name*: its latest version, or the version in force *on* a day.
+
+    >>> get_policy("statutory").threshold
+    3
+    >>> get_policy("statutory", on=dt.date(2014, 1, 1))
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidPolicy: statutory=datetime.date(2014, 1, 1): no version is in force ...
+    """
+    areas: Mapping[str, Area] = _loaded().AREAS
+    try:
+        area = areas[name]
+    except (KeyError, TypeError):
+        known = ", ".join(sorted(areas))
+        raise InvalidPolicy("policy", name, f"is not a built-in policy; known: {known}") from None
+    return area.latest if on is None else area.version_on(on)
