@@ -64,6 +64,16 @@ class Fact(enum.StrEnum):
     """The behaviour caused, or was likely to cause, harassment, alarm or distress."""
     PROMISED_RESPONSE_PENDING = "promised_response_pending"
     """A response date promised to the complainant has not yet passed."""
+    APPLICANT_SAYS_NO_EFFECTIVE_ACTION = "applicant_says_no_effective_action"
+    """The applicant says they feel no (or no effective, or insufficient) action was taken.
+
+    The applicant's view, as wordings such as "you feel that no action was taken"
+    ask for; not a finding by the relevant bodies (compare :attr:`NO_ACTION_TAKEN`)."""
+    OFFICER_DISCRETION = "officer_discretion"
+    """The relevant bodies, taking into account the matters their procedures list (persistence,
+    harm, adequacy of the response, vulnerability), decide that a review should be held.
+
+    A decision the officer supplies, never an entitlement: undetermined until given."""
 
 
 def _identifier(instance: object, attribute: attrs.Attribute[str], value: object) -> None:

@@ -85,6 +85,8 @@ _QUESTION = {
     Fact.FURTHER_ACTION_AVAILABLE: "whether further action is still open to us",
     Fact.HARASSMENT_ALARM_DISTRESS: "whether the behaviour caused harassment, alarm or distress",
     Fact.PROMISED_RESPONSE_PENDING: "whether a response date we promised has passed",
+    Fact.APPLICANT_SAYS_NO_EFFECTIVE_ACTION: "whether you feel that no effective action has been taken",
+    Fact.OFFICER_DISCRETION: "whether the relevant bodies decide, at their discretion, to hold a review",
 }
 
 
