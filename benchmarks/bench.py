@@ -23,6 +23,7 @@ import pandas as pd
 from asb_case_review import CATALOGUE, Application, evaluate
 from asb_case_review.analysis.columnar import Columns, sweep_columns
 from asb_case_review.analysis.plan import compile_policy
+from asb_case_review.law.logic import CountLeaf
 from asb_case_review.analysis.sweep import sweep
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.dates import earliest_start, period_last_day
@@ -60,23 +61,24 @@ def pandas_reference(frame, base, policy):
     """
     plan = compile_policy(policy)
     # The reference covers policies whose rules are each one count, as the three benchmarked are.
-    assert plan.mandatory == ("count", 0) and plan.local == tuple(("count", k) for k in range(1, plan.routes))
+    assert plan.mandatory == CountLeaf(0) and plan.local == tuple(CountLeaf(k) for k in range(1, plan.routes))
     assert not plan.conditions
     made = frame["made"].to_numpy()
     horizon = int(made.max()) + 1
     calendar = [base + dt.timedelta(days=d) for d in range(horizon)]
     results = []
     for c in plan.counts:
-        last = np.array([(period_last_day(d, c.window, c.window_arithmetic) - base).days for d in calendar])
-        start = np.array([(earliest_start(d, c.window, c.window_arithmetic) - base).days for d in calendar])
+        window, lag, selection = c.selection.window, c.selection.lag, c.selection
+        last = np.array([(period_last_day(d, window.span, window.arithmetic) - base).days for d in calendar])
+        start = np.array([(earliest_start(d, window.span, window.arithmetic) - base).days for d in calendar])
         ok = np.ones(len(frame), bool)
-        if c.lag is not None:
-            lag_last = np.array([(period_last_day(d, c.lag, c.lag_arithmetic) - base).days for d in calendar])
+        if lag is not None:
+            lag_last = np.array([(period_last_day(d, lag.span, lag.arithmetic) - base).days for d in calendar])
             ok &= made <= lag_last[np.minimum(frame["ended"].to_numpy(), made)]
-        if c.hate_only:
+        if selection.hate_only:
             ok &= frame["hate"].to_numpy()
-        if c.exclude_kinds:
-            ok &= ~frame["kind"].isin(list(c.exclude_kinds)).to_numpy()
+        if selection.exclude_kinds:
+            ok &= ~frame["kind"].isin(list(selection.exclude_kinds)).to_numpy()
         group = frame["matter"].to_numpy()
         if c.victim:
             group = pd.factorize(group * (int(frame["reporter"].max()) + 1) + frame["reporter"].to_numpy())[0]

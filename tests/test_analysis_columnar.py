@@ -21,7 +21,7 @@ COLUMNAR = sorted(ALL)
 
 def test_the_catalogue_uses_windows_on_either_date() -> None:
     """The property test below meets windows on the day made and on the day of the behaviour."""
-    dates = {c.date_of for name in COLUMNAR for c in compile_policy(ALL[name]).counts}
+    dates = {c.selection.window.date_of for name in COLUMNAR for c in compile_policy(ALL[name]).counts}
     assert dates == {DateOf.REPORT, DateOf.INCIDENT}
 
 

@@ -59,6 +59,15 @@ _ROUTES: Final = {
 }
 
 
+def route_of(code: int) -> Route | None:
+    """The :class:`Route` a :class:`~.law.logic.RouteCode` stands for (``None``: not met).
+
+    >>> route_of(RouteCode.STATUTORY_FLOOR)
+    <Route.STATUTORY_FLOOR: 'statutory_floor'>
+    """
+    return _ROUTES[RouteCode(code)]
+
+
 class NoticeCode(enum.StrEnum):
     """What a notice on a decision is about."""
 

@@ -32,17 +32,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, assert_never
 
 import attrs
 
 from ..dates import Arithmetic, Span, earliest_start, period_last_day
-from ..decision import Route
+from ..decision import route_of
+from ..law.logic import MET, NOT_MET, Node, Outcome, RouteCode, combine, value
+from ..law.reports import BehaviourDay, DateOf, KeyField, Screen, UnitSpec, screens
 from ..models import Agency, Fact
 from ..policy import Policy
-from ..qualifying import BehaviourDay, DateOf
-from ..rules import CountUnit, Outcome
-from .plan import MET, NOT_MET, CountPlan, Expr, PolicyPlan, compile_policy, value
+from ..qualifying import Selection
+from .plan import BASE_HANDLES, CountPlan, Engine, PolicyPlan, compile_policy
 from .sweep import Sweep
 from .table import ReportTable
 
@@ -53,9 +54,100 @@ if TYPE_CHECKING:
     Ints = npt.NDArray[np.int64]
     Bools = npt.NDArray[np.bool_]
 
-__all__ = ["ColumnarSweep", "Columns", "sweep_columns"]
+__all__ = ["NUMPY", "ColumnarSweep", "Columns", "sweep_columns"]
 
-_ROUTES = (None, Route.MANDATORY, Route.DISCRETIONARY, Route.STATUTORY_FLOOR)
+_KEY_FIELDS: Final = frozenset(
+    {KeyField.REPORT, KeyField.REPORTER, KeyField.INCIDENT, KeyField.BEHAVIOUR_DAY}
+)
+"""The values of a report this engine builds unit keys from."""
+
+
+def _numpy_unit(spec: UnitSpec) -> str | None:
+    if spec.one_day_per_incident:
+        return "matches incidents to separate days of behaviour"
+    if spec.unknown_when_missing:
+        return "leaves a count uncertain when a value is missing"
+    unknown = [f.value for f in spec.fields if f not in _KEY_FIELDS]
+    if unknown:
+        return f"builds units from {', '.join(unknown)}"
+    return None
+
+
+NUMPY: Final = Engine("numpy", BASE_HANDLES, _numpy_unit)
+"""The columnar sweep: the same settings as the pure-Python sweep, and units of the fields above."""
+
+
+class _Arrays:
+    """The law's logic (:class:`.law.logic.Logic`) on numpy arrays of outcome codes."""
+
+    def constant(self, code: int) -> Any:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        return np.int8(code)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        return np.minimum(a, b)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        return np.maximum(a, b)
+
+    def negate(self, a: Any) -> Any:
+        return MET - a
+
+    def is_met(self, a: Any) -> Any:
+        return a == MET
+
+    def both(self, a: Any, b: Any) -> Any:
+        return a & b
+
+    def either(self, a: Any, b: Any) -> Any:
+        return a | b
+
+    def invert(self, a: Any) -> Any:
+        return ~a
+
+    def truth(self, flag: bool) -> Any:  # noqa: FBT001 (a constant of the engine's truth type)
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        return np.bool_(flag)
+
+    def choose(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        return np.where(condition, then, otherwise)
+
+
+_ARRAYS: Final = _Arrays()
+
+
+def _kinds_admitted(columns: Columns, screen: Screen, selection: Selection) -> Bools:
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    excluded = [columns.kinds[k] for k in selection.exclude_kinds if k in columns.kinds]
+    return ~np.isin(columns.kind, excluded)
+
+
+def _agencies_admitted(columns: Columns, screen: Screen, selection: Selection) -> Bools:
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    agencies = list(Agency)
+    return np.isin(columns.agency, [agencies.index(a) for a in selection.agencies])
+
+
+def _hate_admitted(columns: Columns, screen: Screen, selection: Selection) -> Bools:
+    return columns.hate
+
+
+_SCREENS: Final = {
+    "Selection.exclude_kinds": _kinds_admitted,
+    "Selection.agencies": _agencies_admitted,
+    "Selection.hate_only": _hate_admitted,
+}
+"""The vectorised form of each of the law's value tests (:func:`.law.reports.screens`), by setting."""
 
 
 def _codes(values: Sequence[Any]) -> Ints:
@@ -194,70 +286,93 @@ class Columns:
         return found
 
     def _behaviour(self, rule: BehaviourDay) -> Ints:
+        """:func:`.law.reports.behaviour_day` on every row."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
-        if rule is BehaviourDay.FIRST_DAY:
-            return self.began
-        return np.minimum(self.ended, self.made)
+        match rule:
+            case BehaviourDay.FIRST_DAY:
+                return self.began
+            case BehaviourDay.LATEST_ON_OR_BEFORE_REPORT:
+                return np.minimum(self.ended, self.made)
+            case _:  # pragma: no cover - exhaustive
+                assert_never(rule)
 
-    def _key_order(self, unit: CountUnit, rule: BehaviourDay, *, victim: bool) -> tuple[Ints, Ints]:
+    def _key_order(self, plan: CountPlan) -> tuple[Ints, Ints]:
         """Rows ordered by (group, unit, day), with a code equal exactly for the same group and unit.
 
-        Rules share these orders where their keys coincide: counting complaints
-        (reporter and incident) in a matter sorts like counting a victim's own
-        incidents, and counting reporters sorts like grouping by reporter.
+        The unit is made of the fields the law gives it (``law.UNITS``).  Rules
+        share these orders where their keys coincide: in a victim's group the
+        reporter is already fixed, so a victim's own incidents sort like
+        complaints (reporter and incident), and counting reporters sorts like
+        grouping by reporter.
         """
         import numpy as np  # noqa: PLC0415 (optional extra)
 
-        if unit is CountUnit.REPORTS:
+        victim = plan.victim
+        fields = set(plan.spec.fields)
+        if victim:
+            fields.add(KeyField.REPORTER)
+        if KeyField.REPORT in fields:
             # Every report is its own unit: no two are ever the same, in any order.
             _, order, _, _, _ = self._group(victim=victim)
             return order, np.arange(self.size, dtype=np.int64)
-        if unit is CountUnit.REPORTERS:
+        if fields == {KeyField.REPORTER}:
             by_reporter, order, _, _, _ = self._group(victim=True)
             return order, by_reporter
-        # An incident belongs to one matter (the table checks it), so keys that name the
-        # incident need no matter: complaints (reporter and incident) in a matter, and a
-        # victim's own incidents, both sort by incident and reporter, and share one order.
-        if unit is CountUnit.INCIDENTS and not victim:
-            key: tuple[object, ...] = ("keys", "incident")
-        elif unit is CountUnit.INCIDENT_DATES:
-            key = ("keys", "dates", victim, rule)
-        else:
-            key = ("keys", "incident-reporter")
+        rule = plan.selection.behaviour_day
+        key = ("keys", frozenset(fields), rule if KeyField.BEHAVIOUR_DAY in fields else None)
         found = self._cache.get(key)
         if found is None:
-            if key[1] == "incident":
-                combined = self.incident
-            elif key[1] == "dates":
-                group = self._group(victim=victim)[0]
-                extra = self._behaviour(rule)
-                combined = group * (int(extra.max(initial=0)) + 1) + extra
-            else:
-                combined = self.incident * (int(self.reporter.max(initial=0)) + 1) + self.reporter
-            # Codes are dense (below a million each for a national year), so the combined code
-            # times the day range stays far inside int64.  Rows tied on unit and day may come
-            # in any order: they fall in the same day's prefix sum either way.
+            # An incident belongs to one matter (the table checks it), so a key that names the
+            # incident needs no matter; any other key is made within the matter.
+            parts: list[Ints] = [] if KeyField.INCIDENT in fields else [self.matter]
+            parts.extend(self._key_codes(field, rule) for field in sorted(fields))
+            combined = self._combine(parts)
+            # Rows tied on unit and day may come in any order: they fall in the same day's prefix sum.
             order = np.argsort(combined * self.span + self.made)
             found = self._cache[key] = (order, combined)
         return found
 
-    def qualifying(self, plan: CountPlan) -> Bools:
-        """Which rows pass the rule's tests that do not depend on the application date."""
+    def _key_codes(self, field: KeyField, rule: BehaviourDay) -> Ints:
+        match field:
+            case KeyField.REPORTER:
+                return self.reporter
+            case KeyField.INCIDENT:
+                return self.incident
+            case KeyField.BEHAVIOUR_DAY:
+                return self._behaviour(rule)
+            case KeyField.REPORT | KeyField.HOUSEHOLD:  # pragma: no cover - handled or refused above
+                raise AssertionError(field)
+            case _:  # pragma: no cover - exhaustive
+                assert_never(field)
+
+    def _combine(self, parts: list[Ints]) -> Ints:
+        """One code per distinct combination of *parts*, small enough to multiply by the day range."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
+        limit = 2**62 // (self.span + 1)
+        combined = parts[0]
+        for part in parts[1:]:
+            radix = int(part.max(initial=0)) + 1
+            if (int(combined.max(initial=0)) + 1) * radix >= limit:
+                combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
+            combined = combined * radix + part
+        if int(combined.max(initial=0)) >= limit:  # pragma: no cover - only past billions of rows
+            combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
+        return combined
+
+    def qualifying(self, plan: CountPlan) -> Bools:
+        """Which rows pass the rule's tests that do not depend on the application date (the law's tests)."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        selection = plan.selection
         ok = np.ones(self.size, np.bool_)
-        if plan.lag is not None:
-            behaviour = self._behaviour(plan.behaviour_day)
-            ok &= self.made <= self._days(plan.lag, plan.lag_arithmetic, backward=False)[behaviour]
-        if plan.hate_only:
-            ok &= self.hate
-        if plan.exclude_kinds:
-            excluded = [self.kinds[k] for k in plan.exclude_kinds if k in self.kinds]
-            ok &= ~np.isin(self.kind, excluded)
-        if plan.agencies:
-            agencies = list(Agency)
-            ok &= np.isin(self.agency, [agencies.index(a) for a in plan.agencies])
+        lag = selection.lag
+        if lag is not None:
+            behaviour = self._behaviour(selection.behaviour_day)
+            ok &= self.made <= self._days(lag.span, lag.arithmetic, backward=False)[behaviour]
+        for screen in screens(selection):
+            ok &= _SCREENS[screen.field](self, screen, selection)
         return ok
 
     def _count_met_by_behaviour_day(self, plan: CountPlan, ok: Bools) -> Bools:
@@ -272,11 +387,12 @@ class Columns:
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         group, order, _, _, _ = self._group(victim=plan.victim)
-        keyed, combined = self._key_order(plan.unit, plan.behaviour_day, victim=plan.victim)
+        window = plan.selection.window
+        keyed, combined = self._key_order(plan)
         events = keyed[ok[keyed]]
-        last = self._days(plan.window, plan.window_arithmetic, backward=False)
+        last = self._days(window.span, window.arithmetic, backward=False)
         # No day asked about lies beyond the last day made, so later ends are cut there.
-        ends = np.minimum(last[self._behaviour(plan.behaviour_day)[events]], self.span - 1)
+        ends = np.minimum(last[self._behaviour(plan.selection.behaviour_day)[events]], self.span - 1)
         units = combined[events]
         starts_made = self.made[events]
         # The latest end so far within each unit: a running maximum that restarts with each unit.
@@ -304,12 +420,13 @@ class Columns:
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         ok = self.qualifying(plan)
-        if plan.date_of is DateOf.INCIDENT:
+        window = plan.selection.window
+        if window.date_of is DateOf.INCIDENT:
             return self._count_met_by_behaviour_day(plan, ok)
         _, order, _, start, end = self._group(victim=plan.victim)
-        keyed, combined = self._key_order(plan.unit, plan.behaviour_day, victim=plan.victim)
+        keyed, combined = self._key_order(plan)
         events = keyed[ok[keyed]]
-        last = self._days(plan.window, plan.window_arithmetic, backward=False)
+        last = self._days(window.span, window.arithmetic, backward=False)
         cut = np.zeros(self.size, np.bool_)
         repeat = np.zeros(self.size, np.bool_)
         if events.size > 1:
@@ -322,7 +439,7 @@ class Columns:
         np.cumsum((ok & ~repeat)[order], out=first[1:])
         kept = np.zeros(self.size + 1, np.int32)
         np.cumsum((ok & ~cut)[order], out=kept[1:])
-        lo = self._window_start(plan.window, plan.window_arithmetic, victim=plan.victim)
+        lo = self._window_start(window.span, window.arithmetic, victim=plan.victim)
         counted = first[end] - first[start] - (kept[lo] - kept[start])
         met = np.empty(self.size, np.bool_)
         met[order] = counted >= plan.at_least
@@ -357,7 +474,7 @@ class ColumnarSweep:
         named: dict[tuple[bool, ...], tuple[str, ...]] = {}
         matched: list[tuple[str, ...]] = []
         route_codes = self.route.tolist()
-        floor_code = _ROUTES.index(Route.STATUTORY_FLOOR)
+        floor_code = RouteCode.STATUTORY_FLOOR
         for code, flags in zip(route_codes, self.rules.tolist(), strict=True):
             if code == floor_code:
                 matched.append((floor_id,))
@@ -369,7 +486,7 @@ class ColumnarSweep:
                 matched.append(found)
             else:
                 matched.append(())
-        outcomes = (Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.MET)
+        outcomes = tuple(Outcome.of(code) for code in range(3))
         return Sweep(
             self.plan.policy,
             self.enforce_floor,
@@ -380,29 +497,10 @@ class ColumnarSweep:
             table.made_on,
             tuple(outcomes[c] for c in self.outcome.tolist()),
             tuple(outcomes[c] for c in self.policy_outcome.tolist()),
-            tuple(_ROUTES[c] for c in route_codes),
+            tuple(route_of(c) for c in route_codes),
             tuple(matched),
             (None,) * len(table),
         )
-
-
-def _codes_of(expr: Expr, leaves: Any, facts: Mapping[Fact, bool]) -> Any:
-    """The outcome codes (0 not met, 1 unknown, 2 met) of *expr* for every row, or one code for all."""
-    import numpy as np  # noqa: PLC0415 (optional extra)
-
-    kind = expr[0]
-    if kind == "count":
-        return leaves[expr[1]]
-    if kind == "fact":
-        return value(expr, [], facts)
-    if kind == "not":
-        return MET - _codes_of(expr[1], leaves, facts)
-    parts = [_codes_of(e, leaves, facts) for e in expr[1]]
-    combine = np.minimum if kind == "all" else np.maximum
-    result = parts[0]
-    for part in parts[1:]:
-        result = combine(result, part)
-    return result
 
 
 def sweep_columns(
@@ -421,23 +519,26 @@ def sweep_columns(
     from .sweep import _facts  # noqa: PLC0415 (shared checking of the assumed facts)
 
     assumed = _facts(facts)
-    plan = compile_policy(policy)
+    plan = compile_policy(policy, NUMPY)
     rules = np.column_stack([columns.count_met(c) for c in plan.counts])
     leaves = [np.where(rules[:, k], MET, NOT_MET).astype(np.int8) for k in range(len(plan.counts))]
     size = columns.size
-    mandatory = np.broadcast_to(_codes_of(plan.mandatory, leaves, assumed), (size,))
-    local = [np.broadcast_to(_codes_of(e, leaves, assumed), (size,)) for e in plan.local]
-    gate = np.full(size, MET, np.int8)
-    for e in plan.conditions:
-        gate = np.minimum(gate, _codes_of(e, leaves, assumed))
-    routes = mandatory
-    for part in local:
-        routes = np.maximum(routes, part)
-    policy_outcome = np.minimum(gate, routes).astype(np.int8)
-    policy_met = policy_outcome == MET
-    floor = rules[:, plan.floor] & enforce_floor
-    met = policy_met | floor
-    outcome = np.where(policy_met | floor, MET, policy_outcome).astype(np.int8)
-    route = np.where(policy_met, np.where(mandatory == MET, 1, 2), np.where(floor, 3, 0)).astype(np.int8)
-    matched = np.column_stack([mandatory == MET, *(part == MET for part in local)])
-    return ColumnarSweep(plan, enforce_floor, met, policy_met, route, matched, outcome, policy_outcome)
+
+    def codes(node: Node) -> Any:
+        return np.broadcast_to(value(node, leaves, assumed, _ARRAYS), (size,))
+
+    combined = combine(
+        _ARRAYS,
+        codes(plan.mandatory),
+        [codes(n) for n in plan.local],
+        [codes(n) for n in plan.conditions],
+        leaves[plan.floor],
+        enforce_floor=enforce_floor,
+    )
+    outcome = np.broadcast_to(combined.outcome, (size,)).astype(np.int8)
+    policy_outcome = np.broadcast_to(combined.policy_outcome, (size,)).astype(np.int8)
+    route = np.broadcast_to(combined.route, (size,)).astype(np.int8)
+    matched = np.column_stack([np.broadcast_to(m, (size,)) for m in combined.matched])
+    return ColumnarSweep(
+        plan, enforce_floor, outcome == MET, policy_outcome == MET, route, matched, outcome, policy_outcome
+    )

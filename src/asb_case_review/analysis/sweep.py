@@ -31,17 +31,19 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, assert_never
 
 import attrs
 
 from ..dates import Arithmetic, Period, Span, earliest_start, period_last_day
-from ..decision import Route, evaluate
+from ..decision import Route, evaluate, route_of
+from ..law import reports as law
+from ..law.logic import SCALAR, AnyNode, CountLeaf, Node, Outcome, last_day_met, leaves_of, periods_met, value
+from ..law.reports import BehaviourDay, DateOf, KeyField
 from ..models import Application, Fact, Report
 from ..policy import Policy
-from ..qualifying import BehaviourDay, DateOf
-from ..rules import CountUnit, Outcome
-from .plan import MET, NOT_MET, CountPlan, Expr, PolicyPlan, Unsupported, compile_policy, leaves_of, value
+from ..qualifying import Lag
+from .plan import MET, NOT_MET, PYTHON, CountPlan, PolicyPlan, Unsupported, compile_policy, expired
 from .table import ReportTable
 
 __all__ = ["Eligibility", "Standing", "Sweep", "sweep"]
@@ -186,6 +188,14 @@ class _Days:
     def __init__(self) -> None:
         self.starts: dict[tuple[dt.date, Span, Arithmetic], dt.date] = {}
         self.lasts: dict[tuple[dt.date, Span, Arithmetic], dt.date] = {}
+        self.lags: dict[tuple[dt.date, Lag], dt.date] = {}
+
+    def lag(self, behaviour: dt.date, lag: Lag) -> dt.date:
+        key = (behaviour, lag)
+        found = self.lags.get(key)
+        if found is None:
+            found = self.lags[key] = law.lag_last_day(lag, behaviour)
+        return found
 
     def start(self, day: dt.date, span: Span, arithmetic: Arithmetic) -> dt.date:
         key = (day, span, arithmetic)
@@ -202,46 +212,46 @@ class _Days:
         return found
 
 
-def _unit_keys(table: ReportTable, unit: CountUnit, behaviour: Sequence[dt.date]) -> Sequence[Hashable]:
-    match unit:
-        case CountUnit.REPORTS:
+def _key_column(table: ReportTable, field: KeyField, behaviour: Sequence[dt.date]) -> Sequence[Hashable]:
+    match field:
+        case KeyField.REPORT:
             return table.id
-        case CountUnit.COMPLAINTS:
-            return list(zip(table.reporter, table.incident, strict=True))
-        case CountUnit.INCIDENTS:
-            return table.incident
-        case CountUnit.INCIDENT_DATES:
-            return behaviour
-        case _:
+        case KeyField.REPORTER:
             return table.reporter
+        case KeyField.INCIDENT:
+            return table.incident
+        case KeyField.BEHAVIOUR_DAY:
+            return behaviour
+        case KeyField.HOUSEHOLD:
+            return table.household
+        case _:  # pragma: no cover - exhaustive
+            assert_never(field)
+
+
+def _unit_keys(table: ReportTable, plan: CountPlan, behaviour: Sequence[dt.date]) -> Sequence[Hashable]:
+    """Each row's unit under *plan*, made of the fields the law says the unit is (``law.UNITS``)."""
+    columns = [_key_column(table, field, behaviour) for field in plan.spec.fields]
+    return columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
 
 
 def _behaviour(table: ReportTable, rule: BehaviourDay) -> list[dt.date]:
-    if rule is BehaviourDay.FIRST_DAY:
-        return list(table.began_on)
     return [
-        min(ended or began, made)
+        law.behaviour_day(rule, began, ended, made)
         for began, ended, made in zip(table.began_on, table.ended_on, table.made_on, strict=True)
     ]
 
 
 def _qualifying(table: ReportTable, plan: CountPlan, days: _Days) -> list[bool]:
-    """Which rows pass every test of *plan* that does not depend on the application date."""
+    """Which rows pass every test of *plan* that does not depend on the application date (the law's tests)."""
+    selection = plan.selection
     ok = [True] * len(table)
-    if plan.lag is not None:
-        span, arithmetic = plan.lag, plan.lag_arithmetic
-        behaviour = _behaviour(table, plan.behaviour_day)
-        ok = [
-            made <= days.last(b, span, arithmetic) for made, b in zip(table.made_on, behaviour, strict=True)
-        ]
-    if plan.hate_only:
-        ok = [o and h for o, h in zip(ok, table.hate, strict=True)]
-    if plan.exclude_kinds:
-        excluded = plan.exclude_kinds
-        ok = [o and k not in excluded for o, k in zip(ok, table.kind, strict=True)]
-    if plan.agencies:
-        agencies = plan.agencies
-        ok = [o and a in agencies for o, a in zip(ok, table.agency, strict=True)]
+    lag = selection.lag
+    if lag is not None:
+        behaviour = _behaviour(table, selection.behaviour_day)
+        ok = [made <= days.lag(b, lag) for made, b in zip(table.made_on, behaviour, strict=True)]
+    for screen in law.screens(selection):
+        admits = screen.admits
+        ok = [o and admits(v) for o, v in zip(ok, getattr(table, screen.column), strict=True)]
     return ok
 
 
@@ -311,20 +321,21 @@ def _union(
     return tuple(Period(s, u if u is not None else dt.date.max) for s, u in merged)  # type: ignore[arg-type]
 
 
-def _separable(plan: PolicyPlan, *, enforce_floor: bool) -> tuple[list[Expr], list[Expr]] | None:
+def _separable(plan: PolicyPlan, *, enforce_floor: bool) -> tuple[list[Node], list[Node]] | None:
     """The routes that count anyone's reports and those that count the reporter's own, if they split.
 
-    When the policy has no conditions and no route mixes the two, an application
-    is met exactly when an "anyone" route or a "your own reports" route is met,
-    and a reporter's met days are the union of the matter's and their own.
+    When every rule is monotone (:attr:`.PolicyPlan.monotone`), the policy has
+    no conditions and no route mixes the two, an application is met exactly
+    when an "anyone" route or a "your own reports" route is met, and a
+    reporter's met days are the union of the matter's and their own.
     """
-    if plan.conditions:
+    if plan.conditions or not plan.monotone:
         return None
     trees = [plan.mandatory, *plan.local]
     if enforce_floor:
-        trees.append(("count", plan.floor))
-    shared: list[Expr] = []
-    own: list[Expr] = []
+        trees.append(CountLeaf(plan.floor))
+    shared: list[Node] = []
+    own: list[Node] = []
     for tree in trees:
         kinds = {plan.counts[k].victim for k in leaves_of(tree)}
         if len(kinds) > 1:
@@ -333,27 +344,61 @@ def _separable(plan: PolicyPlan, *, enforce_floor: bool) -> tuple[list[Expr], li
     return shared, own
 
 
-def _until(
-    trees: Sequence[Expr], leaves: Sequence[int], valid: Sequence[dt.date | None], facts: Mapping[Fact, bool]
-) -> tuple[bool, dt.date | None]:
-    """Whether any of *trees* is met, and the last day one stays met (``None``: for good)."""
+class _Decider:
+    """The law's decision for each pattern of count outcomes, made once per pattern.
 
-    def met_on(day: dt.date | None) -> bool:
-        state = [
-            MET if leaf == MET and (day is None or (v is not None and v >= day)) else NOT_MET
-            for leaf, v in zip(leaves, valid, strict=True)
-        ]
-        return any(value(t, state, facts) == MET for t in trees)
+    In a sweep the case facts are the same for every row, so a decision depends
+    only on which counts are met: a policy of *k* counts has at most ``2**k``
+    patterns, and each is decided once by :meth:`.PolicyPlan.decide`.
+    """
 
-    if not any(value(t, leaves, facts) == MET for t in trees):
-        return False, None
-    # Met with every count expired: met for good.
-    if any(value(t, [NOT_MET] * len(leaves), facts) == MET for t in trees):
-        return True, None
-    for day in sorted({v for leaf, v in zip(leaves, valid, strict=True) if leaf == MET and v}, reverse=True):
-        if met_on(day):
-            return True, day
-    return True, None  # pragma: no cover - met on its own day
+    def __init__(self, plan: PolicyPlan, facts: Mapping[Fact, bool], *, enforce_floor: bool) -> None:
+        self.plan = plan
+        self.facts = facts
+        self.enforce_floor = enforce_floor
+        self.decided: dict[tuple[int, ...], tuple[Outcome, Outcome, Route | None, tuple[str, ...]]] = {}
+        self.any_met: dict[tuple[tuple[int, ...], int], bool] = {}
+
+    def decide(self, leaves: Sequence[int]) -> tuple[Outcome, Outcome, Route | None, tuple[str, ...]]:
+        key = tuple(leaves)
+        found = self.decided.get(key)
+        if found is None:
+            result, as_written, by, names = self.plan.decide(
+                leaves, self.facts, enforce_floor=self.enforce_floor
+            )
+            found = self.decided[key] = (Outcome.of(result), Outcome.of(as_written), route_of(by), names)
+        return found
+
+    def met_until(
+        self, leaves: Sequence[int], valid: Sequence[dt.date | None], day: dt.date
+    ) -> dt.date | None:
+        """The last day a decision met on *day* stays met (the law's search, decisions cached)."""
+
+        def run(on: dt.date) -> tuple[bool, dt.date | None]:
+            state, until = expired(leaves, valid, on)
+            return self.decide(state)[0] is Outcome.MET, until
+
+        return last_day_met(run, day)
+
+    def side_met(self, side: int, tree: Node, leaves: Sequence[int]) -> bool:
+        key = (tuple(leaves), side)
+        found = self.any_met.get(key)
+        if found is None:
+            found = self.any_met[key] = value(tree, leaves, self.facts, SCALAR) == MET
+        return found
+
+    def side_until(
+        self, side: int, tree: Node, leaves: Sequence[int], valid: Sequence[dt.date | None], day: dt.date
+    ) -> tuple[bool, dt.date | None]:
+        """Whether one side of a split policy is met on *day*, and the last day it stays met."""
+        if not self.side_met(side, tree, leaves):
+            return False, None
+
+        def run(on: dt.date) -> tuple[bool, dt.date | None]:
+            state, until = expired(leaves, valid, on)
+            return self.side_met(side, tree, state), until
+
+        return True, last_day_met(run, day)
 
 
 def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stays fast)
@@ -363,24 +408,20 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
     counts = plan.counts
     size = len(counts)
     qualifying = [_qualifying(table, c, days) for c in counts]
-    behaviour = {rule: _behaviour(table, rule) for rule in BehaviourDay}
-    keys = [_unit_keys(table, c.unit, behaviour[c.behaviour_day]) for c in counts]
+    rules = {c.selection.behaviour_day for c in counts}
+    behaviour = {rule: _behaviour(table, rule) for rule in rules}
+    keys = [_unit_keys(table, c, behaviour[c.selection.behaviour_day]) for c in counts]
     # The date each count's window tests: the day made, or the day of the behaviour.
-    dated = [table.made_on if c.date_of is DateOf.REPORT else behaviour[c.behaviour_day] for c in counts]
+    dated = [
+        table.made_on if c.selection.window.date_of is DateOf.REPORT else behaviour[c.selection.behaviour_day]
+        for c in counts
+    ]
+    windows = [(c.selection.window.span, c.selection.window.arithmetic) for c in counts]
     anyone = [k for k, c in enumerate(counts) if not c.victim]
     victims = [k for k, c in enumerate(counts) if c.victim]
     split = _separable(plan, enforce_floor=enforce_floor)
-    trees = [plan.mandatory, *plan.local]
-    # The count behind each rule, when every rule is one count and there are no conditions.
-    simple = None if plan.conditions or any(t[0] != "count" for t in trees) else [t[1] for t in trees]
-    if split is not None and simple is not None:
-        # Each side of the split is then "any of these counts": met until the latest of them.
-        split_counts: tuple[list[int], list[int]] | None = (
-            [t[1] for t in split[0]],
-            [t[1] for t in split[1]],
-        )
-    else:
-        split_counts = None
+    sides = None if split is None else (AnyNode(tuple(split[0])), AnyNode(tuple(split[1])))
+    decider = _Decider(plan, facts, enforce_floor=enforce_floor)
 
     n = len(table)
     made, matter, reporter = table.made_on, table.matter, table.reporter
@@ -390,17 +431,15 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
     route: list[Route | None] = [None] * n
     matched: list[tuple[str, ...]] = [()] * n
     met_until: list[dt.date | None] = [None] * n
-    interned: dict[tuple[str, ...], tuple[str, ...]] = {}
-    outcomes = (Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.MET)
     standings: list[Standing] = []
     leaves = [NOT_MET] * size
     valid: list[dt.date | None] = [None] * size
 
     def assess(k: int, nth: dt.date | None, day: dt.date) -> None:
-        c = counts[k]
-        if nth is not None and nth >= days.start(day, c.window, c.window_arithmetic):
+        span, arithmetic = windows[k]
+        if nth is not None and nth >= days.start(day, span, arithmetic):
             leaves[k] = MET
-            valid[k] = days.last(nth, c.window, c.window_arithmetic)
+            valid[k] = days.last(nth, span, arithmetic)
         else:
             leaves[k] = NOT_MET
             valid[k] = None
@@ -440,12 +479,8 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
                         mine[k].add(keys[k][i], dated[k][i])
             for k in anyone:
                 assess(k, shared[k].nth(), day)
-            if split_counts is not None:
-                shared_until = [valid[k] for k in split_counts[0] if leaves[k] == MET]
-                if shared_until:
-                    _merge(matter_periods, day, max(shared_until))  # type: ignore[type-var]
-            elif split is not None:
-                met, until = _until(split[0], leaves, valid, facts)
+            if sides is not None:
+                met, until = decider.side_until(0, sides[0], leaves, valid, day)
                 if met:
                     _merge(matter_periods, day, until)
             else:
@@ -458,55 +493,31 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
                     assess(k, mine[k].nth(), day)
                 if who not in seen:
                     seen.add(who)
-                    if split is None:
+                    if sides is None:
                         own_history.setdefault(who, []).append((day, [mine[k].nth() for k in range(size)]))
-                    elif split_counts is not None:
-                        own_until = [valid[k] for k in split_counts[1] if leaves[k] == MET]
-                        if own_until:
-                            _merge(own_periods.setdefault(who, []), day, max(own_until))  # type: ignore[type-var]
                     elif victims:
-                        met, until = _until(split[1], leaves, valid, facts)
+                        met, until = decider.side_until(1, sides[1], leaves, valid, day)
                         if met:
                             _merge(own_periods.setdefault(who, []), day, until)
-                if simple is not None:
-                    # Every rule is one count and there are no conditions: decide inline.
-                    met_routes = [k for k in simple if leaves[k] == MET]
-                    floor_met = enforce_floor and leaves[plan.floor] == MET
-                    if met_routes or floor_met:
-                        outcome[i] = Outcome.MET
-                        deciding = [valid[k] for k in met_routes]
-                        if floor_met:
-                            deciding.append(valid[plan.floor])
-                        met_until[i] = max(deciding)
-                        if met_routes:
-                            policy_outcome[i] = Outcome.MET
-                            route[i] = Route.MANDATORY if leaves[simple[0]] == MET else Route.DISCRETIONARY
-                            names = tuple(plan.rule_ids[r] for r, k in enumerate(simple) if leaves[k] == MET)
-                        else:
-                            route[i] = Route.STATUTORY_FLOOR
-                            names = (plan.floor_id,)
-                        matched[i] = interned.setdefault(names, names)
-                    continue
-                result, as_written, by, names = plan.decide(leaves, facts, enforce_floor=enforce_floor)
-                outcome[i] = outcomes[result]
-                policy_outcome[i] = outcomes[as_written]
-                if result == MET:
+                result, as_written, by, names = decider.decide(leaves)
+                outcome[i] = result
+                policy_outcome[i] = as_written
+                if result is Outcome.MET:
                     route[i] = by
-                    matched[i] = interned.setdefault(names, names)
-                    met_until[i] = plan.met_until(leaves, valid, facts, enforce_floor=enforce_floor)
+                    matched[i] = names
+                    met_until[i] = decider.met_until(leaves, valid, day)
             pos = stop
         for who, first in first_day.items():
-            if split is not None:
+            if sides is not None:
                 periods = _union(first, matter_periods, own_periods.get(who, []))
             else:
                 periods = _replay(
                     plan,
-                    facts,
+                    decider,
                     days,
                     first,
                     shared=history,
                     own=own_history[who],
-                    enforce_floor=enforce_floor,
                 )
             standings.append(Standing(who, this, first, periods))
         at = end
@@ -530,19 +541,21 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
 
 def _replay(
     plan: PolicyPlan,
-    facts: Mapping[Fact, bool],
+    decider: _Decider,
     days: _Days,
     first: dt.date,
     *,
     shared: list[tuple[dt.date, list[dt.date | None]]],
     own: list[tuple[dt.date, list[dt.date | None]]],
-    enforce_floor: bool,
 ) -> tuple[Period, ...]:
-    """A reporter's met periods, deciding afresh on every day of the matter from their first report."""
+    """A reporter's met periods from their first report: between one matter day and the next the
+    counts only expire, and the law's search finds every day the decision changes
+    (:func:`.law.logic.periods_met`), whichever way it changes.
+    """
     counts = plan.counts
     periods: list[list[dt.date | None]] = []
     mine = 0
-    for day, nths in shared:
+    for at, (day, nths) in enumerate(shared):
         if day < first:
             continue
         while mine + 1 < len(own) and own[mine + 1][0] <= day:
@@ -551,14 +564,23 @@ def _replay(
         valid: list[dt.date | None] = []
         for k, c in enumerate(counts):
             nth = own[mine][1][k] if c.victim else nths[k]
-            if nth is not None and nth >= days.start(day, c.window, c.window_arithmetic):
+            window = c.selection.window
+            if nth is not None and nth >= days.start(day, window.span, window.arithmetic):
                 leaves.append(MET)
-                valid.append(days.last(nth, c.window, c.window_arithmetic))
+                valid.append(days.last(nth, window.span, window.arithmetic))
             else:
                 leaves.append(NOT_MET)
                 valid.append(None)
-        if plan.decide(leaves, facts, enforce_floor=enforce_floor)[0] == MET:
-            _merge(periods, day, plan.met_until(leaves, valid, facts, enforce_floor=enforce_floor))
+        following = shared[at + 1][0] - _ONE_DAY if at + 1 < len(shared) else dt.date.max
+
+        def run(
+            on: dt.date, leaves: list[int] = leaves, valid: list[dt.date | None] = valid
+        ) -> tuple[bool, dt.date | None]:
+            state, until = expired(leaves, valid, on)
+            return decider.decide(state)[0] is Outcome.MET, until
+
+        for start, last in periods_met(run, day, following):
+            _merge(periods, start, None if last >= dt.date.max else last)
     return _union(first, periods, [])
 
 
@@ -630,7 +652,7 @@ def sweep(
     """
     assumed = _facts(facts)
     try:
-        plan = compile_policy(policy)
+        plan = compile_policy(policy, PYTHON)
     except Unsupported:
         return _by_evaluate(table, policy, assumed, enforce_floor=enforce_floor)
     return _python(table, plan, assumed, enforce_floor=enforce_floor)
