@@ -288,11 +288,30 @@ class Decision:
 
         return decision_html(self)
 
+    @property
+    def unchanged_until(self) -> dt.date | None:
+        """The last application date on which every rule's result stays as it is, nothing new reported.
+
+        ``None``: for ever.
+        Later reports aside, a decision can change only on the day after this;
+        :attr:`met_until` and the sweeps' standings search those days.
+        """
+        return _unchanged_until(self.results(), self.as_of)
+
+    def results(self) -> Iterable[Result]:
+        """The result of every rule that ran: the mandatory rule, the local rules, the conditions, the floor."""
+        yield self.mandatory
+        yield from self.local
+        yield from self.conditions
+        yield self.floor
+
     @cached_property
     def met_until(self) -> dt.date | None:
         """When met: the last application date on which it stays met if nothing new is reported.
 
         ``None`` when met indefinitely (a rule on case facts alone) or when not met.
+        The decision is re-made on each day some rule's result changes
+        (``law.logic.last_day_met``), whichever way it changes.
         """
         if not self.met:
             return None
@@ -302,15 +321,19 @@ class Decision:
 
         def run(day: dt.date) -> tuple[bool, dt.date | None]:
             ran = _run(policy, floor, Context(application, day), enforce_floor=enforce_floor)
-            changes = [
-                node.valid_until
-                for result in ran.results()
-                for node in result.walk()
-                if node.valid_until is not None and node.valid_until >= day
-            ]
-            return ran.outcome is Outcome.MET, min(changes, default=None)
+            return ran.outcome is Outcome.MET, _unchanged_until(ran.results(), day)
 
         return last_day_met(run, self.as_of)
+
+
+def _unchanged_until(results: Iterable[Result], day: dt.date) -> dt.date | None:
+    changes = [
+        node.valid_until
+        for result in results
+        for node in result.walk()
+        if node.valid_until is not None and node.valid_until >= day
+    ]
+    return min(changes, default=None)
 
 
 def evaluate(

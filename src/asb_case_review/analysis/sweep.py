@@ -548,9 +548,11 @@ def _replay(
     shared: list[tuple[dt.date, list[dt.date | None]]],
     own: list[tuple[dt.date, list[dt.date | None]]],
 ) -> tuple[Period, ...]:
-    """A reporter's met periods from their first report: between one matter day and the next the
-    counts only expire, and the law's search finds every day the decision changes
-    (:func:`.law.logic.periods_met`), whichever way it changes.
+    """A reporter's met periods from their first report.
+
+    Between one matter day and the next the counts only expire, and the law's
+    search (``law.logic.periods_met``) finds every day the decision changes,
+    whichever way it changes.
     """
     counts = plan.counts
     periods: list[list[dt.date | None]] = []
@@ -610,14 +612,22 @@ def _by_evaluate(
             firsts.setdefault(r.reporter, r.made_on)
         for who, first in firsts.items():
             periods: list[list[dt.date | None]] = []
-            for day in matter_days[bisect.bisect_left(matter_days, first) :]:
-                decision = evaluate(
-                    table.application(who, matter, day, reports=pool, facts=facts),
-                    policy,
-                    enforce_floor=enforce_floor,
-                )
-                if decision.met:
-                    _merge(periods, day, decision.met_until)
+            later = matter_days[bisect.bisect_left(matter_days, first) :]
+            for at, day in enumerate(later):
+                following = later[at + 1] - _ONE_DAY if at + 1 < len(later) else dt.date.max
+
+                def run(on: dt.date, who: str = who, matter: str = matter) -> tuple[bool, dt.date | None]:
+                    # No report is made between one matter day and the next, so deciding on any
+                    # day in between sees exactly the reports made by the earlier one.
+                    decision = evaluate(
+                        table.application(who, matter, on, reports=pool, facts=facts),
+                        policy,
+                        enforce_floor=enforce_floor,
+                    )
+                    return decision.met, decision.unchanged_until
+
+                for start, last in periods_met(run, day, following):
+                    _merge(periods, start, None if last >= dt.date.max else last)
             standings.append(Standing(who, matter, first, _union(first, periods, [])))
     return Sweep(
         policy,
