@@ -616,7 +616,9 @@ def _by_evaluate(
             for at, day in enumerate(later):
                 following = later[at + 1] - _ONE_DAY if at + 1 < len(later) else dt.date.max
 
-                def run(on: dt.date, who: str = who, matter: str = matter) -> tuple[bool, dt.date | None]:
+                def run(
+                    on: dt.date, who: str = who, matter: str = matter, pool: list[Report] = pool
+                ) -> tuple[bool, dt.date | None]:
                     # No report is made between one matter day and the next, so deciding on any
                     # day in between sees exactly the reports made by the earlier one.
                     decision = evaluate(
