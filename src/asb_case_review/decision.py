@@ -299,7 +299,7 @@ class Decision:
         return _unchanged_until(self.results(), self.as_of)
 
     def results(self) -> Iterable[Result]:
-        """The result of every rule that ran: the mandatory rule, the local rules, the conditions, the floor."""
+        """Every rule's result: the mandatory rule, the local rules, the conditions, the floor."""
         yield self.mandatory
         yield from self.local
         yield from self.conditions
