@@ -19,8 +19,20 @@ from hypothesis import strategies as st
 
 from asb_case_review.dates import Arithmetic, Span, days, months
 from asb_case_review.models import Agency, Application, Fact, Incident, Report
-from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Selection, Who, Window
-from asb_case_review.rules import CountUnit, Predicate, all_of, any_of, count, fact, not_
+from asb_case_review.policy import Policy, statutory_route
+from asb_case_review.qualifying import Anchor, BehaviourDay, DateOf, Lag, LagScope, Selection, Who, Window
+from asb_case_review.rules import (
+    CountUnit,
+    Predicate,
+    all_of,
+    any_of,
+    consent,
+    count,
+    fact,
+    not_,
+    recency,
+    rule,
+)
 
 __all__ = [
     "LONDON",
@@ -29,6 +41,7 @@ __all__ = [
     "aware_datetimes",
     "count_leaves",
     "dates",
+    "engine_policies",
     "fresh_report",
     "london_instants",
     "month_counts",
@@ -311,3 +324,74 @@ def aware_datetimes(draw: st.DrawFn) -> dt.datetime:
         )
     )
     return instant.astimezone(draw(_ZONES))
+
+
+# ------------------------------------------------------------------ policies for the engines
+
+# Spans that matter over the report tables of tests/analysis_strategies.py (about ten months).
+_TABLE_SPANS = st.one_of(st.builds(months, st.integers(1, 8)), st.builds(days, st.integers(1, 240)))
+_LAG_SPANS = st.one_of(st.builds(months, st.integers(1, 2)), st.builds(days, st.integers(1, 45)))
+# The anchors and lag scopes every engine computes come up more often than the ones some refuse.
+_ANCHORS = st.sampled_from([Anchor.EACH_REPORT, Anchor.APPLICATION, *Anchor])
+_SCOPES = st.sampled_from([LagScope.EVERY, *LagScope])
+
+
+def engine_selections() -> st.SearchStrategy[Selection]:
+    """Any selection, every setting drawn from its whole vocabulary."""
+    return st.builds(
+        Selection,
+        who=st.sampled_from(Who),
+        window=st.builds(
+            Window,
+            _TABLE_SPANS,
+            anchor=_ANCHORS,
+            date_of=st.sampled_from(DateOf),
+            arithmetic=st.sampled_from(Arithmetic),
+        ),
+        lag=st.none()
+        | st.builds(Lag, _LAG_SPANS, applies_to=_SCOPES, arithmetic=st.sampled_from(Arithmetic)),
+        hate_only=st.booleans(),
+        exclude_kinds=st.sampled_from([frozenset(), frozenset({"diary_sheet"})]),
+        agencies=st.sampled_from(
+            [frozenset(), frozenset({Agency.COUNCIL, Agency.POLICE}), frozenset({Agency.LANDLORD})]
+        ),
+        behaviour_day=st.sampled_from(BehaviourDay),
+    )
+
+
+def engine_trees() -> st.SearchStrategy[Predicate]:
+    """Every leaf kind (count of every unit, recency, fact, consent) under all_of, any_of and not_."""
+    leaves = st.one_of(
+        st.builds(count, st.integers(1, 3), unit=st.sampled_from(CountUnit), selection=engine_selections()),
+        st.builds(recency, _TABLE_SPANS, date_of=st.sampled_from(DateOf), selection=engine_selections()),
+        st.builds(fact, st.sampled_from(Fact), expected=st.booleans()),
+        st.just(consent()),
+    )
+
+    def extend(children: st.SearchStrategy[Predicate]) -> st.SearchStrategy[Predicate]:
+        parts = st.lists(children, min_size=1, max_size=3)
+        return st.one_of(
+            parts.map(lambda ps: all_of(*ps)),
+            parts.map(lambda ps: any_of(*ps)),
+            children.map(not_),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=4)
+
+
+@st.composite
+def engine_policies(draw: st.DrawFn) -> Policy:
+    """Policies of generated rules: a mandatory route (the statute's or any tree), local rules, conditions."""
+    own = rule("mandatory", draw(engine_trees()), label="the mandatory route as generated")
+    mandatory = draw(st.sampled_from([own, statutory_route(draw(st.integers(1, 4)))]))
+    local = draw(st.lists(engine_trees(), max_size=2))
+    conditions = draw(st.lists(engine_trees(), max_size=2))
+    return Policy(
+        "generated",
+        title="a generated policy",
+        version="1",
+        effective_from=dt.date(2014, 10, 20),
+        mandatory=mandatory,
+        local=tuple(rule(f"local-{i}", p, label=f"local rule {i}") for i, p in enumerate(local)),
+        conditions=tuple(rule(f"condition-{i}", p, label=f"condition {i}") for i, p in enumerate(conditions)),
+    )

@@ -50,7 +50,18 @@ from ..law.logic import (
     monotone,
     value,
 )
-from ..law.reports import FIELDS, UNITS, CountUnit, Handles, UnitSpec, Who, refusals
+from ..law.reports import (
+    FIELDS,
+    UNITS,
+    Anchor,
+    CountUnit,
+    Handles,
+    KeyField,
+    LagScope,
+    UnitSpec,
+    Who,
+    refusals,
+)
 from ..models import Fact
 from ..policy import Policy
 from ..qualifying import Selection
@@ -90,24 +101,41 @@ def _any(_: object) -> bool:
     return True
 
 
+_PYTHON_KEYS: Final = frozenset(
+    {KeyField.REPORT, KeyField.REPORTER, KeyField.INCIDENT, KeyField.BEHAVIOUR_DAY, KeyField.HOUSEHOLD}
+)
+"""The values of a report the pure-Python sweep builds unit keys from (its table's columns)."""
+
+
 def _python_unit(spec: UnitSpec) -> str | None:
     if spec.one_day_per_incident:
         return "matches incidents to separate days of behaviour"
     if spec.unknown_when_missing:
         return "leaves a count uncertain when a value is missing"
+    unknown = [f.value for f in spec.fields if f not in _PYTHON_KEYS]
+    if unknown:
+        return f"builds units from {', '.join(unknown)}"
     return None
 
 
 def _every_report(lag_scope: object) -> bool:
-    from ..law.reports import LagScope  # noqa: PLC0415 (kept beside its one use)
-
-    return lag_scope is LagScope.EVERY
+    match lag_scope:
+        case LagScope.EVERY:
+            return True
+        case LagScope.FIRST:
+            # Whether a later report is in time depends on the first: not a per-row test.
+            return False
+    return False  # pragma: no cover - not a LagScope
 
 
 def _counted_back(anchor: object) -> bool:
-    from ..law.reports import Anchor  # noqa: PLC0415 (kept beside its one use)
-
-    return anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION)
+    match anchor:
+        case Anchor.EACH_REPORT | Anchor.APPLICATION:
+            return True
+        case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT | Anchor.LATEST_INCIDENT:
+            # Windows placed by other reports: not a prefix count back from the day.
+            return False
+    return False  # pragma: no cover - not an Anchor
 
 
 BASE_HANDLES: Final[Handles] = {
