@@ -318,33 +318,53 @@ def _place(
     fates: dict[str, Fate],
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Test each survivor against *window*; record fates of those outside."""
-    span, arithmetic = window.span, window.arithmetic
+    if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
+        return _place_counted_back(window, survivors, as_of, fates)
+    return _place_anchored(window, survivors, as_of, fates)
 
+
+def _place_counted_back(
+    window: Window,
+    survivors: list[tuple[Report, dt.date]],
+    as_of: dt.date,
+    fates: dict[str, Fate],
+) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
+    """Each report's own period must reach the application date (the statute; "in the last N months")."""
+    span, arithmetic = window.span, window.arithmetic
     by_report = window.date_of is DateOf.REPORT
     inside: list[tuple[Report, dt.date, dt.date]] = []
-    if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
-        first = earliest_start(as_of, span, arithmetic)
-        lasts: dict[dt.date, dt.date] = {}
-        for report, day in survivors:
-            start = report.made_on if by_report else day
-            # Reports share days; each day's period is worked out once.
-            last = lasts.get(start)
-            if last is None:
-                last = lasts[start] = period_last_day(start, span, arithmetic)
-            if first <= start:
-                inside.append((report, day, last))
-            else:
-                fates[report.id] = Fate(
-                    report.id,
-                    Reason.OUTSIDE_WINDOW,
-                    f"its {span} ran out on {last}, before {as_of}",
-                    report.reporter,
-                    Period(start, last),
-                )
-        return inside, Period(first, as_of)
+    first = earliest_start(as_of, span, arithmetic)
+    lasts: dict[dt.date, dt.date] = {}
+    for report, day in survivors:
+        start = report.made_on if by_report else day
+        # Reports share days; each day's period is worked out once.
+        last = lasts.get(start)
+        if last is None:
+            last = lasts[start] = period_last_day(start, span, arithmetic)
+        if first <= start:
+            inside.append((report, day, last))
+        else:
+            fates[report.id] = Fate(
+                report.id,
+                Reason.OUTSIDE_WINDOW,
+                f"its {span} ran out on {last}, before {as_of}",
+                report.reporter,
+                Period(start, last),
+            )
+    return inside, Period(first, as_of)
+
+
+def _place_anchored(
+    window: Window,
+    survivors: list[tuple[Report, dt.date]],
+    as_of: dt.date,
+    fates: dict[str, Fate],
+) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
+    """One period placed by the reports themselves: beginning with the first, or ending with the latest."""
+    span, arithmetic = window.span, window.arithmetic
+    inside: list[tuple[Report, dt.date, dt.date]] = []
     if not survivors:
         return inside, None
-
     anchor = window.anchor
     match anchor:
         case Anchor.LATEST_INCIDENT:
