@@ -23,6 +23,7 @@ from asb_case_review import (
     last_months,
     months,
     rule,
+    statutory_route,
 )
 from asb_case_review.analysis.sweep import sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
@@ -110,6 +111,8 @@ SEPARATE_DATES = Policy(
     title="Three incidents on separate dates",
     version="test",
     effective_from=dt.date(2014, 10, 20),
+    # Four complaints as the mandatory route, so that the local rule on dates is what decides here.
+    mandatory=statutory_route(4),
     local=(
         rule(
             "dates",

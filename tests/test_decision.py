@@ -11,7 +11,7 @@ from asb_case_review.catalogue import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATU
 from asb_case_review.dates import months
 from asb_case_review.decision import NoticeCode, Route, evaluate
 from asb_case_review.examples import example_application
-from asb_case_review.models import Fact
+from asb_case_review.models import Application, Fact, Incident, Report
 from asb_case_review.policy import Policy, statutory_route
 from asb_case_review.qualifying import Reason, Selection, Who
 from asb_case_review.rules import CountUnit, Outcome, Source, count, fact, recency, rule
@@ -347,3 +347,46 @@ def test_evaluate_refuses_what_is_not_an_application() -> None:
 
     with pytest.raises(InvalidInput, match=r"^application=\{\}: must be an Application"):
         evaluate({}, STATUTORY)  # type: ignore[arg-type]
+
+
+def _noise_complaint(rid: str, made: dt.date, *, agency: str = "council") -> Report:
+    noise = Incident("NOISE", matter="FLAT-9", began_on=dt.date(2025, 3, 3), ended_on=dt.date(2025, 6, 30))
+    return Report(rid, reporter="V", made_on=made, incident=noise, agency=agency)
+
+
+def test_monthly_complaints_about_continuing_behaviour_are_three_complaints() -> None:
+    """Noise from 3 March to 30 June 2025, complaints on 10 April, 12 May and 20 June: s.104(4) is met.
+
+    Each complaint is about the behaviour up to its own day (the default behaviour day), so each is
+    made within a month of the behaviour it reports, and each is its own qualifying complaint.
+    """
+    reports = tuple(
+        _noise_complaint(f"R{i}", day)
+        for i, day in enumerate([dt.date(2025, 4, 10), dt.date(2025, 5, 12), dt.date(2025, 6, 20)])
+    )
+    application = Application(
+        "A", applicant="V", made_on=dt.date(2025, 7, 1), matter="FLAT-9", reports=reports
+    )
+    decision = evaluate(application, STATUTORY)
+    assert decision.outcome is Outcome.MET
+    assert decision.route is Route.MANDATORY
+    assert decision.counted() == ("R0", "R1", "R2")
+
+
+def test_the_same_complaint_made_twice_counts_once() -> None:
+    """The same person about the same day of behaviour, to the police and to the council, is one complaint."""
+    reports = (
+        _noise_complaint("R-council", dt.date(2025, 4, 10), agency="council"),
+        _noise_complaint("R-police", dt.date(2025, 4, 10), agency="police"),
+        _noise_complaint("R-later", dt.date(2025, 5, 12)),
+    )
+    application = Application(
+        "A", applicant="V", made_on=dt.date(2025, 7, 1), matter="FLAT-9", reports=reports
+    )
+    decision = evaluate(application, STATUTORY)
+    assert decision.outcome is Outcome.NOT_MET
+    (shortfall,) = decision.shortfalls()
+    assert (shortfall.tally.count, shortfall.tally.at_least) == (2, 3)
+    duplicate = next(f for f in decision.fates if f.reason is Reason.DUPLICATE)
+    assert duplicate.report == "R-police"
+    assert "same day of the same behaviour" in duplicate.detail

@@ -272,9 +272,9 @@ class Count(_Combinable):
         # when a report is added.
         matched = _match_dates(selected.inside) if by_dates else {}
         for report, day, last in selected.inside:
-            # The statute's own unit (UNITS[COMPLAINTS]: the reporter and the incident) is
-            # built inline: this loop runs for every report.
-            key = (report.reporter, report.incident.id) if complaints else unit_key(spec, report, day)
+            # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
+            # of the behaviour) is built inline: this loop runs for every report.
+            key = (report.reporter, report.incident.id, day) if complaints else unit_key(spec, report, day)
             duplicate_of = spec.duplicate
             if by_dates:
                 if report.incident.id in matched:

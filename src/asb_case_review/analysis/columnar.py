@@ -303,7 +303,7 @@ class Columns:
         The unit is made of the fields the law gives it (``law.UNITS``).  Rules
         share these orders where their keys coincide: in a victim's group the
         reporter is already fixed, so a victim's own incidents sort like
-        complaints (reporter and incident), and counting reporters sorts like
+        a victim's own complaints, and counting reporters sorts like
         grouping by reporter.
         """
         import numpy as np  # noqa: PLC0415 (optional extra)

@@ -295,8 +295,13 @@ class CountUnit(enum.StrEnum):
     REPORTS = "reports"
     """Every report counts, even the same incident reported twice."""
     COMPLAINTS = "complaints"
-    """One per person and incident: the same person reporting the same incident twice,
-    or to several agencies, counts once.  The statutory default."""
+    """One per person, incident and day of behaviour: the statute's "qualifying complaints".
+
+    The same complaint made twice (the same person about the same day of the same
+    behaviour, for example to the police and to the council) counts once; a person
+    who complains on three days about behaviour that goes on for months has made
+    three complaints, each about the behaviour up to its own day.  The statutory
+    default."""
     INCIDENTS = "incidents"
     """One per incident, however many people or agencies it was reported to."""
     INCIDENT_DATES = "incident_dates"
@@ -337,8 +342,8 @@ class UnitSpec:
 _UNITS: Final = {
     CountUnit.REPORTS: UnitSpec((KeyField.REPORT,), "the same report is already counted"),
     CountUnit.COMPLAINTS: UnitSpec(
-        (KeyField.REPORTER, KeyField.INCIDENT),
-        "the same person's report of the same incident is already counted",
+        (KeyField.REPORTER, KeyField.INCIDENT, KeyField.BEHAVIOUR_DAY),
+        "the same person's complaint about the same day of the same behaviour is already counted",
     ),
     CountUnit.INCIDENTS: UnitSpec((KeyField.INCIDENT,), "the same incident is already counted"),
     CountUnit.INCIDENT_DATES: UnitSpec(
@@ -379,7 +384,7 @@ def unit_key(spec: UnitSpec, report: Report, day: dt.date) -> tuple[Hashable, ..
     >>> i = Incident("I1", matter="M", began_on=dt.date(2025, 1, 1))
     >>> r = Report("R1", reporter="P1", made_on=dt.date(2025, 1, 2), incident=i)
     >>> unit_key(UNITS[CountUnit.COMPLAINTS], r, dt.date(2025, 1, 1))
-    ('P1', 'I1')
+    ('P1', 'I1', datetime.date(2025, 1, 1))
     """
     key = tuple(key_value(report, day, field) for field in spec.fields)
     if spec.unknown_when_missing and None in key:
