@@ -326,12 +326,13 @@ def test_check_decides_under_a_policy_file_in_the_version_in_force(
     )
     policy = tmp_path / "mine.toml"
     policy.write_text(text, encoding="utf-8")
-    assert main(["check", "--example", "--policy", str(policy), "--format", "json"]) == 0
+    # Three qualifying complaints: not met under the new version's four (the floor is the policy's number).
+    assert main(["check", "--example", "--policy", str(policy), "--format", "json"]) == 1
     assert '"version": "new"' in capsys.readouterr().out
     assert main(["check", "--example", "--policy", str(policy), "--as-of", "2014-01-01"]) == 2
     assert "no version is in force" in capsys.readouterr().err
     policy.write_text(text.replace("2026-01-01", "2026-01-05"), encoding="utf-8")
-    assert main(["check", "--example", "--policy", str(policy)]) == 0
+    assert main(["check", "--example", "--policy", str(policy)]) == 1
     assert (
         "mine.toml: warning: no version is in force from 2026-01-01 to 2026-01-04" in capsys.readouterr().err
     )

@@ -12,6 +12,7 @@ from asb_case_review.catalogue import AREAS, STATUTORY
 from asb_case_review.conformance import Code, Finding, Severity, check, check_area
 from asb_case_review.dates import days, months
 from asb_case_review.decision import Route, evaluate
+from asb_case_review.law.floor import FloorReading
 from asb_case_review.policy import Appeal, Area, Policy, statutory_route
 from asb_case_review.qualifying import Anchor, DateOf, Lag, Selection, Who, Window
 from asb_case_review.rules import (
@@ -181,12 +182,19 @@ def assert_demonstrates(finding: Finding, policy: Policy) -> None:
     if finding.example is None:
         assert finding.code in (Code.NO_APPEAL_ROUTE, Code.VERSION_GAP)
         return
-    as_written = evaluate(finding.example, policy, enforce_floor=False)
+    # A threshold above three is contrary to the Explanatory Notes: its example meets a floor of three,
+    # the Notes' reading (FloorReading.AT_MOST_THREE), though not the statute's words by default.
+    reading = (
+        FloorReading.AT_MOST_THREE
+        if finding.code is Code.THRESHOLD_ABOVE_THREE
+        else FloorReading.POLICY_NUMBER
+    )
+    as_written = evaluate(finding.example, policy, enforce_floor=False, floor_reading=reading)
     assert as_written.floor.met or finding.severity is Severity.INFO
     if finding.turns_away:
         assert as_written.floor.met
         assert as_written.policy_outcome is not Outcome.MET
-        enforced = evaluate(finding.example, policy)
+        enforced = evaluate(finding.example, policy, floor_reading=reading)
         assert enforced.met
         assert enforced.route is Route.STATUTORY_FLOOR
     else:

@@ -10,7 +10,9 @@ import pytest
 from asb_case_review.catalogue import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY
 from asb_case_review.dates import months
 from asb_case_review.decision import NoticeCode, Route, evaluate
+from asb_case_review.errors import InvalidInput
 from asb_case_review.examples import example_application
+from asb_case_review.law.floor import FloorReading
 from asb_case_review.models import Application, Fact, Incident, Report
 from asb_case_review.policy import Policy, statutory_route
 from asb_case_review.qualifying import Reason, Selection, Who
@@ -141,15 +143,35 @@ def test_statutory_floor_reported_only() -> None:
     assert ("statutory floor", "reported only") in decision.assumptions()
 
 
-def test_threshold_above_three_is_flagged_and_floored() -> None:
-    """A mandatory number above three is flagged, and three complaints still meet the floor."""
+def test_threshold_above_three_is_flagged_and_the_floor_is_the_policys_number_by_default() -> None:
+    """By s.104(4)'s words ("at least that number") three complaints miss a floor of five; it warns."""
     five = attrs.evolve(STATUTORY, id="five", mandatory=statutory_route(5))
     decision = evaluate(THREE_OLD, five)
+    assert [w.code for w in decision.warnings] == [NoticeCode.THRESHOLD_ABOVE_THREE]
+    (warning,) = decision.warnings
+    assert "Explanatory Notes (para 231)" in warning.message
+    assert "floor reading policy_number" in warning.message
+    assert decision.outcome is Outcome.NOT_MET
+    assert decision.floor_rule == five.mandatory
+    assert dict(decision.assumptions())["statutory floor number"] == "policy_number"
+
+
+def test_reading_the_floor_as_three_is_a_named_setting() -> None:
+    """FloorReading.AT_MOST_THREE: three complaints meet the floor over a policy of five, and it is named."""
+    five = attrs.evolve(STATUTORY, id="five", mandatory=statutory_route(5))
+    decision = evaluate(THREE_OLD, five, floor_reading=FloorReading.AT_MOST_THREE)
     codes = [w.code for w in decision.warnings]
     assert codes == [NoticeCode.THRESHOLD_ABOVE_THREE, NoticeCode.STATUTORY_FLOOR_CONFLICT]
     assert decision.route is Route.STATUTORY_FLOOR
     assert decision.matched == ("statutory-floor",)
     assert decision.find_rule("statutory-floor").predicate == statutory_route(3).predicate
+    assert dict(decision.assumptions())["statutory floor number"] == "at_most_three"
+
+
+def test_an_unknown_floor_reading_is_refused_by_name() -> None:
+    """A floor reading outside the vocabulary is bad input, naming the field."""
+    with pytest.raises(InvalidInput, match="floor_reading='three'"):
+        evaluate(THREE_OLD, STATUTORY, floor_reading="three")  # type: ignore[arg-type]
 
 
 def test_lower_threshold_is_the_floor() -> None:
@@ -235,6 +257,7 @@ def test_assumptions_name_the_settings_that_ran() -> None:
         "counting unit": "complaints",
         "relatedness key": "location",
         "statutory floor": "enforced",
+        "statutory floor number": "policy_number",
     }
 
 
@@ -266,9 +289,8 @@ def test_conditions_and_local_rules_combine() -> None:
 def test_floor_over_a_threshold_above_three_cites_the_explanatory_notes() -> None:
     """Where the policy asks for more than three, the conflict rests on the Notes' 'no higher than three'."""
     five = attrs.evolve(STATUTORY, id="five", mandatory=statutory_route(5))
-    conflict = next(
-        w for w in evaluate(THREE_OLD, five).warnings if w.code is NoticeCode.STATUTORY_FLOOR_CONFLICT
-    )
+    decided = evaluate(THREE_OLD, five, floor_reading=FloorReading.AT_MOST_THREE)
+    conflict = next(w for w in decided.warnings if w.code is NoticeCode.STATUTORY_FLOOR_CONFLICT)
     assert "Explanatory Notes (para 231)" in conflict.message
     assert conflict.source is not None
     assert "Explanatory Notes" in conflict.source.title

@@ -2,10 +2,11 @@
 
 :func:`evaluate` runs the policy's mandatory route (s.104(4)), its local
 rules (s.104(5)) and its local conditions, and always the statutory floor:
-the plain s.104(4) count with the policy's number, or three where the policy
-asks for more.  When the floor is met but the policy as written is not, the
-decision says so (:attr:`NoticeCode.STATUTORY_FLOOR_CONFLICT`) and, unless the
-caller turns it off, the floor decides: a local condition cannot lawfully
+the plain s.104(4) count with the policy's number (or, as a named setting,
+never more than three: :class:`~.law.floor.FloorReading`).  When the floor is
+met but the policy as written is not, the decision says so
+(:attr:`NoticeCode.STATUTORY_FLOOR_CONFLICT`) and, unless the caller turns it
+off, the floor decides: a local condition cannot lawfully
 defeat the mandatory route (domain brief section 1; untested in court).
 """
 
@@ -21,6 +22,7 @@ import attrs
 
 from .dates import earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
+from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
 from .law.logic import SCALAR, Outcome, RouteCode, combine, last_day_met
 from .models import Application
@@ -202,6 +204,7 @@ class Decision:
     conditions: tuple[Result, ...] = attrs.field(repr=False)
     floor: Result = attrs.field(repr=False)
     enforce_floor: bool = attrs.field(repr=False)
+    floor_reading: FloorReading = attrs.field(repr=False)
     warnings: tuple[Notice, ...]
     signals: tuple[Notice, ...]
 
@@ -224,7 +227,7 @@ class Decision:
     @property
     def floor_rule(self) -> Rule:
         """The statutory floor rule that ran beside the policy."""
-        return _floor_rule(self.policy)
+        return _floor_rule(self.policy, self.floor_reading)
 
     def find_rule(self, rule_id: str) -> Rule:
         """The rule of the policy (or the statutory floor) with id *rule_id*."""
@@ -280,6 +283,7 @@ class Decision:
                 seen[("counting unit", node.predicate.unit.value)] = None
         seen[("relatedness key", self.application.related_by)] = None
         seen[("statutory floor", "enforced" if self.enforce_floor else "reported only")] = None
+        seen[("statutory floor number", self.floor_reading.value)] = None
         return tuple(seen)
 
     def _repr_html_(self) -> str:
@@ -336,12 +340,21 @@ def _unchanged_until(results: Iterable[Result], day: dt.date) -> dt.date | None:
     return min(changes, default=None)
 
 
+def _floor_reading(value: object) -> FloorReading:
+    try:
+        return FloorReading(str(value))
+    except ValueError:
+        choices = ", ".join(r.value for r in FloorReading)
+        raise InvalidInput("floor_reading", value, f"must be one of {choices}") from None
+
+
 def evaluate(
     application: Application,
     policy: Policy,
     *,
     as_of: dt.date | None = None,
     enforce_floor: bool = True,
+    floor_reading: FloorReading = FloorReading.POLICY_NUMBER,
 ) -> Decision:
     """Decide whether *application* meets the threshold under *policy*.
 
@@ -351,7 +364,10 @@ def evaluate(
     to the day it is decided, so pass a decision date here only to ask that
     question.  An aware datetime stands for its Europe/London calendar day.
     With *enforce_floor* false the decision follows the policy as written,
-    and a statutory-floor conflict is only reported.
+    and a statutory-floor conflict is only reported.  *floor_reading* says
+    what number the floor uses when the policy asks for more than three
+    complaints: the policy's own, as s.104(4)'s words allow (the default),
+    or three, as the Explanatory Notes say (:class:`~.law.floor.FloorReading`).
 
     >>> from asb_case_review.examples import example_application
     >>> from asb_case_review.catalogue import STATUTORY
@@ -366,7 +382,9 @@ def evaluate(
     if not isinstance(policy, Policy):
         raise InvalidPolicy("policy", policy, "must be a Policy; get_policy(name) gives a built-in one")
     day = application.made_on if as_of is None else london_day(as_of, "as_of")
-    floor_rule = _floor_rule(policy)
+    if not isinstance(floor_reading, FloorReading):
+        floor_reading = _floor_reading(floor_reading)
+    floor_rule = _floor_rule(policy, floor_reading)
     run = _run(policy, floor_rule, Context(application, day), enforce_floor=enforce_floor)
 
     warnings: list[Notice] = []
@@ -374,8 +392,10 @@ def evaluate(
         warnings.append(
             Notice(
                 NoticeCode.THRESHOLD_ABOVE_THREE,
-                f"the policy asks for {policy.threshold} qualifying complaints; the guidance says "
-                "the threshold should be set no higher than three",
+                f"the policy asks for {policy.threshold} qualifying complaints; the Explanatory Notes "
+                "(para 231) say the threshold should be set no higher than three; the statutory floor "
+                f"here asks for {floor_number(policy, floor_reading)} "
+                f"(floor reading {floor_reading.value})",
                 EXPLANATORY_NOTES,
             )
         )
@@ -393,10 +413,9 @@ def evaluate(
         )
     if run.floor.met and run.policy_outcome is Outcome.NOT_MET:
         action = "the statutory floor decides" if enforce_floor else "the policy's answer is kept"
-        if policy.threshold > STATUTORY_THRESHOLD:
-            # "A different number" in s.104(4) may be read to allow more than three;
-            # the Explanatory Notes say no higher than three, so the floor of three
-            # is the reading most favourable to the complainant, and it is named.
+        if floor_number(policy, floor_reading) < policy.threshold:
+            # The floor was read as three (FloorReading.AT_MOST_THREE): the Explanatory
+            # Notes' reading of s.104(4), named, since it is not the statute's words.
             reason = (
                 f"three qualifying complaints were made; the policy asks for {policy.threshold}, "
                 "but the Explanatory Notes (para 231) say the threshold of s.104(4) should be set "
@@ -461,6 +480,7 @@ def evaluate(
         conditions=run.conditions,
         floor=run.floor,
         enforce_floor=enforce_floor,
+        floor_reading=floor_reading,
         warnings=tuple(warnings),
         signals=tuple(signals),
     )

@@ -38,6 +38,7 @@ import attrs
 
 from ..dates import Arithmetic, Span, earliest_start, period_last_day
 from ..decision import route_of
+from ..law.floor import FloorReading
 from ..law.logic import MET, NOT_MET, Node, Outcome, RouteCode, combine, value
 from ..law.reports import BehaviourDay, DateOf, KeyField, Screen, UnitSpec, screens
 from ..models import Agency, Fact
@@ -509,6 +510,7 @@ def sweep_columns(
     *,
     enforce_floor: bool = True,
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+    floor_reading: FloorReading = FloorReading.POLICY_NUMBER,
 ) -> ColumnarSweep:
     """Sweep *policy* over *columns*; :class:`~.plan.Unsupported` if it is outside the vocabulary.
 
@@ -519,7 +521,7 @@ def sweep_columns(
     from .sweep import _facts  # noqa: PLC0415 (shared checking of the assumed facts)
 
     assumed = _facts(facts)
-    plan = compile_policy(policy, NUMPY)
+    plan = compile_policy(policy, NUMPY, floor_reading=floor_reading)
     rules = np.column_stack([columns.count_met(c) for c in plan.counts])
     leaves = [np.where(rules[:, k], MET, NOT_MET).astype(np.int8) for k in range(len(plan.counts))]
     size = columns.size

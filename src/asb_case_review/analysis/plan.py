@@ -32,7 +32,7 @@ from typing import Final
 
 import attrs
 
-from ..law.floor import FLOOR_ID, floor_rule
+from ..law.floor import FLOOR_ID, FloorReading, floor_rule
 from ..law.logic import (
     MET,
     NOT_MET,
@@ -312,7 +312,9 @@ def _tree(path: str, predicate: object, counts: list[CountPlan], engine: Engine)
     )
 
 
-def compile_policy(policy: Policy, engine: Engine = PYTHON) -> PolicyPlan:
+def compile_policy(
+    policy: Policy, engine: Engine = PYTHON, *, floor_reading: FloorReading = FloorReading.POLICY_NUMBER
+) -> PolicyPlan:
     """*policy* as counts and trees for *engine*, or :class:`Unsupported` naming what it does not compute.
 
     A plan's counts are named by the place of the first rule that uses them.
@@ -324,7 +326,7 @@ def compile_policy(policy: Policy, engine: Engine = PYTHON) -> PolicyPlan:
     mandatory = _tree("mandatory", policy.mandatory, counts, engine)
     local = tuple(_tree(f"local[{i}]", r, counts, engine) for i, r in enumerate(policy.local))
     conditions = tuple(_tree(f"conditions[{i}]", r, counts, engine) for i, r in enumerate(policy.conditions))
-    floor = floor_rule(policy)
+    floor = floor_rule(policy, floor_reading)
     floor_tree = _tree("floor", floor.predicate, counts, engine)
     assert isinstance(floor_tree, CountLeaf)  # the floor is one count
     return PolicyPlan(

@@ -38,6 +38,7 @@ import attrs
 from ..dates import Arithmetic, Period, Span, earliest_start, period_last_day
 from ..decision import Route, evaluate, route_of
 from ..law import reports as law
+from ..law.floor import FloorReading
 from ..law.logic import SCALAR, AnyNode, CountLeaf, Node, Outcome, last_day_met, leaves_of, periods_met, value
 from ..law.reports import BehaviourDay, DateOf, KeyField
 from ..models import Application, Fact, Report
@@ -587,7 +588,12 @@ def _replay(
 
 
 def _by_evaluate(
-    table: ReportTable, policy: Policy, facts: Mapping[Fact, bool], *, enforce_floor: bool
+    table: ReportTable,
+    policy: Policy,
+    facts: Mapping[Fact, bool],
+    *,
+    enforce_floor: bool,
+    floor_reading: FloorReading = FloorReading.POLICY_NUMBER,
 ) -> Sweep:
     """The exact but slow path: ``evaluate`` for every report and every matter day."""
     reports = table.to_reports()
@@ -603,7 +609,9 @@ def _by_evaluate(
             reports=by_matter[table.matter[i]],
             facts=facts,
         )
-        decisions.append(evaluate(application, policy, enforce_floor=enforce_floor))
+        decisions.append(
+            evaluate(application, policy, enforce_floor=enforce_floor, floor_reading=floor_reading)
+        )
     standings: list[Standing] = []
     for matter, pool in by_matter.items():
         matter_days = sorted({r.made_on for r in pool})
@@ -625,6 +633,7 @@ def _by_evaluate(
                         table.application(who, matter, on, reports=pool, facts=facts),
                         policy,
                         enforce_floor=enforce_floor,
+                        floor_reading=floor_reading,
                     )
                     return decision.met, decision.unchanged_until
 
@@ -654,6 +663,7 @@ def sweep(
     *,
     enforce_floor: bool = True,
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+    floor_reading: FloorReading = FloorReading.POLICY_NUMBER,
 ) -> Sweep:
     """Sweep *policy* over every report of *table* (pure Python; see the module documentation).
 
@@ -664,9 +674,9 @@ def sweep(
     """
     assumed = _facts(facts)
     try:
-        plan = compile_policy(policy, PYTHON)
+        plan = compile_policy(policy, PYTHON, floor_reading=floor_reading)
     except Unsupported:
-        return _by_evaluate(table, policy, assumed, enforce_floor=enforce_floor)
+        return _by_evaluate(table, policy, assumed, enforce_floor=enforce_floor, floor_reading=floor_reading)
     return _python(table, plan, assumed, enforce_floor=enforce_floor)
 
 
