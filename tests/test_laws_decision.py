@@ -15,6 +15,7 @@ from asb_case_review.catalogue import CATALOGUE, STATUTORY
 from asb_case_review.dates import Arithmetic, Span, TimeUnit, days, months
 from asb_case_review.decision import Decision, NoticeCode, Route, evaluate
 from asb_case_review.errors import InvalidInput, NaiveDatetime
+from asb_case_review.law.floor import FloorReading
 from asb_case_review.models import Agency, Application, Incident, Report
 from asb_case_review.policy import Policy, statutory_route
 from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
@@ -287,13 +288,20 @@ def test_the_statutory_floor_is_never_defeated(application: Application, policy:
 def test_a_strict_mandatory_route_or_failed_condition_never_defeats_the_floor(
     application: Application, mandatory: Predicate, conditions: list[Predicate]
 ) -> None:
-    """A policy with its own mandatory count and conditions is still met when the plain s.104(4) count is."""
+    """A policy with its own mandatory count and conditions is still met when the plain s.104(4) count is.
+
+    The plain count is at the policy's own number (s.104(4)'s "at least that number"), or at three
+    under the Explanatory Notes' reading, FloorReading.AT_MOST_THREE.
+    """
     policy = attrs.evolve(
         one_rule_policy(mandatory, conditions=tuple(conditions)),
         mandatory=rule("own-mandatory", mandatory, label="the policy's own mandatory count"),
     )
-    if statutory_route()(Context(application, application.made_on)).met:
+    context = Context(application, application.made_on)
+    if statutory_route(policy.threshold)(context).met:
         assert evaluate(application, policy).met
+    if statutory_route(min(policy.threshold, 3))(context).met:
+        assert evaluate(application, policy, floor_reading=FloorReading.AT_MOST_THREE).met
 
 
 def test_statutory_policy_is_in_the_catalogue() -> None:
@@ -440,24 +448,34 @@ def test_with_no_deadline_the_missing_reports_made_today_meet_the_count(
     assert _outcome(predicate, more, application.made_on) is Outcome.MET
 
 
-def test_a_window_from_an_old_first_report_gives_no_deadline_yet_new_reports_cannot_meet_it() -> None:
-    """A closed window from the first report says "3 more would meet it" when none can (a finding).
-
-    The window of six months beginning with the first report closed long
-    before the application, so every report is turned away and the tally has
-    no deadline; the shortfall reads "3 more within the time limits would
-    meet it", yet new reports never move the first report.  The library has
-    no way to say "cannot be met by new reports" (an API decision for the
-    lead engineer), so this pins today's behaviour.
-    """
+def test_an_old_first_report_does_not_fix_the_window_so_three_new_reports_meet_it() -> None:
+    """ "The first" is the first of the reports counted: three new reports are a run of their own."""
     selection = Selection(window=Window(months(6), anchor=Anchor.FIRST_REPORT), lag=None)
     predicate = count(3, selection=selection)
     application = app(D(2025, 6, 10), rep("R1", D(2020, 1, 2)))
-    tally = predicate(Context(application, application.made_on)).tally
-    assert tally is not None
-    assert (tally.count, tally.deadline) == (0, None)
+    result = predicate(Context(application, application.made_on))
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.deadline, result.tally.combinable) == (0, None, True)
     fresh = _fresh(application, application.made_on, 3)
-    assert _outcome(predicate, fresh, application.made_on) is Outcome.NOT_MET
+    assert _outcome(predicate, fresh, application.made_on) is Outcome.MET
+
+
+def test_a_closed_run_says_no_new_report_can_combine_with_it() -> None:
+    """Two reports in a run whose window has closed: the near miss never says "1 more would meet it"."""
+    selection = Selection(window=Window(months(2), anchor=Anchor.FIRST_REPORT), lag=None)
+    predicate = count(3, selection=selection)
+    application = app(D(2025, 5, 1), rep("R1", D(2025, 1, 1)), rep("R2", D(2025, 2, 1)))
+    result = predicate(Context(application, application.made_on))
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.deadline, result.tally.combinable) == (2, None, False)
+    assert _outcome(predicate, _fresh(application, application.made_on, 1), application.made_on) is not (
+        Outcome.MET
+    )
+    policy = one_rule_policy(predicate)
+    (shortfall,) = [s for s in evaluate(application, policy).shortfalls() if s.rule != "s104-4"]
+    words = shortfall.describe()
+    assert "no new report can combine with them: 3 new ones would be needed" in words
+    assert "1 more" not in words
 
 
 @given(applications(), london_instants())

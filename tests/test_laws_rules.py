@@ -166,9 +166,19 @@ def test_an_earlier_late_report_can_un_meet_a_first_report_lag() -> None:
     assert outcome(rule, app(D(2025, 6, 10), prompt, late)) is Outcome.NOT_MET
 
 
-def test_an_earlier_report_can_un_meet_a_window_from_the_first_report() -> None:
-    """A window fixed by the first report closes earlier when an earlier report is added (by design)."""
+def test_an_earlier_report_never_un_meets_a_window_from_the_first_report_counted() -> None:
+    """ "The first" is the first of the reports counted: an old report about the matter changes nothing."""
     rule = count(1, selection=Selection(window=Window(months(6), anchor="first_report"), lag=None))
+    recent = rep("R2", D(2025, 6, 2))
+    old = rep("R1", D(2024, 6, 2))
+    assert outcome(rule, app(D(2025, 6, 10), recent)) is Outcome.MET
+    assert outcome(rule, app(D(2025, 6, 10), recent, old)) is Outcome.MET
+
+
+def test_an_earlier_report_can_un_meet_a_window_tying_the_application_to_the_first_report() -> None:
+    """Where the wording ties the application to the first report, an earlier report closes it sooner."""
+    window = Window(months(6), anchor="first_report_and_application")
+    rule = count(1, selection=Selection(window=window, lag=None))
     recent = rep("R2", D(2025, 6, 2))
     old = rep("R1", D(2024, 6, 2))
     assert outcome(rule, app(D(2025, 6, 10), recent)) is Outcome.MET

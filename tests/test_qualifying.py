@@ -22,6 +22,7 @@ from asb_case_review.qualifying import (
     behaviour_day,
     select,
 )
+from asb_case_review.rules import Context, CountUnit, count
 from tests.builders import D, app, rep
 
 A = D(2026, 2, 28)
@@ -170,9 +171,46 @@ def test_inclusive_window_admits_one_more_day() -> None:
     assert reasons(selection, app(A, report)) == {"R": Reason.COUNTED}
 
 
-def test_window_from_first_report() -> None:
-    """A window from the first report counts reports inside it while the application is too."""
+def counted_fates(selection: Selection, application: Application) -> dict[str, Reason]:
+    result = count(1, unit=CountUnit.REPORTS, selection=selection)(Context(application, application.made_on))
+    assert result.tally is not None
+    return {f.report: f.reason for f in result.tally.fates}
+
+
+def test_window_from_the_first_report_counted_is_the_best_run() -> None:
+    """ "Within six months of the first complaint" bounds the reports counted, not the application."""
     selection = Selection(lag=None, window=Window(months(6), anchor=Anchor.FIRST_REPORT))
+    reports = (rep("R1", D(2025, 9, 10)), rep("R2", D(2025, 12, 1)), rep("R3", D(2026, 3, 10)))
+    assert counted_fates(selection, app(D(2026, 3, 9), *reports)) == {
+        "R1": Reason.COUNTED,
+        "R2": Reason.COUNTED,
+        "R3": Reason.MADE_AFTER_APPLICATION,
+    }
+    # The six months beginning with 10 September 2025 end on 9 March 2026; the run beginning with
+    # 1 December holds R2 and R3, and the application is within six months of R3: that run is shown.
+    assert counted_fates(selection, app(D(2026, 3, 10), *reports)) == {
+        "R1": Reason.OUTSIDE_WINDOW,
+        "R2": Reason.COUNTED,
+        "R3": Reason.COUNTED,
+    }
+    # Six months beginning with the last report of the run (10 March 2026) end on 9 September.
+    late = counted_fates(selection, app(D(2026, 9, 10), *reports))
+    assert set(late.values()) == {Reason.APPLICATION_OUTSIDE_WINDOW, Reason.OUTSIDE_WINDOW}
+    assert counted_fates(selection, app(D(2026, 9, 9), *reports))["R3"] is Reason.COUNTED
+
+
+def test_no_bound_on_the_application_when_the_wording_sets_none() -> None:
+    """application_within=None: a run of reports stays a run, however long ago."""
+    window = Window(months(6), anchor=Anchor.FIRST_REPORT, application_within=None)
+    reports = (rep("R1", D(2020, 1, 10)), rep("R2", D(2020, 2, 1)))
+    assert set(counted_fates(Selection(lag=None, window=window), app(D(2026, 3, 9), *reports)).values()) == {
+        Reason.COUNTED
+    }
+
+
+def test_window_from_first_report_and_the_application() -> None:
+    """Where the wording ties the application to the first report: reports and application inside it."""
+    selection = Selection(lag=None, window=Window(months(6), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
     reports = (rep("R1", D(2025, 9, 10)), rep("R2", D(2025, 12, 1)), rep("R3", D(2026, 3, 10)))
     assert reasons(selection, app(D(2026, 3, 9), *reports)) == {
         "R1": Reason.COUNTED,
@@ -189,7 +227,7 @@ def test_window_from_first_report() -> None:
 
 def test_window_from_first_report_excludes_later_reports_outside_it() -> None:
     """Under a short window from the first report, a later report outside it is excluded."""
-    selection = Selection(lag=None, window=Window(days(10), anchor=Anchor.FIRST_REPORT))
+    selection = Selection(lag=None, window=Window(days(10), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
     reports = (rep("R1", D(2026, 2, 20)), rep("R2", D(2026, 2, 28)), rep("R3", D(2026, 3, 2)))
     assert reasons(selection, app(D(2026, 3, 1), *reports)) == {
         "R1": Reason.COUNTED,
@@ -201,15 +239,18 @@ def test_window_from_first_report_excludes_later_reports_outside_it() -> None:
 
 
 def test_window_from_first_incident() -> None:
-    """A window from the first incident tests incident days against it."""
+    """A window from the first incident counted places each report by the day of its behaviour."""
     selection = Selection(lag=None, window=Window(months(1), anchor=Anchor.FIRST_INCIDENT))
     reports = (rep("R1", D(2026, 2, 20), D(2026, 2, 1)), rep("R2", D(2026, 2, 27), D(2026, 2, 25)))
-    result = reasons(selection, app(D(2026, 2, 28), *reports))
-    assert result == {"R1": Reason.COUNTED, "R2": Reason.COUNTED}
-    assert reasons(selection, app(D(2026, 3, 1), *reports)) == {
-        "R1": Reason.APPLICATION_OUTSIDE_WINDOW,
-        "R2": Reason.APPLICATION_OUTSIDE_WINDOW,
+    # One month beginning with 1 February ends on 28 February: both incidents are in one run, and
+    # the application (1 March) is within six months of the last report of it.
+    assert counted_fates(selection, app(D(2026, 3, 1), *reports)) == {
+        "R1": Reason.COUNTED,
+        "R2": Reason.COUNTED,
     }
+    apart = (rep("R1", D(2026, 2, 20), D(2026, 2, 1)), rep("R2", D(2026, 3, 2), D(2026, 3, 1)))
+    fates = counted_fates(selection, app(D(2026, 3, 3), *apart))
+    assert sorted(fates.values()) == [Reason.COUNTED, Reason.OUTSIDE_WINDOW]
 
 
 def test_window_from_latest_incident() -> None:

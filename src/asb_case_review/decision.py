@@ -105,6 +105,11 @@ class Shortfall:
         tally = self.tally
         what = noun or tally.unit.value.replace("_", " ")
         text = f"{tally.count} of {tally.at_least} {what}"
+        if not tally.combinable:
+            return (
+                f"{text}; the window they fall in has closed, so no new report can combine with them: "
+                f"{tally.at_least} new ones would be needed"
+            )
         if tally.deadline is None:
             return f"{text}; {tally.shortfall} more within the time limits would meet it"
         return f"{text}; {tally.shortfall} more made by {tally.deadline} would meet it"

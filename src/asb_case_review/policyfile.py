@@ -319,7 +319,17 @@ class _Reader:
         return Selection(**fields)
 
     def window(self, value: object, path: str) -> Window:
-        span, data = self.span(value, path, ("anchor", "date_of", "arithmetic"))
+        span, data = self.span(value, path, ("anchor", "date_of", "arithmetic", "application_within"))
+        within: Span | None = Window(span).application_within
+        if "application_within" in data:
+            where = _join(path, "application_within")
+            raw = data["application_within"]
+            if raw == "none":
+                within = None
+            elif isinstance(raw, str):
+                raise self.fail(where, raw, 'must be a table such as { months = 6 }, or "none" for no bound')
+            else:
+                within = self.span(raw, where, ())[0]
         return Window(
             span,
             anchor=self.choice(Anchor, data.get("anchor", "each_report"), _join(path, "anchor")),
@@ -327,6 +337,7 @@ class _Reader:
             arithmetic=self.choice(
                 Arithmetic, data.get("arithmetic", "statutory"), _join(path, "arithmetic")
             ),
+            application_within=within,
         )
 
     def lag(self, value: object, path: str) -> Lag | None:
@@ -671,6 +682,10 @@ def _selection(selection: Selection) -> dict[str, Any]:  # noqa: PLR0912  (one b
             table["date_of"] = window.date_of.value
         if window.arithmetic is not Arithmetic.STATUTORY:
             table["arithmetic"] = window.arithmetic.value
+        if window.application_within is None:
+            table["application_within"] = "none"
+        elif window.application_within != default.window.application_within:
+            table["application_within"] = _span(window.application_within)
         data["window"] = table
     if selection.lag is None:
         data["lag"] = "none"

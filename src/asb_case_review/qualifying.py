@@ -76,6 +76,12 @@ def _span(value: Span) -> Span:
     return value
 
 
+def _optional_span(value: Span | None) -> Span | None:
+    if value is not None and not isinstance(value, Span):
+        raise InvalidInput("application_within", value, "must be a Span, such as months(6), or None")
+    return value
+
+
 @attrs.frozen(cache_hash=True)  # Selections key the per-evaluation memo: hash once.
 class Window:
     """The time window of a rule; the default is the statute's.
@@ -88,6 +94,11 @@ class Window:
     anchor: Anchor = attrs.field(default=Anchor.EACH_REPORT, kw_only=True, converter=_anchor)
     date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=_date_of)
     arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=_arithmetic)
+    application_within: Span | None = attrs.field(default=months(6), kw_only=True, converter=_optional_span)
+    """For a window beginning with the first report counted (:attr:`Anchor.FIRST_REPORT`,
+    :attr:`Anchor.FIRST_INCIDENT`): the application is made within this period beginning with
+    the last report of the run.  The default, six months, mirrors the statute's six months from
+    each complaint; ``None`` sets no bound.  Other anchors ignore it."""
 
     def __str__(self) -> str:
         thing = "report made" if self.date_of is DateOf.REPORT else "incident"
@@ -97,10 +108,18 @@ class Window:
                 return f"each {thing} within the {self.span} before the application {how}"
             case Anchor.APPLICATION:
                 return f"{thing}s in the last {self.span} before the application {how}"
-            case Anchor.FIRST_REPORT:
-                return f"reports within {self.span} beginning with the first report {how}"
-            case Anchor.FIRST_INCIDENT:
-                return f"incidents within {self.span} beginning with the first incident {how}"
+            case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT:
+                first = "report" if self.anchor is Anchor.FIRST_REPORT else "incident"
+                bound = (
+                    "with no bound on the application"
+                    if self.application_within is None
+                    else f"the application within {self.application_within} of the last of them"
+                )
+                return f"{thing}s within {self.span} beginning with the first {first} counted, {bound} {how}"
+            case Anchor.FIRST_REPORT_AND_APPLICATION:
+                return (
+                    f"reports, and the application, within {self.span} beginning with the first report {how}"
+                )
             case Anchor.LATEST_INCIDENT:
                 return (
                     f"incidents within the {self.span} up to the latest incident, with the "
@@ -373,16 +392,23 @@ def _place_anchored(
             counted = Period(earliest_start(latest, span, arithmetic), latest)
             start_of = "the latest incident"
         case Anchor.FIRST_INCIDENT | Anchor.FIRST_REPORT:
+            # Which run of reports counts depends on the counting unit: every report in scope
+            # is a candidate here, and the count chooses the run (rules.Count._best_run).
             by_incident = anchor is Anchor.FIRST_INCIDENT
-            anchor_day = min(day if by_incident else r.made_on for r, day in survivors)
+            for report, day in survivors:
+                start = day if by_incident else report.made_on
+                inside.append((report, day, period_last_day(start, span, arithmetic)))
+            return inside, None
+        case Anchor.FIRST_REPORT_AND_APPLICATION:
+            anchor_day = min(r.made_on for r, _ in survivors)
             fixed = counted = period(anchor_day, span, arithmetic)
-            start_of = "the first incident" if by_incident else "the first report"
+            start_of = "the first report"
         case Anchor.EACH_REPORT | Anchor.APPLICATION:  # pragma: no cover - placed above
             raise AssertionError(anchor)
         case _:  # pragma: no cover - exhaustive
             assert_never(anchor)
     for report, day in survivors:
-        start = day if window.anchor is not Anchor.FIRST_REPORT else report.made_on
+        start = day if window.anchor is not Anchor.FIRST_REPORT_AND_APPLICATION else report.made_on
         if as_of not in fixed:
             reason = Reason.APPLICATION_OUTSIDE_WINDOW
             detail = f"the application on {as_of} is outside the {span} beginning with {start_of} ({fixed})"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
 
 import attrs
 
@@ -117,7 +117,12 @@ class Tally:
     window: Period | None
     deadline: dt.date | None
     """When not met: the last day on which the missing reports could be made and,
-    with every report counted now, meet the count.  ``None`` when nothing is counted."""
+    with every report counted now, meet the count.  ``None`` when nothing is counted,
+    or when no new report can combine with the reports counted (see ``combinable``)."""
+    combinable: bool = attrs.field(default=True, kw_only=True)
+    """When not met: whether new reports can still combine with the reports counted.  False
+    when the window they fall in has closed (a window that begins with the first of them):
+    the whole number would then have to be made anew."""
 
     @property
     def shortfall(self) -> int:
@@ -255,6 +260,79 @@ class Count(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         selected = context.selected(self.selection)
+        if self.selection.window.anchor in _RUNS:
+            return self._best_run(selected, context.as_of)
+        return self._tally(selected)
+
+    def _best_run(self, selected: Selected, as_of: dt.date) -> Result:
+        """The count over the best run of reports within one window beginning with the first of them.
+
+        "Three complaints within six months of the first complaint" bounds the
+        reports counted, not the application, and "the first" is the first of
+        the reports counted, not a report from years before about the same
+        matter: the count is met when some run of reports, each inside the
+        window beginning with the first of the run, has enough units, and the
+        application is made within ``window.application_within`` of the last
+        report of the run (the statute's six months by default; no bound when
+        ``None``).  Of the runs, the one that meets the count and stays in time
+        longest is shown; when none meets it, the one that comes closest.
+        """
+        window = self.selection.window
+        by_incident = window.anchor is Anchor.FIRST_INCIDENT
+        candidates = [(r, d) for r, d, _ in selected.inside]
+        if not candidates:
+            return self._tally(selected)
+
+        def tested(report: Report, day: dt.date) -> dt.date:
+            return day if by_incident else report.made_on
+
+        best: tuple[tuple[bool, bool, int, dt.date, dt.date], Result] | None = None
+        for start in sorted({tested(r, d) for r, d in candidates}):
+            end = period_last_day(start, window.span, window.arithmetic)
+            members = [(r, d) for r, d in candidates if start <= tested(r, d) <= end]
+            latest = max(r.made_on for r, _ in members)
+            bound = (
+                dt.date.max
+                if window.application_within is None
+                else period_last_day(latest, window.application_within, window.arithmetic)
+            )
+            in_time = as_of <= bound
+            ids = {r.id for r, _ in members}
+            fates: list[Fate] = []
+            for fate in selected.fates:
+                if fate.reason is not Reason.COUNTED:
+                    fates.append(fate)
+                elif fate.report not in ids:
+                    fates.append(
+                        _refate(
+                            fate,
+                            Reason.OUTSIDE_WINDOW,
+                            f"not within the {window.span} beginning with {start}",
+                        )
+                    )
+                elif not in_time:
+                    detail = (
+                        f"the application on {as_of} is more than {window.application_within} after "
+                        f"the last report of the run ({latest})"
+                    )
+                    fates.append(_refate(fate, Reason.APPLICATION_OUTSIDE_WINDOW, detail))
+                else:
+                    # Inside the run; it counts for an application made by the run's bound.
+                    made = next(r.made_on for r, _ in members if r.id == fate.report)
+                    until = "no bound" if bound == dt.date.max else bound.isoformat()
+                    words = f"in the run beginning with {start}; the application is in time until {until}"
+                    fates.append(Fate(fate.report, Reason.COUNTED, words, fate.reporter, Period(made, bound)))
+            inside = tuple((r, d, bound) for r, d in members) if in_time else ()
+            run = Selected(tuple(fates), inside, selected.in_scope, Period(start, end))
+            result = self._tally(run, reachable_by=end if end >= as_of else None)
+            score = (result.met, in_time, result.tally.count if result.tally else 0, bound, start)
+            if best is None or score > best[0]:
+                best = (score, result)
+        assert best is not None
+        return best[1]
+
+    def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:
+        """Count the units among ``selected.inside``; *reachable_by*: a run's last day for a new report."""
         # Only the fates of duplicates and unknown households change; the rest are shared.
         changed: dict[str, Fate] = {}
         by_id: dict[str, Fate] | None = None
@@ -309,12 +387,7 @@ class Count(_Combinable):
         else:
             outcome = Outcome.UNKNOWN if possible >= self.at_least else Outcome.NOT_MET
             valid_until = None
-            deadline = latest_first[-1] if latest_first else None
-            if deadline is not None and self.selection.window.anchor is Anchor.LATEST_INCIDENT:
-                latest = max(day for _, day in selected.in_scope)
-                deadline = _latest_incident_deadline(
-                    self.selection, min(behaviour.values()), latest, deadline
-                )
+            deadline = self._deadline(selected, latest_first, behaviour, reachable_by)
         tally = Tally(
             self.unit,
             self.at_least,
@@ -323,12 +396,39 @@ class Count(_Combinable):
             tuple(changed.get(f.report, f) for f in selected.fates) if changed else selected.fates,
             selected.window,
             deadline,
+            combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
         )
         noun = self.unit.value.replace("_", " ")
         summary = f"{counted} of {self.at_least} {noun} counted"
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
         return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
+
+    def _deadline(
+        self,
+        selected: Selected,
+        latest_first: list[dt.date],
+        behaviour: dict[Hashable, dt.date],
+        reachable_by: dt.date | None,
+    ) -> dt.date | None:
+        """When not met: the last day the missing units could be made and combine with those counted."""
+        if not latest_first:
+            return None
+        anchor = self.selection.window.anchor
+        if anchor in _RUNS:
+            # A new report joins the run only if made by the run's last day; once that has
+            # passed, no new report combines with the reports counted (no deadline, not combinable).
+            return reachable_by
+        if anchor is Anchor.LATEST_INCIDENT:
+            latest = max(day for _, day in selected.in_scope)
+            return _latest_incident_deadline(
+                self.selection, min(behaviour.values()), latest, latest_first[-1]
+            )
+        return latest_first[-1]
+
+
+_RUNS: Final = frozenset({Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT})
+"""Windows that begin with the first of the reports counted: the count looks for the best run."""
 
 
 def _match_dates(inside: Iterable[tuple[Report, dt.date, dt.date]]) -> dict[str, dt.date]:

@@ -132,7 +132,12 @@ def _counted_back(anchor: object) -> bool:
     match anchor:
         case Anchor.EACH_REPORT | Anchor.APPLICATION:
             return True
-        case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT | Anchor.LATEST_INCIDENT:
+        case (
+            Anchor.FIRST_REPORT
+            | Anchor.FIRST_INCIDENT
+            | Anchor.FIRST_REPORT_AND_APPLICATION
+            | Anchor.LATEST_INCIDENT
+        ):
             # Windows placed by other reports: not a prefix count back from the day.
             return False
     return False  # pragma: no cover - not an Anchor
@@ -150,6 +155,8 @@ BASE_HANDLES: Final[Handles] = {
     "Window.anchor": _counted_back,
     "Window.date_of": _any,
     "Window.arithmetic": _any,
+    # Only windows beginning with the first report counted read it, and those are refused above.
+    "Window.application_within": _any,
     "Lag.span": _any,
     "Lag.applies_to": _every_report,
     "Lag.arithmetic": _any,

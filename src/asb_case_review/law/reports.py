@@ -86,9 +86,16 @@ class Anchor(enum.StrEnum):
     APPLICATION = "application"
     """The period before the application date: "in the last six months"."""
     FIRST_REPORT = "first_report"
-    """One period beginning with the earliest report; the application must fall inside it."""
+    """"Within six months of the first complaint": the reports counted fall within one period
+    beginning with the first of them (any such run), and the application is made within
+    ``Window.application_within`` of the last report of the run."""
     FIRST_INCIDENT = "first_incident"
-    """One period beginning with the earliest incident; the application must fall inside it."""
+    """As :attr:`FIRST_REPORT`, with the period beginning with the day of the first incident
+    counted and each report placed by the day of its behaviour."""
+    FIRST_REPORT_AND_APPLICATION = "first_report_and_application"
+    """"The application is made within six months of the first report": one period beginning
+    with the earliest report in scope; the reports counted and the application fall inside it.
+    Only where an area's wording ties the application itself to the first report."""
     LATEST_INCIDENT = "latest_incident"
     """The application must be made within the period beginning with the latest incident;
     incidents in the period ending with the latest incident count."""
@@ -408,6 +415,10 @@ FIELDS: Final[Mapping[str, str]] = MappingProxyType(
         "Window.anchor": "how the window is placed",
         "Window.date_of": "which date of a report the window tests",
         "Window.arithmetic": "how a period's last day is counted",
+        "Window.application_within": (
+            "for a window beginning with the first report counted: how soon after the last report "
+            "of the run the application must be made (none: no bound)"
+        ),
         "Lag.span": "the lag's length in months or days",
         "Lag.applies_to": "which reports the lag binds",
         "Lag.arithmetic": "how the lag's last day is counted",
