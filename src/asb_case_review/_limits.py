@@ -44,10 +44,10 @@ def supported_day(day: dt.date, field: str) -> dt.date:
 
     >>> supported_day(dt.date(2026, 2, 28), "made_on")
     datetime.date(2026, 2, 28)
-    >>> supported_day(dt.date(9999, 12, 31), "made_on")
+    >>> supported_day(dt.date(9999, 12, 31), "made_on")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    asb_case_review.errors.InvalidInput: made_on=datetime.date(9999, 12, 31): is outside the supported dates, 1900-01-01 to 2499-12-31
+    asb_case_review.errors.InvalidInput: made_on=datetime.date(9999, 12, 31): is outside the supported ...
     """
     if not MIN_DATE <= day <= MAX_DATE:
         raise InvalidInput(field, day, f"is outside the supported dates, {RANGE}")
@@ -61,9 +61,9 @@ _UNPRINTABLE: Final = frozenset({"Cc", "Cs", "Zl", "Zp"})
 
 
 def text_problem(value: str) -> str | None:
-    """What is wrong with *value* as one line of text, or ``None`` when nothing is.
+    r"""What is wrong with *value* as one line of text, or ``None`` when nothing is.
 
-    >>> text_problem("R1"), text_problem("R1\\nOutcome: MET")
+    >>> text_problem("R1"), text_problem("R1\nOutcome: MET")
     (None, 'holds the control character U+000A at position 2')
     """
     for index, char in enumerate(value):
@@ -73,6 +73,21 @@ def text_problem(value: str) -> str | None:
             if category in ("Zl", "Zp"):
                 what = "the line separator" if category == "Zl" else "the paragraph separator"
             return f"holds {what} U+{ord(char):04X} at position {index}"
+    return None
+
+
+def surrogate_problem(value: str) -> str | None:
+    r"""What is wrong with *value* as text that can be written out, or ``None``.
+
+    Free text (a rule's label, a policy's title) may run over several lines,
+    but a lone surrogate cannot be encoded in any file or terminal.
+
+    >>> surrogate_problem("a\udc80")
+    'holds a lone surrogate U+DC80 at position 1'
+    """
+    for index, char in enumerate(value):
+        if "\ud800" <= char <= "\udfff":
+            return f"holds a lone surrogate U+{ord(char):04X} at position {index}"
     return None
 
 
@@ -141,9 +156,9 @@ def loads_json(text: str) -> Any:
 
 
 def decode(data: bytes) -> str:
-    """*data* decoded as UTF-8 (a byte-order mark dropped), or :class:`Unreadable` naming the byte offset.
+    r"""*data* decoded as UTF-8 (a byte-order mark dropped), or :class:`Unreadable` naming the byte offset.
 
-    >>> decode(b"id\\xff")
+    >>> decode(b"id\xff")
     Traceback (most recent call last):
     ...
     asb_case_review._limits.Unreadable: not UTF-8 text: invalid start byte at byte 2
