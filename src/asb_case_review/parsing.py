@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
+from ._limits import supported_day
 from .dates import london_day
 from .errors import InvalidInput, NaiveDatetime
 from .models import Application, Incident, Report
@@ -74,6 +75,10 @@ def parse_day(value: object, path: str) -> dt.date:
     >>> parse_day("2025-06-30T23:30:00+00:00", "made_on")
     datetime.date(2025, 7, 1)
     """
+    return supported_day(_parse_day(value, path), path)
+
+
+def _parse_day(value: object, path: str) -> dt.date:
     if isinstance(value, dt.date):
         return london_day(value, path)
     if not isinstance(value, str):
