@@ -360,7 +360,10 @@ def _beside(cases_file: str, name: str) -> Area:
         inside = False
     if not inside:
         raise _BadInput(f"{where}: is not a file in the same directory as the cases file")
-    text = _read_text(str(path))
+    try:
+        text = _read_text(str(path))
+    except _BadInput as error:
+        raise _BadInput(f"{where}: {error}") from None
     try:
         area = load_area(text, format="json" if name.endswith(".json") else "toml", file=str(path))
     except InvalidPolicyFile as error:

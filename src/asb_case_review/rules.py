@@ -725,6 +725,8 @@ def all_of(*parts: Predicate) -> Predicate:
     """
     if not parts:
         raise InvalidInput("parts", parts, "all_of needs at least one part")
+    for index, part in enumerate(parts):
+        _part(f"parts[{index}]", part)
     flat = _flatten(AllOf, parts)
     return flat[0] if len(flat) == 1 else AllOf(flat)
 
@@ -733,6 +735,8 @@ def any_of(*parts: Predicate) -> Predicate:
     """Met when any part is met.  Nested ``any_of`` flatten; one part is itself."""
     if not parts:
         raise InvalidInput("parts", parts, "any_of needs at least one part")
+    for index, part in enumerate(parts):
+        _part(f"parts[{index}]", part)
     flat = _flatten(AnyOf, parts)
     return flat[0] if len(flat) == 1 else AnyOf(flat)
 

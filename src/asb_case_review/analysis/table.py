@@ -179,8 +179,10 @@ def _text(row: int, field: str, value: object, *, required: bool) -> str | None:
         if required:
             raise InvalidRow(row, field, value, "is required")
         return None
-    # The models refuse the same: a cell is printed in tables and letters, one line each.
-    problem = text_problem(text)
+    # The models refuse the same: a cell is printed in tables and letters, one line each.  Spaces
+    # and tabs around a cell are padding; any other control or separator (which str.strip would
+    # also have removed) is refused, wherever it sits, rather than silently dropped.
+    problem = text_problem(str(value).strip(" \t"))
     if problem is not None:
         raise InvalidRow(row, field, value, problem)
     return text
