@@ -844,3 +844,22 @@ def test_agency_is_still_a_closed_vocabulary() -> None:
         Report("R", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT, agency="police").agency
         is Agency.POLICE
     )
+
+
+def test_reliability_page_states_the_limits() -> None:
+    """docs/reliability.md states every limit and the supported dates as the code defines them."""
+    from asb_case_review import _limits  # noqa: PLC0415 (the private module that holds the limits)
+
+    page = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
+    for value in (
+        _limits.MAX_MONTHS,
+        _limits.MAX_DAYS,
+        _limits.MAX_COUNT,
+        _limits.MAX_WORKING_DAYS,
+        _limits.MAX_DATA_DEPTH,
+        _limits.MAX_DIGITS,
+        _limits.MAX_LINE,
+    ):
+        assert f"| {value:,} " in page, value
+    assert f"how deeply rules nest (a leaf is 1 deep) | {_limits.MAX_RULE_DEPTH} |" in page
+    assert f"from **{_limits.MIN_DATE:%-d %B %Y} to {_limits.MAX_DATE:%-d %B %Y}**" in page

@@ -66,6 +66,9 @@ def text_problem(value: str) -> str | None:
     >>> text_problem("R1"), text_problem("R1\nOutcome: MET")
     (None, 'holds the control character U+000A at position 2')
     """
+    if value.isprintable():
+        # The common case, checked in C: printable text holds none of the characters refused.
+        return None
     for index, char in enumerate(value):
         category = unicodedata.category(char)
         if category in _UNPRINTABLE:
@@ -85,6 +88,8 @@ def surrogate_problem(value: str) -> str | None:
     >>> surrogate_problem("a\udc80")
     'holds a lone surrogate U+DC80 at position 1'
     """
+    if value.isprintable():
+        return None
     for index, char in enumerate(value):
         if "\ud800" <= char <= "\udfff":
             return f"holds a lone surrogate U+{ord(char):04X} at position {index}"
