@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from asb_case_review import cli, evaluate, for_applicant, for_officer
 from asb_case_review.analysis.stats import published_figures
-from asb_case_review.analysis.table import reports_from_csv
+from asb_case_review.analysis.table import reports_from_csv, reports_from_records
 from asb_case_review.cases import load_cases, run_cases
 from asb_case_review.errors import CaseReviewError
 from asb_case_review.examples import example_application
@@ -210,6 +210,21 @@ def test_damaged_csv_keeps_or_lists_every_row(text: str) -> None:
         header_at = next(i for i, row in enumerate(rows) if row.strip())
         expected = sum(1 for row in rows[header_at + 1 :] if row.strip())
         assert len(table) + len(table.problems) == expected  # type: ignore[arg-type, attr-defined]
+
+
+_REPORT_RECORDS = st.dictionaries(
+    st.sampled_from(["id", "reporter", "household", "matter", "incident", "began_on", "ended_on", "made_on",
+                     "agency", "kind", "hate"]),
+    _SCALARS,
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(_REPORT_RECORDS, _JSON), max_size=6))
+def test_reports_from_records_keeps_or_lists_every_record(records: list[Any]) -> None:
+    """reports_from_records on any records keeps or lists each one, and raises only the library's errors."""
+    table = allowed(lambda: reports_from_records(records, on_error="skip"))
+    if table is not None:
+        assert len(table) + len(table.problems) == len(records)  # type: ignore[arg-type, attr-defined]
 
 
 _STATS_KEYS = ["id", "received_on", "threshold", "decided_on", "review_completed_on", "recommendations"]

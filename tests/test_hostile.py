@@ -157,6 +157,12 @@ API: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("csv-lines-int", lambda: reports_from_csv(5), InvalidInput, "lines=5"),  # type: ignore[arg-type]
     ("csv-line-bytes", lambda: reports_from_csv([b"id"]), InvalidInput, "lines[0]=b'id'"),  # type: ignore[list-item]
     ("csv-on-error-bogus", lambda: reports_from_csv(["id"], on_error="bogus"), InvalidInput, "on_error='bogus'"),  # type: ignore[arg-type]
+    ("records-row-list", lambda: reports_from_records([["R1"]]), InvalidRow, "row 1: row=['R1']"),  # type: ignore[list-item]
+    ("records-str", lambda: reports_from_records("id,reporter"), InvalidInput, "records="),  # type: ignore[arg-type]
+    ("records-columns-list", lambda: reports_from_records([], columns=["id"]), InvalidInput, "columns=['id']"),  # type: ignore[arg-type]
+    ("records-column-int", lambda: reports_from_records([], columns={"id": 1}), InvalidInput, "columns.id=1"),  # type: ignore[dict-item]
+    ("mapping-int-key", lambda: application_from_mapping({1: "x", "id": "A"}), InvalidInput, "1='x': is not a known key"),
+    ("mapping-none", lambda: application_from_mapping(None), InvalidInput, "the application=None"),
     ("records-on-error-bogus", lambda: reports_from_records([], on_error="bogus"), InvalidInput, "on_error='bogus'"),  # type: ignore[arg-type]
     ("figures-by-month", lambda: published_figures([], by="month"), InvalidInput, "by='month'"),  # type: ignore[arg-type]
     ("figures-on-error-bogus", lambda: published_figures([], on_error="bogus"), InvalidInput, "on_error='bogus'"),  # type: ignore[arg-type]

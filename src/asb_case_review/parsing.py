@@ -103,10 +103,11 @@ def _parse_day(value: object, path: str) -> dt.date:
 def _mapping(value: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidInput(path or "the application", value, "must be an object")
-    unknown = sorted(set(value) - keys)
+    # Keys from outside may be of any type (a mapping built in Python): sort them by their text.
+    unknown = sorted(set(value) - keys, key=repr)
     if unknown:
         raise InvalidInput(
-            f"{path}.{unknown[0]}" if path else unknown[0],
+            f"{path}.{unknown[0]}" if path else str(unknown[0]),
             value[unknown[0]],
             f"is not a known key; known keys: {', '.join(sorted(keys))}",
         )

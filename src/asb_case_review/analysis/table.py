@@ -311,9 +311,13 @@ class _Builder:
 def _mapping(columns: Mapping[str, str] | None) -> dict[str, str]:
     """The caller's column names by the library's field names."""
     names = dict(zip(FIELDS, FIELDS, strict=True))
+    if columns is not None and not isinstance(columns, Mapping):
+        raise InvalidInput("columns", columns, "must map report fields to the table's column names")
     for field, column in (columns or {}).items():
         if field not in names:
             raise InvalidInput("columns", field, f"is not a report field; fields: {', '.join(FIELDS)}")
+        if not isinstance(column, str):
+            raise InvalidInput(f"columns.{field}", column, "must be a column name (a string)")
         names[field] = column
     return names
 
@@ -361,8 +365,13 @@ def reports_from_records(
     """
     names = _mapping(columns)
     builder = _Builder(on_error)
+    if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
+        raise InvalidInput("records", records, "must be an iterable of mappings, one per row")
     for number, record in enumerate(records, start=1):
-        builder.add(number, _Renamed(record, names))
+        if isinstance(record, Mapping):
+            builder.add(number, _Renamed(record, names))
+        else:
+            builder.problem(RowProblem(number, "row", record, "must be a mapping of column names to values"))
     return builder.table()
 
 
