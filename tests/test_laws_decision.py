@@ -64,7 +64,7 @@ def one_rule_policy(predicate: Predicate, *, conditions: tuple[Predicate, ...] =
         "laws",
         title="A policy made up by a property test",
         version="1",
-        effective_from=D(1800, 1, 1),
+        effective_from=D(1900, 1, 1),  # the earliest supported date
         local=(rule("one", predicate, label="the rule under test"),),
         conditions=tuple(rule(f"condition-{i}", c, label="a condition") for i, c in enumerate(conditions)),
     )

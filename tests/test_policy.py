@@ -69,7 +69,7 @@ def base(**changes: object) -> Policy:
             {"local": (rule("s104-4", count(1), label="x"),)},
             r"^local\[0\].id='s104-4': is used by another rule",
         ),
-        ({"local": (count(1),)}, r"^\[0\]=count\(1\): must be a Rule"),
+        ({"local": (count(1),)}, r"^local\[0\]=count\(1\): must be a Rule"),
         ({"mandatory": count(3)}, r"^mandatory=count\(3\): must be a Rule"),
     ],
     ids=["blank-id", "ends-before-start", "duplicate-rule-id", "bare-predicate", "bare-mandatory"],

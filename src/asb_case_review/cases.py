@@ -50,6 +50,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._limits import text_problem
 from .decision import Decision, Route, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
 from .models import Application, Incident, Report
@@ -353,7 +354,27 @@ def load_cases(text: str, *, format: Format = "toml", file: str = "<cases>") -> 
         if case.id in seen:
             raise reader.fail(f"cases[{index}].id", case.id, "is used by another case")
         seen.add(case.id)
+    _check_policy_name(reader, policy)
     return Cases(policy, cases, file)
+
+
+def _check_policy_name(reader: _Reader, name: str) -> None:
+    """Refuse a policy name that reaches outside the cases file's own directory.
+
+    A cases file is often shared; it may name a built-in policy or a policy
+    file beside it, and nothing else: no directory, no ``..``, no absolute
+    path, so that running someone's cases file never reads another file.
+    """
+    problem = text_problem(name)
+    if problem is not None:
+        raise reader.fail("policy", name, problem)
+    if any(mark in name for mark in ("/", "\\", ":")) or name in (".", "..") or name.startswith("~"):
+        raise reader.fail(
+            "policy",
+            name,
+            "must be a built-in policy id or the bare name of a policy file beside the cases file "
+            "(no directory, no '..', no absolute path)",
+        )
 
 
 def _find(decision: Decision, rule_id: str) -> Result | None:

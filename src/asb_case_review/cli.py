@@ -9,6 +9,7 @@ exits.  Exit codes scripts can rely on:
 2     bad input: a usage error, an unreadable or malformed file
 3     undetermined: the answer hangs on facts not supplied
 4     an internal error (a bug: please report it)
+130   interrupted (Ctrl-C)
 ====  =====================================================
 """
 
@@ -28,11 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from . import __version__
+from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
 from .cases import load_cases, run_cases
 from .catalogue import AREAS
 from .conformance import Finding, Severity, check_area
 from .decision import Decision, evaluate
-from .errors import CaseReviewError
+from .errors import CaseReviewError, InvalidPolicyFile
 from .examples import example_application
 from .models import Application
 from .parsing import application_from_mapping, parse_day
@@ -63,6 +65,7 @@ EXIT_NOT_MET: Final = 1
 EXIT_BAD_INPUT: Final = 2
 EXIT_UNDETERMINED: Final = 3
 EXIT_ERROR: Final = 4
+EXIT_INTERRUPTED: Final = 130
 
 _EXIT_FOR: Final = {
     Outcome.MET: EXIT_MET,
@@ -152,19 +155,44 @@ class _BadInput(Exception):
     """A file could not be read or parsed; the message names it."""
 
 
-def _load_application(path: str) -> Application:
+def _read_text(path: str) -> str:
+    """The text of the file at *path* ("-": standard input), or a one-line error naming it.
+
+    The text must be UTF-8 (a byte-order mark is dropped); an error names the
+    byte offset of the first bad byte and never the bytes themselves.
+    """
+    name = "<stdin>" if path == "-" else path
     try:
-        # "-" is standard input, as in most command-line tools; errors then name "<stdin>".
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            # A text stream without bytes beneath (a test's StringIO) is already decoded.
+            data: bytes | str = sys.stdin.read() if stream is None else stream.read()
+        else:
+            data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise _BadInput(f"{name}: is a directory, not a file") from None
     except OSError as error:
-        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise _BadInput(f"{path}: not UTF-8 text: {error.reason} at byte {error.start}") from None
+        raise _BadInput(f"{name}: cannot read: {error.strerror or error}") from None
+    except ValueError:
+        # A path with a NUL in it, which no file can have.
+        raise _BadInput(f"{name!r}: is not a usable file name") from None
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return decode(data)
+    except Unreadable as error:
+        raise _BadInput(f"{name}: {error}") from None
+
+
+def _load_application(path: str) -> Application:
+    text = _read_text(path)
     path = "<stdin>" if path == "-" else path
     try:
-        data = json.loads(text)
+        data = loads_json(text)
     except json.JSONDecodeError as error:
         raise _BadInput(f"{path}: line {error.lineno}: not valid JSON: {error.msg}") from None
+    except Unreadable as error:
+        raise _BadInput(f"{path}: not valid application JSON: {error}") from None
     try:
         return application_from_mapping(data)
     except CaseReviewError as error:
@@ -172,6 +200,11 @@ def _load_application(path: str) -> Application:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.example and args.application is not None:
+        raise _BadInput(
+            f"check: give an APPLICATION file or --example, not both ({args.application!r} given)"
+        )
+    plot = None if args.plot is None else _plot_path(args.plot)
     if args.example:
         application = example_application()
     elif args.application is None:
@@ -188,7 +221,7 @@ def _check(args: argparse.Namespace) -> int:
     decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
     # The picture is drawn before anything is printed, so that a missing extra
     # fails cleanly; it is saved after, so that its message follows the text.
-    figure = None if args.plot is None else _draw(decision, private=args.audience == "applicant")
+    figure = None if plot is None else _draw(decision, private=args.audience == "applicant")
     if args.format == "json":
         # The applicant's JSON carries only what the letter may say: no other person's ids.
         data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
@@ -197,8 +230,8 @@ def _check(args: argparse.Namespace) -> int:
         emit(_wrap(for_applicant(decision)))
     else:
         emit(for_officer(decision))
-    if figure is not None:
-        _save(figure, args.plot)
+    if figure is not None and plot is not None:
+        _save(figure, plot)
     return _EXIT_FOR[decision.outcome]
 
 
@@ -239,6 +272,18 @@ def _draw(decision: Decision, *, private: bool) -> Figure:
         raise _BadInput(f"--plot: {error}") from None
 
 
+def _plot_path(out: str) -> str:
+    """The file the picture will be written to, checked before any work is done.
+
+    A name without a suffix gets ``.png``, as matplotlib would add it; the
+    message then names the file really written.  A directory is refused.
+    """
+    path = Path(out)
+    if path.is_dir():
+        raise _BadInput(f"--plot {out}: is a directory; name a file, such as {path / 'timeline.png'}")
+    return out if path.suffix else f"{out}.png"
+
+
 def _save(figure: Figure, out: str) -> None:
     try:
         figure.savefig(out, dpi=100)
@@ -268,31 +313,69 @@ exit codes: 0 every case passed, 1 some case failed, 2 bad input, 4 internal err
 """
 
 
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
-
-
 def _is_file(name: str) -> bool:
     return name.endswith((".toml", ".json")) or Path(name).is_file()
 
 
-def _load_policy(name: str, relative_to: Path | None = None) -> Area:
-    """A built-in area by id, or every version in a policy file."""
+def _load_policy(name: str) -> Area:
+    """A built-in area by id, or every version in a policy file the user named."""
     if not _is_file(name):
         try:
             return AREAS[name]
         except KeyError:
             known = ", ".join(sorted(AREAS))
             raise _BadInput(f"policy={name!r}: is not a built-in policy or a file; known: {known}") from None
-    path = Path(name) if relative_to is None else relative_to / name
-    text = _read(str(path))
+    text = _read_text(name)
     try:
-        area = load_area(text, format="json" if path.suffix == ".json" else "toml", file=str(path))
+        area = load_area(text, format="json" if name.endswith(".json") else "toml", file=name)
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
+    return _warn_gaps(area, name)
+
+
+def _beside(cases_file: str, name: str) -> Area:
+    """The policy a cases file names: a built-in one, or a policy file in the same directory.
+
+    :func:`~asb_case_review.cases.load_cases` has already refused any other
+    name (a path, ``..``).  The file is found beside the cases file and must
+    really be there (not a link to elsewhere).  The user did not name this
+    file, so an error about it names the place in it but never a value read
+    from it: the file may not be a policy at all.
+    """
+    if not name.endswith((".toml", ".json")):
+        try:
+            return AREAS[name]
+        except KeyError:
+            known = ", ".join(sorted(AREAS))
+            raise _BadInput(
+                f"{cases_file}: policy={name!r}: is not a built-in policy or a file (a file ends .toml "
+                f"or .json); known: {known}"
+            ) from None
+    folder = Path(cases_file).parent
+    path = folder / name
+    where = f"{cases_file}: policy={name!r}"
+    try:
+        real = path.resolve()
+        inside = real.parent == folder.resolve()
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        raise _BadInput(f"{where}: is not a file in the same directory as the cases file")
+    try:
+        text = _read_text(str(path))
+    except _BadInput as error:
+        raise _BadInput(f"{where}: {error}") from None
+    try:
+        area = load_area(text, format="json" if name.endswith(".json") else "toml", file=str(path))
+    except InvalidPolicyFile as error:
+        place = f"at {error.path}: " if error.path else ""
+        raise _BadInput(f"{where}: {path} is not a valid policy file: {place}{error.problem}") from None
+    except CaseReviewError:
+        raise _BadInput(f"{where}: {path} is not a valid policy file") from None
+    return _warn_gaps(area, str(path))
+
+
+def _warn_gaps(area: Area, path: str) -> Area:
     for gap in area.gaps():
         print(f"asb-case-review: {path}: warning: no version is in force from {gap}", file=sys.stderr)
     return area
@@ -376,17 +459,13 @@ def _policies(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    path = Path(args.cases)
-    text = _read(args.cases)
+    text = _read_text(args.cases)
     try:
-        cases = load_cases(text, format="json" if path.suffix == ".json" else "toml", file=args.cases)
+        cases = load_cases(text, format="json" if args.cases.endswith(".json") else "toml", file=args.cases)
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
-    if args.policy is not None:
-        area = _load_policy(args.policy)
-    else:
-        # A policy file named in the cases file is found beside it.
-        area = _load_policy(cases.policy, path.parent if _is_file(cases.policy) else None)
+    # The policy given on the command line, or the one the cases file names (beside it, or built in).
+    area = _load_policy(args.policy) if args.policy is not None else _beside(args.cases, cases.policy)
     try:
         run = run_cases(cases, area)
     except CaseReviewError as error:
@@ -408,20 +487,12 @@ the header) and field; --skip-bad-rows leaves them out and lists them instead of
 """
 
 
-def _read_rows(path: str) -> list[str]:
-    if path == "-":
-        return sys.stdin.read().removeprefix("\ufeff").splitlines()
-    try:
-        return Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except OSError as error:
-        raise _BadInput(f"{path}: cannot read: {error.strerror}") from None
-
-
 def _load_reports(args: argparse.Namespace) -> Any:
     from .analysis.table import reports_from_csv  # noqa: PLC0415 (only the analysis commands need it)
 
     try:
-        table = reports_from_csv(_read_rows(args.reports), on_error="skip" if args.skip_bad_rows else "stop")
+        # The whole text, so that the library splits lines as the csv module does.
+        table = reports_from_csv(_read_text(args.reports), on_error="skip" if args.skip_bad_rows else "stop")
     except CaseReviewError as error:
         raise _BadInput(f"{args.reports}: {error}") from None
     for problem in table.problems:
@@ -495,13 +566,15 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from .analysis.stats import published_figures  # noqa: PLC0415 (only the analysis commands need it)
-    from .analysis.table import RowProblem  # noqa: PLC0415 (only the analysis commands need it)
+    # The analysis commands alone need these; _figures takes rows the CSV reader already numbered.
+    from .analysis.stats import _figures  # noqa: PLC0415
+    from .analysis.table import RowProblem, csv_records  # noqa: PLC0415
 
     problems: list[RowProblem] = []
-    records = csv.DictReader(_read_rows(args.applications))
+    text = _read_text(args.applications)
     try:
-        rows = published_figures(
+        _, records = csv_records(text)
+        rows = _figures(
             records, by=args.by, on_error="skip" if args.skip_bad_rows else "stop", problems=problems
         )
     except CaseReviewError as error:
@@ -517,8 +590,9 @@ def _synthetic(args: argparse.Namespace) -> int:
 
     if args.count < 1:
         raise _BadInput(f"synthetic: COUNT={args.count}: must be at least 1")
-    if not 1 <= args.year <= 9000:
-        raise _BadInput(f"synthetic: --year={args.year}: must be a year from 1 to 9000")
+    first, last = MIN_DATE.year, MAX_DATE.year - 2
+    if not first <= args.year <= last:
+        raise _BadInput(f"synthetic: --year={args.year}: must be a year from {first} to {last}")
     table = synthetic_reports(args.count, seed=args.seed, year_starting=args.year)
     rows = [
         {key: "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
@@ -716,9 +790,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* and return the exit code."""
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         code: int = args.run(args)
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, and the shell's code for a run stopped by SIGINT (128 + 2).
+        print("asb-case-review: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (_BadInput, CaseReviewError) as error:
         print(f"asb-case-review: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

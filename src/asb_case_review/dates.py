@@ -28,6 +28,7 @@ from dateutil.easter import easter
 from dateutil.relativedelta import MO, relativedelta
 
 from ._convert import choice, whole
+from ._limits import MAX_DAYS, MAX_MONTHS
 from .errors import InvalidInput, NaiveDatetime
 
 __all__ = [
@@ -94,6 +95,14 @@ class Span:
 
     count: int = attrs.field(validator=_positive_count)
     unit: TimeUnit = attrs.field(converter=_time_unit)
+
+    def __attrs_post_init__(self) -> None:
+        # Longer spans would carry dates of the supported range off the calendar's ends.
+        most = MAX_MONTHS if self.unit is TimeUnit.MONTHS else MAX_DAYS
+        if self.count > most:
+            raise InvalidInput(
+                "count", self.count, f"a span may be at most {most:,} {self.unit.value} (100 years)"
+            )
 
     def __str__(self) -> str:
         if self.unit is TimeUnit.MONTHS:

@@ -20,6 +20,7 @@ from typing import Final
 
 import attrs
 
+from ._limits import supported_day
 from .dates import earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
@@ -386,7 +387,9 @@ def evaluate(
         raise InvalidInput("application", application, "must be an Application")
     if not isinstance(policy, Policy):
         raise InvalidPolicy("policy", policy, "must be a Policy; get_policy(name) gives a built-in one")
-    day = application.made_on if as_of is None else london_day(as_of, "as_of")
+    if not isinstance(enforce_floor, bool):
+        raise InvalidInput("enforce_floor", enforce_floor, "must be True or False")
+    day = application.made_on if as_of is None else supported_day(london_day(as_of, "as_of"), "as_of")
     if not isinstance(floor_reading, FloorReading):
         floor_reading = _floor_reading(floor_reading)
     floor_rule = _floor_rule(policy, floor_reading)

@@ -7,6 +7,8 @@ means bad input or a bug; "threshold not met" is never an exception.
 
 from __future__ import annotations
 
+import reprlib
+
 __all__ = [
     "CaseReviewError",
     "InvalidInput",
@@ -16,6 +18,36 @@ __all__ = [
     "NaiveDatetime",
     "ReportBeforeIncident",
 ]
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = 80
+_SHORT.maxother = 80
+_SHORT.maxlevel = 3
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 6
+
+
+def shown(value: object) -> str:
+    """*value* as an error message shows it: its repr, on one line and cut short.
+
+    A message must never fail to build, nor run to pages: a number of
+    thousands of digits, a string of megabytes or a list nested a hundred
+    thousand deep is shown in brief.
+
+    >>> shown("a" * 200)[:12], len(shown("a" * 200)) <= 80
+    ("'aaaaaaaaaaa", True)
+    >>> shown(10**5000)
+    '<a whole number of 5001 digits>'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        digits = len(str(value)) if value.bit_length() < 14_000 else int(value.bit_length() * 0.30103) + 1
+        return f"<a whole number of {digits} digits>"
+    try:
+        text = _SHORT.repr(value)
+    except (RecursionError, ValueError):
+        text = f"<{type(value).__name__}>"
+    # reprlib cuts long strings but keeps what is left as it was: keep it to one line.
+    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 class CaseReviewError(Exception):
@@ -33,14 +65,14 @@ class InvalidInput(CaseReviewError, ValueError):
         self.field = field
         self.value = value
         self.problem = problem
-        super().__init__(f"{field}={value!r}: {problem}")
+        super().__init__(f"{field}={shown(value)}: {problem}")
 
     def at(self, prefix: str) -> InvalidInput:
         """The same error, with *prefix* put before the field it names."""
         clone = type(self).__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone.field = f"{prefix}.{self.field}" if prefix else self.field
-        clone.args = (f"{clone.field}={self.value!r}: {self.problem}",)
+        clone.args = (f"{clone.field}={shown(self.value)}: {self.problem}",)
         return clone
 
 
@@ -74,7 +106,7 @@ class InvalidPolicy(CaseReviewError, ValueError):
         self.path = path
         self.value = value
         self.problem = problem
-        super().__init__(f"{path}={value!r}: {problem}")
+        super().__init__(f"{path}={shown(value)}: {problem}")
 
 
 class InvalidPolicyFile(InvalidPolicy):
@@ -88,7 +120,7 @@ class InvalidPolicyFile(InvalidPolicy):
     def __init__(self, file: str, path: str, value: object, problem: str) -> None:
         super().__init__(path, value, problem)
         self.file = file
-        self.args = (f"{file}: {path}={value!r}: {problem}" if path else f"{file}: {problem}",)
+        self.args = (f"{file}: {path}={shown(value)}: {problem}" if path else f"{file}: {problem}",)
 
 
 class InvalidRow(InvalidInput):
@@ -101,4 +133,4 @@ class InvalidRow(InvalidInput):
     def __init__(self, row: int, field: str, value: object, problem: str) -> None:
         super().__init__(field, value, problem)
         self.row = row
-        self.args = (f"row {row}: {field}={value!r}: {problem}",)
+        self.args = (f"row {row}: {field}={shown(value)}: {problem}",)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ._convert import choice
+from ._limits import supported_day, text_problem
 from .dates import Period, london_day
 from .errors import InvalidInput, ReportBeforeIncident
 
@@ -79,11 +80,21 @@ class Fact(enum.StrEnum):
 def _identifier(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(attribute.name, value, "must be a non-empty string")
+    _one_line(attribute.name, value)
+
+
+def _one_line(field: str, value: str) -> None:
+    # An id is printed in letters and tables: a newline in it could forge a line of the text.
+    problem = text_problem(value)
+    if problem is not None:
+        raise InvalidInput(field, value, problem)
 
 
 def _optional_identifier(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise InvalidInput(attribute.name, value, "must be a non-empty string or None")
+    if value is not None:
+        _one_line(attribute.name, value)
 
 
 def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
@@ -99,15 +110,15 @@ def _optional_flag(instance: object, attribute: attrs.Attribute[bool | None], va
 # attrs converters cannot be told which field they fill, so each dated field
 # has its own small converter that names itself in the error.
 def _began_on(value: dt.date | dt.datetime) -> dt.date:
-    return london_day(value, "began_on")
+    return supported_day(london_day(value, "began_on"), "began_on")
 
 
 def _ended_on(value: dt.date | dt.datetime | None) -> dt.date | None:
-    return None if value is None else london_day(value, "ended_on")
+    return None if value is None else supported_day(london_day(value, "ended_on"), "ended_on")
 
 
 def _made_on(value: dt.date | dt.datetime) -> dt.date:
-    return london_day(value, "made_on")
+    return supported_day(london_day(value, "made_on"), "made_on")
 
 
 def _agency(value: Agency | str) -> Agency:

@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
+from ._limits import supported_day
 from .dates import london_day
 from .errors import InvalidInput, NaiveDatetime
 from .models import Application, Incident, Report
@@ -74,6 +75,10 @@ def parse_day(value: object, path: str) -> dt.date:
     >>> parse_day("2025-06-30T23:30:00+00:00", "made_on")
     datetime.date(2025, 7, 1)
     """
+    return supported_day(_parse_day(value, path), path)
+
+
+def _parse_day(value: object, path: str) -> dt.date:
     if isinstance(value, dt.date):
         return london_day(value, path)
     if not isinstance(value, str):
@@ -98,10 +103,11 @@ def parse_day(value: object, path: str) -> dt.date:
 def _mapping(value: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidInput(path or "the application", value, "must be an object")
-    unknown = sorted(set(value) - keys)
+    # Keys from outside may be of any type (a mapping built in Python): sort them by their text.
+    unknown = sorted(set(value) - keys, key=repr)
     if unknown:
         raise InvalidInput(
-            f"{path}.{unknown[0]}" if path else unknown[0],
+            f"{path}.{unknown[0]}" if path else str(unknown[0]),
             value[unknown[0]],
             f"is not a known key; known keys: {', '.join(sorted(keys))}",
         )

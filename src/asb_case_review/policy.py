@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
+from ._limits import MAX_COUNT, MAX_WORKING_DAYS, RANGE, supported_day, surrogate_problem, text_problem
 from .dates import Period, Span, add_working_days, months
-from .errors import InvalidPolicy
+from .errors import CaseReviewError, InvalidPolicy
 from .qualifying import Anchor, Lag, Selection, Who, Window
 from .rules import Count, CountUnit, Rule, Source, count, rule
 
@@ -83,6 +84,8 @@ def statutory_route(at_least: int = STATUTORY_THRESHOLD) -> Rule:
     >>> statutory_route().label
     'at least three qualifying complaints about the behaviour (s.104(4))'
     """
+    if isinstance(at_least, bool) or not isinstance(at_least, int) or not 1 <= at_least <= MAX_COUNT:
+        raise InvalidPolicy("threshold", at_least, f"must be a whole number from 1 to {MAX_COUNT:,}")
     return rule(
         "s104-4",
         count(at_least, unit=CountUnit.COMPLAINTS, selection=Selection()),
@@ -111,12 +114,49 @@ def last_months(
     )
 
 
-def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
+def _rules(field: str, value: Iterable[Rule]) -> tuple[Rule, ...]:
+    if isinstance(value, str | Rule) or not isinstance(value, Iterable):
+        raise InvalidPolicy(field, value, "must be a list of Rule values (see asb_case_review.rule)")
     rules = tuple(value)
     for index, item in enumerate(rules):
         if not isinstance(item, Rule):
-            raise InvalidPolicy(f"[{index}]", item, "must be a Rule (see asb_case_review.rule)")
+            raise InvalidPolicy(f"{field}[{index}]", item, "must be a Rule (see asb_case_review.rule)")
     return rules
+
+
+def _local(value: Iterable[Rule]) -> tuple[Rule, ...]:
+    return _rules("local", value)
+
+
+def _conditions(value: Iterable[Rule]) -> tuple[Rule, ...]:
+    return _rules("conditions", value)
+
+
+def _policy_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidPolicy(attribute.name, value, "must be a non-empty string")
+    # The id names the policy in every decision and file, on one line; other text may run on.
+    one_line = attribute.name == "id"
+    problem = text_problem(value) if one_line else surrogate_problem(value)
+    if problem is not None:
+        raise InvalidPolicy(attribute.name, value, problem)
+
+
+def _policy_day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None and attribute.name == "effective_to":
+        return
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidPolicy(attribute.name, value, "must be a date (datetime.date)")
+    try:
+        supported_day(value, attribute.name)
+    except CaseReviewError:
+        # A policy whose dates lie outside the range could not be evaluated on them.
+        raise InvalidPolicy(attribute.name, value, f"is outside the supported dates, {RANGE}") from None
+
+
+def _optional_source(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Source):
+        raise InvalidPolicy(attribute.name, value, "must be a Source or None")
 
 
 def _mandatory(value: Rule) -> Rule:
@@ -128,9 +168,11 @@ def _mandatory(value: Rule) -> Rule:
 def _working_days(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WORKING_DAYS:
         raise InvalidPolicy(
-            f"timescales.{attribute.name}", value, "must be a whole number of working days, at least 1"
+            f"timescales.{attribute.name}",
+            value,
+            f"must be a whole number of working days, from 1 to {MAX_WORKING_DAYS:,}",
         )
 
 
@@ -200,24 +242,22 @@ def _timescales(value: Timescales) -> Timescales:
 class Policy:
     """An area's ASB Case Review threshold, as a named, versioned, dated value."""
 
-    id: str
-    title: str = attrs.field(kw_only=True)
-    version: str = attrs.field(kw_only=True)
-    effective_from: dt.date = attrs.field(kw_only=True)
-    effective_to: dt.date | None = attrs.field(default=None, kw_only=True)
+    id: str = attrs.field(validator=_policy_text)
+    title: str = attrs.field(kw_only=True, validator=_policy_text)
+    version: str = attrs.field(kw_only=True, validator=_policy_text)
+    effective_from: dt.date = attrs.field(kw_only=True, validator=_policy_day)
+    effective_to: dt.date | None = attrs.field(default=None, kw_only=True, validator=_policy_day)
     mandatory: Rule = attrs.field(factory=statutory_route, kw_only=True, converter=_mandatory)
-    local: tuple[Rule, ...] = attrs.field(default=(), kw_only=True, converter=_rules)
-    conditions: tuple[Rule, ...] = attrs.field(default=(), kw_only=True, converter=_rules)
-    source: Source | None = attrs.field(default=None, kw_only=True)
-    related_by: str = attrs.field(default="related incidents", kw_only=True)
+    local: tuple[Rule, ...] = attrs.field(default=(), kw_only=True, converter=_local)
+    conditions: tuple[Rule, ...] = attrs.field(default=(), kw_only=True, converter=_conditions)
+    source: Source | None = attrs.field(default=None, kw_only=True, validator=_optional_source)
+    related_by: str = attrs.field(default="related incidents", kw_only=True, validator=_policy_text)
     appeal: Appeal | None = attrs.field(default=None, kw_only=True, converter=_optional_appeal)
     """The appeal route, or ``None`` when the policy states none (Schedule 4 para 3)."""
     timescales: Timescales = attrs.field(factory=Timescales, kw_only=True, converter=_timescales)
     """The working-day timescales the policy publishes."""
 
     def __attrs_post_init__(self) -> None:
-        if not self.id.strip():
-            raise InvalidPolicy("id", self.id, "must be a non-empty string")
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise InvalidPolicy(
                 "effective_to",
@@ -256,6 +296,8 @@ class Policy:
 
 
 def _area_versions(value: Iterable[Policy]) -> tuple[Policy, ...]:
+    if isinstance(value, str | Policy) or not isinstance(value, Iterable):
+        raise InvalidPolicy("versions", value, "must be a list of Policy values")
     versions = tuple(value)
     for index, item in enumerate(versions):
         if not isinstance(item, Policy):
@@ -277,7 +319,7 @@ class Area:
     '2014-10-20'
     """
 
-    id: str
+    id: str = attrs.field(validator=_policy_text)
     versions: tuple[Policy, ...] = attrs.field(converter=_area_versions)
 
     def __attrs_post_init__(self) -> None:

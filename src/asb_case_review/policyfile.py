@@ -40,6 +40,7 @@ The built-in catalogue is read from these files by :mod:`asb_case_review.catalog
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import enum
@@ -51,8 +52,23 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
+from ._limits import (
+    MAX_COUNT,
+    MAX_DATA_DEPTH,
+    MAX_DAYS,
+    MAX_DIGITS,
+    MAX_MONTHS,
+    MAX_WORKING_DAYS,
+    RANGE,
+    Unreadable,
+    loads_json,
+    supported_day,
+    surrogate_problem,
+    text_problem,
+    too_deep,
+)
 from .dates import Arithmetic, Span, TimeUnit
-from .errors import InvalidPolicy, InvalidPolicyFile
+from .errors import CaseReviewError, InvalidInput, InvalidPolicy, InvalidPolicyFile
 from .models import Agency, Fact
 from .policy import (
     EXPLANATORY_NOTES,
@@ -162,6 +178,11 @@ class _Reader:
     def text(self, value: object, path: str) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(path, value, "must be a non-empty string")
+        # Ids name things on one line of a decision; other text (labels, titles) may run on.
+        one_line = path.rsplit(".", 1)[-1] == "id"
+        problem = text_problem(value) if one_line else surrogate_problem(value)
+        if problem is not None:
+            raise self.fail(path, value, problem)
         return value
 
     def optional_text(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
@@ -172,11 +193,13 @@ class _Reader:
             raise self.fail(_join(path, key), None, "is required")
         return data[key]
 
-    def whole(self, value: object, path: str, minimum: int) -> int:
+    def whole(self, value: object, path: str, minimum: int, maximum: int = MAX_COUNT) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(path, value, "must be a whole number")
         if value < minimum:
             raise self.fail(path, value, f"must be at least {minimum}")
+        if value > maximum:
+            raise self.fail(path, value, f"must be at most {maximum:,}")
         return value
 
     def flag(self, value: object, path: str) -> bool:
@@ -187,14 +210,18 @@ class _Reader:
     def day(self, value: object, path: str) -> dt.date:
         if isinstance(value, dt.datetime):
             raise self.fail(path, value, "must be a date (YYYY-MM-DD) without a time")
+        day = None
         if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.fail(path, value, "must be a date written YYYY-MM-DD")
+            day = value
+        elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(value)
+        if day is None:
+            raise self.fail(path, value, "must be a date written YYYY-MM-DD")
+        try:
+            return supported_day(day, path)
+        except InvalidInput:
+            raise self.fail(path, value, f"is outside the supported dates, {RANGE}") from None
 
     def choice(self, kind: type[E], value: object, path: str) -> E:
         words = [str(member.value) for member in kind]
@@ -213,7 +240,8 @@ class _Reader:
         if len(given) != 1:
             raise self.fail(path, dict(data), "give exactly one of months or days")
         unit = given[0]
-        count = self.whole(data[unit], _join(path, unit), 1)
+        # Longer spans would carry dates of the supported range off the calendar.
+        count = self.whole(data[unit], _join(path, unit), 1, MAX_MONTHS if unit == "months" else MAX_DAYS)
         return Span(count, TimeUnit(unit)), data
 
     def source(self, value: object, path: str) -> Source:
@@ -246,22 +274,30 @@ class _Reader:
         if not isinstance(value, Mapping):
             raise self.fail(path, value, "must be a table describing a rule")
         kind = self.required(value, "kind", path)
-        if kind not in RULE_KINDS:
+        if not isinstance(kind, str) or kind not in RULE_KINDS:
             raise self.fail(_join(path, "kind"), kind, _unknown("a rule kind", str(kind), list(RULE_KINDS)))
         keys = ("kind", *_RULE_KEYS, *RULE_KINDS[kind])
         data = self.table(value, path, keys, f"a {kind} rule")
-        inner = self._build(kind, data, path)
-        if "id" not in data:
-            for key in ("label", "source"):
-                if key in data:
-                    raise self.fail(
-                        _join(path, key), data[key], "only a rule with an id has a label or source"
-                    )
-            return inner
-        ident = self.text(data["id"], _join(path, "id"))
-        label = self.text(self.required(data, "label", path), _join(path, "label"))
-        source = None if "source" not in data else self.source(data["source"], _join(path, "source"))
-        return Rule(ident, inner, label=label, source=source)
+        try:
+            inner = self._build(kind, data, path)
+            if "id" not in data:
+                for key in ("label", "source"):
+                    if key in data:
+                        raise self.fail(
+                            _join(path, key), data[key], "only a rule with an id has a label or source"
+                        )
+                return inner
+            ident = self.text(data["id"], _join(path, "id"))
+            label = self.text(self.required(data, "label", path), _join(path, "label"))
+            source = None if "source" not in data else self.source(data["source"], _join(path, "source"))
+            return Rule(ident, inner, label=label, source=source)
+        except InvalidPolicyFile:
+            raise
+        except CaseReviewError as error:
+            # A check the values make of themselves (rules nested too deep): name the place in the file.
+            field = getattr(error, "field", getattr(error, "path", ""))
+            problem = getattr(error, "problem", str(error))
+            raise self.fail(_join(path, field), getattr(error, "value", None), problem) from None
 
     def _build(self, kind: str, data: Mapping[str, Any], path: str) -> Predicate:  # noqa: PLR0911  (one per kind)
         match kind:
@@ -369,7 +405,7 @@ class _Reader:
 
     def timescales(self, value: object, path: str) -> Timescales:
         data = self.table(value, path, ("acknowledge", "decide", "appeal"), "timescales in working days")
-        days = {key: self.whole(data[key], _join(path, key), 1) for key in data}
+        days = {key: self.whole(data[key], _join(path, key), 1, MAX_WORKING_DAYS) for key in data}
         return Timescales(**days)
 
     def version(self, ident: str, shared: Mapping[str, Any], data: Mapping[str, Any], path: str) -> Policy:
@@ -495,19 +531,36 @@ def parse(text: str, *, format: Format = "toml", file: str = "<policy>") -> Any:
     ...
     asb_case_review.errors.InvalidPolicyFile: x.toml: not valid TOML: Invalid value (at end of document)
     """
+    if not isinstance(text, str):
+        raise InvalidPolicyFile(file, "", None, f"must be given text (str), not {type(text).__name__}")
     if format == "toml":
         try:
-            return tomllib.loads(text)
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise InvalidPolicyFile(file, "", None, f"not valid TOML: {error}") from None
-    if format == "json":
+        except RecursionError:
+            raise InvalidPolicyFile(
+                file, "", None, f"not valid TOML: nests more than {MAX_DATA_DEPTH} deep"
+            ) from None
+        except ValueError:
+            # tomllib reads integers with int(), which refuses more digits than Python's limit.
+            raise InvalidPolicyFile(
+                file, "", None, f"not valid TOML: a number has more than {MAX_DIGITS:,} digits"
+            ) from None
+    elif format == "json":
         try:
-            return json.loads(text)
+            data = loads_json(text)
         except json.JSONDecodeError as error:
             raise InvalidPolicyFile(
                 file, "", None, f"not valid JSON: {error.msg} (at line {error.lineno}, column {error.colno})"
             ) from None
-    raise InvalidPolicyFile(file, "", None, f"unknown format {format!r}; expected toml or json")
+        except Unreadable as error:
+            raise InvalidPolicyFile(file, "", None, f"not valid JSON: {error}") from None
+    else:
+        raise InvalidPolicyFile(file, "", None, f"unknown format {format!r}; expected toml or json")
+    if too_deep(data):
+        raise InvalidPolicyFile(file, "", None, f"tables and lists nest more than {MAX_DATA_DEPTH} deep")
+    return data
 
 
 def load_area(text: str, *, format: Format = "toml", file: str = "<policy>") -> Area:  # noqa: A002

@@ -145,13 +145,17 @@ class Lag:
 
 
 def _kinds(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
+    if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidInput("exclude_kinds", value, "must be a collection of kinds, not one string")
-    return frozenset(value)
+    kinds = tuple(value)
+    for index, kind in enumerate(kinds):
+        if not isinstance(kind, str) or not kind.strip():
+            raise InvalidInput(f"exclude_kinds[{index}]", kind, "must be a non-empty string")
+    return frozenset(kinds)
 
 
 def _agencies(value: Iterable[Agency | str]) -> frozenset[Agency]:
-    if isinstance(value, str):
+    if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidInput("agencies", value, "must be a collection of agencies, not one string")
     return frozenset(choice(Agency, "agencies", a) for a in value)
 

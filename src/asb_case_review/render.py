@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .decision import Decision, Notice, Route, Shortfall
+from .errors import InvalidInput
 from .models import Fact
 from .qualifying import Fate, Reason
 from .rules import Consent, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
@@ -88,6 +89,11 @@ _QUESTION = {
     Fact.APPLICANT_SAYS_NO_EFFECTIVE_ACTION: "whether you feel that no effective action has been taken",
     Fact.OFFICER_DISCRETION: "whether the relevant bodies decide, at their discretion, to hold a review",
 }
+
+
+def _is_decision(decision: object) -> None:
+    if not isinstance(decision, Decision):
+        raise InvalidInput("decision", decision, "must be a Decision (see asb_case_review.evaluate)")
 
 
 def _questions(decision: Decision) -> list[str]:
@@ -237,6 +243,7 @@ def for_applicant(decision: Decision) -> str:
     >>> print(for_applicant(evaluate(example_application(), STATUTORY)))  # doctest: +ELLIPSIS
     Your application of 28 February 2026 meets the threshold for an ASB Case Review...
     """
+    _is_decision(decision)
     application = decision.application
     own = "your" if application.on_behalf_of in (None, application.applicant) else "the victim's"
     opening = f"Your application of {long_date(decision.as_of)}"
@@ -330,6 +337,7 @@ def _tree_lines(result: Result, depth: int) -> list[str]:
 
 def for_officer(decision: Decision) -> str:
     """The full explanation for a case officer: every rule, every report's fate, every setting."""
+    _is_decision(decision)
     application = decision.application
     route = {
         Route.MANDATORY: "mandatory route, s.104(4)",
@@ -419,6 +427,7 @@ def to_dict(decision: Decision) -> dict[str, Any]:
     ``letter`` holds the applicant's paragraph (:func:`for_applicant`), so the
     record keeps what the applicant was told; everything else is for officers.
     """
+    _is_decision(decision)
     return {
         "application": decision.application.id,
         "as_of": decision.as_of.isoformat(),
@@ -462,6 +471,7 @@ def to_applicant_dict(decision: Decision) -> dict[str, Any]:
     >>> data["outcome"], [r["report"] for r in data["your_reports"]]
     ('met', ['REP-0', 'REP-1', 'REP-3'])
     """
+    _is_decision(decision)
     application = decision.application
     own = [f for f in decision.fates if f.reporter == application.victim]
     made = {r.id: r.made_on for r in application.reports}
@@ -512,6 +522,7 @@ def report_rows(decision: Decision) -> list[dict[str, Any]]:
     >>> [(r["report"], r["counted"]) for r in rows]
     [('REP-0', False), ('REP-1', True), ('REP-2', True), ('REP-3', True)]
     """
+    _is_decision(decision)
     by_id = {r.id: r for r in decision.application.reports}
     rule = decision.matched[0] if decision.matched else decision.floor_rule.id
     rows = []

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable
-from typing import Final, Protocol, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
 
 from ._convert import choice, whole
+from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
@@ -62,6 +63,82 @@ __all__ = [
 ]
 
 
+def _line(field: str, value: object, *, optional: bool = False, free: bool = False) -> None:
+    """Refuse *value* unless it is one line of text (any text when *free*; or ``None`` when *optional*)."""
+    if optional and value is None:
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(field, value, "must be a non-empty string")
+    problem = surrogate_problem(value) if free else text_problem(value)
+    if problem is not None:
+        raise InvalidInput(field, value, problem)
+
+
+def _height(predicate: object) -> int:
+    """How deeply the rules nest in *predicate* (a leaf is 1), counted without recursion."""
+    deepest = 0
+    stack = [(predicate, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_RULE_DEPTH:
+            break
+        if isinstance(node, AllOf | AnyOf):
+            stack.extend((part, depth + 1) for part in node.parts)
+        elif isinstance(node, Not):
+            stack.append((node.part, depth + 1))
+        elif isinstance(node, Rule):
+            stack.append((node.predicate, depth + 1))
+    return deepest
+
+
+def _part(field: str, value: object) -> None:
+    """Refuse *value* as the part of a combinator unless it is a predicate shallow enough to hold."""
+    if not isinstance(value, Predicate):
+        raise InvalidInput(field, value, "is not a predicate")
+    # Evaluation, explanation and rendering walk the tree; a bound on its depth bounds them.
+    if _height(value) >= MAX_RULE_DEPTH:
+        raise InvalidInput(field, value, f"rules may nest at most {MAX_RULE_DEPTH} deep")
+
+
+# attrs validators are told the attribute they check, so each error names its field.
+def _bool_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # A string such as "no" is truthy: refuse it rather than read it as true.
+    if not isinstance(value, bool):
+        raise InvalidInput(attribute.name, value, "must be True or False")
+
+
+def _span_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Span):
+        raise InvalidInput(attribute.name, value, "must be a Span, such as months(1) or days(30)")
+
+
+def _selection_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Selection):
+        raise InvalidInput(attribute.name, value, "must be a Selection (or None for the statute's)")
+
+
+def _source_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Source):
+        raise InvalidInput(attribute.name, value, "must be a Source or None")
+
+
+def _id_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _line(attribute.name, value)
+
+
+def _text_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _line(attribute.name, value, free=True)
+
+
+def _optional_text_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _line(attribute.name, value, optional=True, free=True)
+
+
+def _predicate_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _part(attribute.name, value)
+
+
 @attrs.frozen
 class Source:
     """Where a rule comes from: a statute section, guidance, or a local policy's page.
@@ -70,9 +147,9 @@ class Source:
     'Anti-social Behaviour, Crime and Policing Act 2014, s.104(4)'
     """
 
-    title: str
-    section: str | None = attrs.field(default=None, kw_only=True)
-    url: str | None = attrs.field(default=None, kw_only=True)
+    title: str = attrs.field(validator=_text_field)
+    section: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text_field)
+    url: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text_field)
 
     def cite(self) -> str:
         """A one-line citation."""
@@ -231,7 +308,10 @@ def _fact(value: Fact | str) -> Fact:
 
 
 def _at_least(value: int) -> int:
-    return whole("at_least", value, 1)
+    whole("at_least", value, 1)
+    if value > MAX_COUNT:
+        raise InvalidInput("at_least", value, f"must be at most {MAX_COUNT:,}")
+    return value
 
 
 def _refate(fate: Fate, reason: Reason, detail: str) -> Fate:
@@ -245,7 +325,7 @@ class Count(_Combinable):
 
     at_least: int = attrs.field(converter=_at_least)
     unit: CountUnit = attrs.field(default=CountUnit.COMPLAINTS, kw_only=True, converter=_count_unit)
-    selection: Selection = attrs.field(factory=Selection, kw_only=True)
+    selection: Selection = attrs.field(factory=Selection, kw_only=True, validator=_selection_field)
 
     def describe(self) -> str:
         return f"at least {self.at_least} {self.unit.value.replace('_', ' ')} ({self.selection.describe()})"
@@ -507,7 +587,7 @@ class FactIs(_Combinable):
     """A caller-supplied case fact has the expected value; unknown when not supplied."""
 
     fact: Fact = attrs.field(converter=_fact)
-    expected: bool = attrs.field(default=True, kw_only=True)
+    expected: bool = attrs.field(default=True, kw_only=True, validator=_bool_field)
 
     def describe(self) -> str:
         words = self.fact.value.replace("_", " ")
@@ -540,9 +620,9 @@ class Recency(_Combinable):
     that count, so that every engine computes it the same way.
     """
 
-    within: Span
+    within: Span = attrs.field(validator=_span_field)
     date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=_date_of)
-    selection: Selection = attrs.field(factory=Selection, kw_only=True)
+    selection: Selection = attrs.field(factory=Selection, kw_only=True, validator=_selection_field)
 
     def describe(self) -> str:
         thing = "report" if self.date_of is DateOf.REPORT else "incident"
@@ -612,10 +692,11 @@ def consent() -> Consent:
 
 
 def _predicates(value: Iterable[Predicate]) -> tuple[Predicate, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput("parts", value, "must be a collection of predicates")
     parts = tuple(value)
     for index, part in enumerate(parts):
-        if not isinstance(part, Predicate):
-            raise InvalidInput(f"parts[{index}]", part, "is not a predicate")
+        _part(f"parts[{index}]", part)
     return parts
 
 
@@ -661,7 +742,7 @@ class AnyOf(_Combinable):
 class Not(_Combinable):
     """Met when the part is not met; unknown stays unknown."""
 
-    part: Predicate
+    part: Predicate = attrs.field(validator=_predicate_field)
 
     def describe(self) -> str:
         return f"not ({self.part.describe()})"
@@ -689,6 +770,8 @@ def all_of(*parts: Predicate) -> Predicate:
     """
     if not parts:
         raise InvalidInput("parts", parts, "all_of needs at least one part")
+    for index, part in enumerate(parts):
+        _part(f"parts[{index}]", part)
     flat = _flatten(AllOf, parts)
     return flat[0] if len(flat) == 1 else AllOf(flat)
 
@@ -697,6 +780,8 @@ def any_of(*parts: Predicate) -> Predicate:
     """Met when any part is met.  Nested ``any_of`` flatten; one part is itself."""
     if not parts:
         raise InvalidInput("parts", parts, "any_of needs at least one part")
+    for index, part in enumerate(parts):
+        _part(f"parts[{index}]", part)
     flat = _flatten(AnyOf, parts)
     return flat[0] if len(flat) == 1 else AnyOf(flat)
 
@@ -716,10 +801,10 @@ class Rule(_Combinable):
     so an explanation can name and cite it.
     """
 
-    id: str
-    predicate: Predicate
-    label: str = attrs.field(kw_only=True)
-    source: Source | None = attrs.field(default=None, kw_only=True)
+    id: str = attrs.field(validator=_id_field)
+    predicate: Predicate = attrs.field(validator=_predicate_field)
+    label: str = attrs.field(kw_only=True, validator=_text_field)
+    source: Source | None = attrs.field(default=None, kw_only=True, validator=_source_field)
 
     def describe(self) -> str:
         return self.label

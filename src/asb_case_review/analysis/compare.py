@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, InvalidPolicy
 from ..models import Fact
 from ..policy import Policy
 from ..rules import Outcome
@@ -197,8 +197,17 @@ def compare(
     swept in Python either way.  *facts* are case facts assumed for every
     application (see :func:`.sweep.sweep`).
     """
+    if not isinstance(table, ReportTable):
+        raise InvalidInput("table", table, "must be a ReportTable (see reports_from_csv)")
+    if isinstance(policies, str | Policy) or not isinstance(policies, Sequence):
+        raise InvalidPolicy("policies", policies, "must be a list of Policy values")
     if not policies:
         raise InvalidInput("policies", policies, "give at least one policy to compare")
+    for index, policy in enumerate(policies):
+        if not isinstance(policy, Policy):
+            raise InvalidPolicy(
+                f"policies[{index}]", policy, "must be a Policy; get_policy(name) gives a built-in one"
+            )
     if engine not in ("auto", "python", "numpy"):
         raise InvalidInput("engine", engine, "must be auto, python or numpy")
     columns = None

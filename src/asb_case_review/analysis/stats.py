@@ -30,7 +30,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
-from ..errors import InvalidRow
+from ..errors import InvalidInput, InvalidRow
 from .table import OnError, RowProblem, _day, _text
 
 __all__ = ["FIGURES", "financial_period", "published_figures"]
@@ -64,14 +64,41 @@ def published_figures(
     problems: list[RowProblem] | None = None,
 ) -> list[dict[str, Any]]:
     """The four figures per period, oldest first; bad rows stop the count or go to *problems*."""
+    if isinstance(applications, str | bytes | Mapping) or not isinstance(applications, Iterable):
+        raise InvalidInput("applications", applications, "must be an iterable of rows (mappings)")
+    return _figures(enumerate(applications, start=1), by=by, on_error=on_error, problems=problems)
+
+
+def _check_options(by: object, on_error: object, problems: object) -> None:
+    if by not in ("year", "quarter"):
+        raise InvalidInput("by", by, "must be 'year' or 'quarter'")
+    if on_error not in ("stop", "skip"):
+        raise InvalidInput("on_error", on_error, "must be 'stop' or 'skip'")
+    if on_error == "skip" and not isinstance(problems, list):
+        raise InvalidInput("problems", problems, "give a list to collect the skipped rows in")
+
+
+def _figures(
+    rows: Iterable[tuple[int, Mapping[str, object] | RowProblem]],
+    *,
+    by: Literal["year", "quarter"] = "year",
+    on_error: OnError = "stop",
+    problems: list[RowProblem] | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`published_figures` of rows already numbered, some perhaps already found unreadable."""
+    _check_options(by, on_error, problems)
     counts: dict[str, dict[str, int]] = {}
 
     def add(day: dt.date, figure: str) -> None:
         period = counts.setdefault(financial_period(day, by), dict.fromkeys(FIGURES, 0))
         period[figure] += 1
 
-    for row, record in enumerate(applications, start=1):
+    for row, record in rows:
         try:
+            if isinstance(record, RowProblem):
+                raise InvalidRow(record.row, record.field, record.value, record.problem)
+            if not isinstance(record, Mapping):
+                raise InvalidRow(row, "row", record, "must be a mapping of column names to values")
             _text(row, "id", record.get("id"), required=True)
             received = _day(row, "received_on", record.get("received_on"), required=True)
             threshold = (_text(row, "threshold", record.get("threshold"), required=True) or "").lower()
@@ -89,7 +116,7 @@ def published_figures(
         except InvalidRow as error:
             if on_error == "stop" or problems is None:
                 raise
-            problems.append(RowProblem(row, error.field, error.value, error.problem))
+            problems.append(RowProblem(error.row, error.field, error.value, error.problem))
             continue
         assert received is not None
         add(received, "applications")

@@ -37,6 +37,7 @@ import attrs
 
 from ..dates import Arithmetic, Period, Span, earliest_start, period_last_day
 from ..decision import Route, evaluate, route_of
+from ..errors import InvalidInput, InvalidPolicy
 from ..law import reports as law
 from ..law.floor import FloorReading
 from ..law.logic import SCALAR, AnyNode, CountLeaf, Node, Outcome, last_day_met, leaves_of, periods_met, value
@@ -672,12 +673,23 @@ def sweep(
     case facts assumed for every application (a what-if such as "no effective
     action was taken"); a fact not given is unknown, as in ``evaluate``.
     """
+    _check_inputs(table, policy, enforce_floor)
     assumed = _facts(facts)
     try:
         plan = compile_policy(policy, PYTHON, floor_reading=floor_reading)
     except Unsupported:
         return _by_evaluate(table, policy, assumed, enforce_floor=enforce_floor, floor_reading=floor_reading)
     return _python(table, plan, assumed, enforce_floor=enforce_floor)
+
+
+def _check_inputs(table: object, policy: object, enforce_floor: object) -> None:
+    """Refuse arguments of the wrong type by name, before any work (a policy's name is not a Policy)."""
+    if not isinstance(table, ReportTable):
+        raise InvalidInput("table", table, "must be a ReportTable (see reports_from_csv)")
+    if not isinstance(policy, Policy):
+        raise InvalidPolicy("policy", policy, "must be a Policy; get_policy(name) gives a built-in one")
+    if not isinstance(enforce_floor, bool):
+        raise InvalidInput("enforce_floor", enforce_floor, "must be True or False")
 
 
 def _facts(facts: Mapping[Fact, bool] | Mapping[str, bool] | None) -> dict[Fact, bool]:

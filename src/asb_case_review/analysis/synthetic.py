@@ -20,6 +20,9 @@ import datetime as dt
 import random
 from typing import Final
 
+from .._convert import whole
+from .._limits import MAX_DATE, MIN_DATE
+from ..errors import InvalidInput
 from ..models import Agency
 from .table import FIELDS, ReportTable
 
@@ -40,11 +43,26 @@ def _lag(rng: random.Random) -> int:
     return rng.randint(32, 120)
 
 
+def _check_arguments(count: object, seed: object, year_starting: object) -> None:
+    whole("count", count, 1)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InvalidInput("seed", seed, "must be a whole number")
+    # The reports run a year and their lags some months more: all of it inside the supported dates.
+    last_year = MAX_DATE.year - 2
+    if isinstance(year_starting, bool) or not isinstance(year_starting, int):
+        raise InvalidInput("year_starting", year_starting, "must be a whole number")
+    if not MIN_DATE.year <= year_starting <= last_year:
+        raise InvalidInput(
+            "year_starting", year_starting, f"must be a year from {MIN_DATE.year} to {last_year}"
+        )
+
+
 def synthetic_reports(count: int, *, seed: int = 0, year_starting: int = 2023) -> ReportTable:
     """*count* reports over the financial year beginning 1 April *year_starting*, from *seed*.
 
     The default year (April 2023 to March 2024) contains 29 February 2024.
     """
+    _check_arguments(count, seed, year_starting)
     rng = random.Random(seed)
     first = dt.date(year_starting, 4, 1)
     length = (dt.date(year_starting + 1, 4, 1) - first).days

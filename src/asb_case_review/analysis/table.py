@@ -24,12 +24,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, Literal
 
 import attrs
 
-from ..errors import InvalidInput, InvalidRow
+from .._limits import MAX_LINE, Unreadable, decode, supported_day, text_problem
+from ..errors import InvalidInput, InvalidRow, shown
 from ..models import Agency, Application, Fact, Incident, Report
 from ..parsing import parse_day
 
@@ -77,7 +79,7 @@ class RowProblem:
     problem: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.field}={self.value!r}: {self.problem}"
+        return f"row {self.row}: {self.field}={shown(self.value)}: {self.problem}"
 
 
 @attrs.frozen(eq=False)
@@ -177,6 +179,12 @@ def _text(row: int, field: str, value: object, *, required: bool) -> str | None:
         if required:
             raise InvalidRow(row, field, value, "is required")
         return None
+    # The models refuse the same: a cell is printed in tables and letters, one line each.  Spaces
+    # and tabs around a cell are padding; any other control or separator (which str.strip would
+    # also have removed) is refused, wherever it sits, rather than silently dropped.
+    problem = text_problem(str(value).strip(" \t"))
+    if problem is not None:
+        raise InvalidRow(row, field, value, problem)
     return text
 
 
@@ -188,13 +196,15 @@ def _day(row: int, field: str, value: object, *, required: bool) -> dt.date | No
         and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
     ):
         return value.date()
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    text = _text(row, field, value, required=required)
-    if text is None:
-        return None
     try:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return supported_day(value, field)
+        text = _text(row, field, value, required=required)
+        if text is None:
+            return None
         return parse_day(text, field)
+    except InvalidRow:
+        raise
     except InvalidInput as error:
         raise InvalidRow(row, field, value, error.problem) from None
 
@@ -221,6 +231,12 @@ class _Builder:
         self.problems: list[RowProblem] = []
         self.ids: set[str] = set()
         self.incidents: dict[str, tuple[str, dt.date, dt.date | None, bool]] = {}
+
+    def problem(self, problem: RowProblem) -> None:
+        """Record a row that could not be read at all."""
+        if self.on_error == "stop":
+            raise InvalidRow(problem.row, problem.field, problem.value, problem.problem)
+        self.problems.append(problem)
 
     def add(self, row: int, get: Mapping[str, object]) -> None:
         try:
@@ -295,9 +311,13 @@ class _Builder:
 def _mapping(columns: Mapping[str, str] | None) -> dict[str, str]:
     """The caller's column names by the library's field names."""
     names = dict(zip(FIELDS, FIELDS, strict=True))
+    if columns is not None and not isinstance(columns, Mapping):
+        raise InvalidInput("columns", columns, "must map report fields to the table's column names")
     for field, column in (columns or {}).items():
         if field not in names:
             raise InvalidInput("columns", field, f"is not a report field; fields: {', '.join(FIELDS)}")
+        if not isinstance(column, str):
+            raise InvalidInput(f"columns.{field}", column, "must be a column name (a string)")
         names[field] = column
     return names
 
@@ -345,28 +365,157 @@ def reports_from_records(
     """
     names = _mapping(columns)
     builder = _Builder(on_error)
+    if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
+        raise InvalidInput("records", records, "must be an iterable of mappings, one per row")
     for number, record in enumerate(records, start=1):
-        builder.add(number, _Renamed(record, names))
+        if isinstance(record, Mapping):
+            builder.add(number, _Renamed(record, names))
+        else:
+            builder.problem(RowProblem(number, "row", record, "must be a mapping of column names to values"))
     return builder.table()
 
 
+_BREAK: Final = re.compile(r"\r\n|\r|\n")
+
+
+def _physical_lines(source: str | bytes | Iterable[str]) -> Iterator[str]:
+    """The lines of *source*, split where the csv module splits them (CR, LF, CRLF) and nowhere else.
+
+    ``str.splitlines`` would also split at form feeds, U+0085 and U+2028,
+    which may sit inside a cell: cutting the row in two would lose data.
+    """
+    if isinstance(source, bytes):
+        try:
+            source = decode(source)
+        except Unreadable as error:
+            raise InvalidInput("lines", "<bytes>", str(error)) from None
+    if isinstance(source, str):
+        text = source.removeprefix("\ufeff")
+        parts = _BREAK.split(text)
+        if parts and parts[-1] == "":
+            parts.pop()
+        yield from parts
+        return
+    if not isinstance(source, Iterable):
+        raise InvalidInput("lines", source, "must be CSV text, bytes, or an iterable of lines")
+    for index, line in enumerate(source):
+        if not isinstance(line, str):
+            raise InvalidInput(f"lines[{index}]", line, "must be a string (a line of CSV text)")
+        parts = _BREAK.split(line.removeprefix("\ufeff") if index == 0 else line)
+        if len(parts) > 1 and parts[-1] == "":
+            parts.pop()
+        yield from parts
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    """The cells of one line; :class:`csv.Error` for a quote not closed on the line, or stray."""
+    if len(line) > MAX_LINE:
+        raise csv.Error(f"the line is longer than {MAX_LINE:,} characters")
+    # strict: a quote left open at the end of the line, or text after a closing quote, is an
+    # error here rather than a field that swallows the rows after it.
+    return next(csv.reader([line], delimiter=delimiter, strict=True), [])
+
+
+def _check_delimiter(delimiter: object) -> str:
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+        raise InvalidInput("delimiter", delimiter, "must be one character other than a quote or line break")
+    return delimiter
+
+
+def csv_records(
+    source: str | bytes | Iterable[str], *, delimiter: str = ","
+) -> tuple[tuple[str, ...], Iterator[tuple[int, dict[str, str] | RowProblem]]]:
+    """The header of CSV *source*, and each later row by number as a record or a :class:`RowProblem`.
+
+    Rows are numbered from 1 after the header, by line, so that row *n* is
+    line *n + 1* of the file; blank lines are skipped but keep their number.
+    A row with a quote left open at its end (a stray quote), or longer than
+    the line limit, or with more cells than the header, is a problem, and
+    the rows after it are read as usual.  A header with a column named twice
+    or not at all is an error: no row could be read from it with certainty.
+
+    >>> header, rows = csv_records(['id,reporter', 'R1,"P1', 'R2,P2'])
+    >>> for number, row in rows:
+    ...     print(number, row)
+    1 row 1: reporter='P1': a quoted cell is not closed on its line (a stray quote?)
+    2 {'id': 'R2', 'reporter': 'P2'}
+    """
+    delimiter = _check_delimiter(delimiter)
+    lines = _physical_lines(source)
+    header: tuple[str, ...] = ()
+    for line in lines:
+        if line.strip():
+            try:
+                header = tuple(_cells(line, delimiter))
+            except csv.Error as error:
+                raise InvalidInput("header", line, f"cannot be read: {error}") from None
+            break
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header, start=1):
+        if not name.strip():
+            raise InvalidInput("header", name, f"column {index} has no name")
+        if name in seen:
+            raise InvalidInput("header", name, f"names columns {seen[name]} and {index}: each once")
+        seen[name] = index
+
+    def rows() -> Iterator[tuple[int, dict[str, str] | RowProblem]]:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                cells = _cells(line, delimiter)
+            except csv.Error as error:
+                yield number, _line_problem(number, line, header, delimiter, str(error))
+                continue
+            if len(cells) > len(header):
+                yield (
+                    number,
+                    RowProblem(
+                        number, "row", len(cells), f"has {len(cells)} cells; the header has {len(header)}"
+                    ),
+                )
+                continue
+            yield number, dict(zip(header, cells, strict=False))
+
+    return header, rows()
+
+
+def _line_problem(number: int, line: str, header: tuple[str, ...], delimiter: str, error: str) -> RowProblem:
+    if len(line) > MAX_LINE:
+        return RowProblem(number, "row", f"<{len(line):,} characters>", error)
+    if "unexpected end of data" in error:
+        # Read leniently, the open quote runs to the end of the line: the last cell is where it opened.
+        cells = next(csv.reader([line], delimiter=delimiter), [""])
+        index = len(cells) - 1
+        field = header[index] if index < len(header) else "row"
+        problem = "a quoted cell is not closed on its line (a stray quote?)"
+        return RowProblem(number, field, cells[-1], problem)
+    return RowProblem(number, "row", line, f"a quoted cell is malformed: {error}")
+
+
 def reports_from_csv(
-    lines: Iterable[str],
+    lines: str | bytes | Iterable[str],
     *,
     columns: Mapping[str, str] | None = None,
     on_error: OnError = "stop",
     delimiter: str = ",",
 ) -> ReportTable:
-    """A table from CSV text with a header row: an open file or any iterable of lines.
+    """A table from CSV with a header row: text, UTF-8 bytes, an open file or any iterable of lines.
 
-    The library never opens files: the caller passes what it opened.
+    The library never opens files: the caller passes what it opened.  A row
+    whose CSV cannot be read (a stray quote, too long, more cells than the
+    header) is a bad row like any other: it stops the load, or is listed in
+    ``problems`` and the rows after it are read.
     """
     names = _mapping(columns)
-    reader = csv.DictReader(iter(lines), delimiter=delimiter)
-    _check_header(reader.fieldnames or (), names)
     builder = _Builder(on_error)
-    for number, record in enumerate(reader, start=1):
-        builder.add(number, _Renamed(record, names))
+    header, rows = csv_records(lines, delimiter=delimiter)
+    _check_header(header, names)
+    for number, record in rows:
+        if isinstance(record, RowProblem):
+            builder.problem(record)
+        else:
+            builder.add(number, _Renamed(record, names))
     return builder.table()
 
 

@@ -102,6 +102,10 @@ def get_policy(name: str, *, on: dt.date | None = None) -> Policy:
     ...
     asb_case_review.errors.InvalidPolicy: statutory=datetime.date(2014, 1, 1): no version is in force ...
     """
+    if not isinstance(name, str):
+        raise InvalidPolicy("policy", name, "must be the name of a built-in policy (a string)")
+    if on is not None and (isinstance(on, dt.datetime) or not isinstance(on, dt.date)):
+        raise InvalidPolicy("on", on, "must be a date (datetime.date) or None")
     areas: Mapping[str, Area] = _loaded().AREAS
     try:
         area = areas[name]

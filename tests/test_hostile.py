@@ -1,0 +1,873 @@
+"""Hostile input, surface by surface: every bad input is refused by a named error, none crashes, none is lost.
+
+Each table below is one surface: the public API, application JSON, policy
+files, case files, report CSVs and the command line.  Every case asserts the
+library's own error type (or exit code 2), a one-line message that names the
+file, row or path and the field, and, for batch input, that every good row
+is kept and every bad row listed with its number.
+"""
+
+# The tables keep one hostile case to a line, so that they read down like a list:
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from asb_case_review import (
+    Agency,
+    Application,
+    Incident,
+    InvalidInput,
+    InvalidPolicy,
+    InvalidPolicyFile,
+    Policy,
+    Report,
+    Selection,
+    Window,
+    all_of,
+    cli,
+    count,
+    evaluate,
+    fact,
+    for_applicant,
+    for_officer,
+    get_policy,
+    not_,
+    recency,
+    rule,
+    statutory_route,
+)
+from asb_case_review.analysis.compare import compare
+from asb_case_review.analysis.stats import published_figures
+from asb_case_review.analysis.sweep import sweep
+from asb_case_review.analysis.synthetic import synthetic_reports
+from asb_case_review.analysis.table import reports_from_csv, reports_from_records
+from asb_case_review.cases import load_cases
+from asb_case_review.catalogue import STATUTORY
+from asb_case_review.dates import Span, days, months
+from asb_case_review.errors import CaseReviewError, InvalidRow
+from asb_case_review.examples import example_application
+from asb_case_review.parsing import application_from_mapping
+from asb_case_review.policy import Timescales
+from asb_case_review.policyfile import load_area, load_policy
+from asb_case_review.qualifying import Lag
+from asb_case_review.rules import Source
+
+D = dt.date
+
+
+def one_line(message: str) -> None:
+    """An error message is one line: nothing in it could forge a line of output."""
+    assert "\n" not in message
+    assert "\r" not in message
+    assert len(message) < 1200
+
+
+# ---------------------------------------------------------------------------------------------- public API
+
+_INCIDENT = Incident("I1", matter="M1", began_on=D(2025, 10, 1))
+_REPORT = Report("R1", reporter="P1", made_on=D(2025, 10, 2), incident=_INCIDENT)
+_TABLE = reports_from_csv(["id,reporter,matter,began_on,made_on", "R1,P1,M1,2025-10-01,2025-10-02"])
+
+
+def _policy(**changes: Any) -> Policy:
+    fields: dict[str, Any] = {"title": "T", "version": "1", "effective_from": D(2025, 4, 1)}
+    fields.update(changes)
+    return Policy(fields.pop("id", "p"), **fields)
+
+
+API: list[tuple[str, Callable[[], object], type[Exception], str]] = [
+    ("policy-id-int", lambda: _policy(id=123), InvalidPolicy, "id=123"),
+    ("policy-id-newline", lambda: _policy(id="p\nq"), InvalidPolicy, "id="),
+    ("policy-id-blank", lambda: _policy(id="  "), InvalidPolicy, "id="),
+    ("policy-title-none", lambda: _policy(title=None), InvalidPolicy, "title=None"),
+    ("policy-version-int", lambda: _policy(version=1), InvalidPolicy, "version=1"),
+    ("policy-local-count", lambda: _policy(local=count(3)), InvalidPolicy, "local=count(3)"),
+    ("policy-local-str", lambda: _policy(local="x"), InvalidPolicy, "local="),
+    ("policy-local-int", lambda: _policy(local=5), InvalidPolicy, "local=5"),
+    ("policy-conditions-bare", lambda: _policy(conditions=[count(1)]), InvalidPolicy, "conditions[0]"),
+    ("policy-from-str", lambda: _policy(effective_from="2020-01-01"), InvalidPolicy, "effective_from="),
+    ("policy-from-datetime", lambda: _policy(effective_from=dt.datetime(2020, 1, 1)), InvalidPolicy, "effective_from"),
+    ("policy-from-9999", lambda: _policy(effective_from=D(9999, 8, 2)), InvalidPolicy, "effective_from"),
+    ("policy-from-min", lambda: _policy(effective_from=D.min), InvalidPolicy, "effective_from"),
+    ("policy-to-str", lambda: _policy(effective_to="2030-01-01"), InvalidPolicy, "effective_to"),
+    ("policy-to-max", lambda: _policy(effective_to=D.max), InvalidPolicy, "effective_to"),
+    ("policy-source-str", lambda: _policy(source="statute"), InvalidPolicy, "source="),
+    ("policy-related-by-int", lambda: _policy(related_by=1), InvalidPolicy, "related_by=1"),
+    ("policy-timescales-huge", lambda: Timescales(decide=10**6), InvalidPolicy, "timescales.decide"),
+    ("get-policy-list", lambda: get_policy(["x"]), InvalidPolicy, "policy=['x']"),  # type: ignore[arg-type]
+    ("get-policy-none", lambda: get_policy(None), InvalidPolicy, "policy=None"),  # type: ignore[arg-type]
+    ("get-policy-on-str", lambda: get_policy("statutory", on="2026-01-01"), InvalidPolicy, "on="),  # type: ignore[arg-type]
+    ("for-applicant-str", lambda: for_applicant("x"), InvalidInput, "decision='x'"),  # type: ignore[arg-type]
+    ("for-officer-none", lambda: for_officer(None), InvalidInput, "decision=None"),  # type: ignore[arg-type]
+    ("selection-exclude-int", lambda: Selection(exclude_kinds=5), InvalidInput, "exclude_kinds=5"),  # type: ignore[arg-type]
+    ("selection-exclude-str", lambda: Selection(exclude_kinds="diary"), InvalidInput, "exclude_kinds="),
+    ("selection-exclude-blank", lambda: Selection(exclude_kinds=[""]), InvalidInput, "exclude_kinds[0]"),
+    ("selection-agencies-int", lambda: Selection(agencies=7), InvalidInput, "agencies=7"),  # type: ignore[arg-type]
+    ("selection-agencies-bogus", lambda: Selection(agencies=["army"]), InvalidInput, "agencies="),
+    ("selection-hate-str", lambda: Selection(hate_only="no"), InvalidInput, "hate_only='no'"),  # type: ignore[arg-type]
+    ("selection-window-span", lambda: Selection(window=months(6)), InvalidInput, "window="),  # type: ignore[arg-type]
+    ("window-int", lambda: Window(6), InvalidInput, "span=6"),  # type: ignore[arg-type]
+    ("lag-str", lambda: Lag("1 month"), InvalidInput, "span="),  # type: ignore[arg-type]
+    ("span-months-huge", lambda: months(1_000_000), InvalidInput, "count=1000000"),
+    ("span-days-huge", lambda: days(10_000_000), InvalidInput, "count=10000000"),
+    ("span-zero", lambda: months(0), InvalidInput, "count=0"),
+    ("span-float", lambda: Span(1.5, "months"), InvalidInput, "count=1.5"),  # type: ignore[arg-type]
+    ("count-huge", lambda: count(10**5000), InvalidInput, "at_least=<a whole number of 5001 digits>"),
+    ("count-str", lambda: count("3"), InvalidInput, "at_least='3'"),  # type: ignore[arg-type]
+    ("count-selection-int", lambda: count(3, selection=5), InvalidInput, "selection=5"),  # type: ignore[arg-type]
+    ("count-unit-bogus", lambda: count(3, unit="people"), InvalidInput, "unit='people'"),
+    ("statutory-route-huge", lambda: statutory_route(10**5000), InvalidPolicy, "threshold="),
+    ("statutory-route-zero", lambda: statutory_route(0), InvalidPolicy, "threshold=0"),
+    ("fact-expected-str", lambda: fact("no_action_taken", expected="no"), InvalidInput, "expected='no'"),  # type: ignore[arg-type]
+    ("fact-name-bogus", lambda: fact("raining"), InvalidInput, "fact='raining'"),
+    ("recency-within-int", lambda: recency(6), InvalidInput, "within=6"),  # type: ignore[arg-type]
+    ("rule-label-none", lambda: rule("r", count(1), label=None), InvalidInput, "label=None"),  # type: ignore[arg-type]
+    ("rule-label-surrogate", lambda: rule("r", count(1), label="a\udc80"), InvalidInput, "label="),
+    ("rule-id-newline", lambda: rule("r\nOutcome: MET", count(1), label="x"), InvalidInput, "id="),
+    ("rule-source-str", lambda: rule("r", count(1), label="x", source="s"), InvalidInput, "source='s'"),  # type: ignore[arg-type]
+    ("rule-predicate-str", lambda: rule("r", "count(3)", label="x"), InvalidInput, "predicate="),  # type: ignore[arg-type]
+    ("source-title-int", lambda: Source(5), InvalidInput, "title=5"),  # type: ignore[arg-type]
+    ("all-of-str", lambda: all_of("x"), InvalidInput, "parts[0]='x'"),  # type: ignore[arg-type]
+    ("not-int", lambda: not_(1), InvalidInput, "part=1"),  # type: ignore[arg-type]
+    ("deep-all-of", lambda: _nest(500), InvalidInput, "rules may nest at most 32 deep"),
+    ("deep-not", lambda: _nest_not(40), InvalidInput, "rules may nest at most 32 deep"),
+    ("evaluate-floor-str", lambda: evaluate(example_application(), STATUTORY, enforce_floor="no"), InvalidInput, "enforce_floor='no'"),  # type: ignore[arg-type]
+    ("evaluate-as-of-min", lambda: evaluate(example_application(), STATUTORY, as_of=D.min), InvalidInput, "as_of="),
+    ("evaluate-as-of-max", lambda: evaluate(example_application(), STATUTORY, as_of=D.max), InvalidInput, "as_of="),
+    ("evaluate-policy-name", lambda: evaluate(example_application(), "statutory"), InvalidPolicy, "policy="),  # type: ignore[arg-type]
+    ("sweep-policy-name", lambda: sweep(_TABLE, "statutory"), InvalidPolicy, "policy='statutory'"),  # type: ignore[arg-type]
+    ("sweep-table-list", lambda: sweep([], STATUTORY), InvalidInput, "table=[]"),  # type: ignore[arg-type]
+    ("sweep-floor-str", lambda: sweep(_TABLE, STATUTORY, enforce_floor="yes"), InvalidInput, "enforce_floor"),  # type: ignore[arg-type]
+    ("compare-policy-names", lambda: compare(_TABLE, ["statutory"]), InvalidPolicy, "policies[0]='statutory'"),  # type: ignore[list-item]
+    ("compare-policy-str", lambda: compare(_TABLE, "statutory"), InvalidPolicy, "policies='statutory'"),  # type: ignore[arg-type]
+    ("csv-delimiter-empty", lambda: reports_from_csv(["id"], delimiter=""), InvalidInput, "delimiter=''"),
+    ("csv-delimiter-long", lambda: reports_from_csv(["id"], delimiter=",,"), InvalidInput, "delimiter=',,'"),
+    ("csv-delimiter-quote", lambda: reports_from_csv(["id"], delimiter='"'), InvalidInput, "delimiter="),
+    ("csv-delimiter-int", lambda: reports_from_csv(["id"], delimiter=1), InvalidInput, "delimiter=1"),  # type: ignore[arg-type]
+    ("csv-lines-int", lambda: reports_from_csv(5), InvalidInput, "lines=5"),  # type: ignore[arg-type]
+    ("csv-line-bytes", lambda: reports_from_csv([b"id"]), InvalidInput, "lines[0]=b'id'"),  # type: ignore[list-item]
+    ("csv-on-error-bogus", lambda: reports_from_csv(["id"], on_error="bogus"), InvalidInput, "on_error='bogus'"),  # type: ignore[arg-type]
+    ("records-row-list", lambda: reports_from_records([["R1"]]), InvalidRow, "row 1: row=['R1']"),  # type: ignore[list-item]
+    ("records-str", lambda: reports_from_records("id,reporter"), InvalidInput, "records="),  # type: ignore[arg-type]
+    ("records-columns-list", lambda: reports_from_records([], columns=["id"]), InvalidInput, "columns=['id']"),  # type: ignore[arg-type]
+    ("records-column-int", lambda: reports_from_records([], columns={"id": 1}), InvalidInput, "columns.id=1"),  # type: ignore[dict-item]
+    ("mapping-int-key", lambda: application_from_mapping({1: "x", "id": "A"}), InvalidInput, "1='x': is not a known key"),
+    ("mapping-none", lambda: application_from_mapping(None), InvalidInput, "the application=None"),
+    ("records-on-error-bogus", lambda: reports_from_records([], on_error="bogus"), InvalidInput, "on_error='bogus'"),  # type: ignore[arg-type]
+    ("figures-by-month", lambda: published_figures([], by="month"), InvalidInput, "by='month'"),  # type: ignore[arg-type]
+    ("figures-on-error-bogus", lambda: published_figures([], on_error="bogus"), InvalidInput, "on_error='bogus'"),  # type: ignore[arg-type]
+    ("figures-skip-no-list", lambda: published_figures([], on_error="skip"), InvalidInput, "problems=None"),
+    ("figures-str", lambda: published_figures("id,received_on"), InvalidInput, "applications="),  # type: ignore[arg-type]
+    ("figures-row-list", lambda: published_figures([["A1"]]), InvalidRow, "row 1: row=['A1']"),  # type: ignore[list-item]
+    ("synthetic-year-9000", lambda: synthetic_reports(3, year_starting=9000), InvalidInput, "year_starting=9000"),
+    ("synthetic-count-zero", lambda: synthetic_reports(0), InvalidInput, "count=0"),
+    ("report-id-newline", lambda: Report("R\nOutcome: MET", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT), InvalidInput, "id='R\\nOutcome: MET'"),
+    ("report-id-surrogate", lambda: Report("R\ud800", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT), InvalidInput, "id='R\\ud800'"),
+    ("report-reporter-nul", lambda: Report("R", reporter="P\x00", made_on=D(2025, 10, 2), incident=_INCIDENT), InvalidInput, "reporter="),
+    ("report-kind-u2028", lambda: Report("R", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT, kind="a\u2028b"), InvalidInput, "kind="),
+    ("report-household-tab-only", lambda: Report("R", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT, household="\t"), InvalidInput, "household="),
+    ("report-made-9999", lambda: Report("R", reporter="P", made_on=D(9999, 12, 1), incident=_INCIDENT), InvalidInput, "made_on="),
+    ("report-agency-int", lambda: Report("R", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT, agency=1), InvalidInput, "agency=1"),  # type: ignore[arg-type]
+    ("incident-began-min", lambda: Incident("I", matter="M", began_on=D(1, 3, 1)), InvalidInput, "began_on="),
+    ("incident-ended-max", lambda: Incident("I", matter="M", began_on=D(2025, 1, 1), ended_on=D.max), InvalidInput, "ended_on="),
+    ("incident-matter-cr", lambda: Incident("I", matter="M\r", began_on=D(2025, 1, 1)), InvalidInput, "matter="),
+    ("incident-hate-str", lambda: Incident("I", matter="M", began_on=D(2025, 1, 1), hate="no"), InvalidInput, "hate='no'"),  # type: ignore[arg-type]
+    ("application-made-min", lambda: Application("A", applicant="P", made_on=D(1, 3, 1), matter="M", reports=[]), InvalidInput, "made_on="),
+    ("application-applicant-esc", lambda: Application("A", applicant="P\x1b[2J", made_on=D(2026, 1, 1), matter="M", reports=[]), InvalidInput, "applicant="),
+    ("application-reports-int", lambda: Application("A", applicant="P", made_on=D(2026, 1, 1), matter="M", reports=3), InvalidInput, "reports=3"),  # type: ignore[arg-type]
+    ("application-on-behalf-ls", lambda: Application("A", applicant="P", made_on=D(2026, 1, 1), matter="M", reports=[], on_behalf_of="V\u2029"), InvalidInput, "on_behalf_of="),
+    ("application-facts-str", lambda: Application("A", applicant="P", made_on=D(2026, 1, 1), matter="M", reports=[], facts="x"), InvalidInput, "facts="),  # type: ignore[arg-type]
+    ("application-fact-value-str", lambda: Application("A", applicant="P", made_on=D(2026, 1, 1), matter="M", reports=[], facts={"no_action_taken": "no"}), InvalidInput, "facts.no_action_taken='no'"),  # type: ignore[arg-type]
+]  # fmt: skip
+
+
+def _nest(depth: int) -> object:
+    predicate: Any = count(1)
+    for index in range(depth):
+        predicate = all_of(rule(f"r{index}", predicate, label="x"), count(1))
+    return predicate
+
+
+def _nest_not(depth: int) -> object:
+    """*depth* alternating ``not_`` and ``any_of`` (which neither cancel nor flatten)."""
+    predicate: Any = count(1)
+    for _ in range(depth):
+        predicate = not_(predicate | count(2))
+    return predicate
+
+
+@pytest.mark.parametrize(("build", "error", "names"), [c[1:] for c in API], ids=[c[0] for c in API])
+def test_api_refuses_by_name(build: Callable[[], object], error: type[Exception], names: str) -> None:
+    """A wrong type or value at the public API raises the library's error naming the field and value."""
+    with pytest.raises(error) as caught:
+        build()
+    assert isinstance(caught.value, CaseReviewError)
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+# -------------------------------------------------------------------------------------- application JSON
+
+_APPLICATION: dict[str, Any] = {
+    "id": "A1",
+    "applicant": "P1",
+    "made_on": "2026-02-28",
+    "matter": "M1",
+    "incidents": [{"id": "I1", "matter": "M1", "began_on": "2025-10-01"}],
+    "reports": [
+        {"id": "R1", "reporter": "P1", "made_on": "2025-10-02", "incident": "I1"},
+        {"id": "R2", "reporter": "P2", "made_on": "2025-10-03", "incident": "I1"},
+    ],
+}
+
+_TEXT_FIELDS = [
+    "id",
+    "applicant",
+    "matter",
+    "related_by",
+    "on_behalf_of",
+    "incidents[0].id",
+    "incidents[0].matter",
+    "reports[1].id",
+    "reports[1].reporter",
+    "reports[1].kind",
+    "reports[1].household",
+]
+_BAD_TEXT: list[tuple[str, object]] = [
+    ("empty", ""),
+    ("blank", "   "),
+    ("newline", "a\nOutcome: MET"),
+    ("carriage-return", "a\rb"),
+    ("nul", "a\x00b"),
+    ("escape", "a\x1b[31mb"),
+    ("nel", "a\x85b"),
+    ("line-separator", "a\u2028b"),
+    ("lone-surrogate", "a\udc80"),
+    ("number", 123),
+    ("list", ["x"]),
+    ("object", {"x": 1}),
+    ("true", True),
+]
+_DATE_FIELDS = ["made_on", "incidents[0].began_on", "incidents[0].ended_on", "reports[1].made_on"]
+_BAD_DATES: list[tuple[str, object]] = [
+    ("year-1", "0001-03-01"),
+    ("year-9999", "9999-12-31"),
+    ("before-range", "1899-12-31"),
+    ("after-range", "2500-01-01"),
+    ("feb-30", "2026-02-30"),
+    ("basic-form", "20260228"),
+    ("week-date", "2026-W09-6"),
+    ("naive-datetime", "2026-02-28T10:00:00"),
+    ("number", 20260228),
+    ("words", "yesterday"),
+    ("empty", ""),
+]
+
+
+def _put(data: dict[str, Any], path: str, value: object) -> None:
+    """Set the value at *path* (``reports[1].kind``) in *data*."""
+    target: Any = data
+    parts = path.replace("]", "").replace("[", ".").split(".")
+    for part in parts[:-1]:
+        target = target[int(part)] if part.isdigit() else target[part]
+    target[parts[-1]] = value
+
+
+APPLICATION_CASES = [
+    pytest.param(field, value, id=f"{field}-{name}") for field in _TEXT_FIELDS for name, value in _BAD_TEXT
+] + [pytest.param(field, value, id=f"{field}-{name}") for field in _DATE_FIELDS for name, value in _BAD_DATES]
+
+
+@pytest.mark.parametrize(("field", "value"), APPLICATION_CASES)
+def test_application_mapping_refuses_by_path(field: str, value: object) -> None:
+    """application_from_mapping refuses a bad value with InvalidInput naming its path."""
+    data = copy.deepcopy(_APPLICATION)
+    _put(data, field, value)
+    with pytest.raises(InvalidInput) as caught:
+        application_from_mapping(data)
+    one_line(str(caught.value))
+    assert str(caught.value).startswith(field)
+
+
+_APPLICATION_TEXTS: list[tuple[str, bytes, str]] = [
+    ("duplicate-key", b'{"id": "A1", "id": "A2"}', "the key 'id' is given twice"),
+    ("duplicate-nested-key", json.dumps(_APPLICATION).replace('"2025-10-01"}', '"2025-10-01", "began_on": "2025-09-01"}', 1).encode(), "'began_on' is given twice"),
+    ("deep-json", b"[" * 100_000 + b"]" * 100_000, "nest more than 100 deep"),
+    ("huge-number", b'{"id": ' + b"9" * 5000 + b"}", "more than 4,300 digits"),
+    ("nan", b'{"id": NaN}', "NaN is not a JSON number"),
+    ("infinity", b'{"id": -Infinity}', "Infinity is not a JSON number"),
+    ("not-utf8", b'{"id": "\xff\xfe"}', "not UTF-8 text: invalid start byte at byte 8"),
+    ("utf16", "{}".encode("utf-16"), "not UTF-8 text"),
+    ("truncated", b'{"id": "A1"', "not valid JSON"),
+    ("empty", b"", "not valid JSON"),
+    ("list", b"[]", "the application=[]: must be an object"),
+    ("string", b'"A1"', "must be an object"),
+    ("unknown-key", b'{"id": "A1", "evil": 1}', "evil=1: is not a known key"),
+    ("non-string-incident", json.dumps({**_APPLICATION, "reports": [{"id": "R1", "reporter": "P", "made_on": "2025-10-02", "incident": 5}]}).encode(), "reports[0].incident=5"),
+    ("incident-missing", json.dumps({**_APPLICATION, "reports": [{"id": "R1", "reporter": "P", "made_on": "2025-10-02", "incident": "I9"}]}).encode(), "reports[0].incident='I9'"),
+    ("reports-object", json.dumps({**_APPLICATION, "reports": {}}).encode(), "reports={}"),
+    ("facts-list", json.dumps({**_APPLICATION, "facts": []}).encode(), "facts=[]"),
+    ("fact-unknown", json.dumps({**_APPLICATION, "facts": {"raining": True}}).encode(), "facts='raining'"),
+    ("consent-string", json.dumps({**_APPLICATION, "consent": "yes"}).encode(), "consent='yes'"),
+    ("hate-string", json.dumps({**_APPLICATION, "incidents": [{"id": "I1", "matter": "M1", "began_on": "2025-10-01", "hate": "no"}]}).encode(), "incidents[0].hate='no'"),
+    ("report-before-incident", json.dumps({**_APPLICATION, "incidents": [{"id": "I1", "matter": "M1", "began_on": "2025-10-05"}]}).encode(), "reports[0].made_on"),
+    ("duplicate-report-id", json.dumps({**_APPLICATION, "reports": [_APPLICATION["reports"][0]] * 2}).encode(), "reports[1].id='R1'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "names"), [c[1:] for c in _APPLICATION_TEXTS], ids=[c[0] for c in _APPLICATION_TEXTS]
+)
+def test_application_file_is_refused_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, names: str
+) -> None:
+    """``check FILE`` refuses a hostile application file: exit 2, one line naming the file and field."""
+    path = tmp_path / "app.json"
+    path.write_bytes(data)
+    assert cli.main(["check", str(path)]) == cli.EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert str(path) in err
+    assert names in err
+    # Never the bytes of the file: no raw byte escapes, no more of it than the field's value.
+    assert "\\xff" not in err
+    # The path, the field, a value cut short, and at most the list of the words it may be.
+    assert len(err) < 500
+
+
+# ------------------------------------------------------------------------------------------- policy files
+
+_HEAD = 'id = "p"\ntitle = "P"\nversion = "1"\neffective_from = 2025-04-01\n'
+_LOCAL = '[[local]]\nid = "r"\nlabel = "a rule"\n'
+
+POLICY_TOML: list[tuple[str, str, str]] = [
+    ("threshold-zero", _HEAD + "threshold = 0", "threshold=0"),
+    ("threshold-huge", _HEAD + "threshold = 100000", "threshold=100000"),
+    ("threshold-5000-digits", _HEAD + "threshold = " + "9" * 5000, "more than 4,300 digits"),
+    ("threshold-string", _HEAD + 'threshold = "3"', "threshold='3'"),
+    ("threshold-float", _HEAD + "threshold = 3.0", "threshold=3.0"),
+    ("threshold-bool", _HEAD + "threshold = true", "threshold=True"),
+    ("threshold-negative", _HEAD + "threshold = -3", "threshold=-3"),
+    ("effective-from-9999", _HEAD.replace("2025-04-01", "9999-08-02"), "effective_from="),
+    ("effective-from-0001", _HEAD.replace("2025-04-01", "0001-01-01"), "effective_from="),
+    ("effective-from-1899", _HEAD.replace("2025-04-01", "1899-12-31"), "effective_from="),
+    ("effective-from-datetime", _HEAD.replace("2025-04-01", "2025-04-01T00:00:00Z"), "effective_from="),
+    ("effective-from-text", _HEAD.replace("2025-04-01", '"April"'), "effective_from='April'"),
+    ("effective-to-2500", _HEAD + "effective_to = 2500-01-01", "effective_to="),
+    ("effective-to-before", _HEAD + "effective_to = 2025-01-01", "effective_to="),
+    ("id-newline", _HEAD.replace('"p"', '"p\\nq"'), "id='p\\nq'"),
+    ("id-empty", _HEAD.replace('id = "p"', 'id = ""'), "id=''"),
+    ("id-number", _HEAD.replace('id = "p"', "id = 5"), "id=5"),
+    ("title-list", _HEAD.replace('title = "P"', "title = []"), "title=[]"),
+    ("unknown-key", _HEAD + 'api_key = "s3cret"', "api_key="),
+    ("kind-list", _HEAD + _LOCAL + 'kind = ["count"]', "local[0].kind=['count']"),
+    ("kind-number", _HEAD + _LOCAL + "kind = 1", "local[0].kind=1"),
+    ("kind-table", _HEAD + _LOCAL + "kind = { a = 1 }", "local[0].kind="),
+    ("kind-unknown", _HEAD + _LOCAL + 'kind = "python"', "local[0].kind='python'"),
+    ("kind-missing", _HEAD + _LOCAL, "local[0].kind=None"),
+    ("at-least-zero", _HEAD + _LOCAL + 'kind = "count"\nat_least = 0', "local[0].at_least=0"),
+    ("at-least-huge", _HEAD + _LOCAL + 'kind = "count"\nat_least = 10001', "local[0].at_least=10001"),
+    ("window-months-million", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nwindow = { months = 1000000 }', "local[0].window.months=1000000"),
+    ("window-days-ten-million", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nwindow = { days = 10000000 }', "local[0].window.days=10000000"),
+    ("window-both", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nwindow = { days = 1, months = 1 }', "local[0].window="),
+    ("window-zero", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nwindow = { months = 0 }', "local[0].window.months=0"),
+    ("window-anchor-bogus", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nwindow = { months = 6, anchor = "moon" }', "local[0].window.anchor='moon'"),
+    ("lag-string", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nlag = "1 month"', "local[0].lag='1 month'"),
+    ("lag-days-huge", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nlag = { days = 99999999 }', "local[0].lag.days=99999999"),
+    ("recency-100000-months", _HEAD + _LOCAL + 'kind = "recency"\nwithin = { months = 100000 }', "local[0].within.months=100000"),
+    ("recency-within-number", _HEAD + _LOCAL + 'kind = "recency"\nwithin = 6', "local[0].within=6"),
+    ("fact-expected-string", _HEAD + _LOCAL + 'kind = "fact"\nfact = "no_action_taken"\nexpected = "no"', "local[0].expected='no'"),
+    ("fact-unknown", _HEAD + _LOCAL + 'kind = "fact"\nfact = "raining"', "local[0].fact='raining'"),
+    ("hate-only-string", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nhate_only = "no"', "local[0].hate_only='no'"),
+    ("exclude-kinds-string", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nexclude_kinds = "diary"', "local[0].exclude_kinds='diary'"),
+    ("agencies-bogus", _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nagencies = ["army"]', "local[0].agencies[0]='army'"),
+    ("parts-empty", _HEAD + _LOCAL + 'kind = "all_of"\nparts = []', "local[0].parts=[]"),
+    ("parts-string", _HEAD + _LOCAL + 'kind = "any_of"\nparts = "x"', "local[0].parts='x'"),
+    ("rule-id-newline", _HEAD + '[[local]]\nid = "r\\nOutcome: MET"\nlabel = "x"\nkind = "consent"', "local[0].id="),
+    ("rule-label-empty", _HEAD + '[[local]]\nid = "r"\nlabel = ""\nkind = "consent"', "local[0].label=''"),
+    ("rule-id-twice", _HEAD + _LOCAL + 'kind = "consent"\n' + _LOCAL + 'kind = "consent"', "local[1].id='r'"),
+    ("timescales-zero", _HEAD + "timescales = { decide = 0 }", "timescales.decide=0"),
+    ("timescales-huge", _HEAD + "timescales = { decide = 1000000000 }", "timescales.decide=1000000000"),
+    ("source-unknown", _HEAD + 'source = "nowhere"', "source='nowhere'"),
+    ("versions-overlap", 'id = "p"\ntitle = "P"\n[[versions]]\nversion = "1"\neffective_from = 2025-01-01\n[[versions]]\nversion = "2"\neffective_from = 2025-06-01', "versions[1].effective_from"),
+    ("versions-empty", 'id = "p"\ntitle = "P"\nversions = []', "versions=[]"),
+    ("deep-inline", "x = " + "[" * 100_000, "not valid TOML"),
+    ("deep-tables", _HEAD + "x = " + "{ a = " * 500 + "1" + " }" * 500, "not valid TOML"),
+    ("duplicate-key", _HEAD + 'title = "Q"', "not valid TOML"),
+    ("not-toml", "id = ", "not valid TOML"),
+    ("binary-junk", "\x00\x01\x02", "not valid TOML"),
+]  # fmt: skip
+
+
+def _deep_rules(depth: int) -> dict[str, Any]:
+    node: dict[str, Any] = {"kind": "count", "at_least": 1}
+    for _ in range(depth):
+        node = {"kind": "not", "part": node}
+    return node
+
+
+_JSON_HEAD: dict[str, Any] = {"id": "p", "title": "P", "version": "1", "effective_from": "2025-04-01"}
+
+POLICY_JSON: list[tuple[str, str, str]] = [
+    ("duplicate-key", '{"id": "p", "id": "q"}', "the key 'id' is given twice"),
+    ("duplicate-nested-key", json.dumps({**_JSON_HEAD, "timescales": {"decide": 1}}).replace('"decide": 1}', '"decide": 1, "decide": 2}'), "'decide' is given twice"),
+    ("deep-json", "[" * 100_000 + "]" * 100_000, "nest more than 100 deep"),
+    ("huge-number", '{"threshold": ' + "9" * 5000 + "}", "more than 4,300 digits"),
+    ("nan", '{"threshold": NaN}', "NaN is not a JSON number"),
+    ("rules-33-deep", json.dumps({**_JSON_HEAD, "local": [{"id": "r", "label": "x", **_deep_rules(32)}]}), "rules may nest at most 32 deep"),
+    ("rules-500-deep", json.dumps({**_JSON_HEAD, "local": [{"id": "r", "label": "x", **_deep_rules(45)}]}), "nest"),
+    ("kind-list", json.dumps({**_JSON_HEAD, "local": [{"id": "r", "label": "x", "kind": ["count"]}]}), "local[0].kind=['count']"),
+    ("kind-object", json.dumps({**_JSON_HEAD, "local": [{"id": "r", "label": "x", "kind": {}}]}), "local[0].kind={}"),
+    ("date-number", json.dumps({**_JSON_HEAD, "effective_from": 20250401}), "effective_from=20250401"),
+    ("date-9999", json.dumps({**_JSON_HEAD, "effective_from": "9999-08-02"}), "effective_from='9999-08-02'"),
+    ("label-surrogate", json.dumps({**_JSON_HEAD, "local": [{"id": "r", "label": "\udc80", "kind": "consent"}]}), "local[0].label="),
+    ("top-list", "[]", "must be a table of a policy file"),
+    ("top-string", '"x"', "must be a table of a policy file"),
+    ("local-object", json.dumps({**_JSON_HEAD, "local": {}}), "local={}"),
+]  # fmt: skip
+
+POLICY_CASES = [pytest.param("toml", text, names, id=f"toml-{name}") for name, text, names in POLICY_TOML] + [
+    pytest.param("json", text, names, id=f"json-{name}") for name, text, names in POLICY_JSON
+]
+
+
+@pytest.mark.parametrize(("fmt", "text", "names"), POLICY_CASES)
+def test_policy_file_is_refused_by_name(fmt: str, text: str, names: str) -> None:
+    """A hostile policy file raises InvalidPolicyFile naming the file and the path and value in it."""
+    with pytest.raises(InvalidPolicyFile) as caught:
+        load_area(text, format=fmt, file=f"p.{fmt}")  # type: ignore[arg-type]
+    message = str(caught.value)
+    one_line(message)
+    assert message.startswith(f"p.{fmt}: ")
+    assert names in message
+
+
+def test_a_policy_that_loads_is_evaluable_on_the_supported_dates() -> None:
+    """The longest spans a policy may hold still evaluate on the first and last supported days."""
+    text = (
+        _HEAD.replace("2025-04-01", "1900-01-01")
+        + _LOCAL
+        + 'kind = "count"\nat_least = 1\nwindow = { months = 1200 }\nlag = { days = 36525 }\n'
+        + '[[conditions]]\nid = "c"\nlabel = "recent"\nkind = "recency"\nwithin = { months = 1200 }\n'
+    )
+    policy = load_policy(text)
+    for day in (D(1900, 1, 1), D(2499, 12, 31)):
+        incident = Incident("I", matter="M", began_on=day)
+        report = Report("R", reporter="P", made_on=day, incident=incident)
+        application = Application("A", applicant="P", made_on=day, matter="M", reports=[report])
+        assert evaluate(application, policy).outcome is not None
+        assert for_officer(evaluate(application, policy))
+
+
+# --------------------------------------------------------------------------------------------- case files
+
+_CASES_HEAD = 'policy = "statutory"\n[[cases]]\nid = "c1"\nexpect = "met"\napplied_on = 2026-02-28\n'
+
+CASE_FILES: list[tuple[str, str, str]] = [
+    ("policy-parent", _CASES_HEAD.replace('"statutory"', '"../secret.toml"'), "policy='../secret.toml'"),
+    ("policy-absolute", _CASES_HEAD.replace('"statutory"', '"/etc/secret.toml"'), "policy='/etc/secret.toml'"),
+    ("policy-subdir", _CASES_HEAD.replace('"statutory"', '"sub/p.toml"'), "policy='sub/p.toml'"),
+    ("policy-backslash", _CASES_HEAD.replace('"statutory"', '"..\\\\p.toml"'), "policy="),
+    ("policy-drive", _CASES_HEAD.replace('"statutory"', '"C:p.toml"'), "policy='C:p.toml'"),
+    ("policy-home", _CASES_HEAD.replace('"statutory"', '"~p.toml"'), "policy='~p.toml'"),
+    ("policy-dotdot", _CASES_HEAD.replace('"statutory"', '".."'), "policy='..'"),
+    ("policy-newline", _CASES_HEAD.replace('"statutory"', '"p\\n.toml"'), "policy='p\\n.toml'"),
+    ("policy-nul", _CASES_HEAD.replace('"statutory"', '"p\\u0000.toml"'), "policy="),
+    ("policy-number", _CASES_HEAD.replace('"statutory"', "5"), "policy=5"),
+    ("applied-on-0001", _CASES_HEAD.replace("2026-02-28", "0001-03-01"), "cases[0].applied_on="),
+    ("applied-on-9999", _CASES_HEAD.replace("2026-02-28", "9999-12-31"), "cases[0].applied_on="),
+    ("applied-on-text", _CASES_HEAD.replace("2026-02-28", '"soon"'), "cases[0].applied_on='soon'"),
+    ("as-of-min", _CASES_HEAD + "as_of = 0001-01-01", "cases[0].as_of="),
+    ("report-on-9999", _CASES_HEAD + "reports = [{ on = 9999-12-31 }]", "cases[0].reports[0]"),
+    ("report-behaviour-after", _CASES_HEAD + "reports = [{ on = 2026-01-01, behaviour_on = 2026-01-05 }]", "cases[0].reports[0]"),
+    ("report-by-newline", _CASES_HEAD + 'reports = [{ on = 2026-01-01, by = "P\\nQ" }]', "cases[0].reports[0]"),
+    ("report-incident-list", _CASES_HEAD + "reports = [{ on = 2026-01-01, incident = [1] }]", "cases[0].reports[0]"),
+    ("report-kind-number", _CASES_HEAD + "reports = [{ on = 2026-01-01, kind = 5 }]", "cases[0].reports[0]"),
+    ("report-unknown-key", _CASES_HEAD + "reports = [{ on = 2026-01-01, evil = 1 }]", "cases[0].reports[0].evil=1"),
+    ("report-hate-string", _CASES_HEAD + 'reports = [{ on = 2026-01-01, hate = "no" }]', "cases[0].reports[0]"),
+    ("reports-table", _CASES_HEAD + "reports = { on = 2026-01-01 }", "cases[0].reports="),
+    ("expect-bogus", _CASES_HEAD.replace('"met"', '"maybe"'), "cases[0].expect='maybe'"),
+    ("id-list", _CASES_HEAD.replace('id = "c1"', "id = []"), "cases[0].id=[]"),
+    ("facts-bogus", _CASES_HEAD + "facts = { raining = true }", "cases[0]"),
+    ("consent-string", _CASES_HEAD + 'consent = "yes"', "cases[0]"),
+    ("applicant-newline", _CASES_HEAD + 'applicant = "V\\nW"', "cases[0]"),
+    ("enforce-floor-string", _CASES_HEAD + 'enforce_floor = "no"', "cases[0].enforce_floor='no'"),
+    ("application-and-keys", _CASES_HEAD + "application = {}", "cases[0].applied_on"),
+    ("application-bad", 'policy = "statutory"\n[[cases]]\nid = "c"\nexpect = "met"\napplication = { id = "A" }', "cases[0].application"),
+    ("case-id-twice", _CASES_HEAD + '[[cases]]\nid = "c1"\nexpect = "met"\napplied_on = 2026-02-28', "cases[1].id='c1'"),
+    ("cases-missing", 'policy = "statutory"', "cases=None"),
+    ("huge-number", _CASES_HEAD + "x = " + "9" * 5000, "more than 4,300 digits"),
+    ("deep", "x = " + "[" * 100_000, "not valid TOML"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "names"), [c[1:] for c in CASE_FILES], ids=[c[0] for c in CASE_FILES])
+def test_case_file_is_refused_by_name(text: str, names: str) -> None:
+    """A hostile cases file raises InvalidPolicyFile naming the file and the place in it."""
+    with pytest.raises(InvalidPolicyFile) as caught:
+        load_cases(text, file="c.toml")
+    message = str(caught.value)
+    one_line(message)
+    assert message.startswith("c.toml: ")
+    assert names in message
+
+
+_SECRET = 'api_key = "sk-live-DO-NOT-LEAK"\npassword = "hunter2"\n'
+
+
+@pytest.mark.parametrize(
+    ("layout", "names"),
+    [
+        ("parent", "must be a built-in policy id or the bare name of a policy file beside the cases file"),
+        ("beside-not-a-policy", "is not a valid policy file: at api_key"),
+        ("symlink-out", "is not a file in the same directory"),
+        ("missing", "cannot read"),
+        ("directory", "is a directory"),
+        ("not-utf8", "not UTF-8 text: invalid start byte at byte 0"),
+        ("unknown-built-in", "policy='nowhere': is not a built-in policy"),
+    ],
+)
+def test_cases_command_reads_only_a_policy_beside_it_and_never_echoes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], layout: str, names: str
+) -> None:
+    """``test CASES`` reads a policy beside the cases file only, and an error never quotes what it read."""
+    outside = tmp_path / "secret.toml"
+    outside.write_text(_SECRET, encoding="utf-8")
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    policy = {"parent": "../secret.toml", "unknown-built-in": "nowhere"}.get(layout, "p.toml")
+    if layout == "beside-not-a-policy":
+        (folder / "p.toml").write_text(_SECRET, encoding="utf-8")
+    elif layout == "symlink-out":
+        os.symlink(outside, folder / "p.toml")
+    elif layout == "directory":
+        (folder / "p.toml").mkdir()
+    elif layout == "not-utf8":
+        (folder / "p.toml").write_bytes(b"\xff" + _SECRET.encode())
+    cases = folder / "c.toml"
+    cases.write_text(_CASES_HEAD.replace('"statutory"', json.dumps(policy)), encoding="utf-8")
+    assert cli.main(["test", str(cases)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert str(cases) in err
+    assert names in err
+    assert "DO-NOT-LEAK" not in err
+    assert "hunter2" not in err
+
+
+# ---------------------------------------------------------------------------------------------- report CSVs
+
+_CSV_HEADER = "id,reporter,household,matter,incident,began_on,ended_on,made_on,agency,kind,hate"
+
+
+def _good(n: int) -> str:
+    return f"G{n},P{n},,M1,,2025-10-01,,2025-10-02,police,complaint,no"
+
+
+_BAD_ROWS: list[tuple[str, str, str]] = [
+    ("stray-quote", 'B,"P9,,M1,,2025-10-01,,2025-10-02,police,complaint,no', "reporter"),
+    ("stray-quote-last-cell", 'B,P9,,M1,,2025-10-01,,2025-10-02,police,complaint,"no', "hate"),
+    ("text-after-quote", 'B,"P9"x,,M1,,2025-10-01,,2025-10-02,police,complaint,no', "row"),
+    ("too-many-cells", _good(9).replace("G9", "B") + ",extra", "row"),
+    ("over-long-line", "B," + "x" * 70_000 + ",,M1,,2025-10-01,,2025-10-02,police,complaint,no", "row"),
+    ("cell-130kb", "B,P," + "h" * 130_000 + ",M1,,2025-10-01,,2025-10-02,police,complaint,no", "row"),
+    ("vertical-tab", "B,P\x0bQ,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "reporter"),
+    ("form-feed", "B,P,,M\x0c1,,2025-10-01,,2025-10-02,police,complaint,no", "matter"),
+    ("file-separator", "B,P,,M1,I\x1c1,2025-10-01,,2025-10-02,police,complaint,no", "incident"),
+    ("group-separator", "B,P,H\x1d,M1,,2025-10-01,,2025-10-02,police,complaint,no", "household"),
+    ("record-separator", "B\x1e,P,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "id"),
+    ("next-line", "B,P,,M1,,2025-10-01,,2025-10-02,police,compl\x85aint,no", "kind"),
+    ("line-separator", "B,P,,M1,,2025-10-01,,2025-10-02,police,complaint\u2028,yes", "kind"),
+    ("paragraph-separator", "B,P\u2029,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "reporter"),
+    ("nul", "B,P\x00,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "reporter"),
+    ("escape", "B,P\x1b[2J,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "reporter"),
+    ("lone-surrogate", "B,P\udc80,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "reporter"),
+    ("began-9999", "B,P,,M1,,9999-12-01,,9999-12-02,police,complaint,no", "began_on"),
+    ("made-9999", "B,P,,M1,,2025-10-01,,9999-12-31,police,complaint,no", "made_on"),
+    ("began-0001", "B,P,,M1,,0001-03-01,,2025-10-02,police,complaint,no", "began_on"),
+    ("ended-2500", "B,P,,M1,,2025-10-01,2500-01-01,2025-10-02,police,complaint,no", "ended_on"),
+    ("feb-30", "B,P,,M1,,2026-02-30,,2026-03-02,police,complaint,no", "began_on"),
+    ("date-words", "B,P,,M1,,yesterday,,2025-10-02,police,complaint,no", "began_on"),
+    ("naive-datetime", "B,P,,M1,,2025-10-01,,2025-10-02T10:00:00,police,complaint,no", "made_on"),
+    ("made-before-began", "B,P,,M1,,2025-10-05,,2025-10-02,police,complaint,no", "made_on"),
+    ("ended-before-began", "B,P,,M1,,2025-10-05,2025-10-01,2025-10-06,police,complaint,no", "ended_on"),
+    ("agency-bogus", "B,P,,M1,,2025-10-01,,2025-10-02,army,complaint,no", "agency"),
+    ("hate-bogus", "B,P,,M1,,2025-10-01,,2025-10-02,police,complaint,maybe", "hate"),
+    ("id-missing", ",P,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "id"),
+    ("id-repeated", _good(1), "id"),
+    ("reporter-blank", "B,   ,,M1,,2025-10-01,,2025-10-02,police,complaint,no", "reporter"),
+    ("matter-missing", "B,P,,,,2025-10-01,,2025-10-02,police,complaint,no", "matter"),
+    ("too-few-cells", "B,P,,M1", "began_on"),
+    ("incident-conflict", "B,P,,M2,G1,2025-10-01,,2025-10-02,police,complaint,no", "incident"),
+    ("only-quotes", '"""', "id"),
+    ("one-cell", "x", "reporter"),
+]  # fmt: skip
+
+
+def _csv_with(bad: str, at: int, good: int = 6) -> str:
+    rows = [_good(n) for n in range(1, good + 1)]
+    rows.insert(at - 1, bad)
+    return "\n".join([_CSV_HEADER, *rows]) + "\n"
+
+
+CSV_CASES = [
+    pytest.param(bad, field, at, id=f"{name}-row{at}") for name, bad, field in _BAD_ROWS for at in (2, 7)
+]
+
+
+@pytest.mark.parametrize(("bad", "field", "at"), CSV_CASES)
+def test_csv_keeps_every_good_row_and_lists_the_bad_one(bad: str, field: str, at: int) -> None:
+    """Under skip, a hostile row is listed with its row number and field; all six good rows are kept."""
+    table = reports_from_csv(_csv_with(bad, at), on_error="skip")
+    assert sorted(table.id) == [f"G{n}" for n in range(1, 7)]
+    assert [(p.row, p.field) for p in table.problems] == [(at, field)]
+    one_line(str(table.problems[0]))
+    with pytest.raises(InvalidRow) as caught:
+        reports_from_csv(_csv_with(bad, at), on_error="stop")
+    assert caught.value.row == at
+    assert caught.value.field == field
+    one_line(str(caught.value))
+
+
+def test_a_stray_quote_does_not_swallow_a_thousand_rows() -> None:
+    """One unclosed quote costs its own row only: a thousand good rows after it are all kept."""
+    text = "\n".join([_CSV_HEADER, _BAD_ROWS[0][1], *(_good(n) for n in range(1, 1001))])
+    table = reports_from_csv(text, on_error="skip")
+    assert len(table) == 1000
+    assert [(p.row, p.field) for p in table.problems] == [(1, "reporter")]
+
+
+def test_csv_lines_split_as_the_csv_module_splits_them() -> None:
+    """The API given lines and given the text agree, and U+2028 inside a cell never cuts a row in two."""
+    text = "\n".join([_CSV_HEADER, _good(1), "B,P,,M1,,2025-10-01,,2025-10-02,police,complaint\u2028,yes"])
+    from_text = reports_from_csv(text, on_error="skip")
+    from_lines = reports_from_csv(io.StringIO(text, newline=""), on_error="skip")
+    from_bytes = reports_from_csv(text.encode(), on_error="skip")
+    for table in (from_text, from_lines, from_bytes):
+        assert table.id == ("G1",)
+        assert [(p.row, p.field) for p in table.problems] == [(2, "kind")]
+
+
+CSV_HEADERS: list[tuple[str, str, str]] = [
+    ("duplicate-column", "id,reporter,matter,began_on,made_on,matter", "header='matter': names columns 3 and 6"),
+    ("unnamed-column", "id,reporter,,matter,began_on,made_on", "header='': column 3 has no name"),
+    ("missing-column", "id,reporter,began_on,made_on", "columns='matter'"),
+    ("stray-quote", 'id,"reporter,matter,began_on,made_on', "header="),
+    ("empty", "", "columns='began_on'"),
+    ("bom-twice", "\ufeff\ufeffid,reporter,matter,began_on,made_on", "columns="),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("header", "names"), [c[1:] for c in CSV_HEADERS], ids=[c[0] for c in CSV_HEADERS])
+def test_csv_header_is_refused_by_name(header: str, names: str) -> None:
+    """A header that cannot be read with certainty stops the load with InvalidInput naming it."""
+    with pytest.raises(InvalidInput) as caught:
+        reports_from_csv(header + "\nR1,P1,M1,2025-10-01,2025-10-02\n", on_error="skip")
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+def test_csv_bytes_not_utf8_name_the_offset_not_the_bytes() -> None:
+    """CSV bytes that are not UTF-8 are refused naming the byte offset, never quoting the bytes."""
+    with pytest.raises(InvalidInput) as caught:
+        reports_from_csv(_CSV_HEADER.encode() + b"\n\xffsecret")
+    assert f"at byte {len(_CSV_HEADER) + 1}" in str(caught.value)
+    assert "secret" not in str(caught.value)
+
+
+# ------------------------------------------------------------------------------------------- command line
+
+_STATS_HEADER = "id,received_on,threshold,decided_on,review_completed_on,recommendations"
+
+
+def _write(tmp_path: Path, name: str, data: str | bytes) -> str:
+    path = tmp_path / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return str(path)
+
+
+_GOOD_APP = json.dumps(_APPLICATION)
+
+COMMANDS: list[tuple[str, list[str], dict[str, str | bytes], str]] = [
+    ("check-missing", ["check", "{d}/nope.json"], {}, "nope.json: cannot read"),
+    ("check-directory", ["check", "{d}"], {}, "is a directory"),
+    ("check-empty", ["check", "{d}/a.json"], {"a.json": ""}, "a.json: line 1: not valid JSON"),
+    ("check-bom", ["check", "{d}/a.json"], {"a.json": "\ufeff[]"}, "a.json: the application=[]"),
+    ("check-latin1", ["check", "{d}/a.json"], {"a.json": '{"id": "caf\xe9"}'.encode("latin-1")}, "a.json: not UTF-8 text"),
+    ("check-example-and-file", ["check", "{d}/a.json", "--example"], {"a.json": _GOOD_APP}, "not both"),
+    ("check-as-of-0001", ["check", "{d}/a.json", "--as-of", "0001-01-01"], {"a.json": _GOOD_APP}, "--as-of="),
+    ("check-as-of-9999", ["check", "{d}/a.json", "--as-of", "9999-12-31"], {"a.json": _GOOD_APP}, "--as-of="),
+    ("check-as-of-words", ["check", "{d}/a.json", "--as-of", "tomorrow"], {"a.json": _GOOD_APP}, "--as-of='tomorrow'"),
+    ("check-policy-missing", ["check", "{d}/a.json", "--policy", "{d}/p.toml"], {"a.json": _GOOD_APP}, "p.toml: cannot read"),
+    ("check-policy-latin1", ["check", "{d}/a.json", "--policy", "{d}/p.toml"], {"a.json": _GOOD_APP, "p.toml": b'id = "\xe9"'}, "p.toml: not UTF-8 text: invalid continuation byte at byte 6"),
+    ("check-policy-huge-window", ["check", "{d}/a.json", "--policy", "{d}/p.toml"], {"a.json": _GOOD_APP, "p.toml": _HEAD + _LOCAL + 'kind = "count"\nat_least = 1\nwindow = { months = 1000000 }'}, "p.toml: local[0].window.months=1000000"),
+    ("check-policy-9999", ["check", "{d}/a.json", "--policy", "{d}/p.toml"], {"a.json": _GOOD_APP, "p.toml": _HEAD.replace("2025-04-01", "9999-08-02")}, "p.toml: effective_from="),
+    ("check-policy-json-dupe", ["check", "{d}/a.json", "--policy", "{d}/p.json"], {"a.json": _GOOD_APP, "p.json": '{"id": "p", "id": "q"}'}, "p.json: not valid JSON: the key 'id' is given twice"),
+    ("check-policy-unknown", ["check", "{d}/a.json", "--policy", "nowhere"], {"a.json": _GOOD_APP}, "policy='nowhere'"),
+    ("check-plot-directory", ["check", "{d}/a.json", "--plot", "{d}"], {"a.json": _GOOD_APP}, "is a directory"),
+    ("policies-check-latin1", ["policies", "check", "{d}/p.toml"], {"p.toml": b"\xff\xfe"}, "p.toml: not UTF-8 text"),
+    ("policies-check-deep", ["policies", "check", "{d}/p.toml"], {"p.toml": "x = " + "[" * 100_000}, "p.toml: not valid TOML"),
+    ("policies-check-huge", ["policies", "check", "{d}/p.toml"], {"p.toml": _HEAD + "threshold = " + "9" * 5000}, "p.toml: not valid TOML"),
+    ("policies-show-recency", ["policies", "show", "{d}/p.toml"], {"p.toml": _HEAD + _LOCAL + 'kind = "recency"\nwithin = { months = 100000 }'}, "p.toml: local[0].within.months=100000"),
+    ("policies-check-kind-list", ["policies", "check", "{d}/p.toml"], {"p.toml": _HEAD + _LOCAL + 'kind = ["count"]'}, "p.toml: local[0].kind"),
+    ("test-latin1", ["test", "{d}/c.toml"], {"c.toml": b"\xe9"}, "c.toml: not UTF-8 text"),
+    ("test-parent-policy", ["test", "{d}/c.toml"], {"c.toml": _CASES_HEAD.replace('"statutory"', '"../p.toml"')}, "c.toml: policy='../p.toml'"),
+    ("test-absolute-policy", ["test", "{d}/c.toml"], {"c.toml": _CASES_HEAD.replace('"statutory"', '"/etc/passwd.toml"')}, "c.toml: policy='/etc/passwd.toml'"),
+    ("sweep-missing", ["sweep", "{d}/r.csv"], {}, "r.csv: cannot read"),
+    ("sweep-latin1", ["sweep", "{d}/r.csv"], {"r.csv": _CSV_HEADER.encode() + b"\n\xe9"}, f"r.csv: not UTF-8 text: unexpected end of data at byte {len(_CSV_HEADER) + 1}"),
+    ("sweep-duplicate-header", ["sweep", "{d}/r.csv"], {"r.csv": "id,id,reporter,matter,began_on,made_on\n"}, "r.csv: header='id'"),
+    ("sweep-stray-quote", ["sweep", "{d}/r.csv"], {"r.csv": _csv_with('B,"P', 3)}, "r.csv: row 3: reporter="),
+    ("sweep-9999", ["sweep", "{d}/r.csv"], {"r.csv": _csv_with("B,P,,M1,,9999-12-01,,9999-12-02,police,complaint,no", 4)}, "r.csv: row 4: began_on="),
+    ("sweep-fact-bogus", ["sweep", "{d}/r.csv", "--fact", "raining=yes"], {"r.csv": _csv_with(_good(9), 1)}, "facts='raining'"),
+    ("sweep-fact-syntax", ["sweep", "{d}/r.csv", "--fact", "raining"], {"r.csv": _csv_with(_good(9), 1)}, "--fact='raining'"),
+    ("sweep-policy-9999", ["sweep", "{d}/r.csv", "--policy", "{d}/p.toml"], {"r.csv": _csv_with(_good(9), 1), "p.toml": _HEAD.replace("2025-04-01", "9999-08-02")}, "p.toml: effective_from="),
+    ("compare-too-many-cells", ["compare", "{d}/r.csv"], {"r.csv": _csv_with(_good(9) + ",x", 2)}, "r.csv: row 2: row=12"),
+    ("stats-stray-quote", ["stats", "{d}/s.csv"], {"s.csv": f'{_STATS_HEADER}\nA1,"2025-04-01,met\n'}, "s.csv: row 1: received_on="),
+    ("stats-duplicate-header", ["stats", "{d}/s.csv"], {"s.csv": f"{_STATS_HEADER},id\n"}, "s.csv: header='id'"),
+    ("stats-9999", ["stats", "{d}/s.csv"], {"s.csv": f"{_STATS_HEADER}\nA1,9999-04-01,met,,,\n"}, "s.csv: row 1: received_on="),
+    ("stats-latin1", ["stats", "{d}/s.csv"], {"s.csv": b"id\n\xe9"}, "s.csv: not UTF-8 text"),
+    ("synthetic-year-0", ["synthetic", "3", "--year", "0"], {}, "--year=0"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "files", "names"), [c[1:] for c in COMMANDS], ids=[c[0] for c in COMMANDS])
+def test_command_line_exits_2_with_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    files: dict[str, str | bytes],
+    names: str,
+) -> None:
+    """Hostile files and options on the command line exit 2 with one line naming the file and field."""
+    for name, data in files.items():
+        _write(tmp_path, name, data)
+    argv = [a.replace("{d}", str(tmp_path)) for a in argv]
+    assert cli.main(argv) == cli.EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("asb-case-review: ")
+    assert names.replace("{d}", str(tmp_path)) in err
+    for name in files:
+        if name.split(".")[0] in ("p", "r", "s", "a", "c") and name in names:
+            assert str(tmp_path / name) in err
+
+
+def test_skipped_csv_rows_are_each_listed_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --skip-bad-rows every bad row is listed by number and every good row is swept."""
+    text = _csv_with('B,"P', 2).rstrip("\n") + "\n" + _BAD_ROWS[6][1].replace("B,", "C,", 1) + "\n"
+    path = _write(tmp_path, "r.csv", text)
+    assert cli.main(["sweep", path, "--skip-bad-rows"]) == cli.EXIT_MET
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        (
+            f"asb-case-review: {path}: skipped row 2: reporter='P': a quoted cell is not closed on its line "
+            "(a stray quote?)"
+        ),
+        (
+            f"asb-case-review: {path}: skipped row 8: reporter='P\\x0bQ': holds the control character U+000B "
+            "at position 1"
+        ),
+    ]
+    assert len(out.splitlines()) == 1 + 6
+
+
+def test_ctrl_c_exits_130_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C stops the run with exit 130 and one line on stderr, not a traceback."""
+
+    def interrupted(*_: object, **__: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "evaluate", interrupted)
+    assert cli.main(["check", "--example"]) == 130
+    assert capsys.readouterr().err == "asb-case-review: interrupted\n"
+
+
+def test_plot_without_a_suffix_names_the_file_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--plot adir`` writes adir.png and says so: the message names the file really written."""
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check", "--example", "--plot", "adir"]) == cli.EXIT_MET
+    assert (tmp_path / "adir.png").is_file()
+    assert capsys.readouterr().err == "timeline saved to adir.png\n"
+
+
+def test_check_reads_standard_input_bytes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bytes on standard input that are not UTF-8 are refused naming <stdin> and the offset."""
+
+    class Stdin:
+        buffer = type("B", (), {"read": staticmethod(lambda: b'{"id": "\xff"}')})()
+
+    monkeypatch.setattr("sys.stdin", Stdin())
+    assert cli.main(["check", "-"]) == cli.EXIT_BAD_INPUT
+    assert (
+        capsys.readouterr().err == "asb-case-review: <stdin>: not UTF-8 text: invalid start byte at byte 8\n"
+    )
+
+
+def test_hostile_table_has_at_least_300_cases() -> None:
+    """The table above holds at least 300 hostile cases across the six surfaces."""
+    total = (
+        len(API)
+        + len(APPLICATION_CASES)
+        + len(_APPLICATION_TEXTS)
+        + len(POLICY_CASES)
+        + len(CASE_FILES)
+        + 7
+        + len(CSV_CASES)
+        + len(CSV_HEADERS)
+        + len(COMMANDS)
+    )
+    assert total >= 300
+
+
+def test_agency_is_still_a_closed_vocabulary() -> None:
+    """An agency outside the vocabulary is refused by name (not silently mapped to 'other')."""
+    with pytest.raises(InvalidInput, match=r"^agency='army'"):
+        Report("R", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT, agency="army")
+    assert (
+        Report("R", reporter="P", made_on=D(2025, 10, 2), incident=_INCIDENT, agency="police").agency
+        is Agency.POLICE
+    )
+
+
+def test_reliability_page_states_the_limits() -> None:
+    """docs/reliability.md states every limit and the supported dates as the code defines them."""
+    from asb_case_review import _limits  # noqa: PLC0415 (the private module that holds the limits)
+
+    page = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
+    for value in (
+        _limits.MAX_MONTHS,
+        _limits.MAX_DAYS,
+        _limits.MAX_COUNT,
+        _limits.MAX_WORKING_DAYS,
+        _limits.MAX_DATA_DEPTH,
+        _limits.MAX_DIGITS,
+        _limits.MAX_LINE,
+    ):
+        assert f"| {value:,} " in page, value
+    assert f"how deeply rules nest (a leaf is 1 deep) | {_limits.MAX_RULE_DEPTH} |" in page
+    assert f"from **{_limits.MIN_DATE:%-d %B %Y} to {_limits.MAX_DATE:%-d %B %Y}**" in page
