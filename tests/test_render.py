@@ -264,7 +264,8 @@ def applications(draw: st.DrawFn) -> Application:
     for index in range(draw(st.integers(1, 8))):
         made = BASE + dt.timedelta(days=draw(st.integers(0, 270)))
         began = made - dt.timedelta(days=draw(st.integers(0, 40)))
-        ended = draw(st.none() | st.integers(0, 60).map(lambda n, b=began: b + dt.timedelta(days=n)))
+        length = draw(st.none() | st.integers(0, 60))
+        ended = None if length is None else began + dt.timedelta(days=length)
         incident = Incident(f"I{index}", matter="M", began_on=began, ended_on=ended, hate=draw(st.booleans()))
         reports.append(
             Report(
@@ -276,14 +277,14 @@ def applications(draw: st.DrawFn) -> Application:
             )
         )
     made_on = BASE + dt.timedelta(days=draw(st.integers(150, 330)))
-    consent = draw(st.sampled_from(["victim", True, None, False]))
-    if consent != "victim":
+    applicant = draw(st.sampled_from(["victim", "consented", "unknown", "refused"]))
+    if applicant != "victim":
         # A third party (a councillor, say) applies for the victim.
         return Application(
             "A1",
             applicant="ZQCOUNCILLOR",
             on_behalf_of="VICTIM",
-            consent=consent,
+            consent={"consented": True, "unknown": None, "refused": False}[applicant],
             made_on=made_on,
             matter="M",
             reports=reports,

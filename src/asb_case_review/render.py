@@ -194,10 +194,15 @@ def private_deadline(decision: Decision, tally: Tally) -> dt.date | None:
     >>> [private_deadline(decision, s.tally) for s in decision.shortfalls()]
     [None]
     """
-    if tally.deadline is None:
-        return None
     predicate = _count_of(decision, tally)
     if predicate is None:  # pragma: no cover - every shortfall comes from a count of the decision
+        return None
+    return _own_deadline(decision, predicate, tally)
+
+
+def _own_deadline(decision: Decision, predicate: Count, tally: Tally) -> dt.date | None:
+    """*tally*'s deadline under *predicate* when the applicant's own reports alone give the same date."""
+    if tally.deadline is None:
         return None
     own = predicate(Context(_own_application(decision), decision.as_of)).tally
     return tally.deadline if own is not None and own.deadline == tally.deadline else None
