@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib")
 
-from matplotlib.dates import date2num
+from matplotlib.dates import date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from asb_case_review import (
@@ -36,6 +42,7 @@ from asb_case_review.parsing import application_from_mapping
 from asb_case_review.plots import explaining_rule, timeline
 
 from .builders import D, app, rep
+from .test_render import POLICIES, applications, derived, spans_of
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -227,4 +234,38 @@ def test_private_picture_without_consent_shows_no_reports() -> None:
     assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == []
     text = all_text(figure)
     assert "consent is not recorded" in text
-    assert "counted report by" not in text and "counted reports by" not in text
+    assert "counted report by" not in text
+    assert "counted reports by" not in text
+
+
+_SHORT_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(calendar.month_abbr[1:]) + r") (\d{4})\b")
+
+
+def picture_dates(figure: Figure) -> set[dt.date]:
+    """Every date written in *figure* ("9 Apr 2026", "28 Feb 2026") and the last day of every bar drawn."""
+    by_name = {name: n for n, name in enumerate(calendar.month_abbr) if name}
+    text = all_text(figure)
+    found = {dt.date(int(y), by_name[m], int(d)) for d, m, y in _SHORT_DATE.findall(text)}
+    for axes in figure.axes:
+        for patch in axes.patches:
+            assert isinstance(patch, Rectangle)
+            last = patch.get_x() + patch.get_width() - 1
+            # matplotlib.dates is untyped; num2date gives a datetime for a date number, as documented.
+            found.add(num2date(last).date())  # type: ignore[no-untyped-call]
+    return found
+
+
+@settings(max_examples=25, deadline=None)
+@given(applications(), st.sampled_from(sorted(POLICIES)))
+def test_no_date_in_the_private_picture_comes_from_another_persons_report(
+    application: Application, policy: str
+) -> None:
+    """The applicant's picture writes, or draws a window to, no date derivable only from others' reports."""
+    decision = evaluate(application, POLICIES[policy])
+    knows = application.on_behalf_of is None or application.consent is True
+    own = [r for r in application.reports if knows and r.reporter == application.victim]
+    theirs = [r for r in application.reports if r not in own]
+    spans = spans_of(decision)
+    allowed = derived(own, spans) | {decision.as_of}
+    leaked = (picture_dates(timeline(decision, private=True)) & derived(theirs, spans)) - allowed
+    assert not leaked, sorted(leaked)
