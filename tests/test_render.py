@@ -448,6 +448,10 @@ def test_met_letter_says_what_happens_next_and_by_when() -> None:
         "(ten working days from the application); they will then carry out the ASB Case Review"
     ) in text
     assert "not satisfied" not in text
+    # Given the date of the decision, a step already past is left out.
+    later = for_applicant(evaluate(example_application(), policy), decided_on=D(2026, 3, 9))
+    assert "acknowledge" not in later
+    assert "confirm this decision in writing by 13 March 2026" in later
 
 
 def test_undetermined_letter_says_by_when_it_will_be_decided() -> None:

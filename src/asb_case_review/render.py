@@ -345,7 +345,10 @@ def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> s
     application = decision.application
     told = _told_of(decision)
     own = "your" if application.on_behalf_of in (None, application.applicant) else "the victim's"
-    sentences = _met(decision, own, told) if decision.met else _not_met(decision, own, told, decided_on)
+    if decision.met:
+        sentences = _met(decision, own, told, decided_on)
+    else:
+        sentences = _not_met(decision, own, told, decided_on)
     if decision.signals and told is not None:
         who = "you have" if own == "your" else "the victim has"
         sentences.append(
@@ -355,7 +358,7 @@ def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> s
     return " ".join(sentences)
 
 
-def _met(decision: Decision, own: str, told: str | None) -> list[str]:
+def _met(decision: Decision, own: str, told: str | None, decided_on: dt.date | None) -> list[str]:
     """The sentences of a met letter: the rule, what counted, that it stands, and what happens next."""
     item = decision.find_rule(decision.matched[0])
     opening = f"Your application of {long_date(decision.as_of)} meets the threshold for an ASB Case Review"
@@ -372,7 +375,7 @@ def _met(decision: Decision, own: str, told: str | None) -> list[str]:
         "the decision is made as at that date and does not lapse."
     )
     sentences.extend(_floor_also(decision))
-    sentences.extend(_next_steps(decision))
+    sentences.extend(_next_steps(decision, decided_on))
     return sentences
 
 
@@ -445,22 +448,21 @@ def _floor_also(decision: Decision) -> list[str]:
 _S104_4: Final = "section 104(4) of the Anti-social Behaviour, Crime and Policing Act 2014"
 
 
-def _next_steps(decision: Decision) -> list[str]:
-    """What happens after a met decision, with the area's working-day timescales where it publishes them."""
+def _next_steps(decision: Decision, decided_on: dt.date | None) -> list[str]:
+    """What happens after a met decision, with the area's working-day timescales where it publishes them.
+
+    A step whose date is before *decided_on* is already past, and left out.
+    """
     timescales = decision.policy.timescales
-    steps = []
-    acknowledge = timescales.acknowledge_by(decision.as_of)
-    if acknowledge is not None:
-        steps.append(
-            f"acknowledge your application by {long_date(acknowledge)} "
-            f"({_plural(timescales.acknowledge or 0, 'working day', 'working days')} from the application)"
-        )
-    decide = timescales.decide_by(decision.as_of)
-    if decide is not None:
-        steps.append(
-            f"confirm this decision in writing by {long_date(decide)} "
-            f"({_plural(timescales.decide or 0, 'working day', 'working days')} from the application)"
-        )
+    planned = (
+        ("acknowledge your application", timescales.acknowledge, timescales.acknowledge_by(decision.as_of)),
+        ("confirm this decision in writing", timescales.decide, timescales.decide_by(decision.as_of)),
+    )
+    steps = [
+        f"{what} by {long_date(by)} ({_plural(days, 'working day', 'working days')} from the application)"
+        for what, days, by in planned
+        if days is not None and by is not None and (decided_on is None or by >= decided_on)
+    ]
     review = "carry out the ASB Case Review of their response to the behaviour and tell you what they find"
     if steps:
         return [f"What happens next: the relevant bodies will {_or_list(steps)}; they will then {review}."]
