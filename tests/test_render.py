@@ -25,6 +25,7 @@ from asb_case_review import (
     Decision,
     Fact,
     Incident,
+    Outcome,
     Policy,
     Report,
     Source,
@@ -561,3 +562,17 @@ def test_the_applicants_own_view_is_asked_of_them() -> None:
     text = for_applicant(evaluate(app(D(2026, 2, 1), rep("R1", D(2026, 1, 10))), policy))
     assert "we need you to tell us whether you feel that no effective action has been taken." in text
     assert "you do not need to do anything" not in text
+
+
+def test_undetermined_letter_says_s104_4_is_met_without_a_decision_to_review() -> None:
+    """Undetermined, floor reported only and met: s.104(4) is named; no review of a decision not made."""
+    policy = _policy(
+        mandatory=rule("four", count(4), label="four complaints"),
+        local=(rule("closed", fact(Fact.CASE_CLOSED), label="the case is closed"),),
+    )
+    application = app(D(2026, 2, 1), *(rep(f"R{i}", D(2026, 1, 10 + i)) for i in range(3)))
+    decision = evaluate(application, policy, enforce_floor=False)
+    assert decision.outcome is Outcome.UNKNOWN
+    text = for_applicant(decision)
+    assert "However, the threshold is met under section 104(4)" in text
+    assert "reviewed" not in text

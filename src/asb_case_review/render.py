@@ -435,14 +435,15 @@ def _floor_also(decision: Decision) -> list[str]:
         return []
     if decision.met:
         return [f"The threshold is also met under {_S104_4}."]
-    return [
-        (
-            f"However, the threshold is met under {_S104_4}, which says that the relevant bodies must "
-            "decide that it is met when enough qualifying complaints have been made about the behaviour; "
-            "this decision follows the area's policy as written, and you can ask for it to be reviewed "
-            "on that ground."
-        )
-    ]
+    sentence = (
+        f"However, the threshold is met under {_S104_4}, which says that the relevant bodies must "
+        "decide that it is met when enough qualifying complaints have been made about the behaviour"
+    )
+    if decision.outcome is Outcome.UNKNOWN:
+        return [f"{sentence}."]
+    ground = "this decision follows the area's policy as written, and you can ask for it to be reviewed"
+    ground += " on that ground"
+    return [f"{sentence}; {ground}."]
 
 
 _S104_4: Final = "section 104(4) of the Anti-social Behaviour, Crime and Policing Act 2014"
