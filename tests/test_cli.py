@@ -215,7 +215,7 @@ def test_applicant_letter_is_wrapped_and_keeps_dates_whole(capsys: pytest.Captur
     assert code == cli.EXIT_NOT_MET
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 78
-    assert "One more qualifying report made" in out
+    assert "A new application made by" in out
     assert "1 March 2026" in " ".join(lines)
     for month in ("September", "December", "March"):
         assert not any(line.startswith(f"{month} 20") for line in lines)

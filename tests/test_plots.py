@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib")
 
-from matplotlib.dates import date2num
+from matplotlib.dates import date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from asb_case_review import STAFFORDSHIRE_MOORLANDS, STATUTORY, Application, Decision, evaluate
+from asb_case_review import (
+    STAFFORDSHIRE_MOORLANDS,
+    STATUTORY,
+    Anchor,
+    Application,
+    Decision,
+    Policy,
+    Selection,
+    Window,
+    count,
+    evaluate,
+    months,
+    rule,
+)
 from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_from_mapping
 from asb_case_review.plots import explaining_rule, timeline
 
 from .builders import D, app, rep
+from .test_render import POLICIES, applications, derived, spans_of
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -141,11 +161,113 @@ def texts(decision: Decision) -> list[str]:
 
 
 def test_near_miss_is_marked_with_how_many_more_and_by_when() -> None:
-    """Not met: the top panel names how many more reports, and the last day to make them."""
-    assert "1 more by 1 Mar 2026\nwould meet it" in texts(evaluate(example("not-met-near-miss"), STATUTORY))
+    """Not met: the top panel names the last day for a new application, after how many more reports."""
+    text = "new application by 1 Mar 2026,\nafter 1 more, would meet it"
+    assert text in texts(evaluate(example("not-met-near-miss"), STATUTORY))
 
 
 def test_met_is_marked_with_the_date_it_stays_met_until() -> None:
     """Met: the top panel marks the last day it stays met with nothing new reported."""
     decision = evaluate(example("met-community-local"), STAFFORDSHIRE_MOORLANDS)
     assert "stays met until\n19 Aug 2026" in texts(decision)
+
+
+def private_texts(decision: Decision) -> str:
+    return all_text(timeline(decision, private=True))
+
+
+def test_private_picture_has_no_stays_met_until() -> None:
+    """The applicant's picture of a met decision has no date it "stays met until": it does not lapse."""
+    decision = evaluate(example_application(), STATUTORY)
+    assert "stays met" not in private_texts(decision)
+    assert "28 Feb 2026" not in " ".join(t.get_text() for t in timeline(decision, private=True).axes[0].texts)
+
+
+def test_private_picture_withholds_a_deadline_set_by_someone_elses_report() -> None:
+    """Window edge: the near miss is set by another person's report; the applicant's picture has no date."""
+    decision = evaluate(example("not-met-window-edge"), STATUTORY)
+    assert "new application by 9 Apr 2026,\nafter 1 more, would meet it" in texts(decision)
+    assert "9 Apr 2026" not in private_texts(decision)
+
+
+def test_private_picture_keeps_the_applicants_own_deadline() -> None:
+    """When the applicant's own reports set the near miss, their picture shows it."""
+    decision = evaluate(example("not-met-near-miss"), STATUTORY)
+    assert "new application by 1 Mar 2026" in private_texts(decision)
+
+
+def test_private_picture_draws_no_window_placed_by_someone_elses_report() -> None:
+    """A window beginning with another person's first report is not drawn on the applicant's rows."""
+    first = Policy(
+        "first",
+        title="First report",
+        version="1",
+        effective_from=D(2020, 1, 1),
+        mandatory=rule(
+            "first",
+            count(
+                3, selection=Selection(window=Window(months(6), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
+            ),
+            label="three reports within six months of the first",
+        ),
+    )
+    application = app(
+        D(2025, 12, 1),
+        rep("R0", D(2025, 9, 1), by="NEIGHBOUR"),
+        rep("R1", D(2025, 10, 1)),
+        rep("R2", D(2025, 11, 1)),
+    )
+    decision = evaluate(application, first, enforce_floor=False)
+    officer = timeline(decision, rule=first.mandatory).axes[1]
+    applicant = timeline(decision, rule=first.mandatory, private=True).axes[0]
+    assert len(officer.patches) == 3  # one window bar for each report, ending 28 February 2026
+    assert len(applicant.patches) == 0
+
+
+def test_private_picture_without_consent_shows_no_reports() -> None:
+    """A third party without the victim's consent sees none of the victim's reports, not even a count."""
+    application = app(
+        D(2026, 1, 15),
+        *(rep(f"R{i}", D(2025, 12, 1 + 10 * i), by="V1") for i in range(3)),
+        applicant="MP-1",
+        on_behalf_of="V1",
+    )
+    figure = timeline(evaluate(application, STATUTORY), private=True)
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == []
+    text = all_text(figure)
+    assert "consent is not recorded" in text
+    assert "counted report by" not in text
+    assert "counted reports by" not in text
+
+
+_SHORT_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(calendar.month_abbr[1:]) + r") (\d{4})\b")
+
+
+def picture_dates(figure: Figure) -> set[dt.date]:
+    """Every date written in *figure* ("9 Apr 2026", "28 Feb 2026") and the last day of every bar drawn."""
+    by_name = {name: n for n, name in enumerate(calendar.month_abbr) if name}
+    text = all_text(figure)
+    found = {dt.date(int(y), by_name[m], int(d)) for d, m, y in _SHORT_DATE.findall(text)}
+    for axes in figure.axes:
+        for patch in axes.patches:
+            assert isinstance(patch, Rectangle)
+            last = patch.get_x() + patch.get_width() - 1
+            # matplotlib.dates is untyped; num2date gives a datetime for a date number, as documented.
+            found.add(num2date(last).date())  # type: ignore[no-untyped-call]
+    return found
+
+
+@settings(max_examples=25, deadline=None)
+@given(applications(), st.sampled_from(sorted(POLICIES)))
+def test_no_date_in_the_private_picture_comes_from_another_persons_report(
+    application: Application, policy: str
+) -> None:
+    """The applicant's picture writes, or draws a window to, no date derivable only from others' reports."""
+    decision = evaluate(application, POLICIES[policy])
+    knows = application.on_behalf_of is None or application.consent is True
+    own = [r for r in application.reports if knows and r.reporter == application.victim]
+    theirs = [r for r in application.reports if r not in own]
+    spans = spans_of(decision)
+    allowed = derived(own, spans) | {decision.as_of}
+    leaked = (picture_dates(timeline(decision, private=True)) & derived(theirs, spans)) - allowed
+    assert not leaked, sorted(leaked)

@@ -24,8 +24,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .dates import Period
 from .decision import Decision
+from .models import Application
 from .qualifying import BehaviourDay, Fate, Reason, behaviour_day
+
+# The applicant's picture gives only the dates the letter may give; the letter's module decides which.
+from .render import _own_application, _own_deadline
 from .rules import Context, Count, Result, Rule
 
 if TYPE_CHECKING:
@@ -101,7 +106,11 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
     With *private* true the picture is fit for the applicant: it draws only
     the victim's own reports, labelled "your report", says how many reports by
     other people counted without showing them, and leaves out the count line,
-    whose steps would show when other people reported.
+    whose steps would show when other people reported.  It shows no date
+    worked out from another person's report: no "stays met until" (the
+    decision is fixed at the application date), no near-miss deadline or
+    window that someone else's report sets, and, for a third party without
+    the victim's recorded consent, none of the victim's reports.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
@@ -120,21 +129,15 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
     application = decision.application
     chosen = rule or explaining_rule(decision)
     node = _first_count(chosen(Context(application, decision.as_of)))
-    fates = () if node is None or node.tally is None else node.tally.fates
-    shown = [f for f in fates if f.reason is not Reason.UNRELATED]
-    hidden = 0
-    if private:
-        others = [f for f in shown if f.reporter != application.victim]
-        hidden = sum(1 for f in others if f.reason is Reason.COUNTED)
-        shown = [f for f in shown if f.reporter == application.victim]
+    shown, windows, note = _shown(decision, node, private=private)
     by_id = {r.id: r for r in application.reports}
     shown.sort(key=lambda f: (by_id[f.report].made_on, f.report))
 
     starts = [behaviour_day(by_id[f.report], BehaviourDay.FIRST_DAY) for f in shown]
-    ends = [f.window.last for f in shown if f.window is not None]
+    ends = [w.last for f in shown if (w := windows.get(f.report)) is not None]
     left = min([*starts, decision.as_of]) - dt.timedelta(days=10)
     right = max([*ends, decision.as_of]) + dt.timedelta(days=20)
-    if decision.met_until is not None:
+    if decision.met_until is not None and not private:
         right = max(right, decision.met_until + dt.timedelta(days=20))
 
     rows = max(len(shown), 1)
@@ -154,9 +157,8 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
         fontweight="bold",
     )
     subtitle = f'Rule "{chosen.label}"'
-    if hidden:
-        people = "another person" if hidden == 1 else "other people"
-        subtitle += f"\n{hidden} counted report{'s' if hidden != 1 else ''} by {people}, not shown"
+    if note:
+        subtitle += f"\n{note}"
     top.set_title(subtitle, fontsize=9, loc="left", wrap=True)
 
     if node is not None and node.tally is not None and not private:
@@ -166,10 +168,14 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
         top.set_ylabel("counted if\napplied that day", fontsize=8)
         top.axvline(_x(decision.as_of), color=_APPLICATION, linewidth=1.5, zorder=1)
     bottom.axvline(_x(decision.as_of), color=_APPLICATION, linewidth=1.5, zorder=1)
-    _draw_reports(bottom, shown, decision, private=private)
+    _draw_reports(bottom, shown, windows, decision, private=private)
     # The met-until date belongs to the decision, so it is marked only on the rule that decided.
     _draw_marks(
-        top, decision, node if rule is None or (node is not None and not node.met) else None, (left, right)
+        top,
+        decision,
+        node if rule is None or (node is not None and not node.met) else None,
+        (left, right),
+        private=private,
     )
     bottom.set_xlim(left, right)  # type: ignore[arg-type]
     # matplotlib.dates is not typed; its two classes are used as documented.
@@ -179,18 +185,68 @@ def timeline(decision: Decision, *, rule: Rule | None = None, private: bool = Fa
     return figure
 
 
-def _draw_marks(axes: Axes, decision: Decision, node: Result | None, span: tuple[dt.date, dt.date]) -> None:
-    """The date the decision stays met until, or the near miss of the count in *node*."""
+def _shown(
+    decision: Decision, node: Result | None, *, private: bool
+) -> tuple[list[Fate], dict[str, Period | None], str]:
+    """The fates to draw, the window of each that may be drawn, and a note on what is left out."""
+    fates = () if node is None or node.tally is None else node.tally.fates
+    shown = [f for f in fates if f.reason is not Reason.UNRELATED]
+    windows = {f.report: f.window for f in shown}
+    if not private:
+        return shown, windows, ""
+    own = _own_application(decision)
+    told = {r.id for r in own.reports}
+    hidden = sum(1 for f in shown if f.report not in told and f.reason is Reason.COUNTED)
+    shown = [f for f in shown if f.report in told]
+    windows = _own_windows(windows, None if node is None else node.predicate, own, decision.as_of)
+    application = decision.application
+    if application.on_behalf_of not in (None, application.applicant) and application.consent is not True:
+        # Not even a number: the victim's reports are among those counted.
+        return shown, windows, "the victim's consent is not recorded: no reports shown"
+    if hidden:
+        people = "another person" if hidden == 1 else "other people"
+        return shown, windows, f"{hidden} counted report{'s' if hidden != 1 else ''} by {people}, not shown"
+    return shown, windows, ""
+
+
+def _draw_marks(
+    axes: Axes, decision: Decision, node: Result | None, span: tuple[dt.date, dt.date], *, private: bool
+) -> None:
+    """The date the decision stays met until, or the near miss of the count in *node*.
+
+    The applicant's picture has neither a "stays met until" (the decision is
+    fixed at the application date) nor a deadline set by someone else's report.
+    """
     if decision.met and decision.met_until is not None and node is not None and node.met:
-        until = decision.met_until
-        _mark(axes, until, f"stays met until\n{until.day} {until:%b %Y}", _COUNTED, span)
+        if not private:
+            until = decision.met_until
+            _mark(axes, until, f"stays met until\n{until.day} {until:%b %Y}", _COUNTED, span)
     elif node is not None and node.tally is not None and not node.met and node.tally.deadline is not None:
-        # The near miss: the last day on which the missing reports could be made
-        # and still combine with every report counted now.
-        deadline = node.tally.deadline
-        more = node.tally.shortfall
-        text = f"{more} more by {deadline.day} {deadline:%b %Y}\nwould meet it"
-        _mark(axes, deadline, text, _THRESHOLD, span)
+        # The near miss: the last day on which the missing reports, and a new
+        # application, could be made and still combine with every report counted now.
+        deadline: dt.date | None = node.tally.deadline
+        if private:
+            assert isinstance(node.predicate, Count)
+            deadline = _own_deadline(decision, node.predicate, node.tally)
+        if deadline is not None:
+            more = node.tally.shortfall
+            text = f"new application by {deadline.day} {deadline:%b %Y},\nafter {more} more, would meet it"
+            _mark(axes, deadline, text, _THRESHOLD, span)
+
+
+def _own_windows(
+    windows: dict[str, Period | None], predicate: object, own: Application, as_of: dt.date
+) -> dict[str, Period | None]:
+    """*windows*, keeping each only where the applicant's own reports alone place it the same.
+
+    A window placed by the first report, or by the latest incident, may be
+    set by someone else's report; drawn, it would date that report.
+    """
+    if not isinstance(predicate, Count):
+        return {}
+    found = predicate(Context(own, as_of)).tally
+    again = {} if found is None else {f.report: f.window for f in found.fates}
+    return {report: window for report, window in windows.items() if again.get(report) == window}
 
 
 def _draw_count(
@@ -250,7 +306,14 @@ def _row_label(fate: Fate, decision: Decision, *, private: bool) -> str:
     return "your report" if own else "the victim's report"
 
 
-def _draw_reports(axes: object, shown: list[Fate], decision: Decision, *, private: bool) -> None:
+def _draw_reports(
+    axes: object,
+    shown: list[Fate],
+    windows: dict[str, Period | None],
+    decision: Decision,
+    *,
+    private: bool,
+) -> None:
     """One row per report: behaviour day, report day, window bar, and the reason it was excluded."""
     from matplotlib.axes import Axes  # noqa: PLC0415 - optional extra
     from matplotlib.lines import Line2D  # noqa: PLC0415 - optional extra
@@ -262,11 +325,12 @@ def _draw_reports(axes: object, shown: list[Fate], decision: Decision, *, privat
         counted = fate.reason is Reason.COUNTED
         colour = _COUNTED if counted else _EXCLUDED
         began = report.incident.began_on
-        if fate.window is not None:
-            width = (fate.window.last - fate.window.first).days + 1
+        window = windows.get(fate.report)
+        if window is not None:
+            width = (window.last - window.first).days + 1
             alpha = 0.3 if counted else 0.2
             # matplotlib's stubs do not list dates, which its date units accept.
-            axes.barh(row, width, left=fate.window.first, height=0.5, color=colour, alpha=alpha)  # type: ignore[arg-type]
+            axes.barh(row, width, left=window.first, height=0.5, color=colour, alpha=alpha)  # type: ignore[arg-type]
         axes.plot([began, report.made_on], [row, row], color=colour, linewidth=1, linestyle=":")  # type: ignore[arg-type]
         axes.plot(began, row, marker="d", markersize=5, color=colour, fillstyle="none")  # type: ignore[arg-type]
         axes.plot(report.made_on, row, marker="o" if counted else "X", markersize=8, color=colour)  # type: ignore[arg-type]
@@ -280,7 +344,7 @@ def _draw_reports(axes: object, shown: list[Fate], decision: Decision, *, privat
                 color="#555555",
             )
     axes.set_yticks(range(len(shown)), [_row_label(f, decision, private=private) for f in shown], fontsize=8)
-    axes.set_ylim(len(shown) - 0.5, -0.5)
+    axes.set_ylim(max(len(shown), 1) - 0.5, -0.5)  # one empty row when nothing may be shown
     axes.grid(axis="x", alpha=0.3)
     handles = [
         Line2D([], [], marker="o", color=_COUNTED, linestyle="", label="report counted"),

@@ -3,7 +3,8 @@
 * :func:`for_applicant`: one paragraph of plain English, fit for a letter.  It
   quotes the deciding rule in the area's published wording, names only the
   victim's own reports, and speaks of other people's reports as a number: it
-  never shows a reporter, household or report id of anyone else.
+  never shows a reporter, household or report id of anyone else, nor any
+  date worked out from another person's report.
 * :func:`for_officer`: every rule, every report's fate and every setting.
 * :func:`to_dict`: the whole decision as JSON-ready data for the audit record,
   with the letter the applicant was sent.
@@ -14,18 +15,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
+
+import attrs
 
 from .decision import Decision, Notice, Route, Shortfall
 from .errors import InvalidInput
-from .models import Fact
+from .models import Application, Fact
 from .qualifying import Fate, Reason
-from .rules import Consent, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
+from .rules import Consent, Context, Count, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
 
 __all__ = [
+    "ASKED_OF_APPLICANT",
     "for_applicant",
     "for_officer",
     "long_date",
+    "private_deadline",
     "report_rows",
     "to_applicant_dict",
     "to_dict",
@@ -74,7 +79,7 @@ _BECAUSE = {
 
 
 # What the relevant bodies still need to know, for each case fact, as the end of
-# the sentence "Before we can decide, we need to know ...".
+# the sentence "... we need to know ...".
 _QUESTION = {
     Fact.VICTIM_HIGH_RISK: "whether the victim has been assessed as high risk",
     Fact.VULNERABILITY_OVERRIDE: "whether a senior manager has applied the vulnerability override",
@@ -90,29 +95,124 @@ _QUESTION = {
     Fact.OFFICER_DISCRETION: "whether the relevant bodies decide, at their discretion, to hold a review",
 }
 
+ASKED_OF_APPLICANT: Final = frozenset({Fact.APPLICANT_SAYS_NO_EFFECTIVE_ACTION, Fact.PROBLEM_PERSISTS})
+"""The case facts the applicant's letter asks about: those the applicant can know.
+
+The applicant's own view (:attr:`~Fact.APPLICANT_SAYS_NO_EFFECTIVE_ACTION`) and
+whether the behaviour is still going on (:attr:`~Fact.PROBLEM_PERSISTS`, which
+the victim lives with) are theirs to tell; so is the victim's consent.  Every
+other fact is held or decided by the relevant bodies: a risk assessment, a
+senior manager's override, the officer's discretion, the state of the
+investigation or the case, what action was taken or is still open, a promised
+response date, and the judgements of harm and of harassment, alarm or
+distress.  Those are left out of the letter and listed in :func:`for_officer`
+as what the officer must decide.
+"""
+
 
 def _is_decision(decision: object) -> None:
     if not isinstance(decision, Decision):
         raise InvalidInput("decision", decision, "must be a Decision (see asb_case_review.evaluate)")
 
 
-def _questions(decision: Decision) -> list[str]:
-    """The missing case facts (and consent) that leave the decision undetermined, in plain words.
+_CONSENT_QUESTION: Final = "whether the victim consents to the application"
 
-    Only facts about the case are named; a report of someone else's with no
-    household recorded is never mentioned, as it would point at that person.
-    """
-    found: dict[str, None] = {}
+
+def _unknowns(decision: Decision) -> tuple[list[Fact], bool]:
+    """The case facts, in the policy's order, and whether consent, that leave the decision undetermined."""
+    facts: dict[Fact, None] = {}
+    asks_consent = False
     for _, _, result in decision.rule_results():
         for node in result.walk():
             if node.outcome is not Outcome.UNKNOWN:
                 continue
             if isinstance(node.predicate, FactIs):
-                fact = node.predicate.fact
-                found[_QUESTION.get(fact, f"whether {fact.value.replace('_', ' ')}")] = None
+                facts[node.predicate.fact] = None
             elif isinstance(node.predicate, Consent):
-                found["whether the victim consents to the application"] = None
-    return list(found)
+                asks_consent = True
+    return list(facts), asks_consent
+
+
+def _questions(decision: Decision) -> list[str]:
+    """What the applicant is asked, in plain words: only what the applicant can know.
+
+    Only facts about the case are named; a report of someone else's with no
+    household recorded is never mentioned, as it would point at that person.
+    """
+    facts, asks_consent = _unknowns(decision)
+    found = [_QUESTION[f] for f in facts if f in ASKED_OF_APPLICANT]
+    if asks_consent:
+        found.append(_CONSENT_QUESTION)
+    return found
+
+
+def _for_the_officer(decision: Decision) -> list[Fact]:
+    """The unknown case facts that only the relevant bodies hold: the officer must decide them."""
+    facts, _ = _unknowns(decision)
+    return [f for f in facts if f not in ASKED_OF_APPLICANT]
+
+
+def _told_of(decision: Decision) -> str | None:
+    """Whose reports the applicant may be told about, or ``None``: nobody's.
+
+    The victim's, when the victim applies or a third party applies with the
+    victim's recorded consent.  A third party without it learns nothing of
+    the victim's reports: no dates, no numbers.
+    """
+    application = decision.application
+    if application.on_behalf_of in (None, application.applicant) or application.consent is True:
+        return application.victim
+    return None
+
+
+def _own_application(decision: Decision) -> Application:
+    """The application with only the reports the applicant may be told of.
+
+    Any date the applicant is given is worked out again from this alone: a
+    date that comes out the same is derived from reports the applicant knows
+    (and the application date), so it tells them nothing about anyone else.
+    """
+    application = decision.application
+    who = _told_of(decision)
+    return attrs.evolve(application, reports=tuple(r for r in application.reports if r.reporter == who))
+
+
+def _count_of(decision: Decision, tally: Tally) -> Count | None:
+    """The count whose result carries *tally*."""
+    for result in decision.results():
+        for node in result.walk():
+            if node.tally is tally and isinstance(node.predicate, Count):
+                return node.predicate
+    return None
+
+
+def private_deadline(decision: Decision, tally: Tally) -> dt.date | None:
+    """The near-miss deadline of *tally*, only when the applicant's own reports give the same date.
+
+    A deadline is set by the counted report whose time runs out first.  When
+    that is another person's, the date would tell the applicant when that
+    person complained, so it is withheld (``None``).
+
+    >>> from asb_case_review import STATUTORY, evaluate
+    >>> from asb_case_review.examples import example_application
+    >>> decision = evaluate(example_application(), STATUTORY, as_of=dt.date(2026, 5, 1))
+    >>> [s.tally.deadline for s in decision.shortfalls()]  # set by someone else's report
+    [datetime.date(2026, 5, 14)]
+    >>> [private_deadline(decision, s.tally) for s in decision.shortfalls()]
+    [None]
+    """
+    predicate = _count_of(decision, tally)
+    if predicate is None:  # pragma: no cover - every shortfall comes from a count of the decision
+        return None
+    return _own_deadline(decision, predicate, tally)
+
+
+def _own_deadline(decision: Decision, predicate: Count, tally: Tally) -> dt.date | None:
+    """*tally*'s deadline under *predicate* when the applicant's own reports alone give the same date."""
+    if tally.deadline is None:
+        return None
+    own = predicate(Context(_own_application(decision), decision.as_of)).tally
+    return tally.deadline if own is not None and own.deadline == tally.deadline else None
 
 
 def words(n: int) -> str:
@@ -165,6 +265,8 @@ def _more_needed(tally: Tally) -> str:
                 "more qualifying report of an incident on another day",
                 "more qualifying reports of incidents on other days",
             )
+        case CountUnit.COMPLAINTS:
+            return _plural(more, "more qualifying complaint", "more qualifying complaints")
         case _:
             return _plural(more, "more qualifying report", "more qualifying reports")
 
@@ -179,13 +281,13 @@ _UNIT_NOUN = {
 }
 
 
-def _counted(fates: Sequence[Fate], decision: Decision, own: str) -> tuple[int, str, list[str]]:
+def _counted(fates: Sequence[Fate], decision: Decision, own: str, told: str) -> tuple[int, str, list[str]]:
     """How many reports counted; a clause saying which; sentences on the victim's reports that did not.
 
     The victim's own reports are named by date.  Other people's are only a
     number: neither who made them nor when, which could identify them.
     """
-    victim = decision.application.victim
+    victim = told
     made_on = {r.id: r.made_on for r in decision.application.reports}
     mine = sorted(made_on[f.report] for f in fates if f.reason is Reason.COUNTED and f.reporter == victim)
     others = sum(1 for f in fates if f.reason is Reason.COUNTED and f.reporter != victim)
@@ -228,15 +330,19 @@ def _nearest(decision: Decision) -> Shortfall | None:
     return min(shortfalls, key=lambda s: s.tally.shortfall) if shortfalls else None
 
 
-def for_applicant(decision: Decision) -> str:
+def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> str:
     """The decision as a short letter paragraph for the applicant, in plain English.
 
-    It names the rule in the area's own published wording, counts other
-    people's reports only as a number (never who made them, nor when), says
-    until when a met threshold stays met, and, when not met, what more would
-    meet it and by when.  Those two dates are the law's own answer and are
-    kept, though where another person's report sets one, a reader who knows
-    the rules could work back to the day that report was made.
+    It names the rule in the area's own published wording and counts other
+    people's reports only as a number (never who made them, nor when).  The
+    decision is made as at the application date and does not lapse: a met
+    letter says so and what happens next; a not-met letter says what a new
+    application would need and how to ask for the decision to be reviewed.
+    No date in it is worked out from another person's report; a third party
+    without the victim's recorded consent is told nothing of the victim's
+    reports.  *decided_on*, the date of the decision, turns the area's
+    working-day time limit for asking for a review into a date; without it
+    the letter gives the number of working days.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
@@ -245,45 +351,13 @@ def for_applicant(decision: Decision) -> str:
     """
     _is_decision(decision)
     application = decision.application
+    told = _told_of(decision)
     own = "your" if application.on_behalf_of in (None, application.applicant) else "the victim's"
-    opening = f"Your application of {long_date(decision.as_of)}"
-    sentences: list[str] = []
     if decision.met:
-        item = decision.find_rule(decision.matched[0])
-        sentences.append(
-            f'{opening} meets the threshold for an ASB Case Review under the rule "{item.label}"'
-            f"{_plain_cite(item.source)}."
-        )
-        total, which, failed = _counted(decision.fates, decision, own)
-        if total:
-            sentences.append(f"We counted {words(total)}: {which}.")
-        sentences.extend(failed)
-        if decision.met_until is not None:
-            sentences.append(
-                "If nothing new is reported, the threshold stays met for an application made on or "
-                f"before {long_date(decision.met_until)}."
-            )
+        sentences = _met(decision, own, told, decided_on)
     else:
-        if decision.outcome is Outcome.UNKNOWN:
-            sentences.append(
-                f"{opening} cannot be decided yet: we need more information about the case before we "
-                "can say whether it meets the threshold for an ASB Case Review."
-            )
-            questions = _questions(decision)
-            if questions:
-                sentences.append(f"In particular, we need to know {_or_list(questions)}.")
-        else:
-            sentences.append(f"{opening} does not meet the threshold for an ASB Case Review.")
-        nearest = _nearest(decision)
-        if nearest is not None:
-            sentences.extend(_near_miss(nearest, decision, own))
-        for path, item, result in decision.rule_results():
-            if path.startswith("conditions") and result.outcome is Outcome.NOT_MET:
-                sentences.append(
-                    f'The application must also meet the condition "{item.label}"'
-                    f"{_plain_cite(item.source)}, and it does not."
-                )
-    if decision.signals:
+        sentences = _not_met(decision, own, told, decided_on)
+    if decision.signals and told is not None:
         who = "you have" if own == "your" else "the victim has"
         sentences.append(
             f"As {who} reported more than once in six months, we will also explain how the "
@@ -292,20 +366,173 @@ def for_applicant(decision: Decision) -> str:
     return " ".join(sentences)
 
 
-def _near_miss(shortfall: Shortfall, decision: Decision, own: str) -> list[str]:
-    """The closest unmet count in words: what was counted, and what more would meet it by when."""
+def _met(decision: Decision, own: str, told: str | None, decided_on: dt.date | None) -> list[str]:
+    """The sentences of a met letter: the rule, what counted, that it stands, and what happens next."""
+    item = decision.find_rule(decision.matched[0])
+    opening = f"Your application of {long_date(decision.as_of)} meets the threshold for an ASB Case Review"
+    sentences = [f'{opening} under the rule "{item.label}"{_plain_cite(item.source)}.']
+    if told is None:
+        sentences.append(_NO_CONSENT)
+    else:
+        total, which, failed = _counted(decision.fates, decision, own, told)
+        if total:
+            sentences.append(f"We counted {words(total)}: {which}.")
+        sentences.extend(failed)
+    sentences.append(
+        f"The threshold was met on {long_date(decision.as_of)}, the date of the application; "
+        "the decision is made as at that date and does not lapse."
+    )
+    sentences.extend(_floor_also(decision))
+    sentences.extend(_next_steps(decision, decided_on))
+    return sentences
+
+
+def _not_met(decision: Decision, own: str, told: str | None, decided_on: dt.date | None) -> list[str]:
+    """The sentences of a not-met or undetermined letter."""
+    opening = f"Your application of {long_date(decision.as_of)}"
+    undetermined = decision.outcome is Outcome.UNKNOWN
+    if undetermined:
+        sentences = [
+            (
+                f"{opening} cannot be decided yet: we need more information about the case before we "
+                "can say whether it meets the threshold for an ASB Case Review."
+            )
+        ]
+        questions = _questions(decision)
+        if questions:
+            sentences.append(f"In particular, we need you to tell us {_or_list(questions)}.")
+        if _for_the_officer(decision):
+            sentences.append(
+                "The relevant bodies also have to settle some matters about the case themselves; "
+                "you do not need to do anything about those."
+            )
+    else:
+        sentences = [f"{opening} does not meet the threshold for an ASB Case Review."]
+    if told is None:
+        sentences.append(_NO_CONSENT)
+    nearest = _nearest(decision)
+    if nearest is not None:
+        sentences.extend(_near_miss(nearest, decision, own, told))
+    sentences.extend(
+        f'The application must also meet the condition "{item.label}"{_plain_cite(item.source)}, '
+        "and it does not."
+        for path, item, result in decision.rule_results()
+        if path.startswith("conditions") and result.outcome is Outcome.NOT_MET
+    )
+    sentences.extend(_floor_also(decision))
+    sentences.extend(_decide_by(decision) if undetermined else _review_route(decision, decided_on))
+    return sentences
+
+
+_NO_CONSENT: Final = (
+    "As the victim's consent to this application is not recorded, this letter gives no details "
+    "of the reports behind it."
+)
+
+
+def _floor_also(decision: Decision) -> list[str]:
+    """A sentence saying that s.104(4) is met, where the letter would not otherwise say so.
+
+    With the statutory floor reported only (``enforce_floor=False``) the
+    decision follows the policy as written, but the applicant is still told
+    that the law's own threshold is met: it is their ground for a review.
+    """
+    if not decision.floor.met:
+        return []
+    if decision.met and decision.route in (Route.MANDATORY, Route.STATUTORY_FLOOR):
+        return []
+    if decision.met:
+        return [f"The threshold is also met under {_S104_4}."]
+    sentence = (
+        f"However, the threshold is met under {_S104_4}, which says that the relevant bodies must "
+        "decide that it is met when enough qualifying complaints have been made about the behaviour"
+    )
+    if decision.outcome is Outcome.UNKNOWN:
+        return [f"{sentence}."]
+    ground = "this decision follows the area's policy as written, and you can ask for it to be reviewed"
+    ground += " on that ground"
+    return [f"{sentence}; {ground}."]
+
+
+_S104_4: Final = "section 104(4) of the Anti-social Behaviour, Crime and Policing Act 2014"
+
+
+def _next_steps(decision: Decision, decided_on: dt.date | None) -> list[str]:
+    """What happens after a met decision, with the area's working-day timescales where it publishes them.
+
+    A step whose date is before *decided_on* is already past, and left out.
+    """
+    timescales = decision.policy.timescales
+    planned = (
+        ("acknowledge your application", timescales.acknowledge, timescales.acknowledge_by(decision.as_of)),
+        ("confirm this decision in writing", timescales.decide, timescales.decide_by(decision.as_of)),
+    )
+    steps = [
+        f"{what} by {long_date(by)} ({_plural(days, 'working day', 'working days')} from the application)"
+        for what, days, by in planned
+        if days is not None and by is not None and (decided_on is None or by >= decided_on)
+    ]
+    review = "carry out the ASB Case Review of their response to the behaviour and tell you what they find"
+    if steps:
+        return [f"What happens next: the relevant bodies will {_or_list(steps)}; they will then {review}."]
+    return [f"What happens next: the relevant bodies will {review}."]
+
+
+def _decide_by(decision: Decision) -> list[str]:
+    """When an undetermined application will be decided, where the area publishes a timescale."""
+    timescales = decision.policy.timescales
+    by = timescales.decide_by(decision.as_of)
+    if by is None:
+        return []
+    days = _plural(timescales.decide or 0, "working day", "working days")
+    when = f"{days} from the application to decide, that is until {long_date(by)}"
+    return [f"The area's procedures give the relevant bodies {when}."]
+
+
+def _review_route(decision: Decision, decided_on: dt.date | None) -> list[str]:
+    """How, and by when, to ask for a not-met decision to be reviewed (Schedule 4)."""
+    policy = decision.policy
+    if policy.appeal is not None:
+        how = f'The area\'s procedures say: "{policy.appeal.route}"{_plain_cite(policy.appeal.source)}.'
+    else:
+        how = "The area's published ASB Case Review procedures say how."
+    sentences = ["If you are not satisfied with this decision, you can ask for it to be reviewed.", how]
+    days = policy.timescales.appeal
+    if days is not None:
+        within = f"You must ask within {_plural(days, 'working day', 'working days')} of the decision"
+        by = None if decided_on is None else policy.timescales.appeal_by(decided_on)
+        sentences.append(f"{within}, that is by {long_date(by)}." if by is not None else f"{within}.")
+    return sentences
+
+
+def _near_miss(shortfall: Shortfall, decision: Decision, own: str, told: str | None) -> list[str]:
+    """The closest unmet count in words: what was counted, and what a new application would need.
+
+    The decision is made as at the application date, so more reports cannot
+    change it: they could only support a new application.  Without the
+    victim's consent the applicant learns only which rule came closest.
+    """
     tally = shortfall.tally
     item = decision.find_rule(shortfall.rule)
+    rule = f'Under the rule closest to being met, "{item.label}"{_plain_cite(item.source)}'
+    if told is None:
+        return [f"{rule}, not enough was counted."]
     needed = f"{words(tally.at_least)} {_UNIT_NOUN[tally.unit]} it needs"
     counted = "none" if tally.count == 0 else words(tally.count)
-    _, which, failed = _counted(tally.fates, decision, own)
-    sentence = (
-        f'Under the rule closest to being met, "{item.label}"{_plain_cite(item.source)}, '
-        f"we counted {counted} of the {needed}"
-    )
+    _, which, failed = _counted(tally.fates, decision, own, told)
+    sentence = f"{rule}, we counted {counted} of the {needed}"
     sentences = [f"{sentence}: {which}." if which else f"{sentence}.", *failed]
-    when = f" made by {long_date(tally.deadline)}" if tally.deadline is not None else ", each made in time,"
-    sentences.append(f"{_capital(_more_needed(tally))}{when} would meet it.")
+    more = _more_needed(tally)
+    deadline = private_deadline(decision, tally)
+    if deadline is not None:
+        sentences.append(f"A new application made by {long_date(deadline)}, after {more}, would meet it.")
+    elif tally.deadline is not None:
+        sentences.append(
+            f"A new application, after {more}, would meet it if made while the reports counted now "
+            "are still within the rule's time limits."
+        )
+    else:
+        sentences.append(f"A new application, after {more}, each made in time, would meet it.")
     return sentences
 
 
@@ -359,6 +586,13 @@ def for_officer(decision: Decision) -> str:
     if decision.met and decision.met_until is not None:
         lines.append(f"Stays met, with nothing new reported, for applications up to {decision.met_until}")
     lines.extend(f"Near miss [{s.rule}]: {s.describe()}" for s in decision.shortfalls())
+    held = _for_the_officer(decision)
+    if held:
+        lines.append("For the officer to decide (the relevant bodies hold these; the letter does not ask):")
+        lines.extend(f"  {fact.value}: {_QUESTION[fact]}" for fact in held)
+    asked = _questions(decision)
+    if asked:
+        lines.append(f"Asked of the applicant in the letter: {'; '.join(asked)}")
     lines.append("")
     lines.append("Rules:")
     for path, _, result in decision.rule_results():
@@ -459,33 +693,51 @@ def to_dict(decision: Decision) -> dict[str, Any]:
     }
 
 
-def to_applicant_dict(decision: Decision) -> dict[str, Any]:
+def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) -> dict[str, Any]:
     """What the applicant may be told, as plain data: never another person's id, report or fate.
 
-    For systems that write letters from data.  Only the applicant's own reports
-    are listed; other people's appear in the letter as a number.
+    For systems that write letters from data.  Only the victim's own reports
+    are listed (none for a third party without the victim's recorded
+    consent); other people's appear in the letter as a number.  Like the
+    letter, it holds no date worked out from another person's report: a
+    near-miss deadline set by someone else's report is ``None``.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
     >>> data = to_applicant_dict(evaluate(example_application(), STATUTORY))
-    >>> data["outcome"], [r["report"] for r in data["your_reports"]]
-    ('met', ['REP-0', 'REP-1', 'REP-3'])
+    >>> data["outcome"], data["met_on"], [r["report"] for r in data["your_reports"]]
+    ('met', '2026-02-28', ['REP-0', 'REP-1', 'REP-3'])
     """
     _is_decision(decision)
     application = decision.application
-    own = [f for f in decision.fates if f.reporter == application.victim]
+    told = _told_of(decision)
+    own = [f for f in decision.fates if told is not None and f.reporter == told]
     made = {r.id: r.made_on for r in application.reports}
     rules = [decision.find_rule(rule_id) for rule_id in decision.matched]
+    policy = decision.policy
+    appeal_by = None if decided_on is None else policy.timescales.appeal_by(decided_on)
+    near_misses = []
+    if not decision.met:
+        for s in decision.shortfalls():
+            deadline = None if told is None else private_deadline(decision, s.tally)
+            near_misses.append(
+                {
+                    "rule": decision.find_rule(s.rule).label,
+                    "more_needed": None if told is None else s.tally.shortfall,
+                    "deadline": None if deadline is None else deadline.isoformat(),
+                }
+            )
     return {
         "application": application.id,
         "made_on": decision.as_of.isoformat(),
-        "policy": {"id": decision.policy.id, "version": decision.policy.version},
+        "policy": {"id": policy.id, "version": policy.version},
         "outcome": decision.outcome.value,
         "rules": [
             {"label": item.label, "source": None if item.source is None else item.source.cite()}
             for item in rules
         ],
-        "met_until": None if decision.met_until is None else decision.met_until.isoformat(),
+        "met_on": decision.as_of.isoformat() if decision.met else None,
+        "statutory_floor_met": decision.floor.met,
         "your_reports": [
             {
                 "report": f.report,
@@ -495,17 +747,19 @@ def to_applicant_dict(decision: Decision) -> dict[str, Any]:
             }
             for f in own
         ],
-        "near_misses": [
-            {
-                "rule": decision.find_rule(s.rule).label,
-                "more_needed": s.tally.shortfall,
-                "deadline": None if s.tally.deadline is None else s.tally.deadline.isoformat(),
-            }
-            for s in decision.shortfalls()
-        ]
-        if not decision.met
-        else [],
-        "letter": for_applicant(decision),
+        "near_misses": near_misses,
+        "review": None
+        if decision.met or decision.outcome is Outcome.UNKNOWN
+        else {
+            "route": None if policy.appeal is None else policy.appeal.route,
+            "source": None
+            if policy.appeal is None or policy.appeal.source is None
+            else policy.appeal.source.cite(),
+            "within_working_days": policy.timescales.appeal,
+            "by": None if appeal_by is None else appeal_by.isoformat(),
+        },
+        "questions": _questions(decision),
+        "letter": for_applicant(decision, decided_on=decided_on),
     }
 
 
