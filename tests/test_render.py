@@ -467,7 +467,7 @@ def test_undetermined_letter_says_by_when_it_will_be_decided() -> None:
 
 
 def test_letter_says_s104_4_is_met_with_the_floor_not_enforced() -> None:
-    """A policy counting only the victim's own complaints, the floor reported only: the letter still says s.104(4) is met."""
+    """Own complaints only, the floor reported only: the letter still says s.104(4) is met."""
     policy = _policy(
         mandatory=rule(
             "own", count(3, selection=Selection(who=Who.VICTIM)), label="three of your own complaints"
