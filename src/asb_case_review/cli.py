@@ -566,15 +566,15 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    # The analysis commands alone need these; _figures takes rows the CSV reader already numbered.
-    from .analysis.stats import _figures  # noqa: PLC0415
+    # The analysis commands alone need these; numbered_figures takes rows the CSV reader already numbered.
+    from .analysis.stats import numbered_figures  # noqa: PLC0415
     from .analysis.table import RowProblem, csv_records  # noqa: PLC0415
 
     problems: list[RowProblem] = []
     text = _read_text(args.applications)
     try:
         _, records = csv_records(text)
-        rows = _figures(
+        rows = numbered_figures(
             records, by=args.by, on_error="skip" if args.skip_bad_rows else "stop", problems=problems
         )
     except CaseReviewError as error:

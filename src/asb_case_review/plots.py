@@ -30,7 +30,7 @@ from .models import Application
 from .qualifying import BehaviourDay, Fate, Reason, behaviour_day
 
 # The applicant's picture gives only the dates the letter may give; the letter's module decides which.
-from .render import _own_application, _own_deadline
+from .render import own_application, own_deadline
 from .rules import Context, Count, Result, Rule
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def _shown(
     windows = {f.report: f.window for f in shown}
     if not private:
         return shown, windows, ""
-    own = _own_application(decision)
+    own = own_application(decision)
     told = {r.id for r in own.reports}
     hidden = sum(1 for f in shown if f.report not in told and f.reason is Reason.COUNTED)
     shown = [f for f in shown if f.report in told]
@@ -227,7 +227,7 @@ def _draw_marks(
         deadline: dt.date | None = node.tally.deadline
         if private:
             assert isinstance(node.predicate, Count)
-            deadline = _own_deadline(decision, node.predicate, node.tally)
+            deadline = own_deadline(decision, node.predicate, node.tally)
         if deadline is not None:
             more = node.tally.shortfall
             text = f"new application by {deadline.day} {deadline:%b %Y},\nafter {more} more, would meet it"

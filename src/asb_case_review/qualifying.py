@@ -26,7 +26,7 @@ from ._convert import choice
 from .dates import Arithmetic, Period, Span, earliest_start, months, period, period_last_day
 from .errors import InvalidInput
 from .law import reports as law
-from .law.reports import Anchor, BehaviourDay, DateOf, LagScope, Reason, Who
+from .law.reports import Anchor, BehaviourDay, DateOf, LagScope, Reason, Who, date_of_value
 from .models import Agency, Application, Report
 
 __all__ = [
@@ -48,10 +48,6 @@ __all__ = [
 
 def _anchor(value: Anchor | str) -> Anchor:
     return choice(Anchor, "anchor", value)
-
-
-def _date_of(value: DateOf | str) -> DateOf:
-    return choice(DateOf, "date_of", value)
 
 
 def _arithmetic(value: Arithmetic | str) -> Arithmetic:
@@ -92,7 +88,7 @@ class Window:
 
     span: Span = attrs.field(default=months(6), converter=_span)
     anchor: Anchor = attrs.field(default=Anchor.EACH_REPORT, kw_only=True, converter=_anchor)
-    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=_date_of)
+    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=date_of_value)
     arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=_arithmetic)
     application_within: Span | None = attrs.field(default=months(6), kw_only=True, converter=_optional_span)
     """For a window beginning with the first report counted (:attr:`Anchor.FIRST_REPORT`,

@@ -165,7 +165,7 @@ def _told_of(decision: Decision) -> str | None:
     return None
 
 
-def _own_application(decision: Decision) -> Application:
+def own_application(decision: Decision) -> Application:
     """The application with only the reports the applicant may be told of.
 
     Any date the applicant is given is worked out again from this alone: a
@@ -204,14 +204,14 @@ def private_deadline(decision: Decision, tally: Tally) -> dt.date | None:
     predicate = _count_of(decision, tally)
     if predicate is None:  # pragma: no cover - every shortfall comes from a count of the decision
         return None
-    return _own_deadline(decision, predicate, tally)
+    return own_deadline(decision, predicate, tally)
 
 
-def _own_deadline(decision: Decision, predicate: Count, tally: Tally) -> dt.date | None:
+def own_deadline(decision: Decision, predicate: Count, tally: Tally) -> dt.date | None:
     """*tally*'s deadline under *predicate* when the applicant's own reports alone give the same date."""
     if tally.deadline is None:
         return None
-    own = predicate(Context(_own_application(decision), decision.as_of)).tally
+    own = predicate(Context(own_application(decision), decision.as_of)).tally
     return tally.deadline if own is not None and own.deadline == tally.deadline else None
 
 

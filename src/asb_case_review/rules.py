@@ -30,11 +30,9 @@ from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
-from .law.reports import UNITS, CountUnit, unit_key
+from .law.reports import UNITS, CountUnit, date_of_value, unit_key
 from .models import Application, Fact, Report
-
-# One converter for the field both modules name date_of (the attrs mypy plugin needs a named function).
-from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, Window, _date_of, select
+from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, Window, select
 
 __all__ = [
     "AllOf",
@@ -621,7 +619,7 @@ class Recency(_Combinable):
     """
 
     within: Span = attrs.field(validator=_span_field)
-    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=_date_of)
+    date_of: DateOf = attrs.field(default=DateOf.REPORT, kw_only=True, converter=date_of_value)
     selection: Selection = attrs.field(factory=Selection, kw_only=True, validator=_selection_field)
 
     def describe(self) -> str:
@@ -662,7 +660,7 @@ def recency(
     selection: Selection | None = None,
 ) -> Recency:
     """The latest report (or incident) falls within *within* (one month by default) before the application."""
-    return Recency(within or months(1), date_of=_date_of(date_of), selection=selection or Selection())
+    return Recency(within or months(1), date_of=date_of_value(date_of), selection=selection or Selection())
 
 
 @attrs.frozen

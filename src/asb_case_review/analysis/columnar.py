@@ -45,7 +45,7 @@ from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
 from .plan import BASE_HANDLES, CountPlan, Engine, PolicyPlan, compile_policy
-from .sweep import Sweep
+from .sweep import Sweep, assumed_facts
 from .table import ReportTable
 
 if TYPE_CHECKING:
@@ -518,9 +518,7 @@ def sweep_columns(
     """
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    from .sweep import _facts  # noqa: PLC0415 (shared checking of the assumed facts)
-
-    assumed = _facts(facts)
+    assumed = assumed_facts(facts)
     plan = compile_policy(policy, NUMPY, floor_reading=floor_reading)
     rules = np.column_stack([columns.count_met(c) for c in plan.counts])
     leaves = [np.where(rules[:, k], MET, NOT_MET).astype(np.int8) for k in range(len(plan.counts))]

@@ -33,7 +33,7 @@ from typing import Any, Final, Literal
 from ..errors import InvalidInput, InvalidRow
 from .table import OnError, RowProblem, _day, _text
 
-__all__ = ["FIGURES", "financial_period", "published_figures"]
+__all__ = ["FIGURES", "financial_period", "numbered_figures", "published_figures"]
 
 FIGURES: Final = ("applications", "threshold_not_met", "reviews_carried_out", "reviews_with_recommendations")
 """The four published figures, in the order councils publish them."""
@@ -66,7 +66,7 @@ def published_figures(
     """The four figures per period, oldest first; bad rows stop the count or go to *problems*."""
     if isinstance(applications, str | bytes | Mapping) or not isinstance(applications, Iterable):
         raise InvalidInput("applications", applications, "must be an iterable of rows (mappings)")
-    return _figures(enumerate(applications, start=1), by=by, on_error=on_error, problems=problems)
+    return numbered_figures(enumerate(applications, start=1), by=by, on_error=on_error, problems=problems)
 
 
 def _check_options(by: object, on_error: object, problems: object) -> None:
@@ -78,7 +78,7 @@ def _check_options(by: object, on_error: object, problems: object) -> None:
         raise InvalidInput("problems", problems, "give a list to collect the skipped rows in")
 
 
-def _figures(
+def numbered_figures(
     rows: Iterable[tuple[int, Mapping[str, object] | RowProblem]],
     *,
     by: Literal["year", "quarter"] = "year",

@@ -48,7 +48,7 @@ from ..qualifying import Lag
 from .plan import MET, NOT_MET, PYTHON, CountPlan, PolicyPlan, Unsupported, compile_policy, expired
 from .table import ReportTable
 
-__all__ = ["Eligibility", "Standing", "Sweep", "sweep"]
+__all__ = ["Eligibility", "Standing", "Sweep", "assumed_facts", "sweep"]
 
 _ONE_DAY: Final = dt.timedelta(days=1)
 
@@ -674,7 +674,7 @@ def sweep(
     action was taken"); a fact not given is unknown, as in ``evaluate``.
     """
     _check_inputs(table, policy, enforce_floor)
-    assumed = _facts(facts)
+    assumed = assumed_facts(facts)
     try:
         plan = compile_policy(policy, PYTHON, floor_reading=floor_reading)
     except Unsupported:
@@ -692,7 +692,7 @@ def _check_inputs(table: object, policy: object, enforce_floor: object) -> None:
         raise InvalidInput("enforce_floor", enforce_floor, "must be True or False")
 
 
-def _facts(facts: Mapping[Fact, bool] | Mapping[str, bool] | None) -> dict[Fact, bool]:
+def assumed_facts(facts: Mapping[Fact, bool] | Mapping[str, bool] | None) -> dict[Fact, bool]:
     """The assumed facts, checked as an application checks its own."""
     checked = Application(
         "what-if",

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final, assert_never
 
 import attrs
 
+from .._convert import choice
 from ..dates import TimeUnit, period_last_day
 from ..models import Report
 
@@ -58,6 +59,7 @@ __all__ = [
     "UnitSpec",
     "Who",
     "behaviour_day",
+    "date_of_value",
     "in_time",
     "key_value",
     "lag_last_day",
@@ -153,6 +155,11 @@ class Reason(enum.StrEnum):
     """The report repeats something already counted (same incident, person or household)."""
     UNKNOWN_HOUSEHOLD = "unknown_household"
     """The rule counts households and the report has none recorded."""
+
+
+def date_of_value(value: DateOf | str) -> DateOf:
+    """*value* as a :class:`DateOf`, or an error naming ``date_of`` (the converter of that field)."""
+    return choice(DateOf, "date_of", value)
 
 
 # ------------------------------------------------------------------ the day of the behaviour
