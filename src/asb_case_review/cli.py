@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from . import __version__
 from .cases import load_cases, run_cases
-from .catalogue import AREAS
+from .catalogue import AREAS, read_area
 from .conformance import Finding, Severity, check_area
 from .decision import Decision, evaluate
 from .errors import CaseReviewError
@@ -37,7 +37,7 @@ from .examples import example_application
 from .models import Application
 from .parsing import application_from_mapping, parse_day
 from .policy import Area
-from .policyfile import dump, load_area
+from .policyfile import dump
 from .render import for_applicant, for_officer, to_applicant_dict, to_dict
 from .rules import Outcome
 
@@ -290,7 +290,7 @@ def _load_policy(name: str, relative_to: Path | None = None) -> Area:
     path = Path(name) if relative_to is None else relative_to / name
     text = _read(str(path))
     try:
-        area = load_area(text, format="json" if path.suffix == ".json" else "toml", file=str(path))
+        area = read_area(text, format="json" if path.suffix == ".json" else "toml", file=str(path))
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
     for gap in area.gaps():

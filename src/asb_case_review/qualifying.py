@@ -311,7 +311,7 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
     return Selected(ordered, tuple(inside), tuple(survivors), window)
 
 
-def _place(
+def _place(  # noqa: PLR0912  (one branch per window anchor)
     window: Window,
     survivors: list[tuple[Report, dt.date]],
     as_of: dt.date,
