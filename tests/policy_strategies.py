@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from asb_case_review.dates import Arithmetic, Span, TimeUnit
 from asb_case_review.models import Agency, Fact
-from asb_case_review.policy import Appeal, Policy, Timescales, statutory_route
+from asb_case_review.policy import Appeal, Body, Policy, Region, Timescales, statutory_route
 from asb_case_review.qualifying import Anchor, BehaviourDay, DateOf, Lag, LagScope, Selection, Who, Window
 from asb_case_review.rules import (
     AllOf,
@@ -54,7 +54,14 @@ selections = st.builds(
     agencies=st.frozensets(st.sampled_from(Agency), max_size=2),
     behaviour_day=st.sampled_from(BehaviourDay),
 )
-sources = st.builds(Source, text, section=st.none() | text, url=st.none() | text)
+sources = st.builds(
+    Source,
+    text,
+    section=st.none() | text,
+    url=st.none() | text,
+    read_on=st.none() | st.dates(dt.date(2014, 1, 1), dt.date(2030, 12, 31)),
+    modified=st.none() | text,
+)
 
 leaves: st.SearchStrategy[Predicate] = st.one_of(
     st.builds(Count, st.integers(1, 6), unit=st.sampled_from(CountUnit), selection=selections),
@@ -115,4 +122,8 @@ def policies(draw: st.DrawFn) -> Policy:
         related_by=draw(text),
         appeal=draw(st.none() | st.builds(Appeal, text, source=st.none() | sources)),
         timescales=timescales,
+        region=draw(st.none() | st.sampled_from(Region)),
+        body=draw(st.none() | st.sampled_from(Body)),
+        notes=(notes := draw(st.none() | text)),
+        effective_from_assumed=notes is not None and draw(st.booleans()),
     )

@@ -74,10 +74,10 @@ def test_assumed_facts_decide_fact_rules(reports: Path, capsys: pytest.CaptureFi
     assert main(argv) == 0
     unknown = json.loads(capsys.readouterr().out)
     assert {r["outcome"] for r in unknown[:2]} == {"unknown"}
-    assert main([*argv, "--fact", "problem_persists=yes"]) == 0
+    assert main([*argv, "--fact", "officer_discretion=yes"]) == 0
     known = json.loads(capsys.readouterr().out)
     assert [r["outcome"] for r in known] == ["met", "met", "met"]
-    assert main([*argv, "--fact", "problem_persists=perhaps"]) == EXIT_BAD_INPUT
+    assert main([*argv, "--fact", "officer_discretion=perhaps"]) == EXIT_BAD_INPUT
 
 
 def test_synthetic_writes_a_table_the_analysis_commands_read_back(

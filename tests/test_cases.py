@@ -238,10 +238,10 @@ def test_coverage_counts_each_rule_both_ways() -> None:
     assert (by_rule["personal"].met, by_rule["personal"].not_met, by_rule["personal"].named) == (1, 1, 2)
     assert by_rule["personal"].exercised
     assert not by_rule["hate"].exercised
-    assert by_rule["s104-4"].path == "mandatory"
+    assert by_rule["personal"].path == "mandatory"
     summary = run.summary()
     assert "PASS c2 (merseyside@2024-01-01)" in summary
-    assert "local[2] hate: 0 named; 0 / 2 / 0; NOT exercised both ways" in summary
+    assert "local[1] hate: 0 named; 0 / 2 / 0; NOT exercised both ways" in summary
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -271,7 +271,7 @@ class ClosedPipe(io.StringIO):
         (["check", str(EXAMPLES / "not-met-near-miss.json")], cli.EXIT_NOT_MET),
         (["policies", "list"], 0),
         (["policies", "show", "merseyside"], 0),
-        (["policies", "check", "merseyside"], 0),
+        (["policies", "check", "gateshead"], 0),
         (["test", str(EXAMPLES / "my-council.cases.toml")], 0),
     ],
     ids=["check", "policies-list", "policies-show", "policies-check", "test"],

@@ -13,7 +13,7 @@ from asb_case_review.decision import NoticeCode, Route, evaluate
 from asb_case_review.errors import InvalidInput
 from asb_case_review.examples import example_application
 from asb_case_review.law.floor import FloorReading
-from asb_case_review.models import Application, Fact, Incident, Report
+from asb_case_review.models import Agency, Application, Fact, Incident, Report
 from asb_case_review.policy import Policy, statutory_route
 from asb_case_review.qualifying import Reason, Selection, Who
 from asb_case_review.rules import CountUnit, Outcome, Source, count, fact, recency, rule
@@ -68,9 +68,10 @@ def test_met_until_follows_the_policy_across_rules() -> None:
         rep("R3", D(2026, 2, 1), D(2025, 12, 1)),
         rep("R4", D(2026, 2, 2), D(2026, 2, 1)),
     )
-    # Under the statute only R4 qualifies; the local personal rule has no lag and counts three.
+    # Under the statute only R4 qualifies; the area's own wording (its mandatory rule) has no lag
+    # and counts three.
     decision = evaluate(application, STAFFORDSHIRE_MOORLANDS)
-    assert decision.route is Route.DISCRETIONARY
+    assert decision.route is Route.MANDATORY
     assert decision.matched == ("personal",)
     # Three of the four stay inside until R2's six months end on 31 May 2026.
     assert decision.met_until == D(2026, 5, 31)
@@ -184,7 +185,8 @@ def test_lower_threshold_is_the_floor() -> None:
 
 def test_discretionary_route_and_its_fates() -> None:
     """A local rule meets the threshold by the discretionary route; fates come from that rule."""
-    application = app(A, rep("R1", D(2026, 2, 2), D(2026, 2, 1), hate=True))
+    # Merseyside's wording counts complaints to the council, the police or a social landlord.
+    application = app(A, rep("R1", D(2026, 2, 2), D(2026, 2, 1), hate=True, agency=Agency.POLICE))
     decision = evaluate(application, MERSEYSIDE)
     assert decision.route is Route.DISCRETIONARY
     assert decision.matched == ("hate",)
@@ -192,10 +194,14 @@ def test_discretionary_route_and_its_fates() -> None:
 
 
 def test_mandatory_route_counts_other_peoples_complaints() -> None:
-    """The statute counts complaints made by anyone, though the local personal rule counts only 'you'."""
+    """The statute counts complaints made by anyone; the area's wording ('you have reported') does not.
+
+    The policy as written is not met, and the statutory floor meets the threshold and says so.
+    """
     decision = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
-    assert decision.route is Route.MANDATORY
-    personal = decision.local[0]
+    assert decision.route is Route.STATUTORY_FLOOR
+    assert decision.policy_outcome is Outcome.NOT_MET
+    personal = decision.mandatory
     assert personal.outcome is Outcome.NOT_MET
     assert personal.children[0].tally is not None
     assert personal.children[0].tally.count == 1

@@ -125,7 +125,7 @@ def test_application_from_mapping_raises_only_library_errors(data: Any) -> None:
 # ------------------------------------------------------------------------------------------------- policies
 
 _POLICY_TEXTS = [
-    catalogue_text(f"{name}.toml") for name in ("merseyside", "staffordshire-moorlands", "wales")
+    catalogue_text(f"{name}.toml") for name in ("merseyside", "staffordshire-moorlands", "south-wales")
 ]
 _POLICY_JSON = [dump(AREAS[name], format="json") for name in ("merseyside", "pendle")]
 

@@ -12,10 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asb_case_review.cases import load_cases, run_cases
-from asb_case_review.catalogue import AREAS
+from asb_case_review.catalogue import AREAS, apply_scheme, read_area
 from asb_case_review.errors import InvalidPolicy, InvalidPolicyFile
-from asb_case_review.policy import Area, Policy, statutory_route
-from asb_case_review.policyfile import RULE_KINDS, dump, load_area, load_policy, parse
+from asb_case_review.policy import Area, Body, Policy, Region, statutory_route
+from asb_case_review.policyfile import (
+    RULE_KINDS,
+    SchemeMember,
+    dump,
+    load_area,
+    load_entry,
+    load_policy,
+    parse,
+)
 from asb_case_review.qualifying import Anchor, Selection, Window
 from asb_case_review.rules import AllOf, Count, CountUnit, FactIs, Not, Rule, count, fact
 from tests.policy_strategies import policies
@@ -57,7 +65,7 @@ def test_load_of_dump_is_the_area(drawn: list[Policy], form: str) -> None:
 def test_catalogue_files_survive_the_round_trip(name: str) -> None:
     """Every built-in area written out and read back is the same area."""
     area = AREAS[name]
-    assert load_area(dump(area)) == area
+    assert read_area(dump(area)) == area
 
 
 def test_a_file_builds_the_same_values_as_python() -> None:
@@ -114,8 +122,8 @@ def docs_blocks() -> list[str]:
 )
 def test_every_policy_file_in_the_docs_loads(text: str) -> None:
     """Each worked policy file in docs/policies.md reads, and survives the round trip."""
-    area = load_area(text, file="docs/policies.md")
-    assert load_area(dump(area)) == area
+    area = read_area(text, file="docs/policies.md")
+    assert read_area(dump(area)) == area
 
 
 def test_every_cases_file_in_the_docs_passes() -> None:
@@ -393,3 +401,160 @@ def test_dumped_toml_is_readable() -> None:
     )
     text = dump(policy)
     assert re.search(r'\[\[local\]\]\nid = "r"\nlabel = "L"\nkind = "all_of"\n\n\[\[local\.parts\]\]', text)
+
+
+# --------------------------------------------------------------- metadata and schemes
+
+MEMBER = """\
+id = "knowsley"
+title = "Knowsley Council"
+scheme = "merseyside"
+region = "North West"
+body = "council"
+source = "page"
+notes = "Applies the Merseyside scheme."
+
+[sources.page]
+title = "Knowsley Council, 'ASB Case Review'"
+url = "https://www.knowsley.gov.uk/asb-case-review"
+read_on = 2026-11-26
+modified = "Last updated 3 March 2025"
+"""
+
+
+def test_region_body_and_notes_are_read_and_written_back() -> None:
+    """`region`, `body` and `notes` are kept on the policy and survive the round trip."""
+    text = HEAD + 'region = "Wales"\nbody = "pcc"\nnotes = "The scheme\'s own site."\n'
+    policy = load_policy(text)
+    assert (policy.region, policy.body, policy.notes) == (Region.WALES, Body.PCC, "The scheme's own site.")
+    assert load_policy(dump(policy)) == policy
+
+
+def test_a_source_keeps_the_day_it_was_read_and_the_page_s_own_date() -> None:
+    """`read_on` (a date) and `modified` (as the page states it) are kept on the Source."""
+    text = HEAD + (
+        'source = "page"\n[sources.page]\ntitle = "P"\nread_on = 2026-11-26\n'
+        'modified = "last modified 13 September 2024"\n'
+    )
+    policy = load_policy(text)
+    assert policy.source is not None
+    assert policy.source.read_on == D(2026, 11, 26)
+    assert policy.source.modified == "last modified 13 September 2024"
+    assert load_policy(dump(policy)) == policy
+
+
+def test_an_assumed_date_of_effect_is_marked_and_explained() -> None:
+    """`effective_from_assumed = true` is kept, and needs notes saying why."""
+    policy = load_policy(HEAD + 'effective_from_assumed = true\nnotes = "No date is published."\n')
+    assert policy.effective_from_assumed
+    assert load_policy(dump(policy)) == policy
+    assert not load_policy(HEAD).effective_from_assumed
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            HEAD + 'region = "Midlands"\n',
+            r"x\.toml: region='Midlands': is not a choice here; .*West Midlands",
+        ),
+        (HEAD + 'body = "county"\n', r"x\.toml: body='county': is not a choice here; .*council"),
+        (HEAD + "notes = 3\n", r"x\.toml: notes=3: must be a non-empty string"),
+        (
+            HEAD + "effective_from_assumed = true\n",
+            r"x\.toml: effective_from_assumed=True: needs notes saying why",
+        ),
+        (HEAD + 'effective_from_assumed = "yes"\n', r"effective_from_assumed='yes': must be true or false"),
+        (
+            HEAD + 'source = { title = "P", read_on = "26/11/2026" }\n',
+            r"x\.toml: source\.read_on='26/11/2026': must be a date written YYYY-MM-DD",
+        ),
+        (
+            HEAD + 'source = { title = "P", read = 2026-11-26 }\n',
+            r"source\.read=.*did you mean 'read_on'\?",
+        ),
+        (
+            'id = "x"\ntitle = "X"\nscheme = "x"\n',
+            r"x\.toml: scheme='x': names the area itself",
+        ),
+        (
+            'id = "x"\ntitle = "X"\nscheme = "merseyside"\n[[local]]\nid = "a"\n',
+            r"x\.toml: local=.*applies scheme 'merseyside' holds no rules or versions of its own",
+        ),
+        (
+            'id = "x"\ntitle = "X"\nscheme = "merseyside"\nversion = "1"\n',
+            r"x\.toml: version='1': a file that applies scheme",
+        ),
+        ('id = "x"\nscheme = "merseyside"\n', r"x\.toml: title=None: is required"),
+    ],
+    ids=[
+        "region",
+        "body",
+        "notes",
+        "assumed-without-notes",
+        "assumed-not-a-flag",
+        "read-on-not-a-date",
+        "source-key",
+        "scheme-itself",
+        "scheme-with-rules",
+        "scheme-with-version",
+        "scheme-without-title",
+    ],
+)
+def test_metadata_errors_name_the_file_the_path_and_the_value(text: str, message: str) -> None:
+    """A wrong region, body, date mark, source date or scheme file is named, with the value."""
+    with pytest.raises(InvalidPolicyFile, match=message):
+        load_entry(text, file="x.toml")
+
+
+def test_a_scheme_file_is_its_metadata_and_the_catalogue_builds_its_area() -> None:
+    """A file naming a scheme reads as a SchemeMember; the catalogue gives it the scheme's rules."""
+    member = load_entry(MEMBER, file="knowsley.toml")
+    assert isinstance(member, SchemeMember)
+    assert (member.scheme, member.region, member.body) == ("merseyside", Region.NORTH_WEST, Body.COUNCIL)
+    area = apply_scheme(member, AREAS)
+    scheme = AREAS["merseyside"]
+    assert [v.version for v in area.versions] == [v.version for v in scheme.versions]
+    for mine, theirs in zip(area.versions, scheme.versions, strict=True):
+        assert (mine.id, mine.title, mine.scheme) == ("knowsley", "Knowsley Council", "merseyside")
+        assert (mine.mandatory, mine.local, mine.conditions) == (
+            theirs.mandatory,
+            theirs.local,
+            theirs.conditions,
+        )
+        assert mine.source is not None
+        assert mine.source.read_on == D(2026, 11, 26)
+        assert mine.appeal == theirs.appeal
+    assert read_area(MEMBER) == area
+    assert read_area(dump(area)) == area
+    assert 'scheme = "merseyside"' in dump(area)
+    assert "[[local]]" not in dump(area)
+
+
+def test_load_area_refuses_a_scheme_file_and_says_how_to_read_it() -> None:
+    """load_area cannot build a scheme member alone: the error names apply_scheme."""
+    with pytest.raises(InvalidPolicyFile, match=r"scheme='merseyside': .*apply_scheme"):
+        load_area(MEMBER, file="knowsley.toml")
+
+
+def test_a_scheme_must_be_a_known_area_and_not_itself_a_member() -> None:
+    """An unknown scheme and a scheme of a scheme are refused by name."""
+    member = load_entry(MEMBER)
+    assert isinstance(member, SchemeMember)
+    with pytest.raises(InvalidPolicyFile, match=r"k\.toml: scheme='mersey': .*did you mean 'merseyside'"):
+        apply_scheme(attrs.evolve(member, scheme="mersey"), AREAS, file="k.toml")
+    knowsley = apply_scheme(member, AREAS)
+    areas = {**AREAS, "knowsley": knowsley}
+    chained = attrs.evolve(member, id="halton", scheme="knowsley")
+    with pytest.raises(
+        InvalidPolicyFile, match=r"scheme='knowsley': itself applies scheme 'merseyside'.*name 'merseyside'"
+    ):
+        apply_scheme(chained, areas, file="h.toml")
+    with pytest.raises(InvalidPolicyFile, match=r"scheme='knowsley': names the area itself"):
+        apply_scheme(attrs.evolve(member, scheme="knowsley"), areas)
+
+
+def test_a_policy_cannot_name_itself_as_its_scheme() -> None:
+    """The model refuses a scheme that is the policy's own id."""
+    with pytest.raises(InvalidPolicy, match=r"scheme='x': names the area itself"):
+        attrs.evolve(load_policy(HEAD), scheme="x")

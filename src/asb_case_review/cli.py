@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 from . import __version__
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
 from .cases import load_cases, run_cases
-from .catalogue import AREAS
+from .catalogue import AREAS, read_area
 from .conformance import Finding, Severity, check_area
 from .decision import Decision, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
@@ -39,7 +39,7 @@ from .examples import example_application
 from .models import Application
 from .parsing import application_from_mapping, parse_day
 from .policy import Area
-from .policyfile import dump, load_area
+from .policyfile import dump
 from .render import for_applicant, for_officer, to_applicant_dict, to_dict
 from .rules import Outcome
 
@@ -327,7 +327,7 @@ def _load_policy(name: str) -> Area:
             raise _BadInput(f"policy={name!r}: is not a built-in policy or a file; known: {known}") from None
     text = _read_text(name)
     try:
-        area = load_area(text, format="json" if name.endswith(".json") else "toml", file=name)
+        area = read_area(text, format="json" if name.endswith(".json") else "toml", file=name)
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
     return _warn_gaps(area, name)
@@ -366,7 +366,7 @@ def _beside(cases_file: str, name: str) -> Area:
     except _BadInput as error:
         raise _BadInput(f"{where}: {error}") from None
     try:
-        area = load_area(text, format="json" if name.endswith(".json") else "toml", file=str(path))
+        area = read_area(text, format="json" if name.endswith(".json") else "toml", file=str(path))
     except InvalidPolicyFile as error:
         place = f"at {error.path}: " if error.path else ""
         raise _BadInput(f"{where}: {path} is not a valid policy file: {place}{error.problem}") from None

@@ -444,7 +444,7 @@ def check(policy: Policy) -> tuple[Finding, ...]:
 
     >>> from asb_case_review.catalogue import get_policy
     >>> [str(f.code) for f in check(get_policy("stafford"))]
-    ['condition_turns_away', 'no_appeal_route']
+    ['mandatory_narrower', 'mandatory_narrower', 'window_anchor', 'condition_turns_away']
     >>> finding = check(get_policy("stafford"))[0]
     >>> evaluate(finding.example, get_policy("stafford"), enforce_floor=False).policy_outcome
     <Outcome.NOT_MET: 'not_met'>

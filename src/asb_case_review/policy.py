@@ -18,8 +18,9 @@ its source.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -37,7 +38,9 @@ __all__ = [
     "STATUTORY_THRESHOLD",
     "Appeal",
     "Area",
+    "Body",
     "Policy",
+    "Region",
     "Timescales",
     "last_months",
     "statutory_route",
@@ -65,6 +68,39 @@ GUIDANCE_2025: Final = Source(
     "Home Office, Anti-social behaviour: statutory guidance for frontline professionals "
     "(ASB Case Review), July 2025"
 )
+
+
+class Region(enum.StrEnum):
+    """Where an area is: an ONS region of England, or Wales (a closed list)."""
+
+    NORTH_EAST = "North East"
+    NORTH_WEST = "North West"
+    YORKSHIRE_AND_THE_HUMBER = "Yorkshire and the Humber"
+    EAST_MIDLANDS = "East Midlands"
+    WEST_MIDLANDS = "West Midlands"
+    EAST_OF_ENGLAND = "East of England"
+    LONDON = "London"
+    SOUTH_EAST = "South East"
+    SOUTH_WEST = "South West"
+    WALES = "Wales"
+
+
+class Body(enum.StrEnum):
+    """The kind of body that publishes an area's threshold."""
+
+    COUNCIL = "council"
+    """A district, unitary, metropolitan or London borough council."""
+    POLICE = "police"
+    """A police force."""
+    PCC = "pcc"
+    """A Police and Crime Commissioner (or Police, Fire and Crime Commissioner)."""
+    PARTNERSHIP = "partnership"
+    """A Community Safety Partnership."""
+    SCHEME = "scheme"
+    """A scheme shared by several councils and partners (a county-wide or force-wide scheme)."""
+
+
+E = TypeVar("E", bound=enum.Enum)
 
 _NUMBERS: Final = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -238,6 +274,21 @@ def _timescales(value: Timescales) -> Timescales:
     return value
 
 
+def _choice(kind: type[E], name: str, value: object) -> E | None:
+    if value is None or isinstance(value, kind):
+        return value
+    words = ", ".join(str(member.value) for member in kind)
+    raise InvalidPolicy(name, value, f"must be one of: {words}")
+
+
+def _region(value: Region | None) -> Region | None:
+    return _choice(Region, "region", value)
+
+
+def _body(value: Body | None) -> Body | None:
+    return _choice(Body, "body", value)
+
+
 @attrs.frozen
 class Policy:
     """An area's ASB Case Review threshold, as a named, versioned, dated value."""
@@ -256,8 +307,25 @@ class Policy:
     """The appeal route, or ``None`` when the policy states none (Schedule 4 para 3)."""
     timescales: Timescales = attrs.field(factory=Timescales, kw_only=True, converter=_timescales)
     """The working-day timescales the policy publishes."""
+    effective_from_assumed: bool = attrs.field(default=False, kw_only=True)
+    """``effective_from`` is not a published date of effect (a guess, or a page's modification date);
+    ``notes`` say why it was chosen."""
+    region: Region | None = attrs.field(default=None, kw_only=True, converter=_region)
+    """The ONS region (or Wales) the area lies in."""
+    body: Body | None = attrs.field(default=None, kw_only=True, converter=_body)
+    """The kind of body that publishes the policy."""
+    scheme: str | None = attrs.field(default=None, kw_only=True)
+    """The id of the area whose threshold this area applies (a force, commissioner or partnership
+    scheme), or ``None`` when the area publishes its own; the rules are then the scheme's."""
+    notes: str | None = attrs.field(default=None, kw_only=True)
+    """What a reader of the policy should know that the rules do not say (a successor, a rename,
+    why a date of effect is assumed)."""
 
     def __attrs_post_init__(self) -> None:
+        if not self.id.strip():
+            raise InvalidPolicy("id", self.id, "must be a non-empty string")
+        if self.scheme is not None and self.scheme == self.id:
+            raise InvalidPolicy("scheme", self.scheme, "names the area itself")
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise InvalidPolicy(
                 "effective_to",

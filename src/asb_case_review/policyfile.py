@@ -52,6 +52,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
+import attrs
+
 from ._limits import (
     MAX_COUNT,
     MAX_DATA_DEPTH,
@@ -77,7 +79,9 @@ from .policy import (
     STATUTE,
     Appeal,
     Area,
+    Body,
     Policy,
+    Region,
     Timescales,
     statutory_route,
 )
@@ -100,8 +104,10 @@ __all__ = [
     "BUILT_IN_SOURCES",
     "RULE_KINDS",
     "Format",
+    "SchemeMember",
     "dump",
     "load_area",
+    "load_entry",
     "load_policy",
     "parse",
 ]
@@ -141,14 +147,53 @@ and ``source``."""
 _VERSION_KEYS: Final = (
     "version",
     "effective_from",
+    "effective_from_assumed",
     "effective_to",
     "threshold",
     "mandatory",
     "local",
     "conditions",
 )
-_SHARED_KEYS: Final = ("title", "source", "related_by", "appeal", "timescales")
-_TOP_KEYS: Final = ("id", "sources", "versions", *_SHARED_KEYS, *_VERSION_KEYS)
+_SHARED_KEYS: Final = ("title", "source", "related_by", "appeal", "timescales", "region", "body", "notes")
+_TOP_KEYS: Final = ("id", "sources", "versions", "scheme", *_SHARED_KEYS, *_VERSION_KEYS)
+_MEMBER_KEYS: Final = (
+    "id",
+    "scheme",
+    "title",
+    "source",
+    "sources",
+    "region",
+    "body",
+    "appeal",
+    "timescales",
+    "notes",
+)
+_SOURCE_KEYS: Final = ("title", "section", "url", "read_on", "modified")
+
+
+@attrs.frozen
+class SchemeMember:
+    """A file that applies another area's threshold: ``scheme = "<id>"`` and metadata, no rules.
+
+    A force, commissioner or partnership scheme that covers several councils is
+    written once; each council that applies it names it.  The catalogue builds the
+    council's :class:`~asb_case_review.policy.Area` from the scheme's versions
+    (:func:`asb_case_review.catalogue.apply_scheme`): the same rules, with this
+    area's id, title and metadata, and its own appeal route, timescales and page
+    where it gives them.
+    """
+
+    id: str
+    scheme: str = attrs.field(kw_only=True)
+    title: str = attrs.field(kw_only=True)
+    source: Source | None = attrs.field(default=None, kw_only=True)
+    region: Region | None = attrs.field(default=None, kw_only=True)
+    body: Body | None = attrs.field(default=None, kw_only=True)
+    appeal: Appeal | None = attrs.field(default=None, kw_only=True)
+    timescales: Timescales | None = attrs.field(default=None, kw_only=True)
+    notes: str | None = attrs.field(default=None, kw_only=True)
+
+
 _IN_VERSION_KEYS: Final = (*_VERSION_KEYS, *_SHARED_KEYS)
 
 
@@ -252,11 +297,13 @@ class _Reader:
                 return BUILT_IN_SOURCES[value]
             names = sorted({*self.sources, *BUILT_IN_SOURCES})
             raise self.fail(path, value, _unknown("a source name (see [sources])", value, names))
-        data = self.table(value, path, ("title", "section", "url"), "a source")
+        data = self.table(value, path, _SOURCE_KEYS, "a source")
         return Source(
             self.text(self.required(data, "title", path), _join(path, "title")),
             section=self.optional_text(data, "section", path),
             url=self.optional_text(data, "url", path),
+            read_on=None if "read_on" not in data else self.day(data["read_on"], _join(path, "read_on")),
+            modified=self.optional_text(data, "modified", path),
         )
 
     # ----------------------------------------------------------- rules
@@ -451,11 +498,62 @@ class _Reader:
         value, where = pick("timescales")
         if value is not None:
             fields["timescales"] = self.timescales(value, where)
+        fields.update(self.metadata(pick))
+        if "effective_from_assumed" in data:
+            where = _join(path, "effective_from_assumed")
+            fields["effective_from_assumed"] = self.flag(data["effective_from_assumed"], where)
+            if fields["effective_from_assumed"] and fields.get("notes") is None:
+                raise self.fail(
+                    where,
+                    value=True,
+                    problem="needs notes saying why the date is assumed and what it rests on",
+                )
         try:
             return Policy(ident, **fields)
         except InvalidPolicy as error:
             # Policy checks the whole (rule ids used twice); name the place in the file.
             raise self.fail(_join(path, error.path), error.value, error.problem) from None
+
+    def metadata(self, pick: Any) -> dict[str, Any]:
+        """The region, body and notes, wherever *pick* finds them."""
+        fields: dict[str, Any] = {}
+        value, where = pick("region")
+        if value is not None:
+            fields["region"] = self.choice(Region, value, where)
+        value, where = pick("body")
+        if value is not None:
+            fields["body"] = self.choice(Body, value, where)
+        value, where = pick("notes")
+        if value is not None:
+            fields["notes"] = self.text(value, where)
+        return fields
+
+    def member(self, ident: str, data: Mapping[str, Any]) -> SchemeMember:
+        """A file that applies the scheme named by its ``scheme`` key: metadata only."""
+        scheme = self.text(data["scheme"], "scheme")
+        if scheme == ident:
+            raise self.fail("scheme", scheme, "names the area itself; a scheme is another area's id")
+        for key in data:
+            if key not in _MEMBER_KEYS:
+                raise self.fail(
+                    str(key),
+                    data[key],
+                    f"a file that applies scheme {scheme!r} holds no rules or versions of its own "
+                    f"(the scheme's apply); keys here: {', '.join(_MEMBER_KEYS)}",
+                )
+
+        def pick(key: str) -> tuple[Any, str]:
+            return data.get(key), key
+
+        fields: dict[str, Any] = self.metadata(pick)
+        fields["title"] = self.text(self.required(data, "title", ""), "title")
+        if "source" in data:
+            fields["source"] = self.source(data["source"], "source")
+        if "appeal" in data:
+            fields["appeal"] = self.appeal(data["appeal"], "appeal")
+        if "timescales" in data:
+            fields["timescales"] = self.timescales(data["timescales"], "timescales")
+        return SchemeMember(ident, scheme=scheme, **fields)
 
     def dated(self, versions: list[Policy]) -> None:
         """Refuse versions that share a name or overlap, naming them by their place in the file."""
@@ -474,7 +572,7 @@ class _Reader:
                     f"overlaps version {earlier.version!r}, which {ends}",
                 )
 
-    def area(self, value: object) -> Area:
+    def entry(self, value: object) -> Area | SchemeMember:
         data = self.table(value, "", _TOP_KEYS, "a policy file")
         ident = self.text(self.required(data, "id", ""), "id")
         if "sources" in data:
@@ -482,6 +580,8 @@ class _Reader:
             if not isinstance(raw, Mapping):
                 raise self.fail("sources", raw, "must be a table of named sources ([sources.NAME])")
             self.sources = {str(name): self.source(item, f"sources.{name}") for name, item in raw.items()}
+        if "scheme" in data:
+            return self.member(ident, data)
         if "versions" in data:
             clash = [key for key in _VERSION_KEYS if key in data]
             if clash:
@@ -584,7 +684,36 @@ def load_area(text: str, *, format: Format = "toml", file: str = "<policy>") -> 
     >>> area.version_on(dt.date(2025, 3, 1)).threshold, [str(g) for g in area.gaps()]
     (2, ['2025-01-01 to 2025-01-31'])
     """
-    return _Reader(file).area(parse(text, format=format, file=file))
+    entry = load_entry(text, format=format, file=file)
+    if isinstance(entry, SchemeMember):
+        raise InvalidPolicyFile(
+            file,
+            "scheme",
+            entry.scheme,
+            "applies another area's threshold; read the file with load_entry and build its "
+            "area with asb_case_review.catalogue.apply_scheme",
+        )
+    return entry
+
+
+def load_entry(text: str, *, format: Format = "toml", file: str = "<policy>") -> Area | SchemeMember:  # noqa: A002
+    r"""The area written in *text*, or, for a file that names a ``scheme``, its :class:`SchemeMember`.
+
+    >>> member = load_entry('''
+    ... id = "knowsley"
+    ... title = "Knowsley Council"
+    ... scheme = "merseyside"
+    ... region = "North West"
+    ... body = "council"
+    ... ''', file="knowsley.toml")
+    >>> member.scheme, member.region
+    ('merseyside', <Region.NORTH_WEST: 'North West'>)
+    >>> load_entry('id = "x"\ntitle = "X"\nscheme = "y"\nthreshold = 2', file="x.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidPolicyFile: x.toml: threshold=2: a file that applies scheme 'y' holds no ...
+    """
+    return _Reader(file).entry(parse(text, format=format, file=file))
 
 
 def load_policy(text: str, *, format: Format = "toml", file: str = "<policy>") -> Policy:  # noqa: A002
@@ -689,10 +818,18 @@ class _Writer:
         }
         if timescales:
             data["timescales"] = timescales
+        if policy.region is not None:
+            data["region"] = policy.region.value
+        if policy.body is not None:
+            data["body"] = policy.body.value
+        if policy.notes is not None:
+            data["notes"] = policy.notes
         return data
 
     def version(self, policy: Policy) -> dict[str, Any]:
         data: dict[str, Any] = {"version": policy.version, "effective_from": policy.effective_from}
+        if policy.effective_from_assumed:
+            data["effective_from_assumed"] = True
         if policy.effective_to is not None:
             data["effective_to"] = policy.effective_to
         if policy.mandatory == statutory_route(policy.threshold):
@@ -714,6 +851,10 @@ def _source_table(source: Source) -> dict[str, Any]:
         table["section"] = source.section
     if source.url is not None:
         table["url"] = source.url
+    if source.read_on is not None:
+        table["read_on"] = source.read_on
+    if source.modified is not None:
+        table["modified"] = source.modified
     return table
 
 
@@ -761,7 +902,24 @@ def _selection(selection: Selection) -> dict[str, Any]:  # noqa: PLR0912  (one b
     return data
 
 
+def _member_data(item: Policy | Area, scheme: str) -> dict[str, Any]:
+    # An area that applies a scheme is written as it is kept: the scheme's id and this
+    # area's own metadata; the rules and versions are the scheme's, read from its file.
+    writer = _Writer()
+    latest = item if isinstance(item, Policy) else item.latest
+    shared = writer.shared(latest)
+    shared.pop("related_by", None)
+    data: dict[str, Any] = {"id": item.id, "scheme": scheme, **shared}
+    sources = writer.sources()
+    if sources:
+        data["sources"] = sources
+    return data
+
+
 def _to_data(item: Policy | Area) -> dict[str, Any]:
+    schemes = {p.scheme for p in ([item] if isinstance(item, Policy) else item.versions)}
+    if len(schemes) == 1 and (scheme := schemes.pop()) is not None:
+        return _member_data(item, scheme)
     writer = _Writer()
     if isinstance(item, Policy):
         body = {**writer.shared(item), **writer.version(item)}

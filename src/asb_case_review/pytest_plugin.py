@@ -20,9 +20,8 @@ from typing import Any
 import pytest
 
 from .cases import Case, load_cases, run_case
-from .catalogue import AREAS
+from .catalogue import AREAS, read_area
 from .policy import Area
-from .policyfile import load_area
 
 __all__ = ["CaseItem", "CasesFile", "pytest_collect_file"]
 
@@ -50,7 +49,7 @@ class CasesFile(pytest.File):
         name = cases.policy
         if name.endswith((".toml", ".json")):
             policy_path = self.path.parent / name
-            area = load_area(
+            area = read_area(
                 policy_path.read_text(encoding="utf-8"), format=_form(policy_path), file=str(policy_path)
             )
         else:

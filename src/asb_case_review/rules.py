@@ -148,6 +148,10 @@ class Source:
     title: str = attrs.field(validator=_text_field)
     section: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text_field)
     url: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text_field)
+    read_on: dt.date | None = attrs.field(default=None, kw_only=True)
+    """The day the page was read, so a reader can tell how current the reading is."""
+    modified: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text_field)
+    """The page's own last-modified or review date, as the page states it (not a date of effect)."""
 
     def cite(self) -> str:
         """A one-line citation."""

@@ -18,10 +18,10 @@ Nothing is silently computed some other way.
 >>> from asb_case_review.catalogue import MERSEYSIDE
 >>> for c in compile_policy(MERSEYSIDE, PYTHON).counts:
 ...     print(c.rule_id, c.at_least, c.unit.value, "victim" if c.victim else "anyone")
-mandatory (s104-4) 3 complaints anyone
-local[0] (personal) 3 incidents victim
-local[1] (community) 5 reporters anyone
-local[2] (hate) 1 incidents victim
+mandatory (personal) 3 incidents victim
+local[0] (community) 5 reporters anyone
+local[1] (hate) 1 incidents victim
+floor 3 complaints anyone
 """
 
 from __future__ import annotations

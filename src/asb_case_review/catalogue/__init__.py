@@ -1,7 +1,11 @@
 """The built-in catalogue: the statute and each area's published policy, as data.
 
 One policy file per area (``<id>.toml``) with a file of its test cases
-(``<id>.cases.toml``) is shipped in this package.  They are read the first
+(``<id>.cases.toml``) is shipped in this package.  An area that applies another
+area's threshold (a force, commissioner or partnership scheme covering several
+councils) says ``scheme = "<id>"`` and holds no rules of its own: its policy is
+built from the scheme's (:func:`apply_scheme`), and :data:`SCHEMES` lists the
+relation.  They are read the first
 time a name below is used, once, under Python's import lock (by the private
 module ``_built``), so every caller in every thread sees the same immutable
 mappings, and importing the library does not pay for reading them.
@@ -20,24 +24,32 @@ from importlib import resources
 from types import ModuleType
 from typing import TYPE_CHECKING, Final
 
-from ..errors import InvalidPolicy
+import attrs
+
+from ..errors import InvalidPolicy, InvalidPolicyFile
 
 if TYPE_CHECKING:
     from ..policy import Area, Policy
+    from ..policyfile import Format, SchemeMember
 
 __all__ = [
     "AREAS",
     "CATALOGUE",
     "MERSEYSIDE",
+    "SCHEMES",
     "STAFFORDSHIRE_MOORLANDS",
     "STATUTORY",
+    "apply_scheme",
     "catalogue_files",
     "catalogue_text",
     "get_policy",
+    "read_area",
 ]
 
 AREAS: Mapping[str, Area]
 """Every built-in area with all its versions, by id; immutable."""
+SCHEMES: Mapping[str, str]
+"""For each area that applies another area's threshold, the id of that scheme; immutable."""
 CATALOGUE: Mapping[str, Policy]
 """The built-in policies by id (the latest version of each area); immutable."""
 STATUTORY: Policy
@@ -87,9 +99,84 @@ def __getattr__(name: str) -> object:
         return built.AREAS
     if name == "CATALOGUE":
         return built.CATALOGUE
+    if name == "SCHEMES":
+        return built.SCHEMES
     if name in _LATEST:
         return built.CATALOGUE[_LATEST[name]]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def apply_scheme(member: SchemeMember, areas: Mapping[str, Area], *, file: str = "<policy>") -> Area:
+    r"""The area of *member*: the versions of the scheme it names in *areas*, as this area's.
+
+    Each version keeps the scheme's rules and dates and takes this area's id, title,
+    region, body and notes, and its own page, appeal route and timescales where it
+    gives them.  A scheme that is not in *areas*, or that itself applies a scheme
+    (a chain), is an error naming *file*.
+
+    >>> from asb_case_review.catalogue import AREAS
+    >>> from asb_case_review.policyfile import load_entry
+    >>> member = load_entry('id = "knowsley"\ntitle = "Knowsley Council"\nscheme = "merseyside"')
+    >>> area = apply_scheme(member, AREAS)
+    >>> area.latest.local == AREAS["merseyside"].latest.local, area.latest.scheme
+    (True, 'merseyside')
+    >>> apply_scheme(attrs.evolve(member, scheme="mersey"), AREAS)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidPolicyFile: <policy>: scheme='mersey': ... did you mean 'merseyside'? ...
+    """
+    if member.scheme == member.id:
+        raise InvalidPolicyFile(file, "scheme", member.scheme, "names the area itself")
+    scheme = areas.get(member.scheme)
+    if scheme is None:
+        import difflib  # noqa: PLC0415 - only an error needs it
+
+        near = difflib.get_close_matches(member.scheme, list(areas), n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise InvalidPolicyFile(
+            file,
+            "scheme",
+            member.scheme,
+            f"names no area of the catalogue; {hint}known: {', '.join(sorted(areas))}",
+        )
+    chained = scheme.latest.scheme
+    if chained is not None:
+        raise InvalidPolicyFile(
+            file,
+            "scheme",
+            member.scheme,
+            f"itself applies scheme {chained!r}; a scheme of a scheme is not allowed: name {chained!r}",
+        )
+    versions = tuple(
+        attrs.evolve(
+            version,
+            id=member.id,
+            title=member.title,
+            source=member.source or version.source,
+            appeal=member.appeal or version.appeal,
+            timescales=version.timescales if member.timescales is None else member.timescales,
+            region=member.region or version.region,
+            body=member.body or version.body,
+            notes=member.notes,
+            scheme=scheme.id,
+        )
+        for version in scheme.versions
+    )
+    return type(scheme)(member.id, versions)
+
+
+def read_area(text: str, *, format: Format = "toml", file: str = "<policy>") -> Area:  # noqa: A002
+    r"""Every version of the policy file *text*; a file naming a ``scheme`` gets the built-in scheme's.
+
+    >>> read_area('id = "wirral"\ntitle = "Wirral Council"\nscheme = "merseyside"').latest.scheme
+    'merseyside'
+    """
+    from ..policyfile import SchemeMember, load_entry  # noqa: PLC0415 - read only when asked
+
+    entry = load_entry(text, format=format, file=file)
+    if isinstance(entry, SchemeMember):
+        return apply_scheme(entry, _loaded().AREAS, file=file)
+    return entry
 
 
 def get_policy(name: str, *, on: dt.date | None = None) -> Policy:
