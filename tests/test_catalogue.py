@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -243,7 +244,8 @@ def test_policies_list_names_every_area(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["policies", "list"]) == 0
     out = capsys.readouterr().out
     assert len(out.splitlines()) == len(AREAS)
-    assert "merseyside                       2024-01-01" in out
+    merseyside = next(line for line in out.splitlines() if line.startswith("merseyside "))
+    assert merseyside.split()[1:4] == ["North", "West", "2024-01-01"]
 
 
 def test_policies_show_prints_a_file_that_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
@@ -310,3 +312,58 @@ def test_check_decides_under_a_policy_file_in_the_version_in_force(
     assert (
         "mine.toml: warning: no version is in force from 2026-01-01 to 2026-01-04" in capsys.readouterr().err
     )
+
+
+def test_policies_list_filters_by_region_body_and_features(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each filter keeps exactly the areas whose file says so; filters combine."""
+    assert main(["policies", "list", "--region", "Wales", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows
+    assert {r["region"] for r in rows} == {"Wales"}
+    expected = {
+        a.id for a in AREAS.values() if a.latest.region is not None and a.latest.region.value == "Wales"
+    }
+    assert {r["id"] for r in rows} == expected
+    assert (
+        main(
+            [
+                "policies",
+                "list",
+                "--feature",
+                "hate_route",
+                "--feature",
+                "community_route",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    both = json.loads(capsys.readouterr().out)
+    assert both
+    assert all({"hate_route", "community_route"} <= set(r["features"]) for r in both)
+    assert "merseyside" in {r["id"] for r in both}
+    assert main(["policies", "list", "--body", "pcc"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert {line.split()[0] for line in lines} == {a.id for a in AREAS.values() if a.latest.body is Body.PCC}
+
+
+def test_policies_list_refuses_an_unknown_feature(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown feature is bad input, naming the choices."""
+    with pytest.raises(SystemExit) as stop:
+        main(["policies", "list", "--feature", "nearby"])
+    assert stop.value.code == 2
+    assert "hate_route" in capsys.readouterr().err
+
+
+def test_policies_check_stale_lists_readings_older_than_the_days_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--stale DAYS lists each area read more than DAYS before --today (or with no date), exit 1 if any."""
+    assert main(["policies", "check", "merseyside", "--stale", "30", "--today", "2026-12-01"]) == 0
+    assert "0 of 1 read more than 30 days before 2026-12-01" in capsys.readouterr().out
+    assert main(["policies", "check", "merseyside", "--stale", "30", "--today", "2027-06-01"]) == 1
+    out = capsys.readouterr().out
+    assert "merseyside: read on 2026-11-26, 187 days ago" in out
+    assert main(["policies", "check", "statutory", "--stale", "30", "--today", "2026-12-01"]) == 1
+    assert "statutory: no date read recorded" in capsys.readouterr().out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -32,13 +33,14 @@ from . import __version__
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
 from .cases import load_cases, run_cases
 from .catalogue import AREAS, read_area
+from .catalogue.features import Feature, features
 from .conformance import Finding, Severity, check_area
 from .decision import Decision, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
 from .examples import example_application
 from .models import Application
 from .parsing import application_from_mapping, parse_day
-from .policy import Area
+from .policy import Area, Body, Region
 from .policyfile import dump
 from .render import for_applicant, for_officer, to_applicant_dict, to_dict
 from .rules import Outcome
@@ -294,14 +296,42 @@ def _save(figure: Figure, out: str) -> None:
 
 _POLICIES_EXAMPLES = """\
 examples:
-  asb-case-review policies list
+  asb-case-review policies list --region "North West" --feature hate_route
   asb-case-review policies show merseyside
-  asb-case-review policies show my-council.toml --format json
   asb-case-review policies check my-council.toml
-  asb-case-review policies check --all --format markdown
+  asb-case-review policies check --all --stale 365
 
 exit codes: 0 done (check: no finding of severity error; with --strict, no warning either),
-1 check found errors, 2 bad input (the message names the file and the path in it), 4 internal error
+1 check found errors (or, with --stale, stale areas), 2 bad input (the message names the file
+and the path in it), 4 internal error
+"""
+
+_POLICIES_LIST_EXAMPLES = """\
+examples:
+  asb-case-review policies list
+  asb-case-review policies list --region Wales
+  asb-case-review policies list --body pcc --format json
+  asb-case-review policies list --feature community_route --feature recency_gate
+
+exit codes: 0 done, 2 bad input
+"""
+
+_POLICIES_SHOW_EXAMPLES = """\
+examples:
+  asb-case-review policies show merseyside
+  asb-case-review policies show my-council.toml --format json
+
+exit codes: 0 done, 2 bad input (the message names the file and the path in it)
+"""
+
+_POLICIES_CHECK_EXAMPLES = """\
+examples:
+  asb-case-review policies check my-council.toml
+  asb-case-review policies check --all --format markdown
+  asb-case-review policies check --all --stale 365 --today 2026-11-26
+
+exit codes: 0 no finding of severity error (with --strict, no warning either; with --stale, no
+stale area), 1 otherwise, 2 bad input (the message names the file and the path in it)
 """
 
 _TEST_EXAMPLES = """\
@@ -423,27 +453,78 @@ def findings_markdown(findings: dict[str, tuple[Finding, ...]]) -> str:
     return "\n".join(lines)
 
 
-def _policies(args: argparse.Namespace) -> int:
-    if args.action == "list":
-        if args.format == "json":
-            rows = [
-                {"id": a.id, "title": a.latest.title, "versions": [v.version for v in a.versions]}
-                for a in AREAS.values()
-            ]
-            emit(json.dumps(rows, indent=2))
-        else:
-            for area in sorted(AREAS.values(), key=lambda a: a.id):
-                latest = area.latest
-                emit(f"{area.id:32} {latest.version:12} from {latest.effective_from}  {latest.title}")
+def _listed(args: argparse.Namespace) -> list[Area]:
+    """The built-in areas that pass the list filters."""
+    wanted = set(args.feature or ())
+    kept = []
+    for area in sorted(AREAS.values(), key=lambda a: a.id):
+        latest = area.latest
+        if args.region is not None and (latest.region is None or latest.region.value != args.region):
+            continue
+        if args.body is not None and (latest.body is None or latest.body.value != args.body):
+            continue
+        if not wanted <= {f.value for f in features(latest)}:
+            continue
+        kept.append(area)
+    return kept
+
+
+def _read_on(area: Area) -> dt.date | None:
+    """The day the area's own source page was last read, if recorded."""
+    sources = [v.source for v in area.versions if v.source is not None and v.source.read_on is not None]
+    return max((s.read_on for s in sources if s.read_on is not None), default=None)
+
+
+def _policies_list(args: argparse.Namespace) -> int:
+    areas = _listed(args)
+    if args.format == "json":
+        rows = [
+            {
+                "id": a.id,
+                "title": a.latest.title,
+                "region": None if a.latest.region is None else a.latest.region.value,
+                "body": None if a.latest.body is None else a.latest.body.value,
+                "scheme": a.latest.scheme,
+                "features": sorted(f.value for f in features(a.latest)),
+                "read_on": None if _read_on(a) is None else str(_read_on(a)),
+                "versions": [v.version for v in a.versions],
+            }
+            for a in areas
+        ]
+        emit(json.dumps(rows, indent=2))
         return 0
-    names = sorted(AREAS) if args.all else args.policies
+    for area in areas:
+        latest = area.latest
+        region = "" if latest.region is None else latest.region.value
+        emit(f"{area.id:36} {region:26} {latest.version:12} {latest.title}")
+    return 0
+
+
+def _policies_show(args: argparse.Namespace) -> int:
+    for area in [_load_policy(name) for name in _names(args)]:
+        emit(dump(area, format=args.format).rstrip("\n"))
+    return 0
+
+
+def _names(args: argparse.Namespace) -> list[str]:
+    names: list[str] = sorted(AREAS) if getattr(args, "all", False) else list(args.policies)
     if not names:
         raise _BadInput(f"policies {args.action}: name a built-in policy or a policy file (or --all)")
-    areas = [_load_policy(name) for name in names]
-    if args.action == "show":
-        for area in areas:
-            emit(dump(area, format="json" if args.format == "json" else "toml").rstrip("\n"))
-        return 0
+    return names
+
+
+def _policies_check(args: argparse.Namespace) -> int:
+    areas = [_load_policy(name) for name in _names(args)]
+    if args.stale is not None:
+        # The one place the library reads the clock: how old each reading is, today.
+        today = dt.date.today() if args.today is None else parse_day(args.today, "--today")
+        old = [(a.id, _read_on(a)) for a in areas]
+        stale = [(i, d) for i, d in old if d is None or (today - d).days > args.stale]
+        for ident, day in stale:
+            age = "no date read recorded" if day is None else f"read on {day}, {(today - day).days} days ago"
+            emit(f"{ident}: {age}")
+        emit(f"{len(stale)} of {len(areas)} read more than {args.stale} days before {today}")
+        return 1 if stale else 0
     findings = {area.id: check_area(area) for area in areas}
     if args.format == "markdown":
         emit(findings_markdown(findings))
@@ -627,6 +708,65 @@ def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> No
     )
 
 
+def _add_policies(commands: Any) -> None:
+    policies = commands.add_parser(
+        "policies",
+        help="list, show and check policies against the statute",
+        description="List the built-in policies (filtered by region, kind of body or rule features), "
+        "show one as a policy file, or check policies (built-in or files) against s.104 and its guidance.",
+        epilog=_POLICIES_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = policies.add_subparsers(dest="action", required=True, metavar="list|show|check")
+    listing = actions.add_parser(
+        "list",
+        help="the built-in policies, filtered",
+        description="List the built-in policies; filters combine (every one must hold).",
+        epilog=_POLICIES_LIST_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    listing.add_argument("--region", choices=[r.value for r in Region], help="an ONS region, or Wales")
+    listing.add_argument("--body", choices=[b.value for b in Body], help="the kind of body that publishes it")
+    listing.add_argument(
+        "--feature",
+        action="append",
+        choices=[f.value for f in Feature],
+        metavar="FEATURE",
+        help="a kind of rule the policy has (repeatable): " + ", ".join(f.value for f in Feature),
+    )
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.set_defaults(run=_policies_list)
+    show = actions.add_parser(
+        "show",
+        help="a policy as a policy file",
+        description="Print each policy (built-in name or file) as a policy file.",
+        epilog=_POLICIES_SHOW_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show.add_argument("policies", nargs="+", metavar="NAME|FILE")
+    show.add_argument("--format", choices=("toml", "json"), default="toml")
+    show.set_defaults(run=_policies_show)
+    checking = actions.add_parser(
+        "check",
+        help="check policies against s.104 and its guidance",
+        description="Check each policy (built-in name or file, or --all) against s.104 and its "
+        "guidance; with --stale, list instead the areas whose page was read more than DAYS ago.",
+        epilog=_POLICIES_CHECK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    checking.add_argument("policies", nargs="*", metavar="NAME|FILE")
+    checking.add_argument("--all", action="store_true", help="every built-in policy")
+    checking.add_argument("--format", choices=("text", "markdown"), default="text")
+    checking.add_argument("--strict", action="store_true", help="warnings fail too")
+    checking.add_argument(
+        "--stale", type=int, metavar="DAYS", help="list the areas whose source was read more than DAYS ago"
+    )
+    checking.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="--stale: count the days to this date, not to today"
+    )
+    checking.set_defaults(run=_policies_check)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asb-case-review",
@@ -691,25 +831,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=_check)
 
-    policies = commands.add_parser(
-        "policies",
-        help="list, show and check policies against the statute",
-        description="List the built-in policies, show one as a policy file, or check policies "
-        "(built-in or files) against s.104 and its guidance.",
-        epilog=_POLICIES_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    policies.add_argument("action", choices=("list", "show", "check"))
-    policies.add_argument("policies", nargs="*", metavar="NAME|FILE")
-    policies.add_argument("--all", action="store_true", help="check every built-in policy")
-    policies.add_argument(
-        "--format",
-        choices=("text", "toml", "json", "markdown"),
-        default=None,
-        help="show: toml (default) or json; check: text (default) or markdown; list: text or json",
-    )
-    policies.add_argument("--strict", action="store_true", help="check: warnings fail too")
-    policies.set_defaults(run=_policies)
+    _add_policies(commands)
 
     test = commands.add_parser(
         "test",
