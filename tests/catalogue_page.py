@@ -103,7 +103,7 @@ def page() -> str:
     lines.extend(
         [
             f"* **{len(errors)} of {len(areas)}** have a finding of severity error: an example application",
-            "  that meets s.104(4) but that the policy as written turns away (`asb-case-review policies check`;",
+            "  that meets s.104(4) but that the policy as written turns away (`policies check`;",
             "  the statutory floor still decides when the library is used: see docs/conformance.md).",
             f"* Other routes: {counted[Feature.HATE_ROUTE]} a hate-incident route, {counted[Feature.COMMUNITY_ROUTE]}"
             f" a community route (separate people or households), {counted[Feature.OFFICER_DISCRETION]} the",
