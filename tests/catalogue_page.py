@@ -105,10 +105,10 @@ def page() -> str:
             f"* **{len(errors)} of {len(areas)}** have a finding of severity error: an example application",
             "  that meets s.104(4) but that the policy as written turns away (`policies check`;",
             "  the statutory floor still decides when the library is used: see docs/conformance.md).",
-            f"* Other routes: {counted[Feature.HATE_ROUTE]} a hate-incident route, {counted[Feature.COMMUNITY_ROUTE]}"
-            f" a community route (separate people or households), {counted[Feature.OFFICER_DISCRETION]} the",
-            f"  relevant bodies' discretion, {counted[Feature.VULNERABILITY_OVERRIDE]} a high-risk or vulnerability"
-            " override.",
+            f"* Other routes: {counted[Feature.HATE_ROUTE]} a hate-incident route,",
+            f"  {counted[Feature.COMMUNITY_ROUTE]} a community route (separate people or households),",
+            f"  {counted[Feature.OFFICER_DISCRETION]} the relevant bodies' discretion,",
+            f"  {counted[Feature.VULNERABILITY_OVERRIDE]} a high-risk or vulnerability override.",
             "",
             "## Areas",
             "",
