@@ -166,7 +166,8 @@ def test_a_progress_bar_is_drawn_on_a_terminal_and_never_in_the_output(tmp_path:
         assert label in err, err
     assert "%|" in err  # tqdm's bar
     assert out.startswith("report,reporter,matter,day,policy,")
-    assert "reading" not in out and "%|" not in out
+    assert "reading" not in out
+    assert "%|" not in out
     assert len(out.splitlines()) == 301
 
 

@@ -409,7 +409,7 @@ def _physical_lines(source: str | bytes | Iterable[str]) -> Iterator[str]:
 
 
 def csv_lines(source: str | bytes) -> list[str]:
-    """The lines of CSV text (or UTF-8 bytes), split where :func:`reports_from_csv` splits them.
+    r"""The lines of CSV text (or UTF-8 bytes), split where :func:`reports_from_csv` splits them.
 
     Only CR, LF and CRLF end a line: a form feed, U+0085 or U+2028 inside a
     cell stays in it.  Pass the list (or any iterable of its lines, such as a
