@@ -82,9 +82,14 @@ def pandas_reference(frame, base, policy):
         group = frame["matter"].to_numpy()
         if c.victim:
             group = pd.factorize(group * (int(frame["reporter"].max()) + 1) + frame["reporter"].to_numpy())[0]
+        behaviour = np.minimum(frame["ended"].to_numpy(), made)
         unit = {
-            "complaints": frame["reporter"].to_numpy() * (int(frame["incident"].max()) + 1)
-            + frame["incident"].to_numpy(),
+            # A complaint is a reporter's report of an incident on one day of the behaviour.
+            "complaints": (
+                frame["reporter"].to_numpy() * (int(frame["incident"].max()) + 1) + frame["incident"].to_numpy()
+            )
+            * (horizon + 1)
+            + behaviour,
             "incidents": frame["incident"].to_numpy(),
             "reporters": frame["reporter"].to_numpy(),
         }[c.unit.value]

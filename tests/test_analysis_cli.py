@@ -119,3 +119,91 @@ def test_numpy_engine_without_numpy_is_bad_input(
     argv = ["compare", str(reports), "--skip-bad-rows", "--engine", "numpy"]
     assert main(argv) == EXIT_BAD_INPUT
     assert "needs asb-case-review[analysis]" in capsys.readouterr().err
+
+
+def _run_with_stderr_on_a_terminal(*argv: str) -> tuple[str, str]:
+    """Run the command line in a child process, standard error on a pseudo-terminal, output on a pipe."""
+    import fcntl  # noqa: PLC0415 (only these tests open a terminal)
+    import os  # noqa: PLC0415
+    import pty  # noqa: PLC0415
+    import struct  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import termios  # noqa: PLC0415
+
+    parent, child = pty.openpty()
+    # A terminal 80 columns wide, as a user's is: a new pseudo-terminal has no size at all.
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    with subprocess.Popen(
+        [sys.executable, "-m", "asb_case_review", *argv],
+        stdout=subprocess.PIPE,
+        stderr=child,
+        stdin=subprocess.DEVNULL,
+    ) as process:
+        os.close(child)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(parent, 65536)
+            except OSError:  # the terminal closes when the child exits
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        out = process.stdout.read() if process.stdout else b""
+        process.wait()
+    os.close(parent)
+    return out.decode(), b"".join(chunks).decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_progress_bar_is_drawn_on_a_terminal_and_never_in_the_output(tmp_path: Path) -> None:
+    """On a terminal, reading, sweeping and writing each show a bar on stderr; stdout holds only CSV."""
+    pytest.importorskip("tqdm")
+    path = tmp_path / "reports.csv"
+    path.write_text(_synthetic_csv(300), encoding="utf-8")
+    out, err = _run_with_stderr_on_a_terminal("sweep", str(path), "--progress")
+    for label in ("reading", "sweeping", "writing"):
+        assert label in err, err
+    assert "%|" in err  # tqdm's bar
+    assert out.startswith("report,reporter,matter,day,policy,")
+    assert "reading" not in out
+    assert "%|" not in out
+    assert len(out.splitlines()) == 301
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_no_progress_turns_the_bar_off_even_on_a_terminal(tmp_path: Path) -> None:
+    """--no-progress wins over a terminal and over --progress."""
+    path = tmp_path / "reports.csv"
+    path.write_text(_synthetic_csv(50), encoding="utf-8")
+    out, err = _run_with_stderr_on_a_terminal("sweep", str(path), "--progress", "--no-progress")
+    assert err == ""
+    assert len(out.splitlines()) == 51
+
+
+def test_no_bar_when_stderr_is_a_pipe(tmp_path: Path) -> None:
+    """With standard error a pipe (a log, a CI job) nothing but errors is written there."""
+    import subprocess  # noqa: PLC0415 (a child process with its own pipes)
+
+    path = tmp_path / "reports.csv"
+    path.write_text(_synthetic_csv(50), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "asb_case_review", "sweep", str(path), "--progress"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 51
+
+
+def _synthetic_csv(count: int) -> str:
+    buffer = io.StringIO()
+    table = synthetic_reports(count, seed=3)
+    buffer.write(",".join(table.records().__next__().keys()) + "\n")
+    for record in table.records():
+        cells = [
+            "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in record.values()
+        ]
+        buffer.write(",".join(cells) + "\n")
+    return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from asb_case_review import (
@@ -25,7 +25,8 @@ from asb_case_review import (
     rule,
     statutory_route,
 )
-from asb_case_review.analysis.sweep import sweep
+from asb_case_review.analysis.plan import PYTHON, Unsupported, compile_policy
+from asb_case_review.analysis.sweep import EngineChoice, numpy_installed, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
 
 from .analysis_strategies import VARIANTS, days, tables
@@ -50,21 +51,46 @@ def expected(
     return (d.outcome, d.policy_outcome, d.route, d.matched, d.met_until)
 
 
+def _engine_for(policy: Policy, engine: EngineChoice) -> str:
+    """The engine a sweep with *engine* runs for *policy*: numpy where it computes the policy."""
+    try:
+        compile_policy(policy, PYTHON)
+    except Unsupported:
+        return "evaluate"
+    if engine == "python" or not numpy_installed():
+        return "python"
+    from asb_case_review.analysis.columnar import NUMPY  # noqa: PLC0415 (numpy, the optional extra)
+
+    try:
+        compile_policy(policy, NUMPY)
+    except Unsupported:
+        return "python"
+    return "numpy"
+
+
 @given(table=tables(), facts=FACTS, name=st.sampled_from(POLICIES))
 def test_sweep_equals_evaluate_for_every_report(
     table: ReportTable, facts: dict[Fact, bool], name: str
 ) -> None:
-    """Under any catalogue policy, floor enforced or not: each report's answer is evaluate's."""
+    """Any catalogue policy, floor enforced or not, either engine: each report's answer is evaluate's."""
     policy = ALL[name]
     for enforce_floor in (True, False):
-        result = sweep(table, policy, enforce_floor=enforce_floor, facts=facts)
-        # Policies the vectorised engine cannot compile (a first-incident window) fall back.
-        assert result.engine in {"python", "evaluate"}
-        for i, e in enumerate(result):
-            got = (e.outcome, e.policy_outcome, e.route, e.matched, e.met_until)
-            assert got == expected(table, policy, i, enforce_floor=enforce_floor, facts=facts), (name, i)
+        engines: tuple[EngineChoice, ...] = ("python", "auto")
+        results = {
+            engine: sweep(table, policy, enforce_floor=enforce_floor, facts=facts, engine=engine)
+            for engine in engines
+        }
+        for engine, result in results.items():
+            assert result.engine == _engine_for(policy, engine)
+        for i in range(len(table)):
+            want = expected(table, policy, i, enforce_floor=enforce_floor, facts=facts)
+            for engine, result in results.items():
+                e = result[i]
+                got = (e.outcome, e.policy_outcome, e.route, e.matched, e.met_until)
+                assert got == want, (name, engine, i)
 
 
+@pytest.mark.parametrize("engine", ["python", "auto"])
 @given(
     table=tables(10),
     probes=st.lists(days(), min_size=1, max_size=4),
@@ -72,11 +98,11 @@ def test_sweep_equals_evaluate_for_every_report(
     name=st.sampled_from(POLICIES),
 )
 def test_standings_equal_evaluate_on_any_day(
-    table: ReportTable, probes: list[dt.date], facts: dict[Fact, bool], name: str
+    table: ReportTable, probes: list[dt.date], facts: dict[Fact, bool], name: str, engine: EngineChoice
 ) -> None:
-    """A reporter's met periods contain exactly the days on which evaluate says met."""
+    """A reporter's met periods contain exactly the days on which evaluate says met, for either engine."""
     policy = ALL[name]
-    for standing in sweep(table, policy, facts=facts).standings:
+    for standing in sweep(table, policy, facts=facts, engine=engine).standings:
         for day in probes:
             if day < standing.first_reported:
                 continue
@@ -100,7 +126,6 @@ FALLBACK = Policy(
 )
 
 
-@settings(max_examples=10, deadline=None)
 @given(table=tables(8))
 def test_policies_outside_the_vocabulary_are_evaluated_report_by_report(table: ReportTable) -> None:
     """A window anchored on the first report is swept by evaluate itself, with the same answers."""

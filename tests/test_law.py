@@ -48,7 +48,7 @@ from asb_case_review import (
     statutory_route,
 )
 from asb_case_review.analysis.plan import BASE_HANDLES, PYTHON, Engine, Unsupported, compile_policy
-from asb_case_review.analysis.sweep import _by_evaluate, sweep
+from asb_case_review.analysis.sweep import EngineChoice, _by_evaluate, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
 from asb_case_review.law.reports import FIELDS, UNITS
 from tests.analysis_strategies import tables
@@ -192,7 +192,7 @@ def _assert_engines_agree(
         expected.append(evaluate(application, policy, enforce_floor=enforce_floor))
     for engine in engines:
         if engine is PYTHON:
-            result = sweep(table, policy, enforce_floor=enforce_floor, facts=facts)
+            result = sweep(table, policy, enforce_floor=enforce_floor, facts=facts, engine="python")
         else:
             from asb_case_review.analysis.columnar import Columns, sweep_columns  # noqa: PLC0415
 
@@ -204,17 +204,20 @@ def _assert_engines_agree(
             except Unsupported:
                 continue
         for got, decision in zip(result, expected, strict=True):
-            assert (got.outcome, got.policy_outcome, got.route, got.matched) == (
+            assert (got.outcome, got.policy_outcome, got.route, got.matched, got.met_until) == (
                 decision.outcome,
                 decision.policy_outcome,
                 decision.route,
                 decision.matched,
+                decision.met_until,
             ), (engine.name, got.report)
-            if result.engine != "numpy":  # the numpy engine leaves met_until and standings (issue 11)
-                assert got.met_until == decision.met_until, (engine.name, got.report)
-        if result.engine == "python":
-            reference = _by_evaluate(table, policy, facts, enforce_floor=enforce_floor)
-            assert sorted(result.standings, key=_who) == sorted(reference.standings, key=_who)
+        reference = _by_evaluate(table, policy, facts, enforce_floor=enforce_floor)
+        assert sorted(result.standings, key=_who) == sorted(reference.standings, key=_who), engine.name
+        if result.engine == "numpy":
+            # The same standings, in the same order, as the pure-Python sweep.
+            assert (
+                result.standings == sweep(table, policy, enforce_floor=enforce_floor, facts=facts).standings
+            )
 
 
 def _who(standing: object) -> tuple[str, str]:
@@ -234,10 +237,11 @@ ONE_REPORT = reports_from_records(
 )
 
 
-def test_the_not_recency_reproducer_agrees_across_engines() -> None:
+@pytest.mark.parametrize("engine", ["python", "numpy"])
+def test_the_not_recency_reproducer_agrees_across_engines(engine: EngineChoice) -> None:
     """Met until 2024-06-19, not met from 2024-06-20, met again once the report is seven months old."""
-    result = sweep(ONE_REPORT, NOT_RECENCY)
-    assert result.engine == "python"
+    result = sweep(ONE_REPORT, NOT_RECENCY, engine=engine)
+    assert result.engine == engine
     assert result.met_until == (dt.date(2024, 6, 19),)
     (standing,) = result.standings
     assert [(p.first, p.last) for p in standing.met] == [

@@ -109,14 +109,18 @@ def progress(
     label: str = "",
     stream: TextIO | None = None,
     delay: float = 1.0,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] | None = None,
+    enabled: bool = True,
 ) -> Iterator[T]:
     """Yield *items*, with a progress bar on *stream* (standard error) for work that takes a while.
 
-    The bar appears only when *stream* is a terminal and the work has already
-    taken *delay* seconds, so quick runs, pipes and files stay clean.  It is
-    redrawn at most ten times a second and erased at the end.  *total*
-    defaults to ``len(items)`` when *items* has a length.
+    The bar appears only when *stream* is a terminal, *enabled* is true
+    (``--no-progress`` makes it false) and the work has already taken *delay*
+    seconds, so quick runs, pipes and files stay clean.  It is erased at the
+    end.  *total* defaults to ``len(items)`` when *items* has a length.  The bar
+    is tqdm's when tqdm (in the ``analysis`` extra) is installed; otherwise, or
+    with an explicit *clock* (for tests), a plain one redrawn at most ten times
+    a second.
 
     >>> list(progress(range(3), label="rows"))  # not a terminal here: nothing is drawn
     [0, 1, 2]
@@ -124,16 +128,27 @@ def progress(
     out = sys.stderr if stream is None else stream
     if total is None and isinstance(items, Sequence):
         total = len(items)
-    if not out.isatty():
+    if not enabled or not out.isatty():
         yield from items
         return
-    started = clock()
+    if clock is None:
+        try:
+            from tqdm import tqdm  # noqa: PLC0415 (the analysis extra, only for a bar on a terminal)
+        except ImportError:
+            pass
+        else:
+            yield from tqdm(
+                items, total=total, desc=label or None, file=out, delay=delay, leave=False, unit=" rows"
+            )
+            return
+    ticks = time.monotonic if clock is None else clock
+    started = ticks()
     drawn_at: float | None = None
     done = 0
     for item in items:
         yield item
         done += 1
-        now = clock()
+        now = ticks()
         if now - started >= delay and (drawn_at is None or now - drawn_at >= 0.1):
             out.write("\r" + _bar(done, total, label))
             out.flush()
@@ -569,11 +584,16 @@ the header) and field; --skip-bad-rows leaves them out and lists them instead of
 
 
 def _load_reports(args: argparse.Namespace) -> Any:
-    from .analysis.table import reports_from_csv  # noqa: PLC0415 (only the analysis commands need it)
+    # Only the analysis commands need these.
+    from .analysis.table import csv_lines, reports_from_csv  # noqa: PLC0415
 
     try:
-        # The whole text, so that the library splits lines as the csv module does.
-        table = reports_from_csv(_read_text(args.reports), on_error="skip" if args.skip_bad_rows else "stop")
+        # The library splits the lines where the csv module does; the bar counts them as they are read.
+        lines = csv_lines(_read_text(args.reports))
+        table = reports_from_csv(
+            progress(lines, label="reading", enabled=args.progress, delay=args.progress_delay),
+            on_error="skip" if args.skip_bad_rows else "stop",
+        )
     except CaseReviewError as error:
         raise _BadInput(f"{args.reports}: {error}") from None
     for problem in table.problems:
@@ -586,16 +606,22 @@ def _analysis_policies(names: Sequence[str] | None) -> list[Any]:
     return [_load_policy(name).latest for name in names or ["statutory"]]
 
 
-def _rows_out(rows: Sequence[dict[str, Any]], fmt: str) -> None:
+def _rows_out(rows: Sequence[dict[str, Any]], fmt: str, *, args: argparse.Namespace | None = None) -> None:
+    shown = args is not None and args.progress
+    delay = 1.0 if args is None else args.progress_delay
     if fmt == "json":
-        emit(json.dumps(list(rows), indent=2, default=str))
+        emit(
+            json.dumps(
+                list(progress(rows, label="writing", enabled=shown, delay=delay)), indent=2, default=str
+            )
+        )
         return
     if not rows:
         return
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(progress(rows, label="writing", enabled=shown, delay=delay))
     emit(buffer.getvalue().rstrip("\n"))
 
 
@@ -616,10 +642,11 @@ def _sweep(args: argparse.Namespace) -> int:
 
     table = _load_reports(args)
     rows: list[dict[str, Any]] = []
-    for policy in _analysis_policies(args.policy):
+    policies = _analysis_policies(args.policy)
+    for policy in progress(policies, label="sweeping", enabled=args.progress, delay=args.progress_delay):
         result = sweep(table, policy, facts=_assumed(args.fact))
         rows.extend(result.standing_records() if args.standings else result.records())
-    _rows_out(rows, args.format)
+    _rows_out(rows, args.format, args=args)
     return EXIT_MET
 
 
@@ -642,19 +669,21 @@ def _compare(args: argparse.Namespace) -> int:
         rows = list(comparison.conflicts())
     else:
         rows = comparison.summary()
-    _rows_out(rows, args.format)
+    _rows_out(rows, args.format, args=args)
     return EXIT_MET
 
 
 def _stats(args: argparse.Namespace) -> int:
     # The analysis commands alone need these; numbered_figures takes rows the CSV reader already numbered.
     from .analysis.stats import numbered_figures  # noqa: PLC0415
-    from .analysis.table import RowProblem, csv_records  # noqa: PLC0415
+    from .analysis.table import RowProblem, csv_lines, csv_records  # noqa: PLC0415
 
     problems: list[RowProblem] = []
     text = _read_text(args.applications)
     try:
-        _, records = csv_records(text)
+        _, records = csv_records(
+            progress(csv_lines(text), label="reading", enabled=args.progress, delay=args.progress_delay)
+        )
         rows = numbered_figures(
             records, by=args.by, on_error="skip" if args.skip_bad_rows else "stop", problems=problems
         )
@@ -662,7 +691,7 @@ def _stats(args: argparse.Namespace) -> int:
         raise _BadInput(f"{args.applications}: {error}") from None
     for problem in problems:
         print(f"asb-case-review: {args.applications}: skipped {problem}", file=sys.stderr)
-    _rows_out(rows, args.format)
+    _rows_out(rows, args.format, args=args)
     return EXIT_MET
 
 
@@ -701,6 +730,21 @@ def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> No
             "several; a fact not given is unknown",
         )
     command.add_argument("--format", choices=("csv", "json"), default="csv")
+    command.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="never show a progress bar (by default one appears on standard error, when it is a "
+        "terminal, for work that takes more than a second)",
+    )
+    command.add_argument(
+        "--progress",
+        dest="progress_delay",
+        action="store_const",
+        const=0.0,
+        default=1.0,
+        help="show the progress bar from the start, however quick the work (still only on a terminal)",
+    )
     command.add_argument(
         "--skip-bad-rows",
         action="store_true",

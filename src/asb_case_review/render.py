@@ -14,14 +14,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
 from .decision import Decision, Notice, Route, Shortfall
 from .errors import InvalidInput
-from .models import Application, Fact
+from .models import Application, Fact, Report
 from .qualifying import Fate, Reason
 from .rules import Consent, Context, Count, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
 
@@ -540,8 +540,8 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fate_line(fate: Fate, decision: Decision) -> str:
-    report = next(r for r in decision.application.reports if r.id == fate.report)
+def _fate_line(fate: Fate, reports: Mapping[str, Report]) -> str:
+    report = reports[fate.report]
     return (
         f"  {fate.report:<12} {report.made_on}  by {fate.reporter:<10} to {report.agency.value:<8} "
         f"{fate.reason.value:<26} {fate.detail}"
@@ -603,7 +603,9 @@ def for_officer(decision: Decision) -> str:
         lines.extend(_tree_lines(decision.floor, 1))
     lines.append("")
     lines.append("Reports under the deciding rule:")
-    lines.extend(_fate_line(f, decision) for f in decision.fates)
+    # Each report looked up by id once: a scan per fate made a long application quadratic.
+    by_id = {r.id: r for r in application.reports}
+    lines.extend(_fate_line(f, by_id) for f in decision.fates)
     if decision.warnings or decision.signals:
         lines.append("")
         for notice in (*decision.warnings, *decision.signals):

@@ -45,7 +45,7 @@ from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
 from .plan import BASE_HANDLES, CountPlan, Engine, PolicyPlan, compile_policy
-from .sweep import Sweep, assumed_facts
+from .sweep import Standing, Sweep, assumed_facts
 from .table import ReportTable
 
 if TYPE_CHECKING:
@@ -177,6 +177,77 @@ def _run_ends(values: Ints) -> Ints:
     if values.size == 0:
         return np.zeros(0, np.int64)
     return values.size - _run_starts(values[::-1])[::-1]
+
+
+_NEVER: Final = 2**31
+"""A day number past every day: "for ever", and "never superseded"."""
+
+_WALK: Final = 48
+"""Steps of the vectorised walk before the questions left open are answered by a replay."""
+
+
+class _Top:
+    """The *size* units with the latest dates so far, and each unit's latest date (a replay's state)."""
+
+    __slots__ = ("keys", "last", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.keys: list[int] = []
+        self.last: dict[int, int] = {}
+
+    def add(self, key: int, day: int) -> None:
+        last = self.last
+        old = last.get(key)
+        if old is not None and old >= day:
+            return
+        last[key] = day
+        keys = self.keys
+        if key in keys:
+            keys.remove(key)
+        elif len(keys) == self.size and last[keys[-1]] >= day:
+            return
+        at = 0
+        while at < len(keys) and last[keys[at]] > day:
+            at += 1
+        keys.insert(at, key)
+        del keys[self.size :]
+
+    def nth(self) -> int:
+        keys = self.keys
+        return self.last[keys[-1]] if len(keys) == self.size else -1
+
+
+def _replay(  # noqa: PLR0917 (the columns of one replay, named at the call)
+    group: Ints,
+    made: Ints,
+    dated: Ints,
+    units: Ints,
+    at_least: int,
+    asked_group: Ints,
+    asked_day: Ints,
+    slots: Ints,
+    nth: Ints,
+) -> None:
+    """Answer questions (sorted by group and day) by replaying their groups' reports in date order."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    wanted = np.unique(asked_group)
+    # Only the groups asked about are replayed: their reports, in the order given (group, day).
+    keep = np.isin(group, wanted)
+    groups, days, dates, keys = (a[keep].tolist() for a in (group, made, dated, units))
+    at = 0
+    current = -1
+    top = _Top(at_least)
+    for slot, g, t in zip(slots.tolist(), asked_group.tolist(), asked_day.tolist(), strict=True):
+        if g != current:
+            while at < len(groups) and groups[at] < g:
+                at += 1
+            current, top = g, _Top(at_least)
+        while at < len(groups) and groups[at] == g and days[at] <= t:
+            top.add(keys[at], dates[at])
+            at += 1
+        nth[slot] = top.nth()
 
 
 class Columns:
@@ -446,6 +517,289 @@ class Columns:
         met[order] = counted >= plan.at_least
         return met
 
+    def valid_days(self, plan: CountPlan) -> Ints:
+        """For each row: the last day number its count stays met with nothing new reported (-1: not met).
+
+        The law's meaning (:func:`.law.reports` and ``rules.Count``): a count
+        of *at_least* units is met while the window still holds the latest
+        report of its *at_least*-th most recent unit, that is until the window
+        of that unit's latest date closes.  For each group and day the units'
+        latest dates are those of reports with no later report of the same
+        unit made by that day; walking back from the day, the *at_least*-th
+        such report gives the date.  Walks that run long (many reports of few
+        units) are finished by a replay of the group in date order, so the
+        cost stays linear in the group whatever its shape.
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        key = ("valid", plan.count)
+        found = self._cache.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        ok = self.qualifying(plan)
+        group, order, ordered, _, _ = self._group(victim=plan.victim)
+        window = plan.selection.window
+        back = self._days(window.span, window.arithmetic, backward=True)
+        last = self._days(window.span, window.arithmetic, backward=False)
+        # One question per group and day: the first row of each (group, day) run in group order.
+        new = np.ones(self.size, np.bool_)
+        if self.size:
+            np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        firsts = np.flatnonzero(new)
+        asked_group = group[order[firsts]]
+        asked_day = self.made[order[firsts]]
+        low = np.maximum(back[asked_day], 0)
+        events = order[ok[order]]
+        dated = (
+            self._behaviour(plan.selection.behaviour_day)
+            if plan.selection.window.date_of is DateOf.INCIDENT
+            else self.made
+        )
+        keyed, units = self._key_order(plan)
+        nth = np.full(firsts.size, -1, np.int64)
+        if plan.selection.window.date_of is DateOf.INCIDENT:
+            # A unit's date is its latest day of behaviour, which need not grow with the day made.
+            pending = np.arange(firsts.size)
+        else:
+            pending = self._walk(plan, ok, keyed, units, events, asked_group, asked_day, low, nth)
+        if pending.size:
+            _replay(
+                group[events], self.made[events], dated[events], units[events], plan.at_least,
+                asked_group[pending], asked_day[pending], pending, nth,
+            )  # fmt: skip
+        held = (nth >= 0) & (nth >= low)
+        valid_asked = np.where(held, last[np.where(held, nth, 0)], -1)
+        valid = np.empty(self.size, np.int64)
+        valid[order] = valid_asked[np.cumsum(new) - 1]
+        self._cache[key] = valid
+        return valid
+
+    def _walk(  # noqa: PLR0917 (the columns of one walk, named at the call)
+        self,
+        plan: CountPlan,
+        ok: Bools,
+        keyed: Ints,
+        combined: Ints,
+        events: Ints,
+        asked_group: Ints,
+        asked_day: Ints,
+        low: Ints,
+        nth: Ints,
+    ) -> Ints:
+        """Fill *nth* by walking back from each question; the questions still open after a few steps."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        if events.size == 0:
+            return np.zeros(0, np.int64)
+        # The day each report is superseded by the next report of its unit (never: past every day).
+        superseded = np.full(self.size, _NEVER, np.int64)
+        chained = keyed[ok[keyed]]
+        if chained.size > 1:
+            same = combined[chained[1:]] == combined[chained[:-1]]
+            superseded[chained[:-1][same]] = self.made[chained[1:][same]]
+        group, _, _, _, _ = self._group(victim=plan.victim)
+        event_key = group[events] * self.span + self.made[events]
+        event_made = self.made[events]
+        event_superseded = superseded[events]
+        at = np.searchsorted(event_key, asked_group * self.span + asked_day, "right") - 1
+        floor = np.searchsorted(event_key, asked_group * self.span, "left")
+        found = np.zeros(asked_day.size, np.int64)
+        active = np.arange(asked_day.size)
+        steps = 0
+        while active.size and steps < _WALK:
+            steps += 1
+            here = at[active]
+            inside = here >= floor[active]
+            safe = np.where(inside, here, 0)
+            inside &= event_made[safe] >= low[active]
+            latest = inside & (event_superseded[safe] > asked_day[active])
+            counted = found[active] + latest
+            hit = latest & (counted == plan.at_least)
+            nth[active[hit]] = event_made[safe[hit]]
+            found[active] = counted
+            at[active] = here - 1
+            active = active[inside & ~hit]
+        return active
+
+
+def _decide(
+    plan: PolicyPlan, leaves: Sequence[Any], facts: Mapping[Fact, bool], *, enforce_floor: bool
+) -> Any:
+    """``law.logic.combine`` over arrays of count outcomes (one array per count, all of one shape)."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    shape = leaves[0].shape if leaves else (0,)
+
+    def codes(node: Node) -> Any:
+        return np.broadcast_to(value(node, leaves, facts, _ARRAYS), shape)
+
+    return combine(
+        _ARRAYS,
+        codes(plan.mandatory),
+        [codes(n) for n in plan.local],
+        [codes(n) for n in plan.conditions],
+        leaves[plan.floor],
+        enforce_floor=enforce_floor,
+    )
+
+
+def _expired(leaves: Any, valid: Ints, on: Ints) -> tuple[list[Any], Ints]:
+    """:func:`.plan.expired` on arrays: each met count held until its valid day, and the next expiry."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    met = leaves == MET
+    live = met & (valid >= on)
+    state = np.where(met & ~live, NOT_MET, leaves).astype(np.int8)
+    until = np.where(live, valid, _NEVER).min(axis=0, initial=_NEVER)
+    return list(state), until
+
+
+def _met_until(
+    plan: PolicyPlan, leaves: Any, valid: Ints, day: Ints, facts: Mapping[Fact, bool], *, enforce_floor: bool
+) -> Ints:
+    """:func:`.law.logic.last_day_met` for every column at once: re-decided on each day a count expires.
+
+    *leaves* and *valid* are (counts x rows); each row must be met on its *day*.
+    Gives the last day met, ``_NEVER`` for ever.
+    """
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    out = np.full(day.size, _NEVER, np.int64)
+    active = np.arange(day.size)
+    on = day.copy()
+    while active.size:
+        state, until = _expired(leaves[:, active], valid[:, active], on)
+        met = _decide(plan, state, facts, enforce_floor=enforce_floor).outcome == MET
+        stopped = ~met
+        out[active[stopped]] = on[stopped] - 1
+        going = met & (until < _NEVER)
+        on = until[going] + 1
+        active = active[going]
+    return out
+
+
+def _periods(  # noqa: PLR0917 (the arrays of one search)
+    plan: PolicyPlan,
+    leaves: Any,
+    valid: Ints,
+    first: Ints,
+    last: Ints,
+    facts: Mapping[Fact, bool],
+    *,
+    enforce_floor: bool,
+) -> tuple[Ints, Ints, Ints]:
+    """:func:`.law.logic.periods_met` for every column: (column, first day, last day) of each met stretch."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    columns, starts, ends = [], [], []
+    active = np.arange(first.size)
+    on = first.copy()
+    while active.size:
+        state, until = _expired(leaves[:, active], valid[:, active], on)
+        met = _decide(plan, state, facts, enforce_floor=enforce_floor).outcome == MET
+        end = np.minimum(until, last[active])
+        columns.append(active[met])
+        starts.append(on[met])
+        ends.append(end[met])
+        going = end < last[active]
+        on = end[going] + 1
+        active = active[going]
+    return np.concatenate(columns), np.concatenate(starts), np.concatenate(ends)
+
+
+def _dates(numbers: Ints, base: int) -> list[dt.date | None]:
+    """Day numbers as dates, in one conversion; ``_NEVER`` and beyond as ``None``."""
+    days = (numbers + (base - _EPOCH)).astype("datetime64[D]")
+    out: list[dt.date | None] = days.tolist()
+    if (numbers >= _NEVER).any():
+        out = [None if n >= _NEVER else d for n, d in zip(numbers.tolist(), out, strict=True)]
+    return out
+
+
+_EPOCH: Final = dt.date(1970, 1, 1).toordinal()
+
+
+def _standings(  # noqa: PLR0915 (one pass of array steps, kept together)
+    columns: Columns, plan: PolicyPlan, valid: Ints, facts: Mapping[Fact, bool], *, enforce_floor: bool
+) -> tuple[Standing, ...]:
+    """Each reporter's met periods about each matter, from their first report (the law's search).
+
+    For every reporter and every day their matter was reported on, from their
+    first report: the counts as they stood that day (the matter's for counts of
+    anyone's reports, the reporter's own as of their latest report for the
+    rest), re-decided on each day one expires until the matter's next day.
+    """
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    from ..dates import Period  # noqa: PLC0415 (only the standings need it)
+
+    span = columns.span
+    made = columns.made
+    pair, pair_order, pair_ordered, _, _ = columns._group(victim=True)
+    matter, matter_order, matter_ordered, _, _ = columns._group(victim=False)
+    if columns.size == 0:
+        return ()
+    begins = np.flatnonzero(np.r_[True, pair[pair_order][1:] != pair[pair_order][:-1]])
+    pair_row = pair_order[begins]
+    pair_first = made[pair_row]
+    pair_matter = matter[pair_row]
+    new_day = np.flatnonzero(np.r_[True, matter_ordered[1:] != matter_ordered[:-1]])
+    day_key = matter_ordered[new_day]
+    day_row = matter_order[new_day]
+    day_of = made[day_row]
+    same_next = np.r_[matter[day_row][1:] == matter[day_row][:-1], False]
+    day_last = np.where(same_next, np.r_[day_of[1:], 0] - 1, _NEVER)
+    low = np.searchsorted(day_key, pair_matter * span + pair_first, "left")
+    high = np.searchsorted(day_key, pair_matter * span + span, "left")
+    many = high - low
+    combo_pair = np.repeat(np.arange(pair_row.size), many)
+    combo_day = np.arange(combo_pair.size) - np.repeat(np.cumsum(many) - many, many) + np.repeat(low, many)
+    on = day_of[combo_day]
+    own = pair_order[np.searchsorted(pair_ordered, combo_pair * span + on, "right") - 1]
+    shared = day_row[combo_day]
+    held = np.stack([valid[k][own if c.victim else shared] for k, c in enumerate(plan.counts)])
+    leaves = np.where(held >= on, MET, NOT_MET).astype(np.int8)
+    which, starts, ends = _periods(
+        plan, leaves, held, on, day_last[combo_day], facts, enforce_floor=enforce_floor
+    )
+    # The union of each reporter's stretches: in order of start, a stretch that begins by the day
+    # after the latest end so far joins the period before it.
+    owner = combo_pair[which]
+    by = np.lexsort((starts, owner))
+    owner, starts, ends = owner[by], starts[by], ends[by]
+    reach = np.maximum.accumulate(owner * (2 * _NEVER) + ends) - owner * (2 * _NEVER)
+    opens = np.ones(owner.size, np.bool_)
+    if owner.size > 1:
+        opens[1:] = (owner[1:] != owner[:-1]) | (starts[1:] > reach[:-1] + 1)
+    heads = np.flatnonzero(opens)
+    tails = np.r_[heads[1:], owner.size][: heads.size] - 1
+    period_owner = owner[heads]
+    firsts = _dates(starts[heads], columns.base)
+    lasts = [dt.date.max if d is None else d for d in _dates(reach[tails], columns.base)]
+    periods: list[list[Period]] = [[] for _ in range(pair_row.size)]
+    for who, a, b in zip(period_owner.tolist(), firsts, lasts, strict=True):
+        assert a is not None
+        periods[who].append(Period(a, b))
+    table = columns.table
+    reporters, matters = table.reporter, table.matter
+    first_days = _dates(pair_first, columns.base)
+    found = [
+        Standing(reporters[row], matters[row], first, tuple(p))  # type: ignore[arg-type]
+        for row, first, p in zip(pair_row.tolist(), first_days, periods, strict=True)
+    ]
+    # The pure-Python sweep's order: by matter, then by each reporter's first report (day, then id).
+    ids = table.id
+    first_id: list[str | None] = [None] * len(found)
+    for row in np.flatnonzero(made == pair_first[pair]).tolist():
+        code = int(pair[row])
+        if first_id[code] is None or ids[row] < first_id[code]:  # type: ignore[operator]
+            first_id[code] = ids[row]
+    rows = pair_row.tolist()
+    return tuple(
+        found[i]
+        for i in sorted(range(len(found)), key=lambda i: (matters[rows[i]], first_days[i], first_id[i]))
+    )
+
 
 @attrs.frozen(eq=False)
 class ColumnarSweep:
@@ -466,9 +820,46 @@ class ColumnarSweep:
     outcome: Any
     """0 not met, 1 unknown (hangs on a fact not supplied), 2 met."""
     policy_outcome: Any
+    facts: Mapping[Fact, bool] = attrs.field(factory=dict)
+    """The case facts assumed for every application."""
 
-    def to_sweep(self, columns: Columns) -> Sweep:
-        """The same answers as a :class:`~.sweep.Sweep` (``met_until`` and standings left empty)."""
+    def valid(self, columns: Columns) -> Ints:
+        """(counts x rows): the last day number each count stays met, nothing new reported; -1: not met."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        return np.stack([columns.valid_days(c) for c in self.plan.counts]).reshape(-1, columns.size)
+
+    def met_until(self, columns: Columns) -> list[dt.date | None]:
+        """For each row met: the last day it stays met with nothing new reported (``None``: for ever)."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        valid = self.valid(columns)
+        rows = np.flatnonzero(self.met)
+        leaves = np.where(valid[:, rows] >= columns.made[rows], MET, NOT_MET).astype(np.int8)
+        until = np.full(columns.size, -1, np.int64)
+        until[rows] = _met_until(
+            self.plan,
+            leaves,
+            valid[:, rows],
+            columns.made[rows],
+            self.facts,
+            enforce_floor=self.enforce_floor,
+        )
+        out = _dates(np.where(until < 0, _NEVER, until), columns.base)
+        return (
+            [None if u < 0 else d for u, d in zip(until.tolist(), out, strict=True)]
+            if rows.size < until.size
+            else out
+        )
+
+    def standings(self, columns: Columns) -> tuple[Standing, ...]:
+        """For each reporter and matter: the periods an application would have been met."""
+        return _standings(
+            columns, self.plan, self.valid(columns), self.facts, enforce_floor=self.enforce_floor
+        )
+
+    def to_sweep(self, columns: Columns, *, timeline: bool = True) -> Sweep:
+        """The same answers as a :class:`~.sweep.Sweep` (*timeline* false: no ``met_until``, no standings)."""
         ids = self.plan.rule_ids
         floor_id = self.plan.floor_id
         table = columns.table
@@ -500,7 +891,8 @@ class ColumnarSweep:
             tuple(outcomes[c] for c in self.policy_outcome.tolist()),
             tuple(route_of(c) for c in route_codes),
             tuple(matched),
-            (None,) * len(table),
+            tuple(self.met_until(columns)) if timeline else (None,) * len(table),
+            self.standings(columns) if timeline else (),
         )
 
 
@@ -520,25 +912,21 @@ def sweep_columns(
 
     assumed = assumed_facts(facts)
     plan = compile_policy(policy, NUMPY, floor_reading=floor_reading)
-    rules = np.column_stack([columns.count_met(c) for c in plan.counts])
-    leaves = [np.where(rules[:, k], MET, NOT_MET).astype(np.int8) for k in range(len(plan.counts))]
+    leaves = [np.where(columns.count_met(c), MET, NOT_MET).astype(np.int8) for c in plan.counts]
     size = columns.size
-
-    def codes(node: Node) -> Any:
-        return np.broadcast_to(value(node, leaves, assumed, _ARRAYS), (size,))
-
-    combined = combine(
-        _ARRAYS,
-        codes(plan.mandatory),
-        [codes(n) for n in plan.local],
-        [codes(n) for n in plan.conditions],
-        leaves[plan.floor],
-        enforce_floor=enforce_floor,
-    )
+    combined = _decide(plan, leaves, assumed, enforce_floor=enforce_floor)
     outcome = np.broadcast_to(combined.outcome, (size,)).astype(np.int8)
     policy_outcome = np.broadcast_to(combined.policy_outcome, (size,)).astype(np.int8)
     route = np.broadcast_to(combined.route, (size,)).astype(np.int8)
     matched = np.column_stack([np.broadcast_to(m, (size,)) for m in combined.matched])
     return ColumnarSweep(
-        plan, enforce_floor, outcome == MET, policy_outcome == MET, route, matched, outcome, policy_outcome
+        plan,
+        enforce_floor,
+        outcome == MET,
+        policy_outcome == MET,
+        route,
+        matched,
+        outcome,
+        policy_outcome,
+        assumed,
     )

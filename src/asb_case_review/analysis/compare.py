@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
@@ -30,12 +30,12 @@ from ..models import Fact
 from ..policy import Policy
 from ..rules import Outcome
 from .plan import Unsupported
-from .sweep import Sweep, sweep
+from .sweep import EngineChoice, Sweep, numpy_installed, sweep
 from .table import ReportTable
 
 __all__ = ["Comparison", "Flip", "compare"]
 
-Engine = Literal["auto", "python", "numpy"]
+Engine = EngineChoice
 
 
 @attrs.frozen
@@ -173,14 +173,15 @@ def _one(
     columns: Any,
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None,
 ) -> Sweep:
-    if engine == "python":
-        return sweep(table, policy, facts=facts)
-    try:
+    if columns is not None:
         from .columnar import sweep_columns  # noqa: PLC0415 (needs numpy, the optional extra)
 
-        return sweep_columns(columns, policy, facts=facts).to_sweep(columns)
-    except Unsupported:
-        return sweep(table, policy, facts=facts)
+        try:
+            return sweep_columns(columns, policy, facts=facts).to_sweep(columns)
+        except Unsupported:
+            if engine == "numpy":
+                raise
+    return sweep(table, policy, facts=facts, engine="python")
 
 
 def compare(
@@ -192,10 +193,10 @@ def compare(
 ) -> Comparison:
     """Sweep every policy of *policies* over *table*.
 
-    *engine* ``auto`` uses numpy when it is installed, ``python`` never does,
-    ``numpy`` requires it.  Policies outside the columnar vocabulary are
-    swept in Python either way.  *facts* are case facts assumed for every
-    application (see :func:`.sweep.sweep`).
+    *engine* is as for :func:`.sweep.sweep`: ``auto`` uses numpy when it is
+    installed (policies it does not compute are swept in Python), ``python``
+    never does, ``numpy`` requires it.  The table is encoded once for all the
+    policies.  *facts* are case facts assumed for every application.
     """
     if not isinstance(table, ReportTable):
         raise InvalidInput("table", table, "must be a ReportTable (see reports_from_csv)")
@@ -211,13 +212,8 @@ def compare(
     if engine not in ("auto", "python", "numpy"):
         raise InvalidInput("engine", engine, "must be auto, python or numpy")
     columns = None
-    if engine != "python":
-        try:
-            from .columnar import Columns  # noqa: PLC0415 (needs numpy, the optional extra)
+    if engine == "numpy" or (engine == "auto" and numpy_installed()):
+        from .columnar import Columns  # noqa: PLC0415 (needs numpy, the optional extra)
 
-            columns = Columns.from_table(table)
-        except ImportError:
-            if engine == "numpy":
-                raise
-            engine = "python"
+        columns = Columns.from_table(table)
     return Comparison(tuple(_one(table, p, engine, columns, facts) for p in policies))

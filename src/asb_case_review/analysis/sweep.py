@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import importlib.util
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from typing import Any, Final, assert_never
+from typing import Any, Final, Literal, assert_never
 
 import attrs
 
@@ -48,7 +49,7 @@ from ..qualifying import Lag
 from .plan import MET, NOT_MET, PYTHON, CountPlan, PolicyPlan, Unsupported, compile_policy, expired
 from .table import ReportTable
 
-__all__ = ["Eligibility", "Standing", "Sweep", "assumed_facts", "sweep"]
+__all__ = ["Eligibility", "EngineChoice", "Standing", "Sweep", "assumed_facts", "numpy_installed", "sweep"]
 
 _ONE_DAY: Final = dt.timedelta(days=1)
 
@@ -658,6 +659,10 @@ def _by_evaluate(
     )
 
 
+EngineChoice = Literal["auto", "python", "numpy"]
+"""Which engine sweeps: ``auto`` (numpy when installed), ``python`` or ``numpy``."""
+
+
 def sweep(
     table: ReportTable,
     policy: Policy,
@@ -665,21 +670,46 @@ def sweep(
     enforce_floor: bool = True,
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
     floor_reading: FloorReading = FloorReading.POLICY_NUMBER,
+    engine: EngineChoice = "auto",
 ) -> Sweep:
-    """Sweep *policy* over every report of *table* (pure Python; see the module documentation).
+    """Sweep *policy* over every report of *table* (see the module documentation).
 
     With *enforce_floor* false the outcome is the policy as written; either
     way ``policy_outcome`` is what the policy as written says.  *facts* are
     case facts assumed for every application (a what-if such as "no effective
     action was taken"); a fact not given is unknown, as in ``evaluate``.
+
+    *engine* ``auto`` uses the numpy engine (:mod:`.columnar`) when numpy is
+    installed and the engine computes the policy, the pure-Python one
+    otherwise; the answers are the same.  ``numpy`` requires the numpy engine
+    (``ImportError`` without numpy, :class:`~.plan.Unsupported` naming what it
+    does not compute); ``python`` never uses it.  ``Sweep.engine`` says which ran.
     """
     _check_inputs(table, policy, enforce_floor)
+    if engine not in ("auto", "python", "numpy"):
+        raise InvalidInput("engine", engine, "must be auto, python or numpy")
     assumed = assumed_facts(facts)
+    if engine != "python" and (engine == "numpy" or numpy_installed()):
+        from .columnar import Columns, sweep_columns  # noqa: PLC0415 (needs numpy, the optional extra)
+
+        try:
+            columns = Columns.from_table(table)
+            return sweep_columns(
+                columns, policy, enforce_floor=enforce_floor, facts=assumed, floor_reading=floor_reading
+            ).to_sweep(columns)
+        except Unsupported:
+            if engine == "numpy":
+                raise
     try:
         plan = compile_policy(policy, PYTHON, floor_reading=floor_reading)
     except Unsupported:
         return _by_evaluate(table, policy, assumed, enforce_floor=enforce_floor, floor_reading=floor_reading)
     return _python(table, plan, assumed, enforce_floor=enforce_floor)
+
+
+def numpy_installed() -> bool:
+    """Whether numpy, which the ``analysis`` extra installs, can be imported (nothing is imported)."""
+    return importlib.util.find_spec("numpy") is not None
 
 
 def _check_inputs(table: object, policy: object, enforce_floor: object) -> None:

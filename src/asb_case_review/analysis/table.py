@@ -40,6 +40,7 @@ __all__ = [
     "OnError",
     "ReportTable",
     "RowProblem",
+    "csv_lines",
     "reports_from_csv",
     "reports_from_dataframe",
     "reports_from_records",
@@ -405,6 +406,21 @@ def _physical_lines(source: str | bytes | Iterable[str]) -> Iterator[str]:
         if len(parts) > 1 and parts[-1] == "":
             parts.pop()
         yield from parts
+
+
+def csv_lines(source: str | bytes) -> list[str]:
+    r"""The lines of CSV text (or UTF-8 bytes), split where :func:`reports_from_csv` splits them.
+
+    Only CR, LF and CRLF end a line: a form feed, U+0085 or U+2028 inside a
+    cell stays in it.  Pass the list (or any iterable of its lines, such as a
+    progress bar over it) to :func:`reports_from_csv`.
+
+    >>> csv_lines("id,reporter\r\nR1,P\u20281\n")
+    ['id,reporter', 'R1,P\u20281']
+    """
+    if not isinstance(source, str | bytes):
+        raise InvalidInput("source", source, "must be CSV text or bytes")
+    return list(_physical_lines(source))
 
 
 def _cells(line: str, delimiter: str) -> list[str]:

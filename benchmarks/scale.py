@@ -1,0 +1,238 @@
+"""What-if at national scale, end to end, side by side with an exact pandas reference (issue 11).
+
+    python benchmarks/scale.py [--reports 1000000] [--seed 1] [--runs 3] [--decade]
+
+Every figure is the median of --runs runs, printed next to the reference's and the target's ratio.
+The CSV is written to a temporary directory and removed.  --decade adds a 10,000,000-report sweep
+(time and peak memory).  Nothing here is a timed test: the machine it runs on decides the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench import pandas_reference, prepare_frame, twenty_reports  # noqa: E402
+
+from asb_case_review import CATALOGUE, Application, Incident, Report, evaluate  # noqa: E402
+from asb_case_review.analysis.columnar import Columns, sweep_columns  # noqa: E402
+from asb_case_review.analysis.plan import compile_policy  # noqa: E402
+from asb_case_review.analysis.sweep import sweep  # noqa: E402
+from asb_case_review.analysis.synthetic import synthetic_reports  # noqa: E402
+from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe  # noqa: E402
+from asb_case_review.dates import earliest_start  # noqa: E402
+from asb_case_review.render import for_officer  # noqa: E402
+
+POLICY = "staffordshire-moorlands"
+THREE = ("statutory", "staffordshire-moorlands", "merseyside")
+
+
+def median(step: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """The median wall time of *step* over *runs* runs, and its last result."""
+    times, result = [], None
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = step()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times), result
+
+
+def line(label: str, ours: float, reference: float | None = None, target: float | None = None) -> None:
+    if reference is None:
+        print(f"{label:<58} {ours:9.3f} s")
+        return
+    ratio = ours / reference
+    verdict = "" if target is None else ("  target met" if ratio <= target else "  target NOT met")
+    print(f"{label:<58} {ours:9.3f} s | reference {reference:7.3f} s | {ratio:5.2f}x (target {target}x){verdict}")
+
+
+def reference_frame(frame: pd.DataFrame) -> Any:
+    """The reference's own DataFrame → sweep: encode the analyst's frame, then sweep."""
+    made = pd.to_datetime(frame["made_on"])
+    began = pd.to_datetime(frame["began_on"])
+    ended = pd.to_datetime(frame["ended_on"]).fillna(began)
+    base = began.min()
+    encoded = pd.DataFrame(
+        {
+            "made": (made - base).dt.days.astype("int64"),
+            "began": (began - base).dt.days.astype("int64"),
+            "ended": (ended - base).dt.days.astype("int64"),
+            "matter": pd.factorize(frame["matter"])[0].astype("int64"),
+            "reporter": pd.factorize(frame["reporter"])[0].astype("int64"),
+            "incident": pd.factorize(frame["incident"])[0].astype("int64"),
+            "hate": frame["hate"].astype(bool),
+            "kind": frame["kind"].astype("category"),
+        }
+    )
+    return pandas_reference(encoded, base.date(), CATALOGUE[POLICY])
+
+
+def child(argv: list[str], out: Path) -> float:
+    """Run the command line with output to *out*; its wall time."""
+    began = time.perf_counter()
+    with out.open("w") as sink:
+        subprocess.run(argv, stdout=sink, check=True)
+    return time.perf_counter() - began
+
+
+def import_time() -> float:
+    """``import asb_case_review`` in a fresh interpreter, in ms (python -X importtime's cumulative)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import asb_case_review"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for row in done.stderr.splitlines():
+        found = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s+asb_case_review$", row)
+        if found:
+            return int(found.group(1)) / 1000
+    raise AssertionError(done.stderr)
+
+
+def bare_count(application: Application, policy: Any) -> int:
+    """A bare pure-Python count of the policy's counts: units in each window, no reasons kept."""
+    met = 0
+    for c in compile_policy(policy).counts:
+        window = c.selection.window
+        first = earliest_start(application.made_on, window.span, window.arithmetic)
+        units = set()
+        for r in application.reports:
+            if first <= r.made_on <= application.made_on:
+                units.add((r.reporter, r.incident.id) if c.unit.value == "complaints" else r.incident.id)
+        met += len(units) >= c.at_least
+    return met
+
+
+def small(runs: int) -> None:
+    application = twenty_reports()
+    print(f"\nevaluate() on one application of {len(application.reports)} reports (best of 5 x autorange):")
+    for name, policy in sorted(CATALOGUE.items()):
+        ours = _best(lambda p=policy: evaluate(application, p))
+        bare = _best(lambda p=policy: bare_count(application, p))
+        verdict = "met" if ours <= 2 * bare else "NOT met"
+        print(f"  {name:<30} {ours * 1e6:7.0f} us | bare count {bare * 1e6:6.0f} us | {ours / bare:5.1f}x ({verdict})")
+    policy = CATALOGUE["merseyside"]
+    base = application.reports[0]
+    for size in (20, 220):
+        extra = tuple(
+            Report(f"E{n}", reporter=f"Q{n % 7}", made_on=base.made_on,
+                   incident=Incident(f"EI{n}", matter=base.incident.matter, began_on=base.made_on))
+            for n in range(size - 20)
+        )  # fmt: skip
+        grown = Application("G", applicant=application.applicant, made_on=application.made_on,
+                            matter=application.matter, reports=application.reports + extra)  # fmt: skip
+        if size == 20:
+            small_time = _best(lambda g=grown: evaluate(g, policy))
+        else:
+            per = (_best(lambda g=grown: evaluate(g, policy)) - small_time) / 200
+            print(f"  cost per extra report (merseyside, 20 → 220 reports): {per * 1e6:.2f} us (target ≤ 2 us)")
+    decided = evaluate(application, policy)
+    plain = _best(lambda: evaluate(application, policy))
+    until = _best(lambda: evaluate(application, policy).met_until)
+    print(f"  met_until (evaluate + met_until) {until * 1e6:.0f} us vs evaluate {plain * 1e6:.0f} us: "
+          f"{until / plain:.1f}x (target ≤ 5x; met: {decided.met})")  # fmt: skip
+    reports = tuple(
+        Report(f"R{i}", reporter=f"P{i % 50}", made_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150),
+               incident=Incident(f"I{i}", matter="M", began_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150)))
+        for i in range(100_000)
+    )  # fmt: skip
+    big = evaluate(Application("A", applicant="P1", made_on=dt.date(2025, 6, 1), matter="M", reports=reports),
+                   CATALOGUE["statutory"])  # fmt: skip
+    big.met_until  # noqa: B018 (computed once, as the decision caches it, so the figure is for_officer's own)
+    seconds, _ = median(lambda: for_officer(big), runs)
+    print(f"  for_officer, 100,000 reports: {seconds:.2f} s (target < 2 s)")
+    imports = sorted(import_time() for _ in range(max(runs, 3)))
+    print(f"  import asb_case_review: median {statistics.median(imports):.0f} ms of {imports} (target ≤ 50 ms)")
+
+
+def _best(step: Callable[[], Any]) -> float:
+    timer = timeit.Timer(step)
+    loops, _ = timer.autorange()
+    return min(timer.repeat(5, loops)) / loops
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--decade", action="store_true")
+    args = parser.parse_args()
+    n, runs = args.reports, args.runs
+    print(f"{n:,} reports, seed {args.seed}, policy {POLICY}, medians of {runs} runs; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    table = synthetic_reports(n, seed=args.seed)
+    frame = pd.DataFrame.from_records(list(table.records()))
+    policy = CATALOGUE[POLICY]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reports.csv"
+        frame.to_csv(path, index=False)
+        print(f"CSV: {path.stat().st_size / 2**20:.0f} MB\n")
+
+        ref_df, want = median(lambda: reference_frame(frame), runs)
+        ours_df, got = median(lambda: sweep(reports_from_dataframe(frame), policy), runs)
+        assert np.array_equal(np.array([o.value == "met" for o in got.outcome]), want)
+        line("DataFrame → sweep result", ours_df, ref_df, 1.5)
+
+        ref_csv, _ = median(lambda: reference_frame(pd.read_csv(path, dtype=str, keep_default_na=False)
+                                                    .replace({"ended_on": {"": None}})), runs)  # fmt: skip
+        ours_csv, _ = median(lambda: sweep(reports_from_csv(path.read_bytes()), policy), runs)
+        line("CSV file → sweep result", ours_csv, ref_csv, 2.0)
+
+        command = [sys.executable, "-m", "asb_case_review"]
+        cli, _ = median(lambda: child([*command, "sweep", str(path), "--policy", POLICY, "--no-progress"],
+                                      Path(folder) / "out.csv"), runs)  # fmt: skip
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        line("asb-case-review sweep FILE.csv > out.csv", cli, ref_csv, 3.0)
+        print(f"{'':<58} peak RSS {rss:.0f} MB (target ≤ 800 MB)")
+        three = [a for p in THREE for a in ("--policy", p)]
+        cmp, _ = median(lambda: child([*command, "compare", str(path), *three, "--no-progress"],
+                                      Path(folder) / "cmp.csv"), runs)  # fmt: skip
+        line("asb-case-review compare FILE.csv, 3 policies", cmp, ref_csv, 4.0)
+
+    columns = Columns.from_table(table)
+    frame_codes, base = prepare_frame(table)
+
+    def cold() -> Any:
+        columns.drop_indexes()
+        return sweep_columns(columns, policy)
+
+    engine, result = median(cold, runs)
+    reference, want = median(lambda: pandas_reference(frame_codes, base, policy), runs)
+    assert np.array_equal(result.met, want)
+    line("the engine, cold, on encoded arrays", engine, reference, 0.8)
+    timeline, _ = median(lambda: result.to_sweep(columns), runs)
+    line("  + met_until, standings and the Sweep (to_sweep)", timeline)
+    small(runs)
+    if args.decade:
+        del frame, table, columns, frame_codes
+        began = time.perf_counter()
+        decade = synthetic_reports(10_000_000, seed=args.seed)
+        made = time.perf_counter() - began
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        seconds, _ = median(lambda: sweep(decade, policy), 1)
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\n10,000,000 reports (generated in {made:.0f} s): sweep {seconds:.1f} s, "
+              f"process peak RSS {grown:.0f} MB (was {rss:.0f} MB with the table alone)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
