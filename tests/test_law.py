@@ -435,17 +435,28 @@ def test_every_lazy_import_is_drawn_in_the_architecture_page() -> None:
 
 FIRST_IMPORT = textwrap.dedent(
     """
-    import sys, threading
+    import sys, threading, traceback
     sys.setswitchinterval(1e-6)
+    if sys.argv[1] == "package-first":
+        import asb_case_review
     barrier = threading.Barrier(6)
-    errors = []
+    errors, races = [], []
 
     def run(code):
         barrier.wait()
         try:
             exec(code, {})
+        except KeyError as error:
+            frames = traceback.extract_tb(error.__traceback__)[1:]
+            # CPython's own race (3.11 to 3.13): a thread finishing a package briefly takes it out of
+            # sys.modules (to move it to the end), and a thread importing a submodule reads it then.
+            inside = all("importlib._bootstrap" in f.filename for f in frames)
+            if error.args == ("asb_case_review",) and inside:
+                races.append(code)
+            else:
+                errors.append(code + ": " + repr(error))
         except BaseException as error:
-            errors.append(repr(error))
+            errors.append(code + ": " + repr(error))
 
     codes = [
         "import asb_case_review; asb_case_review.STATUTORY",
@@ -464,18 +475,36 @@ FIRST_IMPORT = textwrap.dedent(
         print("deadlock"); sys.exit(3)
     if errors:
         print(errors); sys.exit(4)
+    if races:
+        print(races); sys.exit(5)
     """
 )
 
 
-def test_first_import_is_safe_from_any_entry_point_in_any_number_of_threads() -> None:
-    """Six threads import through six entry points at once, in fresh processes, switching often."""
-    runs = [
+def _first_imports(mode: str, runs: int = 8) -> list[tuple[int, str]]:
+    started = [
         subprocess.Popen(
-            [sys.executable, "-c", FIRST_IMPORT], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [sys.executable, "-c", FIRST_IMPORT, mode],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
-        for _ in range(8)
+        for _ in range(runs)
     ]
-    for run in runs:
-        out, _ = run.communicate(timeout=120)
-        assert run.returncode == 0, out
+    return [(run.wait(timeout=120), run.communicate()[0]) for run in started]
+
+
+def test_first_import_from_any_entry_point_never_deadlocks_nor_fails_in_the_library() -> None:
+    """Six threads import through six entry points at once, in fresh processes, switching often.
+
+    No deadlock and no error of the library's making.  The one failure left is CPython's own
+    (reported by the run as exit 5): documented in docs/reliability.md with its remedy, below.
+    """
+    for code, out in _first_imports("all-at-once"):
+        assert code in (0, 5), out
+
+
+def test_first_import_after_the_package_is_always_safe() -> None:
+    """With ``import asb_case_review`` done first (the documented remedy), every entry point is safe."""
+    for code, out in _first_imports("package-first"):
+        assert code == 0, out
