@@ -31,7 +31,11 @@ def _mandatory(predicate: object) -> Policy:
 
 
 FIVE = [
-    ("any_of(count(4), fact)", _mandatory(any_of(count(4), fact("victim_high_risk"))), "mandatory.parts[0].at_least"),
+    (
+        "any_of(count(4), fact)",
+        _mandatory(any_of(count(4), fact("victim_high_risk"))),
+        "mandatory.parts[0].at_least",
+    ),
     ("all_of(count(3), fact)", _mandatory(all_of(count(3), fact("no_action_taken"))), "mandatory.parts[1]"),
     (
         "all_of(count(3), not_(fact(case_closed)))",

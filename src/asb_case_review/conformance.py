@@ -38,7 +38,6 @@ import attrs
 from .dates import TimeUnit, earliest_start, months
 from .decision import evaluate
 from .law.floor import floor_rule
-from .law.logic import conjunction, disjunction
 from .models import Agency, Application, Fact, Incident, Report
 from .policy import (
     EXPLANATORY_NOTES,
@@ -243,9 +242,7 @@ _Builder = Callable[..., tuple[Report, ...]]
 """Builds one family member's reports, given what each report is (its look, in turn)."""
 
 
-def _report_sets(
-    policy: Policy, floor: Rule, day: dt.date
-) -> Iterator[tuple[tuple[_Look, ...], _Builder]]:
+def _report_sets(policy: Policy, floor: Rule, day: dt.date) -> Iterator[tuple[tuple[_Look, ...], _Builder]]:
     """Sets of complaints, built from the policy's own settings, from the simplest on.
 
     Each set has *n* complaints, from the floor's number to two more than the
@@ -292,17 +289,20 @@ def _report_sets(
         histories,
         households,
     ):
-        yield distinct, functools.partial(
-            _build,
-            n,
-            incidents=incidents,
-            who=who,
-            made=made,
-            behaviour=behaviour,
-            history=history,
-            household=household,
-            day=day,
-            first=first,
+        yield (
+            distinct,
+            functools.partial(
+                _build,
+                n,
+                incidents=incidents,
+                who=who,
+                made=made,
+                behaviour=behaviour,
+                history=history,
+                household=household,
+                day=day,
+                first=first,
+            ),
         )
 
 
@@ -431,8 +431,9 @@ class _Made(enum.Enum):
 
 
 class _Behaviour(enum.Enum):
-    SAME_DAY = "on the day of the behaviour"
+    # The limit first: an example whose complaints only just qualify shows the most.
     AT_LIMIT = "on the last day of the one-month lag"
+    SAME_DAY = "on the day of the behaviour"
     CONTINUING = "about behaviour that went on over several days"
 
 
@@ -466,7 +467,6 @@ def _cycle(values: tuple[_T, ...], index: int) -> _T:
     return values[index % len(values)]
 
 
-@functools.lru_cache(maxsize=4096)
 def _unscreened(predicate: Count | Recency) -> Count | Recency:
     """*predicate* with no screens: every agency, kind and hate flag let in."""
     selection = attrs.evolve(predicate.selection, hate_only=False, agencies=(), exclude_kinds=())
@@ -482,12 +482,19 @@ class _ReportSet:
     unscreened count does, and one whose screens keep it out counts nothing.
     """
 
-    __slots__ = ("_build", "_leaves", "_look", "_plain", "context")
+    __slots__ = ("_build", "_leaves", "_look", "_plain", "_unscreened", "context")
 
     def __init__(
-        self, build: _Builder, looks: tuple[_Look, ...], day: dt.date, plain: _ReportSet | None = None
+        self,
+        build: _Builder,
+        looks: tuple[_Look, ...],
+        day: dt.date,
+        *,
+        plain: _ReportSet | None = None,
+        unscreened: dict[Count | Recency, Count | Recency] | None = None,
     ) -> None:
         self._build = functools.partial(build, looks=looks)
+        self._unscreened = {} if unscreened is None else unscreened
         self._look = looks[0] if plain is not None else None
         self._plain = plain
         self._leaves: dict[Predicate, Outcome] = {}
@@ -507,7 +514,10 @@ class _ReportSet:
                 if not _admits(selection, self._look):
                     found = Outcome.NOT_MET
                 else:
-                    found = self._plain.leaf(_unscreened(predicate))
+                    unscreened = self._unscreened.get(predicate)
+                    if unscreened is None:
+                        unscreened = self._unscreened[predicate] = _unscreened(predicate)
+                    found = self._plain.leaf(unscreened)
             else:
                 found = predicate(self.context).outcome
             self._leaves[predicate] = found
@@ -536,13 +546,17 @@ class _Space:
         self.day = _example_day(policy)
         self.floor = floor_rule(policy)
         self._built: list[_ReportSet] = []
+        self._unscreened: dict[Count | Recency, Count | Recency] = {}
         self._pending = _report_sets(policy, self.floor, self.day)
 
     def sets(self) -> Iterator[_ReportSet]:
         yield from self._built
         for looks, build in self._pending:
             plain = _ReportSet(build, looks[:1], self.day)
-            family = [_ReportSet(build, (look,), self.day, plain) for look in looks]
+            family = [
+                _ReportSet(build, (look,), self.day, plain=plain, unscreened=self._unscreened)
+                for look in looks
+            ]
             if len(looks) > 1:
                 family.append(_ReportSet(build, looks, self.day))  # each look in turn
             self._built.extend(family)
@@ -563,22 +577,25 @@ class _Space:
                 else:
                     opaque = opaque or not isinstance(node, Count | Recency)
                     leaves[node] = None
-        # Atoms on the reports alone (the floor, say) are tried first: they rule out a set at once.
-        fixed = [(t, w) for t, w in atoms if not any(isinstance(n, FactIs | Consent) for n in _leaves(t))]
         seen: set[tuple[Outcome, ...]] = set()
         for candidate in self.sets():
-            if any(_value(t, candidate, {}) is not w for t, w in fixed):
+            # With no facts given, most sets are decided at once (counting only what decides).
+            verdict = _verdict(atoms, candidate, {})
+            if verdict is False:
                 continue
-            # Two report sets on which every count comes out the same cannot differ
-            # in the search over facts, so only the first is searched.
-            signature = tuple(candidate.leaf(leaf) for leaf in leaves)
-            if not opaque:
-                if signature in seen:
+            if verdict is None:
+                # Two report sets on which every count comes out the same cannot differ
+                # in the search over facts, so only the first is searched.
+                if not opaque:
+                    signature = tuple(candidate.leaf(leaf) for leaf in leaves)
+                    if signature in seen:
+                        continue
+                    seen.add(signature)
+                found = _solve(atoms, candidate, tuple(variables), {})
+                if found is None:
                     continue
-                seen.add(signature)
-            assignment = _solve(atoms, candidate, tuple(variables), {})
-            if assignment is not None:
-                return candidate.application(assignment)
+                return candidate.application(found)
+            return candidate.application({})
         return None
 
 
@@ -603,20 +620,41 @@ def _leaves(target: _Target) -> Iterator[Predicate]:
             yield target
 
 
-def _value(target: _Target, candidate: _ReportSet, assignment: _Assignment) -> Outcome:
+def _every(parts: Iterable[_Target], candidate: _ReportSet, assignment: _Assignment) -> Outcome:
+    """Kleene "and", stopping at the first part not met (the rest need not be counted)."""
+    unknown = False
+    for part in parts:
+        got = _value(part, candidate, assignment)
+        if got is Outcome.NOT_MET:
+            return got
+        unknown = unknown or got is Outcome.UNKNOWN
+    return Outcome.UNKNOWN if unknown else Outcome.MET
+
+
+def _some(parts: Iterable[_Target], candidate: _ReportSet, assignment: _Assignment) -> Outcome:
+    """Kleene "or", stopping at the first part met."""
+    unknown = False
+    for part in parts:
+        got = _value(part, candidate, assignment)
+        if got is Outcome.MET:
+            return got
+        unknown = unknown or got is Outcome.UNKNOWN
+    return Outcome.UNKNOWN if unknown else Outcome.NOT_MET
+
+
+def _value(target: _Target, candidate: _ReportSet, assignment: _Assignment) -> Outcome:  # noqa: PLR0911 - one return per kind of node
     """The outcome of *target* on *candidate* with the facts (and consent) of *assignment*."""
     match target:
         case _AsWritten(policy):
-            routes = _value(_Routes(policy), candidate, assignment)
-            return conjunction([routes, *(_value(c, candidate, assignment) for c in policy.conditions)])
+            return _every((_Routes(policy), *policy.conditions), candidate, assignment)
         case _Routes(policy):
-            return disjunction(_value(r, candidate, assignment) for r in (policy.mandatory, *policy.local))
+            return _some((policy.mandatory, *policy.local), candidate, assignment)
         case Rule():
             return _value(target.predicate, candidate, assignment)
         case AllOf():
-            return conjunction(_value(p, candidate, assignment) for p in target.parts)
+            return _every(target.parts, candidate, assignment)
         case AnyOf():
-            return disjunction(_value(p, candidate, assignment) for p in target.parts)
+            return _some(target.parts, candidate, assignment)
         case Not():
             return ~_value(target.part, candidate, assignment)
         case FactIs():
@@ -634,6 +672,19 @@ def _value(target: _Target, candidate: _ReportSet, assignment: _Assignment) -> O
     return target(Context(application, application.made_on)).outcome
 
 
+def _verdict(atoms: tuple[_Atom, ...], candidate: _ReportSet, assignment: _Assignment) -> bool | None:
+    """Whether every atom has its outcome (``None``: not decided until more facts are given)."""
+    undecided = False
+    for target, wanted in atoms:
+        got = _value(target, candidate, assignment)
+        if got is wanted:
+            continue
+        if got is not Outcome.UNKNOWN:
+            return False  # Giving more facts cannot change a decided answer.
+        undecided = True
+    return None if undecided else True
+
+
 def _solve(
     atoms: tuple[_Atom, ...],
     candidate: _ReportSet,
@@ -641,16 +692,9 @@ def _solve(
     assignment: dict[_Variable, bool],
 ) -> dict[_Variable, bool] | None:
     """Facts (and consent) under which every atom has its outcome on *candidate*, or ``None``."""
-    undecided = False
-    for target, wanted in atoms:
-        got = _value(target, candidate, assignment)
-        if got is wanted:
-            continue
-        if got is not Outcome.UNKNOWN:
-            return None  # Giving more facts cannot change a decided answer.
-        undecided = True
-    if not undecided:
-        return assignment
+    verdict = _verdict(atoms, candidate, assignment)
+    if verdict is not None:
+        return assignment if verdict else None
     for variable in variables:
         if variable in assignment:
             continue
@@ -701,26 +745,38 @@ def _mandatory_departures(count: Count, floor: int) -> Iterator[tuple[str, str, 
     if selection.who.value != "anyone":
         yield (
             "who",
-            "only the victim's own complaints are counted",
+            (
+                "only the victim's own complaints are counted; s.104(4) counts qualifying complaints "
+                "made by anyone"
+            ),
             attrs.evolve(count, selection=attrs.evolve(selection, who="anyone")),
         )
     if selection.hate_only:
         yield (
             "hate_only",
-            "only hate incidents are counted",
+            (
+                "only hate incidents are counted; s.104(4) counts qualifying complaints about any "
+                "anti-social behaviour"
+            ),
             attrs.evolve(count, selection=attrs.evolve(selection, hate_only=False)),
         )
     if selection.agencies:
         agencies = ", ".join(sorted(a.value for a in selection.agencies))
         yield (
             "agencies",
-            f"only reports to some agencies ({agencies}) are counted",
+            (
+                f"only reports to {agencies} are counted; s.104(4) counts qualifying complaints made "
+                "to any of the relevant bodies"
+            ),
             attrs.evolve(count, selection=attrs.evolve(selection, agencies=frozenset())),
         )
     if count.unit not in (CountUnit.COMPLAINTS, CountUnit.REPORTS):
         yield (
             "unit",
-            f"it counts {count.unit.value.replace('_', ' ')}, not complaints",
+            (
+                f"it counts {count.unit.value.replace('_', ' ')}, not complaints; s.104(4) counts "
+                "each qualifying complaint"
+            ),
             attrs.evolve(count, unit=CountUnit.COMPLAINTS),
         )
     if count.at_least > floor:
@@ -816,7 +872,7 @@ def _rule_findings(space: _Space, path: str, item: Rule) -> Iterator[Finding]:
                     Code.MANDATORY_NARROWER,
                     severity(shown=shown),
                     f"{sub}.{key}",
-                    f"on {where}, {what}; s.104(4) counts qualifying complaints made by anyone",
+                    f"on {where}, {what}",
                     STATUTE,
                     example,
                     turns_away=shown,
@@ -835,15 +891,20 @@ def _rule_findings(space: _Space, path: str, item: Rule) -> Iterator[Finding]:
                 example,
                 turns_away=shown,
             )
-    if local:
-        return
+    if not local:
+        yield from _attached_findings(space, path, item)
+
+
+def _attached_findings(space: _Space, path: str, item: Rule) -> Iterator[Finding]:
+    """Each part attached to the mandatory route by ``all_of`` that turns an application away."""
+    where = "the mandatory route"
     for sub, part, whole, rest in _attached(item, path):
         example, shown = _demonstrated(space, path, item, whole, rest, local=False)
         if example is None:
             continue  # The part narrows nothing s.104(4) would count (the count itself, say).
         yield Finding(
             Code.MANDATORY_NARROWER,
-            severity(shown=shown),
+            Severity.ERROR if shown else Severity.WARNING,
             sub,
             f"on {where}, a condition is attached ({part.describe()}); s.104(4) attaches none to "
             "its qualifying complaints",
