@@ -48,7 +48,7 @@ from .policy import (
     Area,
     Policy,
 )
-from .qualifying import Anchor, DateOf, Lag, Selection, Window
+from .qualifying import Anchor, DateOf, Lag, Selection, Who, Window
 from .rules import (
     AllOf,
     AnyOf,
@@ -72,6 +72,11 @@ _SIX_MONTHS_MAX_DAYS: Final = 184
 _ONE_MONTH_MAX_DAYS: Final = 31
 """The longest calendar month: a lag of fewer days is stricter than one month somewhere."""
 _T = TypeVar("_T")
+_NAMING_LIMIT: Final = 1000
+"""How many candidates a search that names the cause of a conflict tries (the simplest first).
+
+The search for the conflict itself tries every candidate; when naming its cause
+fails within the limit, the conflict is still reported, as a conflict of the routes."""
 _EXAMPLE_DAY: Final = dt.date(2026, 2, 28)
 """The application date examples are built around, when the policy is in force on it."""
 
@@ -280,10 +285,15 @@ def _report_sets(policy: Policy, floor: Rule, day: dt.date) -> Iterator[tuple[tu
     by_day = _days_matter(policy)
     structures = list(_Incidents) if by_day else [_Incidents.SEPARATE, _Incidents.ONE]
     positions = list(_Made) if by_day else [_Made.RECENT, _Made.OLD, _Made.SPREAD]
+    # The victim among others differs from others alone (under another name) only where the
+    # victim's own reports are counted, or the victim's older complaint can be.
+    people = list(_Who)
+    if not any(s.who is Who.VICTIM for s in selections) and histories == (False,):
+        people.remove(_Who.MIXED)
     for n, incidents, who, made, behaviour, history, household in itertools.product(
         sorted(k for k in numbers if low <= k <= high),
         structures,
-        _Who,
+        people,
         positions,
         _Behaviour,
         histories,
@@ -482,7 +492,7 @@ class _ReportSet:
     unscreened count does, and one whose screens keep it out counts nothing.
     """
 
-    __slots__ = ("_build", "_leaves", "_look", "_plain", "_unscreened", "context")
+    __slots__ = ("_build", "_leaves", "_plain", "_unscreened", "context", "look")
 
     def __init__(
         self,
@@ -495,7 +505,7 @@ class _ReportSet:
     ) -> None:
         self._build = functools.partial(build, looks=looks)
         self._unscreened = {} if unscreened is None else unscreened
-        self._look = looks[0] if plain is not None else None
+        self.look = looks[0] if plain is not None else None
         self._plain = plain
         self._leaves: dict[Predicate, Outcome] = {}
         if plain is None:
@@ -509,9 +519,8 @@ class _ReportSet:
         found = self._leaves.get(predicate)
         if found is None:
             if self._plain is not None and isinstance(predicate, Count | Recency):
-                assert self._look is not None
-                selection = predicate.selection
-                if not _admits(selection, self._look):
+                assert self.look is not None
+                if not _admits(predicate.selection, self.look):
                     found = Outcome.NOT_MET
                 else:
                     unscreened = self._unscreened.get(predicate)
@@ -562,23 +571,24 @@ class _Space:
             self._built.extend(family)
             yield from family
 
-    def first(self, atoms: Iterable[_Atom]) -> Application | None:
-        """The first candidate application giving each atom its outcome, or ``None``."""
+    def first(self, atoms: Iterable[_Atom], *, limit: int | None = None) -> Application | None:
+        """The first candidate application giving each atom its outcome, or ``None``.
+
+        With *limit*, only the first *limit* candidates (the simplest) are tried.
+        """
         atoms = tuple(atoms)
-        leaves: dict[Predicate, None] = {}
-        variables: dict[_Variable, None] = {}
-        opaque = False
-        for target, _ in atoms:
-            for node in _leaves(target):
-                if isinstance(node, FactIs):
-                    variables[node.fact] = None
-                elif isinstance(node, Consent):
-                    variables[_CONSENT] = None
-                else:
-                    opaque = opaque or not isinstance(node, Count | Recency)
-                    leaves[node] = None
+        leaves, variables = _inputs(atoms)
+        opaque = any(not isinstance(leaf, Count | Recency) for leaf in leaves)
         seen: set[tuple[Outcome, ...]] = set()
-        for candidate in self.sets():
+        screened = [leaf.selection for leaf in leaves if isinstance(leaf, Count | Recency)]
+        looks_seen: set[tuple[int, tuple[bool, ...]]] = set()
+        for candidate in itertools.islice(self.sets(), limit):
+            if candidate.look is not None:
+                # Looks that the counts searched here let in alike give the same answers.
+                key = (id(candidate.context), tuple(_admits(s, candidate.look) for s in screened))
+                if key in looks_seen:
+                    continue
+                looks_seen.add(key)
             # With no facts given, most sets are decided at once (counting only what decides).
             verdict = _verdict(atoms, candidate, {})
             if verdict is False:
@@ -591,12 +601,27 @@ class _Space:
                     if signature in seen:
                         continue
                     seen.add(signature)
-                found = _solve(atoms, candidate, tuple(variables), {})
+                found = _solve(atoms, candidate, variables, {})
                 if found is None:
                     continue
                 return candidate.application(found)
             return candidate.application({})
         return None
+
+
+def _inputs(atoms: tuple[_Atom, ...]) -> tuple[tuple[Predicate, ...], tuple[_Variable, ...]]:
+    """The leaves on the reports, and the facts (and consent), that *atoms* depend on."""
+    leaves: dict[Predicate, None] = {}
+    variables: dict[_Variable, None] = {}
+    for target, _ in atoms:
+        for node in _leaves(target):
+            if isinstance(node, FactIs):
+                variables[node.fact] = None
+            elif isinstance(node, Consent):
+                variables[_CONSENT] = None
+            else:
+                leaves[node] = None
+    return tuple(leaves), tuple(variables)
 
 
 def _leaves(target: _Target) -> Iterator[Predicate]:
@@ -828,11 +853,14 @@ def _demonstrated(
     assert isinstance(repaired, Rule)
     if not local:
         repaired_policy = _with_rule(space.policy, path, repaired)
-        found = space.first([*_turns_away(space), (_AsWritten(repaired_policy), Outcome.MET)])
+        found = space.first(
+            [*_turns_away(space), (_AsWritten(repaired_policy), Outcome.MET)], limit=_NAMING_LIMIT
+        )
         if found is not None:
             return found, True
     # The floor too: an example the statute counts as three qualifying complaints says more.
-    return space.first([(space.floor, Outcome.MET), (item, Outcome.NOT_MET), (repaired, Outcome.MET)]), False
+    narrower: list[_Atom] = [(space.floor, Outcome.MET), (item, Outcome.NOT_MET), (repaired, Outcome.MET)]
+    return space.first(narrower, limit=_NAMING_LIMIT), False
 
 
 def _rule_findings(space: _Space, path: str, item: Rule) -> Iterator[Finding]:
