@@ -7,6 +7,14 @@ each is found by evaluating candidate applications under the policy, and a
 departure in the rules is reported only when an example demonstrates it (a
 short window under a ``not`` narrows nothing, and is not reported).
 
+Whatever the shape of the rules, :func:`check` searches for an application
+that the policy as written turns away while the statutory floor accepts it
+(the family of applications tried is described at :func:`_report_sets`).
+Each conflict found is named by its cause where one explains it: a setting of
+a count, a part attached to the mandatory route by ``all_of``, a condition;
+otherwise it is a ``statutory_floor_conflict`` of the routes.  So every policy
+that can turn such an application away has an error among its findings.
+
 Severities:
 
 * ``error``: the policy as written can turn away an application that
@@ -16,7 +24,9 @@ Severities:
   accepts it; the finding is about the published wording.)
 * ``warning``: contrary to the guidance, or a procedural requirement of the
   Act missing (no appeal route, Schedule 4 para 3; a threshold above three,
-  Explanatory Notes para 231; a consent condition the statute does not make).
+  Explanatory Notes para 231; a consent condition the statute does not make,
+  whose conflict with s.104(4) is also an error); or a narrowing of the
+  mandatory route that another route of the policy makes good.
 * ``info``: a local rule under s.104(5) is narrower than the statute on one
   point (a shorter report lag, a shorter or differently anchored window, an
   excluded report kind).  The local route is the area's to set; the finding
