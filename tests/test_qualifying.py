@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import pytest
@@ -349,3 +350,110 @@ def test_selection_describes_itself() -> None:
         "made within 1 calendar month of the behaviour; each report made within the "
         "6 calendar months before the application (statutory arithmetic)"
     )
+
+
+def test_a_report_four_weeks_after_behaviour_on_1_february_is_late() -> None:
+    """One month beginning with 1 February 2025 ends on 28 February: a report on 1 March is late.
+
+    February 2025 has 28 days, so 28 days after the behaviour is already outside the month; a
+    shortcut that skips the lag for reports made under 29 days after would count it.
+    """
+    application = app(D(2025, 3, 2), rep("LATE", D(2025, 3, 1), D(2025, 2, 1)))
+    assert reasons(Selection(), application) == {"LATE": Reason.LATE_REPORT}
+    in_time = app(D(2025, 3, 2), rep("OK", D(2025, 2, 28), D(2025, 2, 1)))
+    assert reasons(Selection(), in_time) == {"OK": Reason.COUNTED}
+
+
+def one_month_last_day(behaviour: dt.date) -> dt.date:
+    """The day before the same date a month on, or that month's last day: the brief's definition."""
+    year, month0 = divmod(behaviour.year * 12 + behaviour.month, 12)
+    length = calendar.monthrange(year, month0 + 1)[1]
+    if behaviour.day <= length:
+        return dt.date(year, month0 + 1, behaviour.day) - dt.timedelta(days=1)
+    return dt.date(year, month0 + 1, length)
+
+
+def test_the_one_month_lag_on_every_day_of_two_years() -> None:
+    """For behaviour on each day of 2024 and 2025, reports made 26 to 33 days later are late exactly
+    when made after the last day of the month beginning with the behaviour."""
+    behaviours = [D(2024, 1, 1) + dt.timedelta(days=k) for k in range(731)]
+    reports = [
+        rep(f"R{b.isoformat()}+{gap}", b + dt.timedelta(days=gap), b)
+        for b in behaviours
+        for gap in range(26, 34)
+    ]
+    application = app(D(2026, 3, 1), *reports)
+    found = reasons(Selection(), application)
+    for report in reports:
+        late = report.made_on > one_month_last_day(report.incident.began_on)
+        assert (found[report.id] is Reason.LATE_REPORT) is late, report.id
+
+
+def test_first_report_and_application_window_under_each_arithmetic() -> None:
+    """The six months beginning with 10 September 2025 end on 9 March 2026; inclusively, on 10 March."""
+    reports = (rep("R1", D(2025, 9, 10)), rep("R2", D(2025, 12, 1)))
+    application = app(D(2026, 3, 10), *reports)
+    for arithmetic, expected in (
+        (Arithmetic.STATUTORY, Reason.APPLICATION_OUTSIDE_WINDOW),
+        (Arithmetic.INCLUSIVE, Reason.COUNTED),
+    ):
+        window = Window(months(6), anchor=Anchor.FIRST_REPORT_AND_APPLICATION, arithmetic=arithmetic)
+        assert set(reasons(Selection(lag=None, window=window), application).values()) == {expected}
+
+
+def test_ten_days_from_the_first_report_under_each_arithmetic() -> None:
+    """Ten days beginning with 20 February are 20 February to 1 March; inclusively, to 2 March."""
+    reports = (rep("R1", D(2026, 2, 20)), rep("R2", D(2026, 3, 2)))
+    for arithmetic, expected in (
+        (Arithmetic.STATUTORY, Reason.APPLICATION_OUTSIDE_WINDOW),
+        (Arithmetic.INCLUSIVE, Reason.COUNTED),
+    ):
+        window = Window(days(10), anchor=Anchor.FIRST_REPORT_AND_APPLICATION, arithmetic=arithmetic)
+        found = reasons(Selection(lag=None, window=window), app(D(2026, 3, 2), *reports))
+        assert found == {"R1": expected, "R2": expected}
+
+
+def test_latest_incident_window_under_each_arithmetic() -> None:
+    """Incidents on 10 September 2025 and 10 March 2026, applied for on 10 September 2026.
+
+    Statutory: the six months beginning with 10 March end on 9 September, so the application is out;
+    and the six months ending with 10 March begin on 11 September 2025, so the first incident is out
+    of them.  Inclusive: both are one day more generous, and both reports count.
+    """
+    reports = (rep("R1", D(2025, 9, 11), D(2025, 9, 10)), rep("R2", D(2026, 3, 11), D(2026, 3, 10)))
+
+    def window(arithmetic: Arithmetic) -> Selection:
+        return Selection(
+            lag=None, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT, arithmetic=arithmetic)
+        )
+
+    late = app(D(2026, 9, 10), *reports)
+    assert set(reasons(window(Arithmetic.STATUTORY), late).values()) == {Reason.APPLICATION_OUTSIDE_WINDOW}
+    assert reasons(window(Arithmetic.INCLUSIVE), late) == {"R1": Reason.COUNTED, "R2": Reason.COUNTED}
+    in_time = app(D(2026, 9, 9), *reports)
+    assert reasons(window(Arithmetic.STATUTORY), in_time) == {
+        "R1": Reason.OUTSIDE_WINDOW,
+        "R2": Reason.COUNTED,
+    }
+
+
+@pytest.mark.parametrize(
+    ("anchor", "arithmetic", "last"),
+    [
+        (Anchor.FIRST_REPORT, Arithmetic.STATUTORY, D(2026, 3, 9)),
+        (Anchor.FIRST_REPORT, Arithmetic.INCLUSIVE, D(2026, 3, 10)),
+        (Anchor.FIRST_INCIDENT, Arithmetic.STATUTORY, D(2026, 3, 8)),
+        (Anchor.FIRST_INCIDENT, Arithmetic.INCLUSIVE, D(2026, 3, 9)),
+    ],
+    ids=["report-statutory", "report-inclusive", "incident-statutory", "incident-inclusive"],
+)
+def test_a_run_candidate_is_inside_the_window_beginning_with_it(
+    anchor: Anchor, arithmetic: Arithmetic, last: dt.date
+) -> None:
+    """select() places each candidate of a run in the six months beginning with its report (or incident)."""
+    window = Window(months(6), anchor=anchor, arithmetic=arithmetic)
+    application = app(D(2025, 10, 1), rep("R", D(2025, 9, 10), D(2025, 9, 9)))
+    (fate,) = select(Selection(lag=None, window=window), application, application.made_on).fates
+    assert fate.reason is Reason.COUNTED
+    assert fate.window is not None
+    assert fate.window.last == last
