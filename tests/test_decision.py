@@ -226,8 +226,16 @@ def test_policy_not_in_force_is_flagged() -> None:
         ((D(2026, 1, 2),), False),
         ((D(2025, 8, 28), D(2026, 1, 2)), False),
         ((D(2025, 8, 29), D(2026, 1, 2)), True),
+        ((D(2026, 1, 2), A), True),
+        ((D(2026, 1, 2), D(2026, 3, 1)), False),
     ],
-    ids=["one-report", "first-just-outside", "second-within-six-months"],
+    ids=[
+        "one-report",
+        "first-just-outside",
+        "second-within-six-months",
+        "second-on-the-application-day",
+        "second-after-the-application",
+    ],
 )
 def test_second_report_signal(made: tuple[dt.date, ...], signal: bool) -> None:
     """The July 2025 guidance signal fires on the victim's second report within six months."""
@@ -412,3 +420,14 @@ def test_the_same_complaint_made_twice_counts_once() -> None:
     duplicate = next(f for f in decision.fates if f.reason is Reason.DUPLICATE)
     assert duplicate.report == "R-police"
     assert "same day of the same behaviour" in duplicate.detail
+
+
+def test_a_met_count_is_no_shortfall() -> None:
+    """Met by three qualifying complaints: nothing is short, and the near miss lists nothing."""
+    decision = evaluate(example_application(), STATUTORY)
+    assert decision.met
+    assert decision.shortfalls() == ()
+    # One complaint fewer, and the same count is a shortfall of one.
+    fewer = attrs.evolve(example_application(), reports=example_application().reports[:-1])
+    (shortfall,) = evaluate(fewer, STATUTORY).shortfalls()
+    assert (shortfall.rule, shortfall.tally.shortfall) == ("s104-4", 1)

@@ -7,10 +7,10 @@ import itertools
 
 import pytest
 
-from asb_case_review.dates import days, months
+from asb_case_review.dates import Arithmetic, days, months
 from asb_case_review.errors import InvalidInput
 from asb_case_review.models import Agency, Application, Fact
-from asb_case_review.qualifying import DateOf, Reason, Selection, Who
+from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
 from asb_case_review.rules import (
     AllOf,
     AnyOf,
@@ -373,3 +373,95 @@ def test_all_combinations_of_three_facts_obey_de_morgan() -> None:
         a, b = TRUTH[left], TRUTH[right]
         assert run(not_(a & b), CLOSED).outcome is run(~a | ~b, CLOSED).outcome
         assert run(not_(a | b), CLOSED).outcome is run(all_of(~a, ~b), CLOSED).outcome
+
+
+def test_a_foreign_predicate_keeps_its_place_on_either_side() -> None:
+    """`mine | count(3)` and `mine & count(3)` list the user's predicate first, as written."""
+    mine = Always()
+    either = mine | count(3)
+    both = mine & count(3)
+    assert isinstance(either, AnyOf)
+    assert isinstance(both, AllOf)
+    assert either.parts == (mine, count(3))
+    assert both.parts == (mine, count(3))
+    assert (count(3) | mine).parts == (count(3), mine)
+    assert (count(3) & mine).parts == (count(3), mine)
+
+
+def test_unknown_households_decide_only_when_they_could_make_the_number() -> None:
+    """One household known and one report with none: two households are possible, not certain."""
+    application = app(A, rep("R1", D(2026, 1, 2), by="P1", household="H1"), rep("R2", D(2026, 1, 3), by="P2"))
+    result = run(count(2, unit=CountUnit.HOUSEHOLDS), application)
+    assert result.outcome is Outcome.UNKNOWN
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.possible) == (1, 2)
+    assert result.summary == (
+        "1 of 2 households counted (2 if the reports with no household are from different households)"
+    )
+    # Every other unit counts the report with no household as it counts any other.
+    assert run(count(2, unit=CountUnit.REPORTERS), application).outcome is Outcome.MET
+
+
+def _run_selection(anchor: Anchor, arithmetic: Arithmetic) -> Selection:
+    return Selection(lag=None, window=Window(months(6), anchor=anchor, arithmetic=arithmetic))
+
+
+@pytest.mark.parametrize("anchor", [Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT], ids=["report", "incident"])
+def test_a_run_is_counted_with_its_windows_arithmetic(anchor: Anchor) -> None:
+    """Six months beginning with 10 September 2025 end on 9 March 2026; inclusively, on 10 March.
+
+    Reports made on 11 September and 11 March about behaviour the day before, applied for on
+    12 March: whether the run begins with the first report or the first incident, statutory, no
+    run holds both; inclusive, one does.
+    """
+    application = app(
+        D(2026, 3, 12), rep("R1", D(2025, 9, 11), D(2025, 9, 10)), rep("R2", D(2026, 3, 11), D(2026, 3, 10))
+    )
+    two = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.STATUTORY))
+    assert run(two, application).outcome is Outcome.NOT_MET
+    inclusive = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.INCLUSIVE))
+    assert run(inclusive, application).outcome is Outcome.MET
+
+
+@pytest.mark.parametrize("anchor", [Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT], ids=["report", "incident"])
+def test_the_application_bound_of_a_run_uses_its_windows_arithmetic(anchor: Anchor) -> None:
+    """The last report of the run was made on 2 January 2026: six months beginning with it end on
+    1 July, so an application on 2 July is too late; inclusively, it is in time."""
+    application = app(D(2026, 7, 2), rep("R1", D(2026, 1, 1)), rep("R2", D(2026, 1, 2)))
+    two = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.STATUTORY))
+    assert run(two, application).outcome is Outcome.NOT_MET
+    assert run(two, app(D(2026, 7, 1), *application.reports)).outcome is Outcome.MET
+    inclusive = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.INCLUSIVE))
+    assert run(inclusive, application).outcome is Outcome.MET
+
+
+def _latest_incident(lag: Lag) -> Selection:
+    return Selection(lag=lag, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT))
+
+
+@pytest.mark.parametrize(
+    ("lag", "deadline"),
+    [(Lag(applies_to=LagScope.FIRST), D(2026, 12, 29)), (Lag(), D(2026, 7, 29))],
+    ids=["lag-on-the-first-report-only", "lag-on-every-report"],
+)
+def test_latest_incident_near_miss_is_bounded_by_the_lag_only_where_it_binds(
+    lag: Lag, deadline: dt.date
+) -> None:
+    """Incidents on 1 January and 1 February 2026 (each reported the next day), one more needed.
+
+    A third incident as late as 30 June keeps 1 January inside the six months ending with it, and the
+    application may then be made up to 29 December.  Where every report must be made within a month of
+    its behaviour, a report about 30 June must be made by 29 July; where only the first report is held
+    to the lag, the third is not, and 29 December is the last day.
+    """
+    first = (rep("R1", D(2026, 1, 2), D(2026, 1, 1)), rep("R2", D(2026, 2, 2), D(2026, 2, 1)))
+    three = count(3, selection=_latest_incident(lag))
+    result = run(three, app(A, *first))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    assert result.tally.deadline == deadline
+    # The deadline is real: a report about 30 June made on it meets the count, a day later does not.
+    on_time = rep("R3", deadline, D(2026, 6, 30))
+    assert run(three, app(deadline, *first, on_time)).outcome is Outcome.MET
+    day_after = deadline + dt.timedelta(days=1)
+    assert run(three, app(day_after, *first, rep("R3", day_after, D(2026, 6, 30)))).outcome is Outcome.NOT_MET
