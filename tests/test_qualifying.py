@@ -9,6 +9,7 @@ import pytest
 
 from asb_case_review.dates import Arithmetic, days, months
 from asb_case_review.errors import InvalidInput
+from asb_case_review.law import reports as law
 from asb_case_review.models import Agency, Application
 from asb_case_review.qualifying import (
     Anchor,
@@ -49,6 +50,8 @@ REASON_CASES = [
     (Selection(), rep("R", D(2025, 8, 29), D(2025, 8, 29)), Reason.COUNTED),
     (Selection(hate_only=True), rep("R", D(2026, 1, 5), hate=True), Reason.COUNTED),
     (Selection(who=Who.VICTIM), rep("R", D(2026, 1, 5), by="P1"), Reason.COUNTED),
+    (Selection(exclude_kinds={"diary_sheet"}), rep("R", D(2026, 1, 5), kind="call"), Reason.COUNTED),
+    (Selection(agencies={"police"}), rep("R", D(2026, 1, 5), agency=Agency.POLICE), Reason.COUNTED),
 ]
 
 
@@ -67,6 +70,8 @@ REASON_CASES = [
         "first-day-of-window",
         "hate-counted",
         "victim-counted",
+        "other-kind-counted",
+        "listed-agency-counted",
     ],
 )
 def test_reason_codes(selection: Selection, report: object, expected: Reason) -> None:
@@ -457,3 +462,69 @@ def test_a_run_candidate_is_inside_the_window_beginning_with_it(
     assert fate.reason is Reason.COUNTED
     assert fate.window is not None
     assert fate.window.last == last
+
+
+def test_each_screen_names_its_setting_and_explains_a_refusal() -> None:
+    """The value tests say which setting of the selection they apply and why a report fails one."""
+    selection = Selection(exclude_kinds={"diary_sheet"}, agencies={"police"}, hate_only=True)
+    found = law.screens(selection)
+    assert [s.field for s in found] == [
+        "Selection.exclude_kinds",
+        "Selection.agencies",
+        "Selection.hate_only",
+    ]
+    assert all(s.field in law.FIELDS for s in found)
+    application = app(
+        A,
+        rep("KIND", D(2026, 1, 5), kind="diary_sheet", hate=True),
+        rep("AGENCY", D(2026, 1, 5), agency=Agency.COUNCIL, hate=True),
+        rep("HATE", D(2026, 1, 5), agency=Agency.POLICE),
+    )
+    details = {f.report: f.detail for f in select(selection, application, A).fates}
+    assert details == {
+        "KIND": "reports of kind 'diary_sheet' are not counted",
+        "AGENCY": "reports to council are not counted",
+        "HATE": "not recorded as a hate incident",
+    }
+
+
+def test_in_time_is_the_lag_period_beginning_with_the_behaviour() -> None:
+    """in_time() agrees with the definition on every day of two years, for one month and for 30 days."""
+    for behaviour in (D(2024, 1, 1) + dt.timedelta(days=k) for k in range(731)):
+        for gap in range(26, 34):
+            made = behaviour + dt.timedelta(days=gap)
+            assert law.in_time(Lag(), made, behaviour) is (made <= one_month_last_day(behaviour))
+            assert law.in_time(Lag(days(30)), made, behaviour) is (gap < 30)
+
+
+ALL_HANDLED = {key: (lambda value: True) for key in law.FIELDS}
+
+
+def test_an_engine_that_handles_every_setting_refuses_nothing() -> None:
+    """Every setting listed and every value computed: no refusal, with or without a lag."""
+    assert law.refusals(Selection(), ALL_HANDLED) == []
+    assert law.refusals(Selection(lag=None), ALL_HANDLED) == []
+
+
+@pytest.mark.parametrize("key", sorted(law.FIELDS))
+def test_a_setting_an_engine_does_not_list_is_refused_by_name(key: str) -> None:
+    """Every attribute of Selection, Window and Lag is looked up: leave one out and it is refused."""
+    handles = {k: v for k, v in ALL_HANDLED.items() if k != key}
+    assert law.refusals(Selection(), handles) == [key]
+    if key.startswith("Lag."):
+        # With no lag there is no lag setting to compute.
+        assert law.refusals(Selection(lag=None), handles) == []
+
+
+def test_a_value_an_engine_does_not_compute_is_refused_with_the_value() -> None:
+    """A refusal names the setting and the value, an enum by its value."""
+    handles = {
+        **ALL_HANDLED,
+        "Window.anchor": lambda anchor: anchor is Anchor.EACH_REPORT,
+        "Lag.span": lambda span: span == months(1),
+    }
+    selection = Selection(window=Window(anchor=Anchor.APPLICATION), lag=Lag(days(30)))
+    assert law.refusals(selection, handles) == [
+        "Window.anchor='application'",
+        "Lag.span=Span(count=30, unit=<TimeUnit.DAYS: 'days'>)",
+    ]
