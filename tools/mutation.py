@@ -8,7 +8,8 @@
 Each run copies the package, the tests and pyproject.toml into a work directory
 (``.mutation/<module>/``, ignored by git), writes a ``[tool.mutmut]`` section that
 mutates the one module and selects its tests (``TARGETS`` below), and runs mutmut 3
-there with two workers.  mutmut runs, for each mutant, only those selected tests
+there with two workers, under the ``mutation`` profile of hypothesis (twenty examples,
+derandomised).  mutmut runs, for each mutant, only those selected tests
 that executed the mutated function.  The summary line gives killed/total per
 module; ``--show-survivors`` prints the diff of each mutant that survived.  See
 docs/mutation.md.  This is not part of the ordinary test run.
@@ -17,6 +18,7 @@ docs/mutation.md.  This is not part of the ordinary test run.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -132,9 +134,12 @@ def run(module: str, *, sample: int | None, tests_at: str | None, show: bool) ->
     if sample is not None:
         # A deterministic sample: the mutants whose number ends in 0 or in `sample`.
         names = [f"*__mutmut_*[0{sample}]"] if sample else ["*__mutmut_*0"]
+    # Few property-test examples, drawn the same way each run (tests/conftest.py).
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
     subprocess.run(
         [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
         cwd=work,
+        env=env,
         stdout=subprocess.DEVNULL,
         check=False,
     )
