@@ -39,7 +39,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     ),
     "logic": (
         "src/asb_case_review/law/logic.py",
-        ["tests/test_rules.py", "tests/test_decision.py", "tests/test_law.py"],
+        ["tests/test_law_logic.py", "tests/test_rules.py", "tests/test_decision.py"],
     ),
     "reports": (
         "src/asb_case_review/law/reports.py",
