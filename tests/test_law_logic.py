@@ -19,6 +19,8 @@ from asb_case_review.law.logic import (
     Node,
     NotNode,
     Outcome,
+    RouteCode,
+    combine,
     conjunction,
     disjunction,
     last_day_met,
@@ -81,6 +83,9 @@ def test_a_tree_is_monotone_unless_a_count_is_beneath_a_not(tree: Node, expected
         (CLOSED, [], {Fact.CASE_CLOSED: True}, MET),
         (CLOSED, [], {Fact.CASE_CLOSED: False}, NOT_MET),
         (FactLeaf(Fact.CASE_CLOSED, False), [], {Fact.CASE_CLOSED: False}, MET),
+        (NotNode(CLOSED), [], {Fact.CASE_CLOSED: True}, NOT_MET),
+        (AllNode((CLOSED, CountLeaf(0))), [MET], {Fact.CASE_CLOSED: True}, MET),
+        (AnyNode((CLOSED, CountLeaf(0))), [UNKNOWN], {Fact.CASE_CLOSED: False}, UNKNOWN),
     ],
     ids=[
         "and-unknown",
@@ -95,6 +100,9 @@ def test_a_tree_is_monotone_unless_a_count_is_beneath_a_not(tree: Node, expected
         "fact-true",
         "fact-false",
         "fact-expected-false",
+        "not-fact",
+        "all-fact",
+        "any-fact",
     ],
 )
 def test_value_of_a_tree(tree: Node, leaves: list[int], facts: dict[Fact, bool], expected: int) -> None:
@@ -143,3 +151,43 @@ def test_last_day_met_steps_over_pieces_that_stay_met() -> None:
     assert last_day_met(run, D(2025, 1, 2)) == D(2025, 1, 9)
     forever = _pieces([(D(2025, 1, 1), dt.date.max, True)])
     assert last_day_met(forever, D(2025, 1, 2)) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ((MET, [], [], MET, True), (MET, MET, RouteCode.MANDATORY, (True,), False)),
+        ((NOT_MET, [MET], [], NOT_MET, True), (MET, MET, RouteCode.DISCRETIONARY, (False, True), False)),
+        ((MET, [MET], [], MET, True), (MET, MET, RouteCode.MANDATORY, (True, True), False)),
+        ((MET, [], [NOT_MET], MET, True), (MET, NOT_MET, RouteCode.STATUTORY_FLOOR, (False,), True)),
+        ((MET, [], [NOT_MET], MET, False), (NOT_MET, NOT_MET, RouteCode.NONE, (False,), False)),
+        ((MET, [], [UNKNOWN], MET, True), (MET, UNKNOWN, RouteCode.STATUTORY_FLOOR, (False,), True)),
+        ((UNKNOWN, [NOT_MET], [], NOT_MET, True), (UNKNOWN, UNKNOWN, RouteCode.NONE, (False, False), False)),
+    ],
+    ids=[
+        "mandatory",
+        "local-rule",
+        "both-routes",
+        "floor-over-a-condition",
+        "floor-reported-only",
+        "floor-over-an-unknown-condition",
+        "unknown",
+    ],
+)
+def test_combine(
+    given: tuple[int, list[int], list[int], int, bool], expected: tuple[int, int, int, tuple[bool, ...], bool]
+) -> None:
+    """Routes are or-ed, conditions and-ed; the floor decides only where the policy is not met.
+
+    Where the policy as written is met, the floor being met too does not make it the route: the
+    rules matched are the policy's own.  Each case is (mandatory, local, conditions, floor, enforced).
+    """
+    mandatory, local, conditions, floor, enforce = given
+    combined = combine(SCALAR, mandatory, local, conditions, floor, enforce_floor=enforce)
+    assert (
+        combined.outcome,
+        combined.policy_outcome,
+        combined.route,
+        combined.matched,
+        combined.floor_matched,
+    ) == expected

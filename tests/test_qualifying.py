@@ -523,6 +523,8 @@ def test_a_value_an_engine_does_not_compute_is_refused_with_the_value() -> None:
         "Window.anchor": lambda anchor: anchor is Anchor.EACH_REPORT,
         "Lag.span": lambda span: span == months(1),
     }
+    # The values each test accepts are computed: nothing refused.
+    assert law.refusals(Selection(), handles) == []
     selection = Selection(window=Window(anchor=Anchor.APPLICATION), lag=Lag(days(30)))
     assert law.refusals(selection, handles) == [
         "Window.anchor='application'",
