@@ -152,14 +152,21 @@ def run(module: str, *, sample: int | None, tests_at: str | None, show: bool) ->
     if show:
         for name in survivors:
             diff = subprocess.run(
-                [sys.executable, "-m", "mutmut", "show", name], cwd=work, capture_output=True, text=True
+                [sys.executable, "-m", "mutmut", "show", name],
+                cwd=work,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             print(f"--- {name} ({tried[name]})\n{diff.stdout}")
     return killed, len(tried), survivors
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    """Run the modules named on the command line and print their scores."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("module", choices=[*TARGETS, "all"])
     parser.add_argument(
         "--sample",
