@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from asb_case_review.dates import Arithmetic, days, months
+from asb_case_review.dates import Arithmetic, Period, days, months
 from asb_case_review.errors import InvalidInput
 from asb_case_review.law import reports as law
 from asb_case_review.models import Agency, Application
@@ -530,3 +530,72 @@ def test_a_value_an_engine_does_not_compute_is_refused_with_the_value() -> None:
         "Window.anchor='application'",
         "Lag.span=Span(count=30, unit=<TimeUnit.DAYS: 'days'>)",
     ]
+
+
+def test_each_fate_says_why_with_its_dates() -> None:
+    """Counted, late and outside reports each carry their dates in words, and the days they were inside."""
+    application = app(
+        A,
+        rep("IN", D(2026, 1, 5), D(2026, 1, 4)),
+        rep("LATE", D(2026, 1, 5), D(2025, 12, 4)),
+        rep("OUT", D(2025, 8, 28), D(2025, 8, 27)),
+    )
+    fates = {f.report: f for f in select(Selection(), application, A).fates}
+    assert fates["IN"].detail == "inside the window until 2026-07-04"
+    assert fates["IN"].window == Period(D(2026, 1, 5), D(2026, 7, 4))
+    assert fates["LATE"].detail == (
+        "made on 2026-01-05, more than 1 calendar month after the behaviour on 2025-12-04 "
+        "(the last day was 2026-01-03)"
+    )
+    assert fates["OUT"].detail == "its 6 calendar months ran out on 2026-02-27, before 2026-02-28"
+    assert fates["OUT"].window == Period(D(2025, 8, 28), D(2026, 2, 27))
+
+
+def test_an_anchored_window_says_where_it_begins() -> None:
+    """The fixed windows name what they begin with; a window from the first incident says so."""
+    late = app(D(2026, 9, 10), rep("R1", D(2026, 3, 11), D(2026, 3, 10)))
+    latest = Selection(lag=None, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT))
+    (fate,) = select(latest, late, late.made_on).fates
+    assert fate.detail == (
+        "the application on 2026-09-10 is outside the 6 calendar months beginning with the latest "
+        "incident (2026-03-10 to 2026-09-09)"
+    )
+    first = Selection(lag=None, window=Window(months(6), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
+    later = app(D(2026, 9, 11), *late.reports)
+    (fate,) = select(first, later, later.made_on).fates
+    assert fate.detail == (
+        "the application on 2026-09-11 is outside the 6 calendar months beginning with the first "
+        "report (2026-03-11 to 2026-09-10)"
+    )
+    no_bound = Window(
+        months(6), anchor=Anchor.FIRST_INCIDENT, date_of=DateOf.INCIDENT, application_within=None
+    )
+    assert str(no_bound) == (
+        "incidents within 6 calendar months beginning with the first incident counted, with no bound on "
+        "the application (statutory arithmetic)"
+    )
+    assert Selection().describe().startswith("by anyone; made within 1 calendar month of the behaviour")
+
+
+@pytest.mark.parametrize(
+    ("window", "text"),
+    [
+        (
+            Window(anchor=Anchor.APPLICATION),
+            "reports made in the last 6 calendar months before the application",
+        ),
+        (
+            Window(anchor=Anchor.APPLICATION, date_of=DateOf.INCIDENT),
+            "incidents in the last 6 calendar months",
+        ),
+        (
+            Window(anchor=Anchor.FIRST_REPORT),
+            "reports made within 6 calendar months beginning with the first report",
+        ),
+        (Window(anchor=Anchor.FIRST_INCIDENT, date_of=DateOf.INCIDENT), "incidents within 6 calendar months"),
+    ],
+    ids=["application", "application-incidents", "first-report", "first-incident"],
+)
+def test_a_window_in_words_is_plural_english(window: Window, text: str) -> None:
+    """ "Reports made in the last six months", never "report mades"."""
+    assert str(window).startswith(text)

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from asb_case_review.dates import Arithmetic, days, months
+from asb_case_review.dates import Arithmetic, Period, days, months
 from asb_case_review.errors import InvalidInput
 from asb_case_review.models import Agency, Application, Fact
 from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
@@ -130,6 +130,8 @@ def test_unmet_count_gives_the_near_miss_deadline() -> None:
     assert result.tally is not None
     assert (result.tally.count, result.tally.shortfall, result.tally.deadline) == (2, 1, D(2026, 3, 1))
     assert result.summary == "2 of 3 complaints counted"
+    # Each complaint has its own window: a new one can always combine with those still inside.
+    assert result.tally.combinable
 
 
 def test_count_with_nothing_counted_has_no_deadline() -> None:
@@ -465,3 +467,58 @@ def test_latest_incident_near_miss_is_bounded_by_the_lag_only_where_it_binds(
     assert run(three, app(deadline, *first, on_time)).outcome is Outcome.MET
     day_after = deadline + dt.timedelta(days=1)
     assert run(three, app(day_after, *first, rep("R3", day_after, D(2026, 6, 30)))).outcome is Outcome.NOT_MET
+
+
+def test_a_duplicate_keeps_the_days_it_is_inside_the_window() -> None:
+    """R2 repeats R1's complaint; it is still inside the six months beginning 3 January 2026."""
+    result = run(count(1, unit=CountUnit.INCIDENTS), DUPLICATES)
+    assert result.tally is not None
+    fates = {f.report: f for f in result.tally.fates}
+    assert fates["R2"].reason is Reason.DUPLICATE
+    assert fates["R2"].window == Period(D(2026, 1, 3), D(2026, 7, 2))
+
+
+def test_latest_incident_near_miss_under_the_inclusive_reading() -> None:
+    """Inclusively, six months beginning with 1 January 2026 reach 1 July, and six beginning with
+    1 July reach 1 January 2027: a further incident on 1 July keeps 1 January, and the application
+    may be made up to 1 January 2027 (the lag binds only the first report)."""
+    window = Window(months(6), anchor=Anchor.LATEST_INCIDENT, arithmetic=Arithmetic.INCLUSIVE)
+    three = count(3, selection=Selection(lag=Lag(applies_to=LagScope.FIRST), window=window))
+    first = (rep("R1", D(2026, 1, 2), D(2026, 1, 1)), rep("R2", D(2026, 2, 2), D(2026, 2, 1)))
+    result = run(three, app(A, *first))
+    assert result.tally is not None
+    assert result.tally.deadline == D(2027, 1, 1)
+    assert run(three, app(D(2027, 1, 1), *first, rep("R3", D(2027, 1, 1), D(2026, 7, 1)))).met
+
+
+def test_an_inclusive_window_is_met_until_its_own_last_day() -> None:
+    """One report on 1 January 2026 in the six months before the application, read inclusively,
+    stays inside until 1 July 2026 (the date six months on), not 30 June."""
+    window = Window(months(6), anchor=Anchor.APPLICATION, arithmetic=Arithmetic.INCLUSIVE)
+    one = count(1, selection=Selection(window=window))
+    application = app(D(2026, 2, 1), rep("R1", D(2026, 1, 1)))
+    assert run(one, application).valid_until == D(2026, 7, 1)
+    assert run(one, application, D(2026, 7, 1)).met
+    assert not run(one, application, D(2026, 7, 2)).met
+
+
+def test_each_result_names_its_predicate_and_keeps_its_parts() -> None:
+    """A result says which predicate it is for, how many parts were met, and holds each part's result."""
+    mine = consent()
+    for application in (app(A), app(A, on_behalf_of="V", consent=False)):
+        assert run(mine, application).predicate is mine
+    either = any_of(fact(Fact.CASE_CLOSED), count(1))
+    result = run(either, app(A, facts={"case_closed": True}))
+    assert result.summary == "1 of 2 parts met"
+    assert [c.predicate for c in result.children] == [fact(Fact.CASE_CLOSED), count(1)]
+    negated = run(not_(count(1)), app(A))
+    assert negated.summary == "the part is not_met"
+    assert [c.predicate for c in negated.children] == [count(1)]
+    named = rule("r", count(1), label="one report")
+    assert run(named, app(A)).summary == "0 of 1 complaints counted"
+
+
+def test_a_citation_shows_a_web_address_only_when_there_is_one() -> None:
+    """A source without a URL cites its title and section alone."""
+    assert Source("An Act", section="s.1").cite() == "An Act, s.1"
+    assert Source("An Act", url="https://example.org").cite() == "An Act <https://example.org>"
