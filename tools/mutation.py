@@ -89,6 +89,9 @@ def _prepare(module: str, work: Path, tests_at: str | None) -> None:
         shutil.rmtree(work)
     work.mkdir(parents=True)
     shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    # Some tests of wording read the documentation and the examples.
+    for folder in ("docs", "examples"):
+        shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
     if tests_at is None:
         shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     else:
@@ -97,6 +100,8 @@ def _prepare(module: str, work: Path, tests_at: str | None) -> None:
             archive.seek(0)
             with tarfile.open(fileobj=archive) as tar:
                 tar.extractall(work, filter="data")
+        # Today's conftest registers the hypothesis profile the run uses.
+        shutil.copy(ROOT / "tests" / "conftest.py", work / "tests" / "conftest.py")
     # The tests of an older revision may lack a file the table names.
     tests = [test for test in tests if (work / test).exists()]
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
@@ -107,6 +112,7 @@ def _prepare(module: str, work: Path, tests_at: str | None) -> None:
     text += (
         "\n[tool.mutmut]\n"
         'source_paths = ["src"]\n'
+        'also_copy = ["docs", "examples"]\n'
         f"only_mutate = {_toml_list([path])}\n"
         f"pytest_add_cli_args = {_toml_list(args)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
