@@ -599,3 +599,32 @@ def test_an_anchored_window_says_where_it_begins() -> None:
 def test_a_window_in_words_is_plural_english(window: Window, text: str) -> None:
     """ "Reports made in the last six months", never "report mades"."""
     assert str(window).startswith(text)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: Selection(exclude_kinds="diary"),
+            r"^exclude_kinds='diary': must be a collection of kinds, not one",
+        ),
+        (
+            lambda: Selection(exclude_kinds=["a", " "]),
+            r"^exclude_kinds\[1\]=' ': must be a non-empty string$",
+        ),
+        (
+            lambda: Selection(agencies="police"),
+            r"^agencies='police': must be a collection of agencies, not one",
+        ),
+        (
+            lambda: Window(application_within=6),
+            r"^application_within=6: must be a Span, such as months\(6\), or None$",
+        ),
+    ],
+    ids=["kinds-one-string", "kinds-blank", "agencies-one-string", "application-within"],
+)
+def test_a_bad_setting_is_refused_naming_the_field_and_the_value(build: object, message: str) -> None:
+    """Each refusal names where the value sits, shows the value, and says what was wanted."""
+    assert callable(build)
+    with pytest.raises(InvalidInput, match=message):
+        build()

@@ -15,10 +15,12 @@ from asb_case_review.rules import (
     AllOf,
     AnyOf,
     Context,
+    Count,
     CountUnit,
     Not,
     Outcome,
     Predicate,
+    Recency,
     Result,
     Rule,
     Source,
@@ -522,3 +524,88 @@ def test_a_citation_shows_a_web_address_only_when_there_is_one() -> None:
     """A source without a URL cites its title and section alone."""
     assert Source("An Act", section="s.1").cite() == "An Act, s.1"
     assert Source("An Act", url="https://example.org").cite() == "An Act <https://example.org>"
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: count(10_001), r"^at_least=10001: must be at most 10,000$"),
+        (lambda: fact("case_closed", expected="no"), r"^expected='no': must be True or False$"),
+        (lambda: Rule("", count(1), label="l"), r"^id='': must be a non-empty string$"),
+        (lambda: AllOf("ab"), r"^parts='ab': must be a collection of predicates$"),
+        (lambda: Count(1, selection=3), r"^selection=3: must be a Selection \(or None for the statute's\)$"),
+        (lambda: Rule("r", count(1), label="l", source="s"), r"^source='s': must be a Source or None$"),
+        (lambda: Recency(3), r"^within=3: must be a Span, such as months\(1\) or days\(30\)$"),
+    ],
+    ids=["at-least", "expected", "id", "parts", "selection", "source", "within"],
+)
+def test_a_bad_rule_is_refused_naming_the_field_and_the_value(build: object, message: str) -> None:
+    """Each refusal names the field, shows the value, and says what was wanted."""
+    assert callable(build)
+    with pytest.raises(InvalidInput, match=message):
+        build()
+
+
+def test_the_largest_count_and_the_deepest_rules_are_allowed() -> None:
+    """Ten thousand is the largest number a count may ask for; rules may nest 32 deep, not 33."""
+    assert count(10_000).at_least == 10_000
+    tree: Predicate = fact("case_closed")
+    for depth in range(2, 33):
+        kind = all_of if depth % 2 else any_of
+        tree = kind(tree, fact("victim_high_risk"))
+    with pytest.raises(InvalidInput, match="rules may nest at most 32 deep"):
+        any_of(tree, fact("case_closed")) if isinstance(tree, AllOf) else all_of(tree, fact("case_closed"))
+    # A citation's section and address are free text, over several lines if need be.
+    assert Source("An Act", section="Part 6\nChapter 1").cite() == "An Act, Part 6\nChapter 1"
+
+
+def test_results_and_fates_say_why_in_words() -> None:
+    """Summaries and details name the unit, the fact and the reason in plain words."""
+    assert (
+        count(1, unit=CountUnit.INCIDENT_DATES).describe().startswith("at least 1 incident dates (by anyone")
+    )
+    dates = run(count(3, unit=CountUnit.INCIDENT_DATES), DUPLICATES)
+    assert dates.summary == "2 of 3 incident dates counted"
+    assert run(fact(Fact.CASE_CLOSED), app(A, facts={"case_closed": True})).summary == "case_closed is true"
+    assert recency().describe() == "the latest report within 1 calendar month before the application"
+    unrecorded = run(consent(), app(A, on_behalf_of="V"))
+    assert (unrecorded.outcome, unrecorded.summary) == (
+        Outcome.UNKNOWN,
+        "the victim's consent was not recorded",
+    )
+    incidents = run(count(1, unit=CountUnit.INCIDENTS), DUPLICATES)
+    assert incidents.tally is not None
+    (duplicate,) = [f for f in incidents.tally.fates if f.report == "R2"]
+    assert duplicate.detail == "the same incident is already counted"
+    households = app(A, rep("R1", D(2026, 1, 2), household="H1"), rep("R2", D(2026, 1, 3), by="P2"))
+    tally = run(count(2, unit=CountUnit.HOUSEHOLDS), households).tally
+    assert tally is not None
+    assert tally.fates[1].detail == "no household recorded; it may or may not be a different household"
+
+
+def test_a_run_says_until_when_the_application_is_in_time() -> None:
+    """In a run, a counted report says the last day for the application; past it, why it no longer counts."""
+    reports = (rep("R1", D(2026, 1, 1)), rep("R2", D(2026, 1, 2)))
+    bounded = count(
+        2, unit=CountUnit.REPORTS, selection=_run_selection(Anchor.FIRST_REPORT, Arithmetic.STATUTORY)
+    )
+    tally = run(bounded, app(D(2026, 2, 1), *reports)).tally
+    assert tally is not None
+    assert tally.fates[0].detail == (
+        "in the run beginning with 2026-01-01; the application is in time until 2026-07-01"
+    )
+    late = run(bounded, app(D(2026, 7, 2), *reports)).tally
+    assert late is not None
+    assert late.fates[1].detail == (
+        "the application on 2026-07-02 is more than 6 calendar months after the last report of the run "
+        "(2026-01-02)"
+    )
+    window = Window(months(6), anchor=Anchor.FIRST_REPORT, application_within=None)
+    free = run(
+        count(2, unit=CountUnit.REPORTS, selection=Selection(lag=None, window=window)), app(A, *reports)
+    )
+    assert free.tally is not None
+    assert (
+        free.tally.fates[0].detail
+        == "in the run beginning with 2026-01-01; the application is in time until no bound"
+    )
