@@ -617,7 +617,7 @@ def test_a_window_in_words_is_plural_english(window: Window, text: str) -> None:
             r"^agencies='police': must be a collection of agencies, not one",
         ),
         (
-            lambda: Window(application_within=6),
+            lambda: Window(application_within=6),  # type: ignore[arg-type]
             r"^application_within=6: must be a Span, such as months\(6\), or None$",
         ),
     ],

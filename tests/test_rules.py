@@ -530,12 +530,12 @@ def test_a_citation_shows_a_web_address_only_when_there_is_one() -> None:
     ("build", "message"),
     [
         (lambda: count(10_001), r"^at_least=10001: must be at most 10,000$"),
-        (lambda: fact("case_closed", expected="no"), r"^expected='no': must be True or False$"),
+        (lambda: fact("case_closed", expected="no"), r"^expected='no': must be True or False$"),  # type: ignore[arg-type]
         (lambda: Rule("", count(1), label="l"), r"^id='': must be a non-empty string$"),
-        (lambda: AllOf("ab"), r"^parts='ab': must be a collection of predicates$"),
-        (lambda: Count(1, selection=3), r"^selection=3: must be a Selection \(or None for the statute's\)$"),
-        (lambda: Rule("r", count(1), label="l", source="s"), r"^source='s': must be a Source or None$"),
-        (lambda: Recency(3), r"^within=3: must be a Span, such as months\(1\) or days\(30\)$"),
+        (lambda: AllOf("ab"), r"^parts='ab': must be a collection of predicates$"),  # type: ignore[arg-type]
+        (lambda: Count(1, selection=3), r"^selection=3: must be a Selection \(or None for the statute's\)$"),  # type: ignore[arg-type]
+        (lambda: Rule("r", count(1), label="l", source="s"), r"^source='s': must be a Source or None$"),  # type: ignore[arg-type]
+        (lambda: Recency(3), r"^within=3: must be a Span, such as months\(1\) or days\(30\)$"),  # type: ignore[arg-type]
     ],
     ids=["at-least", "expected", "id", "parts", "selection", "source", "within"],
 )
