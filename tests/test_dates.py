@@ -369,3 +369,56 @@ def test_london_day_refuses_datetimes_at_the_ends_of_the_calendar() -> None:
     moment = dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
     with pytest.raises(InvalidInput, match=r"^made_on=.*too near the ends of the calendar"):
         london_day(moment, "made_on")
+
+
+def test_period_counts_with_the_arithmetic_it_is_given() -> None:
+    """period() passes its arithmetic on: one month inclusive from 28 February 2026 runs to 31 March."""
+    assert period(D(2026, 2, 28), months(1)) == Period(D(2026, 2, 28), D(2026, 3, 27))
+    assert period(D(2026, 2, 28), months(1), Arithmetic.INCLUSIVE) == Period(D(2026, 2, 28), D(2026, 3, 31))
+    assert period(D(2026, 3, 1), days(30), Arithmetic.INCLUSIVE) == Period(D(2026, 3, 1), D(2026, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("build", "ok", "message"),
+    [
+        (months, 1200, r"^count=1201: a span may be at most 1,200 months \(100 years\)$"),
+        (days, 36_525, r"^count=36526: a span may be at most 36,525 days \(100 years\)$"),
+    ],
+    ids=["months", "days"],
+)
+def test_span_is_at_most_a_hundred_years(build: object, ok: int, message: str) -> None:
+    """A hundred years of months or of days is the longest span; one more is refused, naming the limit."""
+    assert callable(build)
+    assert build(ok).count == ok
+    with pytest.raises(InvalidInput, match=message):
+        build(ok + 1)
+
+
+def test_london_day_errors_name_the_field_and_the_value() -> None:
+    """Without a field name the error says "value"; it always shows what was given."""
+    with pytest.raises(InvalidInput, match=r"^value='2025-01-01': must be a date or an aware datetime$"):
+        london_day("2025-01-01")  # type: ignore[arg-type]
+    moment = dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    with pytest.raises(
+        InvalidInput, match=r"^made_on=datetime\.datetime\(1, 1, 1, 0, 0, tzinf.*: is too near"
+    ):
+        london_day(moment, "made_on")
+
+
+class _NoOffset(dt.tzinfo):
+    """A tzinfo that does not know its offset: the datetime is naive in all but name."""
+
+    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def dst(self, when: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def tzname(self, when: dt.datetime | None) -> str | None:
+        return None
+
+
+def test_london_day_refuses_a_timezone_without_an_offset() -> None:
+    """A datetime whose tzinfo gives no UTC offset cannot be placed on a London day."""
+    with pytest.raises(NaiveDatetime):
+        london_day(dt.datetime(2025, 6, 30, 23, 30, tzinfo=_NoOffset()), "made_on")

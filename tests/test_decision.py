@@ -14,7 +14,7 @@ from asb_case_review.errors import InvalidInput
 from asb_case_review.examples import example_application
 from asb_case_review.law.floor import FloorReading
 from asb_case_review.models import Agency, Application, Fact, Incident, Report
-from asb_case_review.policy import Policy, statutory_route
+from asb_case_review.policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, Policy, statutory_route
 from asb_case_review.qualifying import Reason, Selection, Who
 from asb_case_review.rules import CountUnit, Outcome, Source, count, fact, recency, rule
 from tests.builders import D, app, rep
@@ -232,8 +232,16 @@ def test_policy_not_in_force_is_flagged() -> None:
         ((D(2026, 1, 2),), False),
         ((D(2025, 8, 28), D(2026, 1, 2)), False),
         ((D(2025, 8, 29), D(2026, 1, 2)), True),
+        ((D(2026, 1, 2), A), True),
+        ((D(2026, 1, 2), D(2026, 3, 1)), False),
     ],
-    ids=["one-report", "first-just-outside", "second-within-six-months"],
+    ids=[
+        "one-report",
+        "first-just-outside",
+        "second-within-six-months",
+        "second-on-the-application-day",
+        "second-after-the-application",
+    ],
 )
 def test_second_report_signal(made: tuple[dt.date, ...], signal: bool) -> None:
     """The July 2025 guidance signal fires on the victim's second report within six months."""
@@ -418,3 +426,71 @@ def test_the_same_complaint_made_twice_counts_once() -> None:
     duplicate = next(f for f in decision.fates if f.reason is Reason.DUPLICATE)
     assert duplicate.report == "R-police"
     assert "same day of the same behaviour" in duplicate.detail
+
+
+def test_a_met_count_is_no_shortfall() -> None:
+    """Met by three qualifying complaints: nothing is short, and the near miss lists nothing."""
+    decision = evaluate(example_application(), STATUTORY)
+    assert decision.met
+    assert decision.shortfalls() == ()
+    # One complaint fewer, and the same count is a shortfall of one.
+    fewer = attrs.evolve(example_application(), reports=example_application().reports[:-1])
+    (shortfall,) = evaluate(fewer, STATUTORY).shortfalls()
+    assert (shortfall.rule, shortfall.tally.shortfall) == ("s104-4", 1)
+
+
+def test_each_notice_cites_what_it_rests_on_and_says_what_happened() -> None:
+    """The floor conflict rests on the statute, the Explanatory Notes' threshold on the Notes, and the
+    second-report signal on the 2025 guidance; each says what follows for this decision."""
+    conflict = evaluate(THREE_OLD, RECENCY_GATE)
+    (notice,) = [w for w in conflict.warnings if w.code is NoticeCode.STATUTORY_FLOOR_CONFLICT]
+    assert notice.source == STATUTE
+    assert notice.message == (
+        "the policy as written says not_met, but at least 3 qualifying complaints were made, so s.104(4) "
+        "requires the threshold to be met; the statutory floor decides"
+    )
+    kept = evaluate(THREE_OLD, RECENCY_GATE, enforce_floor=False)
+    (notice,) = [w for w in kept.warnings if w.code is NoticeCode.STATUTORY_FLOOR_CONFLICT]
+    assert notice.message.endswith("; the policy's answer is kept")
+
+    four = attrs.evolve(STATUTORY, id="four", mandatory=statutory_route(4))
+    (above,) = [w for w in evaluate(THREE_OLD, four).warnings if w.code is NoticeCode.THRESHOLD_ABOVE_THREE]
+    assert above.source == EXPLANATORY_NOTES
+
+    old = attrs.evolve(STATUTORY, effective_from=D(2027, 1, 1))
+    (not_in_force,) = [w for w in evaluate(app(A), old).warnings if w.code is NoticeCode.POLICY_NOT_IN_FORCE]
+    assert not_in_force.message == f"policy statutory version {old.version} is not in force on 2026-02-28"
+
+    (signal,) = evaluate(app(A, rep("R1", D(2026, 1, 2)), rep("R2", D(2026, 2, 2))), STATUTORY).signals
+    assert signal.source == GUIDANCE_2025
+    assert "explain the ASB Case Review to them" in signal.message
+
+
+def test_the_floor_over_an_undetermined_policy_says_whether_its_answer_is_kept() -> None:
+    """With the floor reported only, the notice says the policy's (undetermined) answer stands."""
+    pending = attrs.evolve(
+        RECENCY_GATE,
+        conditions=(rule("no-pending", fact(Fact.PROMISED_RESPONSE_PENDING, expected=False), label="x"),),
+    )
+    three = app(
+        A, rep("R1", D(2026, 1, 2)), rep("R2", D(2026, 2, 2), by="P2"), rep("R3", D(2026, 2, 3), by="P3")
+    )
+    for enforce, ending in (
+        (True, "whatever they are"),
+        (False, "whatever they are; the policy's answer is kept"),
+    ):
+        decision = evaluate(three, pending, enforce_floor=enforce)
+        (notice,) = [w for w in decision.warnings if w.code is NoticeCode.FLOOR_OVER_UNDETERMINED]
+        assert notice.source == STATUTE
+        assert notice.message.startswith("the policy as written cannot be decided without facts")
+        assert notice.message.endswith(ending)
+
+
+def test_evaluate_names_a_bad_enforce_floor_and_the_floor_readings() -> None:
+    """A flag that is not a bool, or a floor reading not in the list, is refused with the choices."""
+    with pytest.raises(InvalidInput, match=r"^enforce_floor='yes': must be True or False$"):
+        evaluate(app(A), STATUTORY, enforce_floor="yes")  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidInput, match=r"^floor_reading='two': must be one of policy_number, at_most_three$"
+    ):
+        evaluate(app(A), STATUTORY, floor_reading="two")  # type: ignore[arg-type]

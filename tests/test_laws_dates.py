@@ -144,3 +144,25 @@ def test_naive_datetimes_are_refused(value: dt.datetime) -> None:
         london_day(value, "made_on")
     assert caught.value.field == "made_on"
     assert caught.value.value == value
+
+
+EVERY_DAY_2023_TO_2025 = [
+    D(2023, 1, 1) + dt.timedelta(days=k) for k in range((D(2026, 1, 1) - D(2023, 1, 1)).days)
+]
+
+
+@pytest.mark.parametrize("n", range(1, 25), ids=lambda n: f"{n}-months")
+def test_every_start_day_and_month_count_meets_the_definition(n: int) -> None:
+    """Every day of three years (a leap year among them), for 1 to 24 months, in both directions.
+
+    Shifts of one and six months never carry a 31st onto March or May (31 January plus two
+    months, 31 March plus twelve); counting back from the application date is where a wrong
+    month length shows: 31 March 2025 is not inside the twelve months before 31 March 2026.
+    """
+    for day in EVERY_DAY_2023_TO_2025:
+        assert last_day(day, n) == reference_last_day(day, n), day
+        # Counting back: a report made on D is inside on A exactly when A - N months < D <= A.
+        assert earliest_start(day, months(n)) == back(day, n) + _ONE_DAY, day
+        assert earliest_start(day, months(n), Arithmetic.INCLUSIVE) == back(day, n), day
+        inclusive = period_last_day(day, months(n), Arithmetic.INCLUSIVE)
+        assert back(inclusive, n) <= day < back(inclusive + _ONE_DAY, n), day

@@ -7,18 +7,20 @@ import itertools
 
 import pytest
 
-from asb_case_review.dates import days, months
+from asb_case_review.dates import Arithmetic, Period, days, months
 from asb_case_review.errors import InvalidInput
 from asb_case_review.models import Agency, Application, Fact
-from asb_case_review.qualifying import DateOf, Reason, Selection, Who
+from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
 from asb_case_review.rules import (
     AllOf,
     AnyOf,
     Context,
+    Count,
     CountUnit,
     Not,
     Outcome,
     Predicate,
+    Recency,
     Result,
     Rule,
     Source,
@@ -130,6 +132,8 @@ def test_unmet_count_gives_the_near_miss_deadline() -> None:
     assert result.tally is not None
     assert (result.tally.count, result.tally.shortfall, result.tally.deadline) == (2, 1, D(2026, 3, 1))
     assert result.summary == "2 of 3 complaints counted"
+    # Each complaint has its own window: a new one can always combine with those still inside.
+    assert result.tally.combinable
 
 
 def test_count_with_nothing_counted_has_no_deadline() -> None:
@@ -373,3 +377,235 @@ def test_all_combinations_of_three_facts_obey_de_morgan() -> None:
         a, b = TRUTH[left], TRUTH[right]
         assert run(not_(a & b), CLOSED).outcome is run(~a | ~b, CLOSED).outcome
         assert run(not_(a | b), CLOSED).outcome is run(all_of(~a, ~b), CLOSED).outcome
+
+
+def test_a_foreign_predicate_keeps_its_place_on_either_side() -> None:
+    """`mine | count(3)` and `mine & count(3)` list the user's predicate first, as written."""
+    mine = Always()
+    either = mine | count(3)
+    both = mine & count(3)
+    assert isinstance(either, AnyOf)
+    assert isinstance(both, AllOf)
+    assert either.parts == (mine, count(3))
+    assert both.parts == (mine, count(3))
+    assert (count(3) | mine).parts == (count(3), mine)
+    assert (count(3) & mine).parts == (count(3), mine)
+
+
+def test_unknown_households_decide_only_when_they_could_make_the_number() -> None:
+    """One household known and one report with none: two households are possible, not certain."""
+    application = app(A, rep("R1", D(2026, 1, 2), by="P1", household="H1"), rep("R2", D(2026, 1, 3), by="P2"))
+    result = run(count(2, unit=CountUnit.HOUSEHOLDS), application)
+    assert result.outcome is Outcome.UNKNOWN
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.possible) == (1, 2)
+    assert result.summary == (
+        "1 of 2 households counted (2 if the reports with no household are from different households)"
+    )
+    # Every other unit counts the report with no household as it counts any other.
+    assert run(count(2, unit=CountUnit.REPORTERS), application).outcome is Outcome.MET
+
+
+def _run_selection(anchor: Anchor, arithmetic: Arithmetic) -> Selection:
+    return Selection(lag=None, window=Window(months(6), anchor=anchor, arithmetic=arithmetic))
+
+
+@pytest.mark.parametrize("anchor", [Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT], ids=["report", "incident"])
+def test_a_run_is_counted_with_its_windows_arithmetic(anchor: Anchor) -> None:
+    """Six months beginning with 10 September 2025 end on 9 March 2026; inclusively, on 10 March.
+
+    Reports made on 11 September and 11 March about behaviour the day before, applied for on
+    12 March: whether the run begins with the first report or the first incident, statutory, no
+    run holds both; inclusive, one does.
+    """
+    application = app(
+        D(2026, 3, 12), rep("R1", D(2025, 9, 11), D(2025, 9, 10)), rep("R2", D(2026, 3, 11), D(2026, 3, 10))
+    )
+    two = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.STATUTORY))
+    assert run(two, application).outcome is Outcome.NOT_MET
+    inclusive = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.INCLUSIVE))
+    assert run(inclusive, application).outcome is Outcome.MET
+
+
+@pytest.mark.parametrize("anchor", [Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT], ids=["report", "incident"])
+def test_the_application_bound_of_a_run_uses_its_windows_arithmetic(anchor: Anchor) -> None:
+    """The last report of the run was made on 2 January 2026: six months beginning with it end on
+    1 July, so an application on 2 July is too late; inclusively, it is in time."""
+    application = app(D(2026, 7, 2), rep("R1", D(2026, 1, 1)), rep("R2", D(2026, 1, 2)))
+    two = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.STATUTORY))
+    assert run(two, application).outcome is Outcome.NOT_MET
+    assert run(two, app(D(2026, 7, 1), *application.reports)).outcome is Outcome.MET
+    inclusive = count(2, unit=CountUnit.REPORTS, selection=_run_selection(anchor, Arithmetic.INCLUSIVE))
+    assert run(inclusive, application).outcome is Outcome.MET
+
+
+def _latest_incident(lag: Lag) -> Selection:
+    return Selection(lag=lag, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT))
+
+
+@pytest.mark.parametrize(
+    ("lag", "deadline"),
+    [(Lag(applies_to=LagScope.FIRST), D(2026, 12, 29)), (Lag(), D(2026, 7, 29))],
+    ids=["lag-on-the-first-report-only", "lag-on-every-report"],
+)
+def test_latest_incident_near_miss_is_bounded_by_the_lag_only_where_it_binds(
+    lag: Lag, deadline: dt.date
+) -> None:
+    """Incidents on 1 January and 1 February 2026 (each reported the next day), one more needed.
+
+    A third incident as late as 30 June keeps 1 January inside the six months ending with it, and the
+    application may then be made up to 29 December.  Where every report must be made within a month of
+    its behaviour, a report about 30 June must be made by 29 July; where only the first report is held
+    to the lag, the third is not, and 29 December is the last day.
+    """
+    first = (rep("R1", D(2026, 1, 2), D(2026, 1, 1)), rep("R2", D(2026, 2, 2), D(2026, 2, 1)))
+    three = count(3, selection=_latest_incident(lag))
+    result = run(three, app(A, *first))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    assert result.tally.deadline == deadline
+    # The deadline is real: a report about 30 June made on it meets the count, a day later does not.
+    on_time = rep("R3", deadline, D(2026, 6, 30))
+    assert run(three, app(deadline, *first, on_time)).outcome is Outcome.MET
+    day_after = deadline + dt.timedelta(days=1)
+    assert run(three, app(day_after, *first, rep("R3", day_after, D(2026, 6, 30)))).outcome is Outcome.NOT_MET
+
+
+def test_a_duplicate_keeps_the_days_it_is_inside_the_window() -> None:
+    """R2 repeats R1's complaint; it is still inside the six months beginning 3 January 2026."""
+    result = run(count(1, unit=CountUnit.INCIDENTS), DUPLICATES)
+    assert result.tally is not None
+    fates = {f.report: f for f in result.tally.fates}
+    assert fates["R2"].reason is Reason.DUPLICATE
+    assert fates["R2"].window == Period(D(2026, 1, 3), D(2026, 7, 2))
+
+
+def test_latest_incident_near_miss_under_the_inclusive_reading() -> None:
+    """Inclusively, six months beginning with 1 January 2026 reach 1 July, and six beginning with
+    1 July reach 1 January 2027: a further incident on 1 July keeps 1 January, and the application
+    may be made up to 1 January 2027 (the lag binds only the first report)."""
+    window = Window(months(6), anchor=Anchor.LATEST_INCIDENT, arithmetic=Arithmetic.INCLUSIVE)
+    three = count(3, selection=Selection(lag=Lag(applies_to=LagScope.FIRST), window=window))
+    first = (rep("R1", D(2026, 1, 2), D(2026, 1, 1)), rep("R2", D(2026, 2, 2), D(2026, 2, 1)))
+    result = run(three, app(A, *first))
+    assert result.tally is not None
+    assert result.tally.deadline == D(2027, 1, 1)
+    assert run(three, app(D(2027, 1, 1), *first, rep("R3", D(2027, 1, 1), D(2026, 7, 1)))).met
+
+
+def test_an_inclusive_window_is_met_until_its_own_last_day() -> None:
+    """One report on 1 January 2026 in the six months before the application, read inclusively,
+    stays inside until 1 July 2026 (the date six months on), not 30 June."""
+    window = Window(months(6), anchor=Anchor.APPLICATION, arithmetic=Arithmetic.INCLUSIVE)
+    one = count(1, selection=Selection(window=window))
+    application = app(D(2026, 2, 1), rep("R1", D(2026, 1, 1)))
+    assert run(one, application).valid_until == D(2026, 7, 1)
+    assert run(one, application, D(2026, 7, 1)).met
+    assert not run(one, application, D(2026, 7, 2)).met
+
+
+def test_each_result_names_its_predicate_and_keeps_its_parts() -> None:
+    """A result says which predicate it is for, how many parts were met, and holds each part's result."""
+    mine = consent()
+    for application in (app(A), app(A, on_behalf_of="V", consent=False)):
+        assert run(mine, application).predicate is mine
+    either = any_of(fact(Fact.CASE_CLOSED), count(1))
+    result = run(either, app(A, facts={"case_closed": True}))
+    assert result.summary == "1 of 2 parts met"
+    assert [c.predicate for c in result.children] == [fact(Fact.CASE_CLOSED), count(1)]
+    negated = run(not_(count(1)), app(A))
+    assert negated.summary == "the part is not_met"
+    assert [c.predicate for c in negated.children] == [count(1)]
+    named = rule("r", count(1), label="one report")
+    assert run(named, app(A)).summary == "0 of 1 complaints counted"
+
+
+def test_a_citation_shows_a_web_address_only_when_there_is_one() -> None:
+    """A source without a URL cites its title and section alone."""
+    assert Source("An Act", section="s.1").cite() == "An Act, s.1"
+    assert Source("An Act", url="https://example.org").cite() == "An Act <https://example.org>"
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: count(10_001), r"^at_least=10001: must be at most 10,000$"),
+        (lambda: fact("case_closed", expected="no"), r"^expected='no': must be True or False$"),  # type: ignore[arg-type]
+        (lambda: Rule("", count(1), label="l"), r"^id='': must be a non-empty string$"),
+        (lambda: AllOf("ab"), r"^parts='ab': must be a collection of predicates$"),  # type: ignore[arg-type]
+        (lambda: Count(1, selection=3), r"^selection=3: must be a Selection \(or None for the statute's\)$"),  # type: ignore[arg-type]
+        (lambda: Rule("r", count(1), label="l", source="s"), r"^source='s': must be a Source or None$"),  # type: ignore[arg-type]
+        (lambda: Recency(3), r"^within=3: must be a Span, such as months\(1\) or days\(30\)$"),  # type: ignore[arg-type]
+    ],
+    ids=["at-least", "expected", "id", "parts", "selection", "source", "within"],
+)
+def test_a_bad_rule_is_refused_naming_the_field_and_the_value(build: object, message: str) -> None:
+    """Each refusal names the field, shows the value, and says what was wanted."""
+    assert callable(build)
+    with pytest.raises(InvalidInput, match=message):
+        build()
+
+
+def test_the_largest_count_and_the_deepest_rules_are_allowed() -> None:
+    """Ten thousand is the largest number a count may ask for; rules may nest 32 deep, not 33."""
+    assert count(10_000).at_least == 10_000
+    tree: Predicate = fact("case_closed")
+    for depth in range(2, 33):
+        kind = all_of if depth % 2 else any_of
+        tree = kind(tree, fact("victim_high_risk"))
+    with pytest.raises(InvalidInput, match="rules may nest at most 32 deep"):
+        any_of(tree, fact("case_closed")) if isinstance(tree, AllOf) else all_of(tree, fact("case_closed"))
+    # A citation's section and address are free text, over several lines if need be.
+    assert Source("An Act", section="Part 6\nChapter 1").cite() == "An Act, Part 6\nChapter 1"
+
+
+def test_results_and_fates_say_why_in_words() -> None:
+    """Summaries and details name the unit, the fact and the reason in plain words."""
+    assert (
+        count(1, unit=CountUnit.INCIDENT_DATES).describe().startswith("at least 1 incident dates (by anyone")
+    )
+    dates = run(count(3, unit=CountUnit.INCIDENT_DATES), DUPLICATES)
+    assert dates.summary == "2 of 3 incident dates counted"
+    assert run(fact(Fact.CASE_CLOSED), app(A, facts={"case_closed": True})).summary == "case_closed is true"
+    assert recency().describe() == "the latest report within 1 calendar month before the application"
+    unrecorded = run(consent(), app(A, on_behalf_of="V"))
+    assert (unrecorded.outcome, unrecorded.summary) == (
+        Outcome.UNKNOWN,
+        "the victim's consent was not recorded",
+    )
+    incidents = run(count(1, unit=CountUnit.INCIDENTS), DUPLICATES)
+    assert incidents.tally is not None
+    (duplicate,) = [f for f in incidents.tally.fates if f.report == "R2"]
+    assert duplicate.detail == "the same incident is already counted"
+    households = app(A, rep("R1", D(2026, 1, 2), household="H1"), rep("R2", D(2026, 1, 3), by="P2"))
+    tally = run(count(2, unit=CountUnit.HOUSEHOLDS), households).tally
+    assert tally is not None
+    assert tally.fates[1].detail == "no household recorded; it may or may not be a different household"
+
+
+def test_a_run_says_until_when_the_application_is_in_time() -> None:
+    """In a run, a counted report says the last day for the application; past it, why it no longer counts."""
+    reports = (rep("R1", D(2026, 1, 1)), rep("R2", D(2026, 1, 2)))
+    bounded = count(
+        2, unit=CountUnit.REPORTS, selection=_run_selection(Anchor.FIRST_REPORT, Arithmetic.STATUTORY)
+    )
+    tally = run(bounded, app(D(2026, 2, 1), *reports)).tally
+    assert tally is not None
+    assert tally.fates[0].detail == (
+        "in the run beginning with 2026-01-01; the application is in time until 2026-07-01"
+    )
+    late = run(bounded, app(D(2026, 7, 2), *reports)).tally
+    assert late is not None
+    assert late.fates[1].detail == (
+        "the application on 2026-07-02 is more than 6 calendar months after the last report of the run "
+        "(2026-01-02)"
+    )
+    window = Window(months(6), anchor=Anchor.FIRST_REPORT, application_within=None)
+    free = run(
+        count(2, unit=CountUnit.REPORTS, selection=Selection(lag=None, window=window)), app(A, *reports)
+    )
+    assert free.tally is not None
+    assert (
+        free.tally.fates[0].detail
+        == "in the run beginning with 2026-01-01; the application is in time until no bound"
+    )

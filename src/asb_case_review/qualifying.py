@@ -98,12 +98,13 @@ class Window:
 
     def __str__(self) -> str:
         thing = "report made" if self.date_of is DateOf.REPORT else "incident"
+        things = "reports made" if self.date_of is DateOf.REPORT else "incidents"
         how = f"({self.arithmetic.value} arithmetic)"
         match self.anchor:
             case Anchor.EACH_REPORT:
                 return f"each {thing} within the {self.span} before the application {how}"
             case Anchor.APPLICATION:
-                return f"{thing}s in the last {self.span} before the application {how}"
+                return f"{things} in the last {self.span} before the application {how}"
             case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT:
                 first = "report" if self.anchor is Anchor.FIRST_REPORT else "incident"
                 bound = (
@@ -111,7 +112,7 @@ class Window:
                     if self.application_within is None
                     else f"the application within {self.application_within} of the last of them"
                 )
-                return f"{thing}s within {self.span} beginning with the first {first} counted, {bound} {how}"
+                return f"{things} within {self.span} beginning with the first {first} counted, {bound} {how}"
             case Anchor.FIRST_REPORT_AND_APPLICATION:
                 return (
                     f"reports, and the application, within {self.span} beginning with the first report {how}"
