@@ -11,19 +11,31 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import string
 import zoneinfo
 from collections.abc import Sequence
+from typing import Any
 
 from dateutil.relativedelta import SU, relativedelta
 from hypothesis import strategies as st
 
-from asb_case_review.dates import Arithmetic, Span, days, months
+from asb_case_review.analysis.table import ReportTable, reports_from_records
+from asb_case_review.dates import Arithmetic, Span, TimeUnit, days, months
 from asb_case_review.models import Agency, Application, Fact, Incident, Report
-from asb_case_review.policy import Policy, statutory_route
+from asb_case_review.policy import Appeal, Body, Policy, Region, Timescales, last_months, statutory_route
 from asb_case_review.qualifying import Anchor, BehaviourDay, DateOf, Lag, LagScope, Selection, Who, Window
 from asb_case_review.rules import (
+    AllOf,
+    AnyOf,
+    Consent,
+    Count,
     CountUnit,
+    FactIs,
+    Not,
     Predicate,
+    Recency,
+    Rule,
+    Source,
     all_of,
     any_of,
     consent,
@@ -37,6 +49,7 @@ from asb_case_review.rules import (
 __all__ = [
     "LONDON",
     "MATTER",
+    "VARIANTS",
     "applications",
     "aware_datetimes",
     "count_leaves",
@@ -45,9 +58,12 @@ __all__ = [
     "fresh_report",
     "london_instants",
     "month_counts",
+    "policies",
     "pure_selections",
     "selections",
     "spans",
+    "table_days",
+    "tables",
     "trees",
 ]
 
@@ -395,3 +411,218 @@ def engine_policies(draw: st.DrawFn) -> Policy:
         local=tuple(rule(f"local-{i}", p, label=f"local rule {i}") for i, p in enumerate(local)),
         conditions=tuple(rule(f"condition-{i}", p, label=f"condition {i}") for i, p in enumerate(conditions)),
     )
+
+
+# ------------------------------------------------------- policy files (any policy the format holds)
+
+# Any printable text a policy officer might type, quotes, backslashes and accents included.
+file_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from('"\\\n\t\x7f'),
+    min_size=1,
+    max_size=12,
+).filter(str.strip)
+file_words = st.text(alphabet=string.ascii_lowercase + "_-", min_size=1, max_size=8)
+
+file_spans = st.builds(Span, st.integers(1, 12), st.sampled_from(TimeUnit))
+file_windows = st.builds(
+    Window,
+    file_spans,
+    anchor=st.sampled_from(Anchor),
+    date_of=st.sampled_from(DateOf),
+    arithmetic=st.sampled_from(Arithmetic),
+)
+file_lags = st.none() | st.builds(
+    Lag, file_spans, applies_to=st.sampled_from(LagScope), arithmetic=st.sampled_from(Arithmetic)
+)
+file_selections = st.builds(
+    Selection,
+    who=st.sampled_from(Who),
+    window=file_windows,
+    lag=file_lags,
+    hate_only=st.booleans(),
+    exclude_kinds=st.frozensets(file_words, max_size=2),
+    agencies=st.frozensets(st.sampled_from(Agency), max_size=2),
+    behaviour_day=st.sampled_from(BehaviourDay),
+)
+file_sources = st.builds(
+    Source,
+    file_text,
+    section=st.none() | file_text,
+    url=st.none() | file_text,
+    read_on=st.none() | st.dates(dt.date(2014, 1, 1), dt.date(2030, 12, 31)),
+    modified=st.none() | file_text,
+)
+
+file_leaves: st.SearchStrategy[Predicate] = st.one_of(
+    st.builds(Count, st.integers(1, 6), unit=st.sampled_from(CountUnit), selection=file_selections),
+    st.builds(Recency, file_spans, date_of=st.sampled_from(DateOf), selection=file_selections),
+    st.builds(FactIs, st.sampled_from(Fact), expected=st.booleans()),
+    st.just(Consent()),
+)
+
+
+def _file_rules_over(inner: st.SearchStrategy[Predicate]) -> st.SearchStrategy[Rule]:
+    return st.builds(Rule, file_words, inner, label=file_text, source=st.none() | file_sources)
+
+
+file_predicates: st.SearchStrategy[Predicate] = st.recursive(
+    file_leaves,
+    lambda parts: st.one_of(
+        st.builds(AllOf, st.lists(parts, min_size=1, max_size=3).map(tuple)),
+        st.builds(AnyOf, st.lists(parts, min_size=1, max_size=3).map(tuple)),
+        st.builds(Not, parts),
+        _file_rules_over(parts),
+    ),
+    max_leaves=4,
+)
+file_days = st.dates(dt.date(2014, 10, 20), dt.date(2030, 12, 31))
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> Policy:
+    """Any policy the file format must be able to hold."""
+    ids = draw(st.lists(file_words, min_size=1, max_size=4, unique=True))
+    tops = [draw(_file_rules_over(file_predicates)) for _ in ids]
+    tops = [
+        Rule(ident, r.predicate, label=r.label, source=r.source) for ident, r in zip(ids, tops, strict=True)
+    ]
+    mandatory = draw(st.sampled_from([statutory_route(draw(st.integers(1, 5))), tops[0]]))
+    rest = tops[1:] if mandatory is tops[0] else tops
+    split = draw(st.integers(0, len(rest)))
+    start = draw(file_days)
+    end = draw(st.none() | st.dates(start, dt.date(2031, 12, 31)))
+    timescales = draw(
+        st.builds(
+            Timescales,
+            acknowledge=st.none() | st.integers(1, 30),
+            decide=st.none() | st.integers(1, 30),
+            appeal=st.none() | st.integers(1, 30),
+        )
+    )
+    return Policy(
+        draw(file_words),
+        title=draw(file_text),
+        version=draw(file_text),
+        effective_from=start,
+        effective_to=end,
+        mandatory=mandatory,
+        local=tuple(rest[:split]),
+        conditions=tuple(rest[split:]),
+        source=draw(st.none() | file_sources),
+        related_by=draw(file_text),
+        appeal=draw(st.none() | st.builds(Appeal, file_text, source=st.none() | file_sources)),
+        timescales=timescales,
+        region=draw(st.none() | st.sampled_from(Region)),
+        body=draw(st.none() | st.sampled_from(Body)),
+        notes=(notes := draw(st.none() | file_text)),
+        effective_from_assumed=notes is not None and draw(st.booleans()),
+    )
+
+
+# ------------------------------------------------------------------ report tables for the sweeps
+
+START = dt.date(2023, 12, 20)
+# Days near month ends and the 2024 leap day are where calendar-month arithmetic goes wrong.
+HOT = [dt.date(2024, 1, 31), dt.date(2024, 2, 29), dt.date(2024, 3, 31), dt.date(2024, 8, 31),
+       dt.date(2024, 7, 30), dt.date(2024, 8, 29), dt.date(2024, 9, 1)]  # fmt: skip
+
+
+def table_days() -> st.SearchStrategy[dt.date]:
+    offsets = st.integers(0, 300).map(lambda n: START + dt.timedelta(days=n))
+    return st.one_of(offsets, st.sampled_from(HOT))
+
+
+@st.composite
+def report_rows(draw: st.DrawFn, max_reports: int = 14) -> list[dict[str, Any]]:
+    count = draw(st.integers(1, max_reports))
+    incidents: dict[str, dict[str, Any]] = {}
+    rows = []
+    for n in range(count):
+        made = draw(table_days())
+        incident = draw(st.sampled_from([f"I{n}", "I-a", "I-b"]))
+        matter = draw(st.sampled_from(["M1", "M1", "M2"]))
+        known = incidents.get(incident)
+        if known is None or known["began_on"] > made:
+            lag = draw(st.sampled_from([0, 1, 3, 20, 29, 30, 31, 40, 70]))
+            began = made - dt.timedelta(days=lag)
+            length = draw(st.one_of(st.none(), st.integers(0, 60)))
+            ended = None if length is None else began + dt.timedelta(days=length)
+            known = {"matter": matter, "began_on": began, "ended_on": ended, "hate": draw(st.booleans())}
+            if incident in incidents:
+                incident = f"I{n}"
+            incidents[incident] = known
+        rows.append(
+            {
+                "id": f"R{n}",
+                "reporter": draw(st.sampled_from(["P1", "P2", "P3", "P4", "P5", "P6"])),
+                "incident": incident,
+                "made_on": made,
+                "agency": draw(st.sampled_from(["council", "police", "landlord"])),
+                "kind": draw(st.sampled_from(["complaint", "complaint", "diary_sheet"])),
+                **known,
+            }
+        )
+    return rows
+
+
+def tables(max_reports: int = 14) -> st.SearchStrategy[ReportTable]:
+    return report_rows(max_reports).map(reports_from_records)
+
+
+def _variants() -> dict[str, Policy]:
+    victim_mandatory = Policy(
+        "victim-three",
+        title="Three of your own reports as the mandatory rule (stricter than the statute)",
+        version="test",
+        effective_from=dt.date(2014, 10, 20),
+        mandatory=rule(
+            "own-three",
+            count(3, unit=CountUnit.INCIDENTS, selection=last_months(6, who=Who.VICTIM, lag=days(7))),
+            label="three incidents reported by you within 7 days",
+        ),
+        local=(
+            rule(
+                "council-only",
+                count(
+                    4,
+                    unit=CountUnit.REPORTS,
+                    selection=Selection(
+                        agencies=["council"],
+                        exclude_kinds=["diary_sheet"],
+                        window=Window(months(6), arithmetic=Arithmetic.INCLUSIVE),
+                        lag=Lag(days(30), arithmetic=Arithmetic.INCLUSIVE),
+                        behaviour_day=BehaviourDay.FIRST_DAY,
+                    ),
+                ),
+                label="four reports to the council in six months, inclusive arithmetic",
+            ),
+        ),
+    )
+    two = Policy(
+        "two",
+        title="Two qualifying complaints",
+        version="test",
+        effective_from=dt.date(2014, 10, 20),
+        mandatory=statutory_route(2),
+        local=(
+            rule(
+                "incidents-by-behaviour-day",
+                count(
+                    2,
+                    unit=CountUnit.INCIDENTS,
+                    selection=Selection(window=Window(months(2), date_of=DateOf.INCIDENT)),
+                ),
+                label="two incidents whose behaviour falls in the last two months",
+            ),
+            rule(
+                "hate-reporters",
+                count(1, unit=CountUnit.REPORTERS, selection=last_months(3, hate_only=True)),
+                label="one hate incident in three months",
+            ),
+        ),
+    )
+    return {p.id: p for p in (victim_mandatory, two)}
+
+
+VARIANTS = _variants()
+"""Policies beyond the catalogue that exercise every rule setting the sweeps compute directly."""

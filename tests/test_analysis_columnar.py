@@ -13,7 +13,7 @@ from asb_case_review.analysis.plan import Unsupported, compile_policy
 from asb_case_review.analysis.sweep import sweep
 from asb_case_review.analysis.table import ReportTable
 
-from .analysis_strategies import VARIANTS, tables
+from .strategies import VARIANTS, tables
 from .test_analysis_sweep import FACTS, FALLBACK
 
 pytest.importorskip("numpy")

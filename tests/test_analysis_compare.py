@@ -15,7 +15,7 @@ from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.analysis.table import RowProblem
 from asb_case_review.errors import InvalidRow
 
-from .analysis_strategies import VARIANTS
+from .strategies import VARIANTS
 
 
 def test_engines_agree_and_flips_name_their_rules() -> None:

@@ -29,7 +29,7 @@ from asb_case_review.analysis.plan import PYTHON, Unsupported, compile_policy
 from asb_case_review.analysis.sweep import EngineChoice, numpy_installed, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
 
-from .analysis_strategies import VARIANTS, days, tables
+from .strategies import VARIANTS, table_days, tables
 
 ALL = {**CATALOGUE, **VARIANTS}
 POLICIES = sorted(ALL)
@@ -93,7 +93,7 @@ def test_sweep_equals_evaluate_for_every_report(
 @pytest.mark.parametrize("engine", ["python", "auto"])
 @given(
     table=tables(10),
-    probes=st.lists(days(), min_size=1, max_size=4),
+    probes=st.lists(table_days(), min_size=1, max_size=4),
     facts=FACTS,
     name=st.sampled_from(POLICIES),
 )

@@ -26,7 +26,7 @@ from asb_case_review.rules import (
     recency,
     rule,
 )
-from tests.policy_strategies import policies
+from tests.strategies import policies
 
 D = dt.date
 APPEAL = Appeal("ask the community safety partnership to review the decision")

@@ -51,8 +51,7 @@ from asb_case_review.analysis.plan import BASE_HANDLES, PYTHON, Engine, Unsuppor
 from asb_case_review.analysis.sweep import EngineChoice, _by_evaluate, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
 from asb_case_review.law.reports import FIELDS, UNITS
-from tests.analysis_strategies import tables
-from tests.strategies import engine_policies
+from tests.strategies import engine_policies, tables
 
 SRC = Path(asb_case_review.__file__).parent
 

@@ -26,7 +26,7 @@ from asb_case_review.policyfile import (
 )
 from asb_case_review.qualifying import Anchor, Selection, Window
 from asb_case_review.rules import AllOf, Count, CountUnit, FactIs, Not, Rule, count, fact
-from tests.policy_strategies import policies
+from tests.strategies import policies
 
 D = dt.date
 

@@ -51,13 +51,13 @@ from typing import Any, Final
 import attrs
 
 from ._limits import text_problem
+from ._readers import FileReader as _FileReader
 from .decision import Decision, Route, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
 from .models import Application, Incident, Report
 from .parsing import application_from_mapping
 from .policy import Area, Policy
 from .policyfile import Format, parse
-from .policyfile import _Reader as _FileReader
 from .rules import Outcome, Result, Rule
 
 __all__ = [

@@ -26,14 +26,11 @@ refused.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
-from ._limits import supported_day
-from .dates import london_day
-from .errors import InvalidInput, NaiveDatetime
+from ._readers import join_path, parse_day
+from .errors import InvalidInput
 from .models import Application, Incident, Report
 
 __all__ = [
@@ -64,42 +61,6 @@ _INCIDENT_KEYS = frozenset({"id", "matter", "began_on", "ended_on", "hate"})
 _REPORT_KEYS = frozenset({"id", "reporter", "household", "made_on", "agency", "kind", "incident"})
 
 
-_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?\Z")
-
-
-def parse_day(value: object, path: str) -> dt.date:
-    """A calendar day from a ``YYYY-MM-DD`` string or an aware ISO datetime string.
-
-    >>> parse_day("2026-03-29T00:30:00+00:00", "made_on")
-    datetime.date(2026, 3, 29)
-    >>> parse_day("2025-06-30T23:30:00+00:00", "made_on")
-    datetime.date(2025, 7, 1)
-    """
-    return supported_day(_parse_day(value, path), path)
-
-
-def _parse_day(value: object, path: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return london_day(value, path)
-    if not isinstance(value, str):
-        raise InvalidInput(path, value, "must be a date written YYYY-MM-DD")
-    text = value.strip()
-    # Only the extended calendar form: fromisoformat would also take "20260228" or the week
-    # date "2026-W09-6", which a person writing a file almost certainly did not mean.
-    if not _DAY.match(text):
-        raise InvalidInput(path, value, "is not a date written YYYY-MM-DD")
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(path, value, "is not a date written YYYY-MM-DD") from None
-    if moment.utcoffset() is None:
-        # Name the text as written, which is what the author of the file will look for.
-        raise NaiveDatetime(path, value)
-    return london_day(moment, path)
-
-
 def _mapping(value: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidInput(path or "the application", value, "must be an object")
@@ -116,12 +77,8 @@ def _mapping(value: object, path: str, keys: frozenset[str]) -> Mapping[str, Any
 
 def _required(data: Mapping[str, Any], key: str, path: str) -> Any:
     if key not in data:
-        raise InvalidInput(_join(path, key), None, "is required")
+        raise InvalidInput(join_path(path, key), None, "is required")
     return data[key]
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
 
 
 def _at(path: str, build: Callable[[], T]) -> T:
@@ -143,8 +100,8 @@ def incident_from_mapping(data: object, path: str = "incident") -> Incident:
         lambda: Incident(
             _required(fields, "id", path),
             matter=_required(fields, "matter", path),
-            began_on=parse_day(_required(fields, "began_on", path), _join(path, "began_on")),
-            ended_on=None if ended is None else parse_day(ended, _join(path, "ended_on")),
+            began_on=parse_day(_required(fields, "began_on", path), join_path(path, "began_on")),
+            ended_on=None if ended is None else parse_day(ended, join_path(path, "ended_on")),
             hate=fields.get("hate", False),
         ),
     )
@@ -158,16 +115,16 @@ def report_from_mapping(
     raw = _required(fields, "incident", path)
     if isinstance(raw, str):
         if incidents is None or raw not in incidents:
-            raise InvalidInput(_join(path, "incident"), raw, "names no incident in 'incidents'")
+            raise InvalidInput(join_path(path, "incident"), raw, "names no incident in 'incidents'")
         incident = incidents[raw]
     else:
-        incident = incident_from_mapping(raw, _join(path, "incident"))
+        incident = incident_from_mapping(raw, join_path(path, "incident"))
     return _at(
         path,
         lambda: Report(
             _required(fields, "id", path),
             reporter=_required(fields, "reporter", path),
-            made_on=parse_day(_required(fields, "made_on", path), _join(path, "made_on")),
+            made_on=parse_day(_required(fields, "made_on", path), join_path(path, "made_on")),
             incident=incident,
             agency=fields.get("agency", "other"),
             kind=fields.get("kind", "complaint"),

@@ -40,9 +40,7 @@ The built-in catalogue is read from these files by :mod:`asb_case_review.catalog
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import difflib
 import enum
 import itertools
 import json
@@ -55,22 +53,20 @@ from typing import Any, Final, Literal, TypeVar
 import attrs
 
 from ._limits import (
-    MAX_COUNT,
     MAX_DATA_DEPTH,
     MAX_DAYS,
     MAX_DIGITS,
     MAX_MONTHS,
     MAX_WORKING_DAYS,
-    RANGE,
     Unreadable,
     loads_json,
-    supported_day,
-    surrogate_problem,
-    text_problem,
     too_deep,
 )
+from ._readers import FileReader
+from ._readers import join_path as _join
+from ._readers import unknown as _unknown
 from .dates import Arithmetic, Span, TimeUnit
-from .errors import CaseReviewError, InvalidInput, InvalidPolicy, InvalidPolicyFile
+from .errors import CaseReviewError, InvalidPolicy, InvalidPolicyFile
 from .models import Agency, Fact
 from .policy import (
     EXPLANATORY_NOTES,
@@ -200,84 +196,12 @@ _IN_VERSION_KEYS: Final = (*_VERSION_KEYS, *_SHARED_KEYS)
 # --------------------------------------------------------------------- reading
 
 
-class _Reader:
-    """Reads one file's parsed data, naming the file and the path in every error."""
+class _Reader(FileReader):
+    """Reads one policy file's parsed data, naming the file and the path in every error."""
 
     def __init__(self, file: str, sources: Mapping[str, Source] | None = None) -> None:
-        self.file = file
+        super().__init__(file)
         self.sources: Mapping[str, Source] = sources or {}
-
-    def fail(self, path: str, value: object, problem: str) -> InvalidPolicyFile:
-        return InvalidPolicyFile(self.file, path, value, problem)
-
-    def table(self, value: object, path: str, keys: tuple[str, ...], what: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail(path, value, f"must be a table of {what}")
-        for key in value:
-            if key not in keys:
-                raise self.fail(
-                    _join(path, str(key)), value[key], _unknown(f"a key of {what}", str(key), keys)
-                )
-        return value
-
-    def text(self, value: object, path: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, value, "must be a non-empty string")
-        # Ids name things on one line of a decision; other text (labels, titles) may run on.
-        one_line = path.rsplit(".", 1)[-1] == "id"
-        problem = text_problem(value) if one_line else surrogate_problem(value)
-        if problem is not None:
-            raise self.fail(path, value, problem)
-        return value
-
-    def optional_text(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
-        return None if key not in data else self.text(data[key], _join(path, key))
-
-    def required(self, data: Mapping[str, Any], key: str, path: str) -> Any:
-        if key not in data:
-            raise self.fail(_join(path, key), None, "is required")
-        return data[key]
-
-    def whole(self, value: object, path: str, minimum: int, maximum: int = MAX_COUNT) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, value, "must be a whole number")
-        if value < minimum:
-            raise self.fail(path, value, f"must be at least {minimum}")
-        if value > maximum:
-            raise self.fail(path, value, f"must be at most {maximum:,}")
-        return value
-
-    def flag(self, value: object, path: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(path, value, "must be true or false")
-        return value
-
-    def day(self, value: object, path: str) -> dt.date:
-        if isinstance(value, dt.datetime):
-            raise self.fail(path, value, "must be a date (YYYY-MM-DD) without a time")
-        day = None
-        if isinstance(value, dt.date):
-            day = value
-        elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            with contextlib.suppress(ValueError):
-                day = dt.date.fromisoformat(value)
-        if day is None:
-            raise self.fail(path, value, "must be a date written YYYY-MM-DD")
-        try:
-            return supported_day(day, path)
-        except InvalidInput:
-            raise self.fail(path, value, f"is outside the supported dates, {RANGE}") from None
-
-    def choice(self, kind: type[E], value: object, path: str) -> E:
-        words = [str(member.value) for member in kind]
-        if not isinstance(value, str) or value not in words:
-            raise self.fail(path, value, _unknown("a choice here", str(value), words))
-        return kind(value)
-
-    def words(self, value: object, path: str) -> list[str]:
-        if not isinstance(value, list):
-            raise self.fail(path, value, "must be a list of strings")
-        return [self.text(item, f"{path}[{index}]") for index, item in enumerate(value)]
 
     def span(self, value: object, path: str, extra: tuple[str, ...] = ()) -> tuple[Span, Mapping[str, Any]]:
         data = self.table(value, path, ("months", "days", *extra), "a length of time")
@@ -606,19 +530,6 @@ class _Reader:
         except InvalidPolicy as error:
             # Versions that overlap, or share a name: the error names the version's place.
             raise self.fail(error.path, error.value, error.problem) from None
-
-
-def _join(path: str, key: str) -> str:
-    if not key:
-        return path
-    return f"{path}.{key}" if path else key
-
-
-def _unknown(what: str, value: str, known: Any) -> str:
-    words = sorted(str(k) for k in known)
-    near = difflib.get_close_matches(value, words, n=1)
-    hint = f"did you mean {near[0]!r}? " if near else ""
-    return f"is not {what}; {hint}expected one of: {', '.join(words)}"
 
 
 def parse(text: str, *, format: Format = "toml", file: str = "<policy>") -> Any:  # noqa: A002

@@ -30,8 +30,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
+from .._readers import row_day, row_text
 from ..errors import InvalidInput, InvalidRow
-from .table import OnError, RowProblem, _day, _text
+from .table import OnError, RowProblem
 
 __all__ = ["FIGURES", "financial_period", "numbered_figures", "published_figures"]
 
@@ -99,17 +100,17 @@ def numbered_figures(
                 raise InvalidRow(record.row, record.field, record.value, record.problem)
             if not isinstance(record, Mapping):
                 raise InvalidRow(row, "row", record, "must be a mapping of column names to values")
-            _text(row, "id", record.get("id"), required=True)
-            received = _day(row, "received_on", record.get("received_on"), required=True)
-            threshold = (_text(row, "threshold", record.get("threshold"), required=True) or "").lower()
+            row_text(row, "id", record.get("id"), required=True)
+            received = row_day(row, "received_on", record.get("received_on"), required=True)
+            threshold = (row_text(row, "threshold", record.get("threshold"), required=True) or "").lower()
             if threshold not in _THRESHOLD:
                 raise InvalidRow(
                     row, "threshold", record.get("threshold"), f"must be one of {sorted(_THRESHOLD)}"
                 )
-            decided = _day(row, "decided_on", record.get("decided_on"), required=False)
-            completed = _day(row, "review_completed_on", record.get("review_completed_on"), required=False)
+            decided = row_day(row, "decided_on", record.get("decided_on"), required=False)
+            completed = row_day(row, "review_completed_on", record.get("review_completed_on"), required=False)
             said = (
-                _text(row, "recommendations", record.get("recommendations"), required=False) or ""
+                row_text(row, "recommendations", record.get("recommendations"), required=False) or ""
             ).lower()
             if said not in _YES | _NO:
                 raise InvalidRow(row, "recommendations", record.get("recommendations"), "must be yes or no")

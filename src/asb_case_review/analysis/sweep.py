@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import importlib.util
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, assert_never
 
 import attrs
@@ -46,7 +46,7 @@ from ..law.reports import BehaviourDay, DateOf, KeyField
 from ..models import Application, Fact, Report
 from ..policy import Policy
 from ..qualifying import Lag
-from .plan import MET, NOT_MET, PYTHON, CountPlan, PolicyPlan, Unsupported, compile_policy, expired
+from .plan import MET, NOT_MET, PYTHON, CountPlan, PolicyPlan, Unsupported, compile_policy
 from .table import ReportTable
 
 __all__ = ["Eligibility", "EngineChoice", "Standing", "Sweep", "assumed_facts", "numpy_installed", "sweep"]
@@ -347,6 +347,9 @@ def _separable(plan: PolicyPlan, *, enforce_floor: bool) -> tuple[list[Node], li
     return shared, own
 
 
+_Until = tuple[bool, dt.date | None]
+
+
 class _Decider:
     """The law's decision for each pattern of count outcomes, made once per pattern.
 
@@ -361,6 +364,14 @@ class _Decider:
         self.enforce_floor = enforce_floor
         self.decided: dict[tuple[int, ...], tuple[Outcome, Outcome, Route | None, tuple[str, ...]]] = {}
         self.any_met: dict[tuple[tuple[int, ...], int], bool] = {}
+        # Reports on one day of a matter mostly share their counts' state: each search is made once.
+        self.until: dict[
+            tuple[int, tuple[int, ...], tuple[dt.date | None, ...]], tuple[bool, dt.date | None]
+        ] = {}
+
+    def new_matter(self) -> None:
+        """Forget the searches of the matter before (their states do not come back)."""
+        self.until.clear()
 
     def decide(self, leaves: Sequence[int]) -> tuple[Outcome, Outcome, Route | None, tuple[str, ...]]:
         key = tuple(leaves)
@@ -376,12 +387,12 @@ class _Decider:
         self, leaves: Sequence[int], valid: Sequence[dt.date | None], day: dt.date
     ) -> dt.date | None:
         """The last day a decision met on *day* stays met (the law's search, decisions cached)."""
-
-        def run(on: dt.date) -> tuple[bool, dt.date | None]:
-            state, until = expired(leaves, valid, on)
-            return self.decide(state)[0] is Outcome.MET, until
-
-        return last_day_met(run, day)
+        key = (-1, tuple(leaves), tuple(valid))
+        found = self.until.get(key)
+        if found is None:
+            run = _Expiring(leaves, valid, lambda state: self.decide(state)[0] is Outcome.MET)
+            found = self.until[key] = (True, last_day_met(run, day))
+        return found[1]
 
     def side_met(self, side: int, tree: Node, leaves: Sequence[int]) -> bool:
         key = (tuple(leaves), side)
@@ -396,12 +407,46 @@ class _Decider:
         """Whether one side of a split policy is met on *day*, and the last day it stays met."""
         if not self.side_met(side, tree, leaves):
             return False, None
+        key = (side, tuple(leaves), tuple(valid))
+        found = self.until.get(key)
+        if found is None:
+            run = _Expiring(leaves, valid, lambda state: self.side_met(side, tree, state))
+            found = self.until[key] = (True, last_day_met(run, day))
+        return found
 
-        def run(on: dt.date) -> tuple[bool, dt.date | None]:
-            state, until = expired(leaves, valid, on)
-            return self.side_met(side, tree, state), until
 
-        return True, last_day_met(run, day)
+class _Expiring:
+    """The counts' outcomes as days pass with nothing new reported, for ``law.logic.last_day_met``.
+
+    The same as :func:`.plan.expired` on each day asked, worked out incrementally: the law's
+    search asks about later and later days, and each met count expires once, after its last day.
+    """
+
+    __slots__ = ("at", "decide", "order", "state")
+
+    def __init__(
+        self,
+        leaves: Sequence[int],
+        valid: Sequence[dt.date | None],
+        decide: Callable[[list[int]], bool],
+    ) -> None:
+        self.state = [
+            NOT_MET if leaf == MET and v is None else leaf for leaf, v in zip(leaves, valid, strict=True)
+        ]
+        self.order = sorted(
+            (v, k)
+            for k, (leaf, v) in enumerate(zip(leaves, valid, strict=True))
+            if leaf == MET and v is not None
+        )
+        self.at = 0
+        self.decide = decide
+
+    def __call__(self, on: dt.date) -> tuple[bool, dt.date | None]:
+        order, state = self.order, self.state
+        while self.at < len(order) and order[self.at][0] < on:
+            state[order[self.at][1]] = NOT_MET
+            self.at += 1
+        return self.decide(state), (order[self.at][0] if self.at < len(order) else None)
 
 
 def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stays fast)
@@ -454,6 +499,7 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
         end = at
         while end < n and matter[order[end]] == this:
             end += 1
+        decider.new_matter()
         shared = [_Top(c.at_least) for c in counts]
         own: dict[str, list[_Top]] = {}
         first_day: dict[str, dt.date] = {}
@@ -578,12 +624,7 @@ def _replay(
                 valid.append(None)
         following = shared[at + 1][0] - _ONE_DAY if at + 1 < len(shared) else dt.date.max
 
-        def run(
-            on: dt.date, leaves: list[int] = leaves, valid: list[dt.date | None] = valid
-        ) -> tuple[bool, dt.date | None]:
-            state, until = expired(leaves, valid, on)
-            return decider.decide(state)[0] is Outcome.MET, until
-
+        run = _Expiring(leaves, valid, lambda state: decider.decide(state)[0] is Outcome.MET)
         for start, last in periods_met(run, day, following):
             _merge(periods, start, None if last >= dt.date.max else last)
     return _union(first, periods, [])

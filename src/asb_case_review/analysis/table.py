@@ -23,17 +23,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, Literal
 
 import attrs
 
-from .._limits import MAX_LINE, Unreadable, decode, supported_day, text_problem
+from .._limits import MAX_LINE, Unreadable, decode
+from .._readers import row_day, row_text
 from ..errors import InvalidInput, InvalidRow, shown
 from ..models import Agency, Application, Fact, Incident, Report
-from ..parsing import parse_day
 
 __all__ = [
     "FIELDS",
@@ -172,48 +171,10 @@ class ReportTable:
         )
 
 
-def _text(row: int, field: str, value: object, *, required: bool) -> str | None:
-    # pandas gives NaN (a float unequal to itself) for an empty cell.
-    empty = value is None or (isinstance(value, float) and math.isnan(value))
-    text = "" if empty else str(value).strip()
-    if not text:
-        if required:
-            raise InvalidRow(row, field, value, "is required")
-        return None
-    # The models refuse the same: a cell is printed in tables and letters, one line each.  Spaces
-    # and tabs around a cell are padding; any other control or separator (which str.strip would
-    # also have removed) is refused, wherever it sits, rather than silently dropped.
-    problem = text_problem(str(value).strip(" \t"))
-    if problem is not None:
-        raise InvalidRow(row, field, value, problem)
-    return text
-
-
-def _day(row: int, field: str, value: object, *, required: bool) -> dt.date | None:
-    # pandas gives naive midnight timestamps for plain dates: midnight is the date itself.
-    if (
-        isinstance(value, dt.datetime)
-        and value.tzinfo is None
-        and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
-    ):
-        return value.date()
-    try:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return supported_day(value, field)
-        text = _text(row, field, value, required=required)
-        if text is None:
-            return None
-        return parse_day(text, field)
-    except InvalidRow:
-        raise
-    except InvalidInput as error:
-        raise InvalidRow(row, field, value, error.problem) from None
-
-
 def _flag(row: int, value: object) -> bool:
     if isinstance(value, bool):
         return value
-    text = (_text(row, "hate", value, required=False) or "").lower()
+    text = (row_text(row, "hate", value, required=False) or "").lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -256,17 +217,17 @@ class _Builder:
             self.columns[name].append(value)
 
     def _check(self, row: int, get: Mapping[str, object]) -> dict[str, Any]:
-        report_id = _text(row, "id", get.get("id"), required=True)
+        report_id = row_text(row, "id", get.get("id"), required=True)
         assert report_id is not None
         if report_id in self.ids:
             raise InvalidRow(row, "id", report_id, "is used by an earlier row")
-        reporter = _text(row, "reporter", get.get("reporter"), required=True)
-        matter = _text(row, "matter", get.get("matter"), required=True)
-        household = _text(row, "household", get.get("household"), required=False)
-        incident = _text(row, "incident", get.get("incident"), required=False) or report_id
-        began = _day(row, "began_on", get.get("began_on"), required=True)
-        ended = _day(row, "ended_on", get.get("ended_on"), required=False)
-        made = _day(row, "made_on", get.get("made_on"), required=True)
+        reporter = row_text(row, "reporter", get.get("reporter"), required=True)
+        matter = row_text(row, "matter", get.get("matter"), required=True)
+        household = row_text(row, "household", get.get("household"), required=False)
+        incident = row_text(row, "incident", get.get("incident"), required=False) or report_id
+        began = row_day(row, "began_on", get.get("began_on"), required=True)
+        ended = row_day(row, "ended_on", get.get("ended_on"), required=False)
+        made = row_day(row, "made_on", get.get("made_on"), required=True)
         assert began is not None
         assert made is not None
         if ended is not None and ended < began:
@@ -275,11 +236,11 @@ class _Builder:
             raise InvalidRow(
                 row, "made_on", get.get("made_on"), f"is before the behaviour began ({began.isoformat()})"
             )
-        agency_text = (_text(row, "agency", get.get("agency"), required=False) or "other").lower()
+        agency_text = (row_text(row, "agency", get.get("agency"), required=False) or "other").lower()
         agency = _AGENCIES.get(agency_text)
         if agency is None:
             raise InvalidRow(row, "agency", get.get("agency"), f"must be one of {', '.join(_AGENCIES)}")
-        kind = _text(row, "kind", get.get("kind"), required=False) or "complaint"
+        kind = row_text(row, "kind", get.get("kind"), required=False) or "complaint"
         hate = _flag(row, get.get("hate"))
         known = self.incidents.get(incident)
         if known is not None and known != (matter, began, ended, hate):
