@@ -57,6 +57,8 @@ _LAZY: Final = {
 }
 
 
+# The same few lines stand in each of the library's packages on purpose: a shared helper would be
+# a submodule the package imports while being imported, which is what these lines avoid.
 def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:

@@ -44,7 +44,7 @@ from ..law.reports import BehaviourDay, DateOf, KeyField, Screen, UnitSpec, scre
 from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
-from .plan import BASE_HANDLES, CountPlan, Engine, PolicyPlan, compile_policy
+from .plan import BASE_HANDLES, CountPlan, Engine, LatestUnits, PolicyPlan, compile_policy
 from .sweep import Standing, Sweep, assumed_facts
 from .table import ReportTable
 
@@ -186,38 +186,6 @@ _WALK: Final = 48
 """Steps of the vectorised walk before the questions left open are answered by a replay."""
 
 
-class _Top:
-    """The *size* units with the latest dates so far, and each unit's latest date (a replay's state)."""
-
-    __slots__ = ("keys", "last", "size")
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.keys: list[int] = []
-        self.last: dict[int, int] = {}
-
-    def add(self, key: int, day: int) -> None:
-        last = self.last
-        old = last.get(key)
-        if old is not None and old >= day:
-            return
-        last[key] = day
-        keys = self.keys
-        if key in keys:
-            keys.remove(key)
-        elif len(keys) == self.size and last[keys[-1]] >= day:
-            return
-        at = 0
-        while at < len(keys) and last[keys[at]] > day:
-            at += 1
-        keys.insert(at, key)
-        del keys[self.size :]
-
-    def nth(self) -> int:
-        keys = self.keys
-        return self.last[keys[-1]] if len(keys) == self.size else -1
-
-
 def _replay(  # noqa: PLR0917 (the columns of one replay, named at the call)
     group: Ints,
     made: Ints,
@@ -238,16 +206,17 @@ def _replay(  # noqa: PLR0917 (the columns of one replay, named at the call)
     groups, days, dates, keys = (a[keep].tolist() for a in (group, made, dated, units))
     at = 0
     current = -1
-    top = _Top(at_least)
+    top = LatestUnits[int, int](at_least)
     for slot, g, t in zip(slots.tolist(), asked_group.tolist(), asked_day.tolist(), strict=True):
         if g != current:
             while at < len(groups) and groups[at] < g:
                 at += 1
-            current, top = g, _Top(at_least)
+            current, top = g, LatestUnits[int, int](at_least)
         while at < len(groups) and groups[at] == g and days[at] <= t:
             top.add(keys[at], dates[at])
             at += 1
-        nth[slot] = top.nth()
+        found = top.nth()
+        nth[slot] = -1 if found is None else found
 
 
 class Columns:

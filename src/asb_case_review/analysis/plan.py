@@ -27,8 +27,8 @@ floor 3 complaints anyone
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from typing import Final
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Final, Generic, TypeVar
 
 import attrs
 
@@ -75,11 +75,55 @@ __all__ = [
     "UNKNOWN",
     "CountPlan",
     "Engine",
+    "LatestUnits",
     "PolicyPlan",
     "Unsupported",
     "compile_policy",
     "floor_rule",
 ]
+
+
+K = TypeVar("K", bound=Hashable)
+D = TypeVar("D", int, dt.date)
+
+
+class LatestUnits(Generic[K, D]):
+    """The ``size`` units whose latest day is latest, newest first, and each unit's latest day.
+
+    Both sweeps keep one per count while they walk a matter in date order (days as dates, or as
+    day numbers).  Days only ever grow, so a unit that falls out of the top can come back only
+    when it is reported again, and is then put back in its place.
+    """
+
+    __slots__ = ("keys", "last", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.keys: list[K] = []
+        self.last: dict[K, D] = {}
+
+    def add(self, key: K, day: D) -> None:
+        """Unit *key* was reported (again) on *day*."""
+        last = self.last
+        old = last.get(key)
+        if old is not None and old >= day:
+            return
+        last[key] = day
+        keys = self.keys
+        if key in keys:
+            keys.remove(key)
+        elif len(keys) == self.size and last[keys[-1]] >= day:
+            return
+        at = 0
+        while at < len(keys) and last[keys[at]] > day:
+            at += 1
+        keys.insert(at, key)
+        del keys[self.size :]
+
+    def nth(self) -> D | None:
+        """The latest day of the ``size``-th unit: the count holds while that day is in the window."""
+        keys = self.keys
+        return self.last[keys[-1]] if len(keys) == self.size else None
 
 
 class Unsupported(Exception):

@@ -46,7 +46,7 @@ from ..law.reports import BehaviourDay, DateOf, KeyField
 from ..models import Application, Fact, Report
 from ..policy import Policy
 from ..qualifying import Lag
-from .plan import MET, NOT_MET, PYTHON, CountPlan, PolicyPlan, Unsupported, compile_policy
+from .plan import MET, NOT_MET, PYTHON, CountPlan, LatestUnits, PolicyPlan, Unsupported, compile_policy
 from .table import ReportTable
 
 __all__ = ["Eligibility", "EngineChoice", "Standing", "Sweep", "assumed_facts", "numpy_installed", "sweep"]
@@ -258,43 +258,6 @@ def _qualifying(table: ReportTable, plan: CountPlan, days: _Days) -> list[bool]:
     return ok
 
 
-class _Top:
-    """The ``size`` units whose latest date is latest, newest first, and each unit's latest date.
-
-    Dates only ever grow, so a unit that falls out of the top can come back only
-    when it is reported again, and is then put back in its place.
-    """
-
-    __slots__ = ("keys", "last", "size")
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.keys: list[Hashable] = []
-        self.last: dict[Hashable, dt.date] = {}
-
-    def add(self, key: Hashable, day: dt.date) -> None:
-        last = self.last
-        old = last.get(key)
-        if old is not None and old >= day:
-            return
-        last[key] = day
-        keys = self.keys
-        if key in keys:
-            keys.remove(key)
-        elif len(keys) == self.size and last[keys[-1]] >= day:
-            return
-        at = 0
-        while at < len(keys) and last[keys[at]] > day:
-            at += 1
-        keys.insert(at, key)
-        del keys[self.size :]
-
-    def nth(self) -> dt.date | None:
-        """The latest date of the ``size``-th unit: the count holds while that date is in the window."""
-        keys = self.keys
-        return self.last[keys[-1]] if len(keys) == self.size else None
-
-
 def _merge(periods: list[list[dt.date | None]], start: dt.date, until: dt.date | None) -> None:
     """Add the met period from *start* to *until* to *periods* (sorted by start)."""
     if periods:
@@ -500,8 +463,8 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
         while end < n and matter[order[end]] == this:
             end += 1
         decider.new_matter()
-        shared = [_Top(c.at_least) for c in counts]
-        own: dict[str, list[_Top]] = {}
+        shared = [LatestUnits[Hashable, dt.date](c.at_least) for c in counts]
+        own: dict[str, list[LatestUnits[Hashable, dt.date]]] = {}
         first_day: dict[str, dt.date] = {}
         matter_periods: list[list[dt.date | None]] = []
         own_periods: dict[str, list[list[dt.date | None]]] = {}
@@ -519,7 +482,7 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
                 first_day.setdefault(who, day)
                 mine = own.get(who)
                 if mine is None:
-                    mine = own[who] = [_Top(c.at_least) for c in counts]
+                    mine = own[who] = [LatestUnits[Hashable, dt.date](c.at_least) for c in counts]
                 for k in anyone:
                     if qualifying[k][i]:
                         shared[k].add(keys[k][i], dated[k][i])
