@@ -206,12 +206,12 @@ def _replay(  # noqa: PLR0917 (the columns of one replay, named at the call)
     groups, days, dates, keys = (a[keep].tolist() for a in (group, made, dated, units))
     at = 0
     current = -1
-    top = LatestUnits[int, int](at_least)
+    top: LatestUnits[int, int] = LatestUnits(at_least)
     for slot, g, t in zip(slots.tolist(), asked_group.tolist(), asked_day.tolist(), strict=True):
         if g != current:
             while at < len(groups) and groups[at] < g:
                 at += 1
-            current, top = g, LatestUnits[int, int](at_least)
+            current, top = g, LatestUnits(at_least)
         while at < len(groups) and groups[at] == g and days[at] <= t:
             top.add(keys[at], dates[at])
             at += 1

@@ -463,7 +463,7 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
         while end < n and matter[order[end]] == this:
             end += 1
         decider.new_matter()
-        shared = [LatestUnits[Hashable, dt.date](c.at_least) for c in counts]
+        shared: list[LatestUnits[Hashable, dt.date]] = [LatestUnits(c.at_least) for c in counts]
         own: dict[str, list[LatestUnits[Hashable, dt.date]]] = {}
         first_day: dict[str, dt.date] = {}
         matter_periods: list[list[dt.date | None]] = []
@@ -482,7 +482,7 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
                 first_day.setdefault(who, day)
                 mine = own.get(who)
                 if mine is None:
-                    mine = own[who] = [LatestUnits[Hashable, dt.date](c.at_least) for c in counts]
+                    mine = own[who] = [LatestUnits(c.at_least) for c in counts]
                 for k in anyone:
                     if qualifying[k][i]:
                         shared[k].add(keys[k][i], dated[k][i])
