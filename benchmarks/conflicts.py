@@ -66,7 +66,7 @@ def main() -> None:
         ax = figure.subplots()
         ax.barh([r[1] for r in shown][::-1], [r[0] / n * 100 for r in shown][::-1], color="#d4351c")
         ax.set_xlabel(f"% of {n:,} applications s.104(4) says must be reviewed that the wording turns away")
-        ax.set_title(f"Statutory-floor conflicts: the {len(shown)} areas with most (of {len(rows)})", loc="left")
+        ax.set_title(f"Statutory-floor conflicts: the {len(shown)} areas with most, of {len(rows)}", loc="left")
         ax.tick_params(axis="y", labelsize=7)
         figure.tight_layout()
         figure.savefig(args.plot, dpi=110)

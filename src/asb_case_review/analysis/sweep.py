@@ -41,7 +41,18 @@ from ..decision import Route, evaluate, route_of
 from ..errors import InvalidInput, InvalidPolicy
 from ..law import reports as law
 from ..law.floor import FloorReading
-from ..law.logic import SCALAR, AnyNode, CountLeaf, Node, Outcome, last_day_met, leaves_of, periods_met, value
+from ..law.logic import (
+    SCALAR,
+    AnyNode,
+    CountLeaf,
+    Node,
+    Outcome,
+    last_day_any_met,
+    last_day_met,
+    leaves_of,
+    periods_met,
+    value,
+)
 from ..law.reports import BehaviourDay, DateOf, KeyField
 from ..models import Application, Fact, Report
 from ..policy import Policy
@@ -331,6 +342,23 @@ class _Decider:
         self.until: dict[
             tuple[int, tuple[int, ...], tuple[dt.date | None, ...]], tuple[bool, dt.date | None]
         ] = {}
+        self.counts_only: list[list[int] | None] = [None, None]
+        # With no conditions and every route one count, a decision is the disjunction of the routes'
+        # counts and (when enforced) the floor's: the law's shortcut for it gives the day it stops.
+        trees = [plan.mandatory, *plan.local]
+        self.or_counts: list[int] | None = None
+        if not plan.conditions and all(isinstance(t, CountLeaf) for t in trees):
+            self.or_counts = [t.index for t in trees if isinstance(t, CountLeaf)]
+            if enforce_floor:
+                self.or_counts.append(plan.floor)
+
+    def split(self, sides: tuple[Node, Node] | None) -> None:
+        """The split policy's two sides, noting those made only of counts (``any_of`` counts)."""
+        self.counts_only = [None, None]
+        for index, tree in enumerate(sides or ()):
+            parts = tree.parts if isinstance(tree, AnyNode) else (tree,)
+            if all(isinstance(p, CountLeaf) for p in parts):
+                self.counts_only[index] = [p.index for p in parts if isinstance(p, CountLeaf)]
 
     def new_matter(self) -> None:
         """Forget the searches of the matter before (their states do not come back)."""
@@ -350,6 +378,9 @@ class _Decider:
         self, leaves: Sequence[int], valid: Sequence[dt.date | None], day: dt.date
     ) -> dt.date | None:
         """The last day a decision met on *day* stays met (the law's search, decisions cached)."""
+        if self.or_counts is not None:
+            held = (valid[k] for k in self.or_counts if leaves[k] == MET)
+            return last_day_any_met(v for v in held if v is not None)
         key = (-1, tuple(leaves), tuple(valid))
         found = self.until.get(key)
         if found is None:
@@ -370,6 +401,12 @@ class _Decider:
         """Whether one side of a split policy is met on *day*, and the last day it stays met."""
         if not self.side_met(side, tree, leaves):
             return False, None
+        counts = self.counts_only[side]
+        if counts is not None:
+            # A side made only of counts is their disjunction: the law's shortcut for it.
+            return True, last_day_any_met(
+                v for k in counts if leaves[k] == MET and (v := valid[k]) is not None
+            )
         key = (side, tuple(leaves), tuple(valid))
         found = self.until.get(key)
         if found is None:
@@ -433,6 +470,7 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
     split = _separable(plan, enforce_floor=enforce_floor)
     sides = None if split is None else (AnyNode(tuple(split[0])), AnyNode(tuple(split[1])))
     decider = _Decider(plan, facts, enforce_floor=enforce_floor)
+    decider.split(sides)
 
     n = len(table)
     made, matter, reporter = table.made_on, table.matter, table.reporter

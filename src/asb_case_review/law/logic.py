@@ -55,6 +55,7 @@ __all__ = [
     "combine",
     "conjunction",
     "disjunction",
+    "last_day_any_met",
     "last_day_met",
     "leaves_of",
     "monotone",
@@ -412,6 +413,19 @@ def last_day_met(run: Run, day: dt.date) -> dt.date | None:
         if last is None or last >= dt.date.max:
             return None
         day = last + _ONE_DAY
+
+
+def last_day_any_met(last_days: Iterable[dt.date]) -> dt.date | None:
+    """When counts that only ever expire are joined by "or": the day the last of the met ones expires.
+
+    This is what :func:`last_day_met` finds for ``any_of`` counts (no ``not``, no fact), given the
+    last day each met count holds: the disjunction stays met while any of them does.  ``None``
+    when none is met.
+
+    >>> last_day_any_met([dt.date(2025, 3, 1), dt.date(2025, 6, 30)])
+    datetime.date(2025, 6, 30)
+    """
+    return max(last_days, default=None)
 
 
 def periods_met(run: Run, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
