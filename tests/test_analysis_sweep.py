@@ -255,3 +255,11 @@ def test_every_catalogue_policy_sweeps_as_evaluate_decides(name: str) -> None:
     for i, e in enumerate(result):
         got = (e.outcome, e.policy_outcome, e.route, e.matched, e.met_until)
         assert got == expected(EVERY_ROW_KIND, policy, i, enforce_floor=True, facts={}), (name, i)
+
+
+@pytest.mark.parametrize("engine", ["python", "auto"])
+def test_a_table_of_no_rows_sweeps_to_no_answers(engine: EngineChoice) -> None:
+    """Every row skipped as bad input leaves an empty table: an empty sweep, not an internal error."""
+    result = sweep(reports_from_records([]), ALL["merseyside"], engine=engine)
+    assert len(result) == 0
+    assert result.standings == ()

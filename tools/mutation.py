@@ -106,7 +106,7 @@ def _prepare(module: str, work: Path, tests_at: str | None) -> None:
     tests = [test for test in tests if (work / test).exists()]
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     text = text.split("\n[tool.mutmut]")[0]
-    args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q", "-x", "--no-header"]
+    args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-n", "0", "-q", "-x", "--no-header"]
     for test in DESELECT:
         args += ["--deselect", test]
     text += (

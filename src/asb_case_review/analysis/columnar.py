@@ -796,7 +796,10 @@ class ColumnarSweep:
         """(counts x rows): the last day number each count stays met, nothing new reported; -1: not met."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
-        return np.stack([columns.valid_days(c) for c in self.plan.counts]).reshape(-1, columns.size)
+        # Shaped by the counts, not by -1: a table of no rows has no size to infer it from.
+        return np.stack([columns.valid_days(c) for c in self.plan.counts]).reshape(
+            len(self.plan.counts), columns.size
+        )
 
     def met_until(self, columns: Columns) -> list[dt.date | None]:
         """For each row met: the last day it stays met with nothing new reported (``None``: for ever)."""
