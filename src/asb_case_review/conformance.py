@@ -48,6 +48,7 @@ import attrs
 from .dates import TimeUnit, earliest_start, months
 from .decision import evaluate
 from .law.floor import FloorReading, floor_rule
+from .law.logic import conjunction, disjunction
 from .models import Agency, Application, Fact, Incident, Report
 from .policy import (
     EXPLANATORY_NOTES,
@@ -659,25 +660,13 @@ def _leaves(target: _Target) -> Iterator[Predicate]:
 
 
 def _every(parts: Iterable[_Target], candidate: _ReportSet, assignment: _Assignment) -> Outcome:
-    """Kleene "and", stopping at the first part not met (the rest need not be counted)."""
-    unknown = False
-    for part in parts:
-        got = _value(part, candidate, assignment)
-        if got is Outcome.NOT_MET:
-            return got
-        unknown = unknown or got is Outcome.UNKNOWN
-    return Outcome.UNKNOWN if unknown else Outcome.MET
+    """The law's "and", deciding the parts lazily: it stops at the first not met."""
+    return conjunction(_value(part, candidate, assignment) for part in parts)
 
 
 def _some(parts: Iterable[_Target], candidate: _ReportSet, assignment: _Assignment) -> Outcome:
-    """Kleene "or", stopping at the first part met."""
-    unknown = False
-    for part in parts:
-        got = _value(part, candidate, assignment)
-        if got is Outcome.MET:
-            return got
-        unknown = unknown or got is Outcome.UNKNOWN
-    return Outcome.UNKNOWN if unknown else Outcome.NOT_MET
+    """The law's "or", deciding the parts lazily: it stops at the first met."""
+    return disjunction(_value(part, candidate, assignment) for part in parts)
 
 
 def _value(target: _Target, candidate: _ReportSet, assignment: _Assignment) -> Outcome:  # noqa: PLR0911 - one return per kind of node
@@ -1077,9 +1066,12 @@ def _shows(finding: Finding, policy: Policy) -> bool:
 def check_area(area: Area) -> tuple[Finding, ...]:
     """The findings of every version of *area*, paths prefixed by the version, and any gaps between them.
 
+    ```pycon
     >>> from asb_case_review.catalogue import AREAS
     >>> [f.path for f in check_area(AREAS["statutory"])]
     ['appeal']
+
+    ```
     """
     findings: list[Finding] = []
     for index, version in enumerate(area.versions):

@@ -93,13 +93,30 @@ _OUTCOMES: Final = (Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.MET)
 
 
 def conjunction(outcomes: Iterable[Outcome]) -> Outcome:
-    """Kleene "and": not met if any part is not met, else unknown if any is unknown; met when empty."""
-    return _OUTCOMES[min((_CODE[o] for o in outcomes), default=MET)]
+    """Kleene "and": not met if any part is not met, else unknown if any is unknown; met when empty.
+
+    It stops at the first part not met, so parts given lazily (a generator) are decided only as
+    far as needed.
+    """
+    unknown = False
+    for outcome in outcomes:
+        if outcome is Outcome.NOT_MET:
+            return outcome
+        unknown = unknown or outcome is Outcome.UNKNOWN
+    return Outcome.UNKNOWN if unknown else Outcome.MET
 
 
 def disjunction(outcomes: Iterable[Outcome]) -> Outcome:
-    """Kleene "or": met if any part is met, else unknown if any is unknown; not met when empty."""
-    return _OUTCOMES[max((_CODE[o] for o in outcomes), default=NOT_MET)]
+    """Kleene "or": met if any part is met, else unknown if any is unknown; not met when empty.
+
+    It stops at the first part met, so parts given lazily are decided only as far as needed.
+    """
+    unknown = False
+    for outcome in outcomes:
+        if outcome is Outcome.MET:
+            return outcome
+        unknown = unknown or outcome is Outcome.UNKNOWN
+    return Outcome.UNKNOWN if unknown else Outcome.NOT_MET
 
 
 class RouteCode(enum.IntEnum):
