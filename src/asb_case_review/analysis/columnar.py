@@ -44,7 +44,7 @@ from ..law.reports import BehaviourDay, DateOf, KeyField, Screen, UnitSpec, scre
 from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
-from .plan import BASE_HANDLES, CountPlan, Engine, LatestUnits, PolicyPlan, compile_policy
+from .plan import BASE_HANDLES, CountPlan, Engine, LatestUnits, PolicyPlan, compile_policy, unit_refusal
 from .sweep import Standing, Sweep, assumed_facts
 from .table import ReportTable
 
@@ -64,14 +64,7 @@ _KEY_FIELDS: Final = frozenset(
 
 
 def _numpy_unit(spec: UnitSpec) -> str | None:
-    if spec.one_day_per_incident:
-        return "matches incidents to separate days of behaviour"
-    if spec.unknown_when_missing:
-        return "leaves a count uncertain when a value is missing"
-    unknown = [f.value for f in spec.fields if f not in _KEY_FIELDS]
-    if unknown:
-        return f"builds units from {', '.join(unknown)}"
-    return None
+    return unit_refusal(spec, _KEY_FIELDS)
 
 
 NUMPY: Final = Engine("numpy", BASE_HANDLES, _numpy_unit)

@@ -80,6 +80,7 @@ __all__ = [
     "Unsupported",
     "compile_policy",
     "floor_rule",
+    "unit_refusal",
 ]
 
 
@@ -151,15 +152,24 @@ _PYTHON_KEYS: Final = frozenset(
 """The values of a report the pure-Python sweep builds unit keys from (its table's columns)."""
 
 
-def _python_unit(spec: UnitSpec) -> str | None:
+def unit_refusal(spec: UnitSpec, keys: frozenset[KeyField]) -> str | None:
+    """Why an engine that builds unit keys from *keys* (and nothing more) cannot count *spec*; None if it can.
+
+    Both sweeps build a unit's key from equal report values; matching incidents to days, and a
+    missing value that leaves a count uncertain, are beyond them.
+    """
     if spec.one_day_per_incident:
         return "matches incidents to separate days of behaviour"
     if spec.unknown_when_missing:
         return "leaves a count uncertain when a value is missing"
-    unknown = [f.value for f in spec.fields if f not in _PYTHON_KEYS]
+    unknown = [f.value for f in spec.fields if f not in keys]
     if unknown:
         return f"builds units from {', '.join(unknown)}"
     return None
+
+
+def _python_unit(spec: UnitSpec) -> str | None:
+    return unit_refusal(spec, _PYTHON_KEYS)
 
 
 def _every_report(lag_scope: object) -> bool:
