@@ -296,8 +296,11 @@ class _Reader(FileReader):
                 return AllOf(parts) if kind == "all_of" else AnyOf(parts)
             case "not":
                 return Not(self.predicate(self.required(data, "part", path), _join(path, "part")))
-            case _:  # "rule": a named rule whose predicate is itself given as a node
+            case "rule":  # a named rule whose predicate is itself given as a node
                 return self.predicate(self.required(data, "predicate", path), _join(path, "predicate"))
+            case _:  # pragma: no cover - every kind in RULE_KINDS is built above
+                # RULE_KINDS names a kind this reader does not build: refuse it, never guess.
+                raise self.fail(_join(path, "kind"), kind, "is a rule kind this reader does not build")
 
     def selection(self, data: Mapping[str, Any], path: str) -> Selection:
         fields: dict[str, Any] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, assert_never
 
 import attrs
 
@@ -267,8 +267,10 @@ def _more_needed(tally: Tally) -> str:
             )
         case CountUnit.COMPLAINTS:
             return _plural(more, "more qualifying complaint", "more qualifying complaints")
-        case _:
+        case CountUnit.REPORTS:
             return _plural(more, "more qualifying report", "more qualifying reports")
+        case _:  # pragma: no cover - exhaustive: a new unit needs its words here
+            assert_never(tally.unit)
 
 
 _UNIT_NOUN = {
@@ -772,11 +774,14 @@ def report_rows(decision: Decision) -> list[dict[str, Any]]:
     the outcome, and the report's fate with its dates, so that rows from many
     decisions stack into one table (``pandas.DataFrame(rows)``).
 
+    ```pycon
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
     >>> rows = report_rows(evaluate(example_application(), STATUTORY))
     >>> [(r["report"], r["counted"]) for r in rows]
     [('REP-0', False), ('REP-1', True), ('REP-2', True), ('REP-3', True)]
+
+    ```
     """
     _is_decision(decision)
     by_id = {r.id: r for r in decision.application.reports}
