@@ -127,7 +127,7 @@ def test_console_blocks_show_real_output(repository_copy: Path) -> None:
 def test_site_builds_strictly(tmp_path: Path) -> None:
     """`mkdocs build --strict` succeeds: no broken link, no missing page, no failed reference."""
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,

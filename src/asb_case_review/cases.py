@@ -328,6 +328,7 @@ def _plain(value: Any) -> Any:
 def load_cases(text: str, *, format: Format = "toml", file: str = "<cases>") -> Cases:  # noqa: A002
     """The test cases written in *text*, with errors naming the file and the case.
 
+    ```pycon
     >>> cases = load_cases('''
     ... policy = "statutory"
     ... [[cases]]
@@ -338,6 +339,8 @@ def load_cases(text: str, *, format: Format = "toml", file: str = "<cases>") -> 
     ... ''')
     >>> [r.reporter for r in cases.cases[0].application.reports]
     ['V', 'N', 'V']
+
+    ```
     """
     data = parse(text, format=format, file=file)
     reader = _Reader(file)
