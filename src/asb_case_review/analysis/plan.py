@@ -46,7 +46,6 @@ from ..law.logic import (
     NotNode,
     RouteCode,
     combine,
-    last_day_met,
     monotone,
     value,
 )
@@ -300,40 +299,6 @@ class PolicyPlan:
         else:
             names = tuple(i for i, hit in zip(self.rule_ids, combined.matched, strict=True) if hit)
         return combined.outcome, combined.policy_outcome, RouteCode(combined.route), names
-
-    def met_until(
-        self,
-        leaves: Sequence[int],
-        valid: Sequence[dt.date | None],
-        facts: Mapping[Fact, bool],
-        day: dt.date,
-        *,
-        enforce_floor: bool,
-    ) -> dt.date | None:
-        """For a decision met on *day*: the last day it stays met, nothing new reported (``None``: for ever).
-
-        Each met count holds until its ``valid`` day; the decision is re-made
-        on each day a count expires (:func:`.law.logic.last_day_met`), so a
-        rule under ``not_`` that starts being met as a count expires is seen.
-        """
-
-        def run(on: dt.date) -> tuple[bool, dt.date | None]:
-            state, until = expired(leaves, valid, on)
-            return self.decide(state, facts, enforce_floor=enforce_floor)[0] == MET, until
-
-        return last_day_met(run, day)
-
-
-def expired(
-    leaves: Sequence[int], valid: Sequence[dt.date | None], on: dt.date
-) -> tuple[list[int], dt.date | None]:
-    """The counts' outcomes on *on*, each met count held until its ``valid`` day, and the next expiry."""
-    state = [
-        NOT_MET if leaf == MET and (v is None or v < on) else leaf
-        for leaf, v in zip(leaves, valid, strict=True)
-    ]
-    changes = [v for leaf, v in zip(leaves, valid, strict=True) if leaf == MET and v is not None and v >= on]
-    return state, min(changes, default=None)
 
 
 def _count(path: str, count: Count, engine: Engine) -> CountPlan:

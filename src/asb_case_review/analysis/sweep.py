@@ -418,7 +418,8 @@ class _Decider:
 class _Expiring:
     """The counts' outcomes as days pass with nothing new reported, for ``law.logic.last_day_met``.
 
-    The same as :func:`.plan.expired` on each day asked, worked out incrementally: the law's
+    On each day asked, a met count holds until its ``valid`` day and is not met after it; the
+    next change is the earliest ``valid`` day still to come.  Worked out incrementally: the law's
     search asks about later and later days, and each met count expires once, after its last day.
     """
 
