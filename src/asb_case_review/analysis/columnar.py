@@ -606,7 +606,7 @@ def _decide(
 
 
 def _expired(leaves: Any, valid: Ints, on: Ints) -> tuple[list[Any], Ints]:
-    """:func:`.plan.expired` on arrays: each met count held until its valid day, and the next expiry."""
+    """The counts on day *on*, for every row: each met count held until its valid day, and the next expiry."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     met = leaves == MET
