@@ -446,10 +446,11 @@ FIRST_IMPORT = textwrap.dedent(
         try:
             exec(code, {})
         except KeyError as error:
-            frames = traceback.extract_tb(error.__traceback__)[1:]
+            # The frames after this script's own (named "<string>", as is the code it runs).
+            frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename != "<string>"]
             # CPython's own race (3.11 to 3.13): a thread finishing a package briefly takes it out of
             # sys.modules (to move it to the end), and a thread importing a submodule reads it then.
-            inside = all("importlib._bootstrap" in f.filename for f in frames)
+            inside = bool(frames) and all("importlib._bootstrap" in f.filename for f in frames)
             if error.args == ("asb_case_review",) and inside:
                 races.append(code)
             else:
