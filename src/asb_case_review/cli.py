@@ -951,7 +951,34 @@ def _parser() -> argparse.ArgumentParser:
         "--year", type=int, default=2023, help="first year of the data (default: %(default)s)"
     )
     synthetic.set_defaults(run=_synthetic)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the JSON API and the web pages over HTTP (needs the serve extra)",
+        description="Serve decisions over HTTP: the JSON API under /api (OpenAPI at /docs) and the "
+        "officer's and applicant's pages at /. Needs pip install 'asb-case-review[serve]'.",
+        epilog="examples:\n  asb-case-review serve\n  asb-case-review serve --host 0.0.0.0 --port 8080\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="(default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="(default: %(default)s)")
+    serve.set_defaults(run=_serve)
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs a server until stopped
+    try:
+        import uvicorn  # noqa: PLC0415 - the serve extra, imported only by this command
+
+        from .serve import create_app  # noqa: PLC0415
+    except ImportError as error:
+        raise _BadInput(
+            f"serve: {error.name or 'a package'} is not installed: pip install 'asb-case-review[serve]'"
+        ) from None
+    if not 0 <= args.port <= 65535:
+        raise _BadInput(f"serve: --port={args.port}: must be from 0 to 65535")
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    return EXIT_MET
 
 
 def main(argv: Sequence[str] | None = None) -> int:
