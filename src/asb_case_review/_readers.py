@@ -13,13 +13,23 @@ import enum
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from ._limits import MAX_COUNT, RANGE, supported_day, surrogate_problem, text_problem
 from .dates import london_day
 from .errors import InvalidInput, InvalidPolicyFile, InvalidRow, NaiveDatetime
 
-__all__ = ["FileReader", "join_path", "parse_day", "row_day", "row_text", "unknown"]
+__all__ = [
+    "DATE_FORMATS",
+    "DateFormat",
+    "FileReader",
+    "check_date_format",
+    "join_path",
+    "parse_day",
+    "row_day",
+    "row_text",
+    "unknown",
+]
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -125,17 +135,61 @@ class FileReader:
 # ------------------------------------------------------------------ days written in files
 
 _DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?\Z")
+_DAY_FIRST: Final = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
+
+DateFormat = Literal["iso", "day-first"]
+"""How dates are written in text: ``iso`` (``2025-01-02``) or ``day-first`` (``02/01/2025``, UK exports)."""
+
+DATE_FORMATS: Final[tuple[DateFormat, ...]] = ("iso", "day-first")
 
 
-def parse_day(value: object, path: str) -> dt.date:
-    """A calendar day from a ``YYYY-MM-DD`` string or an aware ISO datetime string.
+def check_date_format(value: object) -> DateFormat:
+    """*value* if it is a known date format, else an error naming ``date_format``.
+
+    >>> check_date_format("dd/mm/yyyy")
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidInput: date_format='dd/mm/yyyy': must be 'iso' or 'day-first'
+    """
+    if value == "iso":
+        return "iso"
+    if value == "day-first":
+        return "day-first"
+    raise InvalidInput("date_format", value, "must be 'iso' or 'day-first'")
+
+
+def parse_day(value: object, path: str, *, date_format: DateFormat = "iso") -> dt.date:
+    """A calendar day from text written as *date_format* says, or from a date.
+
+    ``iso`` takes ``YYYY-MM-DD`` or an aware ISO datetime string.
+    ``day-first`` takes ``DD/MM/YYYY`` only (one- or two-digit day and month,
+    four-digit year): ``02/01/2025`` is 2 January.  Neither guesses: text in the
+    other format is an error, so a file never mixes the two silently.
 
     >>> parse_day("2026-03-29T00:30:00+00:00", "made_on")
     datetime.date(2026, 3, 29)
     >>> parse_day("2025-06-30T23:30:00+00:00", "made_on")
     datetime.date(2025, 7, 1)
+    >>> parse_day("02/01/2025", "made_on", date_format="day-first")
+    datetime.date(2025, 1, 2)
     """
+    if check_date_format(date_format) == "day-first" and not isinstance(value, dt.date):
+        return supported_day(_parse_day_first(value, path), path)
     return supported_day(_parse_day(value, path), path)
+
+
+def _parse_day_first(value: object, path: str) -> dt.date:
+    problem = "is not a date written DD/MM/YYYY (the day-first date format)"
+    if not isinstance(value, str):
+        raise InvalidInput(path, value, problem)
+    match = _DAY_FIRST.match(value.strip())
+    if match is None:
+        raise InvalidInput(path, value, problem)
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise InvalidInput(path, value, f"{problem}: there is no such day") from None
 
 
 def _parse_day(value: object, path: str) -> dt.date:
@@ -180,8 +234,14 @@ def row_text(row: int, field: str, value: object, *, required: bool) -> str | No
     return text
 
 
-def row_day(row: int, field: str, value: object, *, required: bool) -> dt.date | None:
-    """The day in a cell of row *row*, or an error naming the row and *field*."""
+def row_day(
+    row: int, field: str, value: object, *, required: bool, date_format: DateFormat = "iso"
+) -> dt.date | None:
+    """The day in a cell of row *row*, or an error naming the row and *field*.
+
+    A date value (a spreadsheet's date cell, pandas' midnight timestamp) is
+    taken as it is; text is read in *date_format* (see :func:`parse_day`).
+    """
     # pandas gives naive midnight timestamps for plain dates: midnight is the date itself.
     if (
         isinstance(value, dt.datetime)
@@ -195,7 +255,7 @@ def row_day(row: int, field: str, value: object, *, required: bool) -> dt.date |
         text = row_text(row, field, value, required=required)
         if text is None:
             return None
-        return parse_day(text, field)
+        return parse_day(text, field, date_format=date_format)
     except InvalidRow:
         raise
     except InvalidInput as error:

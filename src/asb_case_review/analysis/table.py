@@ -30,7 +30,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from .._limits import MAX_LINE, Unreadable, decode
-from .._readers import row_day, row_text
+from .._readers import DateFormat, check_date_format, row_day, row_text
 from ..errors import InvalidInput, InvalidRow, shown
 from ..models import Agency, Application, Fact, Incident, Report
 
@@ -185,10 +185,11 @@ def _flag(row: int, value: object) -> bool:
 class _Builder:
     """Collects rows into columns, checking each as the models would."""
 
-    def __init__(self, on_error: OnError) -> None:
+    def __init__(self, on_error: OnError, date_format: DateFormat = "iso") -> None:
         if on_error not in ("stop", "skip"):
             raise InvalidInput("on_error", on_error, "must be 'stop' or 'skip'")
         self.on_error = on_error
+        self.date_format = check_date_format(date_format)
         self.columns: dict[str, list[Any]] = {name: [] for name in (*FIELDS, "rows")}
         self.problems: list[RowProblem] = []
         self.ids: set[str] = set()
@@ -225,9 +226,9 @@ class _Builder:
         matter = row_text(row, "matter", get.get("matter"), required=True)
         household = row_text(row, "household", get.get("household"), required=False)
         incident = row_text(row, "incident", get.get("incident"), required=False) or report_id
-        began = row_day(row, "began_on", get.get("began_on"), required=True)
-        ended = row_day(row, "ended_on", get.get("ended_on"), required=False)
-        made = row_day(row, "made_on", get.get("made_on"), required=True)
+        began = row_day(row, "began_on", get.get("began_on"), required=True, date_format=self.date_format)
+        ended = row_day(row, "ended_on", get.get("ended_on"), required=False, date_format=self.date_format)
+        made = row_day(row, "made_on", get.get("made_on"), required=True, date_format=self.date_format)
         assert began is not None
         assert made is not None
         if ended is not None and ended < began:
@@ -316,8 +317,13 @@ def reports_from_records(
     *,
     columns: Mapping[str, str] | None = None,
     on_error: OnError = "stop",
+    date_format: DateFormat = "iso",
 ) -> ReportTable:
     """A table from mappings (one per row); *columns* maps field names to the caller's keys.
+
+    Dates written as text are read in *date_format*: ``"iso"`` (``2025-01-02``)
+    or ``"day-first"`` (``02/01/2025``, 2 January); the other format is an
+    error naming the row, field and value.  Date values are taken as they are.
 
     >>> t = reports_from_records([{"ref": "R1", "who": "P1", "case": "M1",
     ...                            "began_on": "2025-10-01", "made_on": "2025-10-02"}],
@@ -326,7 +332,7 @@ def reports_from_records(
     (('R1',), ('M1',), ('R1',))
     """
     names = _mapping(columns)
-    builder = _Builder(on_error)
+    builder = _Builder(on_error, date_format)
     if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
         raise InvalidInput("records", records, "must be an iterable of mappings, one per row")
     for number, record in enumerate(records, start=1):
@@ -476,16 +482,22 @@ def reports_from_csv(
     columns: Mapping[str, str] | None = None,
     on_error: OnError = "stop",
     delimiter: str = ",",
+    date_format: DateFormat = "iso",
 ) -> ReportTable:
     """A table from CSV with a header row: text, UTF-8 bytes, an open file or any iterable of lines.
 
     The library never opens files: the caller passes what it opened.  A row
     whose CSV cannot be read (a stray quote, too long, more cells than the
     header) is a bad row like any other: it stops the load, or is listed in
-    ``problems`` and the rows after it are read.
+    ``problems`` and the rows after it are read.  Dates are read in
+    *date_format*, as :func:`reports_from_records` reads them.
+
+    >>> reports_from_csv(["id,reporter,matter,began_on,made_on", "R1,P1,M1,01/10/2025,02/10/2025"],
+    ...                  date_format="day-first").made_on
+    (datetime.date(2025, 10, 2),)
     """
     names = _mapping(columns)
-    builder = _Builder(on_error)
+    builder = _Builder(on_error, date_format)
     header, rows = csv_records(lines, delimiter=delimiter)
     _check_header(header, names)
     for number, record in rows:
@@ -501,17 +513,19 @@ def reports_from_dataframe(
     *,
     columns: Mapping[str, str] | None = None,
     on_error: OnError = "stop",
+    date_format: DateFormat = "iso",
 ) -> ReportTable:
     """A table from a pandas DataFrame; rows are numbered by position from 1.
 
     The frame's own index is not used; pandas itself is not imported here.
+    Dates held as text are read in *date_format*, as :func:`reports_from_records` reads them.
     """
     names = _mapping(columns)
     _check_header((str(c) for c in frame.columns), names)
     present = [c for c in names.values() if c in frame.columns]
     data = {c: frame[c].tolist() for c in present}
     records = ({c: data[c][i] for c in present} for i in range(len(frame)))
-    builder = _Builder(on_error)
+    builder = _Builder(on_error, date_format)
     for number, record in enumerate(records, start=1):
         builder.add(number, _Renamed(record, names))
     return builder.table()
