@@ -27,10 +27,12 @@ import textwrap
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 
 from . import __version__
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
+from ._readers import DATE_FORMATS, unknown
+from .audit import audit_fields, stamped_decision
 from .cases import load_cases, run_cases
 from .catalogue import AREAS, read_area
 from .catalogue.features import Feature, features
@@ -38,15 +40,17 @@ from .conformance import Finding, Severity, check_area
 from .decision import Decision, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
 from .examples import example_application
-from .models import Application
+from .models import Application, Fact
 from .parsing import application_from_mapping, parse_day
-from .policy import Area, Body, Region
+from .policy import Area, Body, Policy, Region
 from .policyfile import dump
 from .render import for_applicant, for_officer, to_applicant_dict, to_dict
 from .rules import Outcome
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from .analysis.intake import ColumnMapping, Unread
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -172,6 +176,18 @@ class _BadInput(Exception):
     """A file could not be read or parsed; the message names it."""
 
 
+def _read_bytes(path: str) -> bytes:
+    """The bytes of the file at *path* (a spreadsheet), or a one-line error naming it."""
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise _BadInput(f"{path}: is a directory, not a file") from None
+    except OSError as error:
+        raise _BadInput(f"{path}: cannot read: {error.strerror or error}") from None
+    except ValueError:
+        raise _BadInput(f"{path!r}: is not a usable file name") from None
+
+
 def _read_text(path: str) -> str:
     """The text of the file at *path* ("-": standard input), or a one-line error naming it.
 
@@ -221,6 +237,15 @@ def _check(args: argparse.Namespace) -> int:
         raise _BadInput(
             f"check: give an APPLICATION file or --example, not both ({args.application!r} given)"
         )
+    if args.application is not None and _is_batch(args.application):
+        return _check_batch(args)
+    if args.out is not None or args.letters:
+        raise _BadInput("check: --out and --letters decide a folder, .jsonl, .csv or .xlsx of applications")
+    if args.column or args.columns or args.date_format or args.sheet:
+        raise _BadInput(
+            "check: --column, --columns, --date-format and --sheet read tables (.csv, .xlsx); "
+            "an application JSON file writes its dates YYYY-MM-DD"
+        )
     plot = None if args.plot is None else _plot_path(args.plot)
     if args.example:
         application = example_application()
@@ -228,6 +253,7 @@ def _check(args: argparse.Namespace) -> int:
         raise _BadInput("check: give an APPLICATION file, or --example")
     else:
         application = _load_application(args.application)
+    application = _with_facts(application, _facts(args.fact))
     area = _load_policy(args.policy)
     try:
         as_of = None if args.as_of is None else parse_day(args.as_of, "--as-of")
@@ -242,7 +268,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         # The applicant's JSON carries only what the letter may say: no other person's ids.
         data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
-        emit(json.dumps(data, indent=2))
+        emit(json.dumps(stamped_decision(data, policy), indent=2))
     elif args.audience == "applicant":
         emit(_wrap(for_applicant(decision)))
     else:
@@ -250,6 +276,244 @@ def _check(args: argparse.Namespace) -> int:
     if figure is not None and plot is not None:
         _save(figure, plot)
     return _EXIT_FOR[decision.outcome]
+
+
+# ------------------------------------------------------------------ many applications at once
+
+_BATCH_SUFFIXES: Final = (".jsonl", ".csv", ".xlsx")
+_SAFE: Final = re.compile(r"[^A-Za-z0-9._-]")
+_SUMMARY: Final = (
+    "source",
+    "application",
+    "outcome",
+    "route",
+    "matched",
+    "policy",
+    "policy_version",
+    "problem",
+)
+
+
+def _is_batch(path: str) -> bool:
+    """Whether *path* names many applications: a folder, a JSON Lines, CSV or spreadsheet file."""
+    return path != "-" and (path.lower().endswith(_BATCH_SUFFIXES) or Path(path).is_dir())
+
+
+def _facts(pairs: Sequence[str] | None) -> dict[Fact, bool]:
+    """``--fact NAME=yes|no`` as case facts, refusing a name that is not one."""
+    facts: dict[Fact, bool] = {}
+    for name, value in _assumed(pairs).items():
+        try:
+            facts[Fact(name)] = value
+        except ValueError:
+            raise _BadInput(
+                f"--fact {name}: {unknown('a case fact', name, [f.value for f in Fact])}"
+            ) from None
+    return facts
+
+
+def _with_facts(application: Application, facts: dict[Fact, bool]) -> Application:
+    from .analysis.intake import with_facts  # noqa: PLC0415 (the reader of tables, only when facts are given)
+
+    if not facts:
+        return application
+    try:
+        return with_facts(application, facts)
+    except CaseReviewError as error:
+        raise _BadInput(f"{application.id}: {error}") from None
+
+
+def _mapping_of(args: argparse.Namespace) -> ColumnMapping:
+    """The column mapping: the --columns file, then each --column, then --date-format and --sheet."""
+    from .analysis.intake import ColumnMapping, load_mapping  # noqa: PLC0415 (only tables need it)
+
+    mapping = ColumnMapping({})
+    if args.columns is not None:
+        try:
+            mapping = load_mapping(_read_text(args.columns), file=args.columns)
+        except CaseReviewError as error:
+            raise _BadInput(str(error)) from None
+    pairs: dict[str, str] = {}
+    for pair in args.column or ():
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise _BadInput(
+                f"--column={pair!r}: write LIBRARY_NAME=THEIR_NAME, e.g. --column 'id=Incident Ref'"
+            )
+        pairs[field.strip()] = column.strip()
+    try:
+        return mapping.updated(pairs, date_format=args.date_format, sheet=args.sheet)
+    except CaseReviewError as error:
+        raise _BadInput(f"--column: {error}") from None
+
+
+def _table_options(command: argparse.ArgumentParser) -> None:
+    """The options that say how to read an export: column names, dates, sheet."""
+    command.add_argument(
+        "--column",
+        action="append",
+        metavar="LIBRARY_NAME=THEIR_NAME",
+        help="the export's name for one of the library's columns (e.g. 'made_on=Date Reported'); repeatable; "
+        "overrides --columns",
+    )
+    command.add_argument(
+        "--columns",
+        metavar="FILE.toml",
+        help="a saved column mapping for one source system (docs/data-in.md)",
+    )
+    command.add_argument(
+        "--date-format",
+        choices=DATE_FORMATS,
+        help="how dates are written as text: iso (2025-01-02) or day-first (02/01/2025 is 2 January); "
+        "never guessed (default: the mapping file's, else iso)",
+    )
+    command.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of an .xlsx workbook (default: the first)"
+    )
+
+
+def _unread_json(path: Path, facts: dict[Fact, bool]) -> Application | Unread:
+    from .analysis.intake import Unread  # noqa: PLC0415
+
+    try:
+        return _with_facts(_load_application(str(path)), facts)
+    except _BadInput as error:
+        return Unread(path.name, None, str(error).removeprefix(f"{path}: "))
+
+
+def _applications(
+    args: argparse.Namespace, facts: dict[Fact, bool]
+) -> list[tuple[str, Application | Unread]]:
+    """Each application of the batch input, with where it came from, read or not."""
+    from .analysis.intake import Unread, applications_from_table, read_xlsx, with_facts  # noqa: PLC0415 (tables only)
+    from .analysis.table import csv_records  # noqa: PLC0415
+
+    source = args.application
+    if Path(source).is_dir():
+        files = sorted(p for p in Path(source).iterdir() if p.suffix.lower() == ".json" and p.is_file())
+        return [(p.name, _unread_json(p, facts)) for p in files]
+    if source.lower().endswith(".jsonl"):
+        found: list[tuple[str, Application | Unread]] = []
+        for number, line in enumerate(_read_text(source).splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                found.append(
+                    (f"line {number}", with_facts(application_from_mapping(loads_json(line)), facts))
+                )
+            except (json.JSONDecodeError, Unreadable) as error:
+                found.append((f"line {number}", Unread(f"line {number}", None, f"not valid JSON: {error}")))
+            except CaseReviewError as error:
+                found.append((f"line {number}", Unread(f"line {number}", None, str(error))))
+        return found
+    mapping = _mapping_of(args)
+    try:
+        if source.lower().endswith(".xlsx"):
+            sheet = read_xlsx(_read_bytes(source), sheet=mapping.sheet)
+            header, rows = sheet.header, iter(sheet.rows)
+            where = f"sheet {sheet.name!r} "
+        else:
+            header, rows = csv_records(_read_text(source))
+            where = ""
+        read = applications_from_table(
+            header, rows, columns=dict(mapping.columns), date_format=mapping.date_format, facts=facts
+        )
+    except ImportError as error:
+        raise _BadInput(f"{source}: {error}") from None
+    except CaseReviewError as error:
+        raise _BadInput(f"{source}: {error}") from None
+    return [(f"{where}{rows_of}", item) for rows_of, item in read]
+
+
+def _check_batch(args: argparse.Namespace) -> int:
+    """Decide every application of a folder, JSON Lines, CSV or spreadsheet; write each and a summary."""
+    from .analysis.intake import Unread  # noqa: PLC0415
+
+    if args.out is None:
+        raise _BadInput(
+            f"check {args.application}: many applications: name a folder to write them to, --out DIR"
+        )
+    if args.plot is not None or args.as_of is not None:
+        raise _BadInput("check: --plot and --as-of decide one application, not a batch")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise _BadInput(f"--out {args.out}: is a file; name a folder")
+    facts = _facts(args.fact)
+    entries = _applications(args, facts)
+    area = _load_policy(args.policy)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _BadInput(f"--out {args.out}: cannot make the folder: {error.strerror or error}") from None
+    rows: list[dict[str, Any]] = []
+    used: dict[str, str] = {}
+    policies: dict[tuple[str, str], Policy] = {}
+    for source, entry in entries:
+        row: dict[str, Any] = dict.fromkeys(_SUMMARY)
+        row["source"] = source
+        try:
+            if isinstance(entry, Unread):
+                row["application"] = entry.id
+                raise _BadInput(entry.problem)
+            row["application"] = entry.id
+            decision = _decide_into(out, entry, area, used, args)
+        except (CaseReviewError, _BadInput) as error:
+            row["problem"] = str(error)
+            print(f"asb-case-review: {args.application}: {source}: {error}", file=sys.stderr)
+        else:
+            policies[(decision.policy.id, decision.policy.version)] = decision.policy
+            row.update(_summary_of(decision))
+        rows.append(row)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(_SUMMARY), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    _write(out / "summary.csv", buffer.getvalue())
+    summary = {**audit_fields(policies.values()), "applications": rows}
+    _write(out / "summary.json", json.dumps(summary, indent=2) + "\n")
+    emit(json.dumps(summary, indent=2) if args.format == "json" else buffer.getvalue().rstrip("\n"))
+    unread = sum(1 for row in rows if row["outcome"] is None)
+    print(
+        f"asb-case-review: decided {len(rows) - unread} of {len(rows)} applications"
+        + (f"; {unread} could not be read" if unread else "")
+        + f"; written to {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_BAD_INPUT if unread else EXIT_MET
+
+
+def _decide_into(
+    out: Path, application: Application, area: Area, used: dict[str, str], args: argparse.Namespace
+) -> Decision:
+    """Decide *application* and write its decision (and letter) into *out*."""
+    name = _SAFE.sub("_", application.id).lstrip(".") or "_"
+    if name in used:
+        raise _BadInput(f"its file name {name}.json is taken by application {used[name]!r}")
+    policy = area.version_on(application.made_on)
+    used[name] = application.id
+    decision = evaluate(application, policy, enforce_floor=not args.report_floor_only)
+    data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
+    _write(out / f"{name}.json", json.dumps(stamped_decision(data, policy), indent=2) + "\n")
+    if args.letters:
+        _write(out / f"{name}.letter.txt", _wrap(for_applicant(decision)) + "\n")
+    return decision
+
+
+def _summary_of(decision: Decision) -> dict[str, Any]:
+    return {
+        "outcome": decision.outcome.value,
+        "route": None if decision.route is None else decision.route.value,
+        "matched": " ".join(decision.matched) or None,
+        "policy": decision.policy.id,
+        "policy_version": decision.policy.version,
+    }
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise _BadInput(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 _DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
@@ -541,7 +805,9 @@ def _policies_check(args: argparse.Namespace) -> int:
         emit(f"{len(stale)} of {len(areas)} read more than {args.stale} days before {today}")
         return 1 if stale else 0
     findings = {area.id: check_area(area) for area in areas}
-    if args.format == "markdown":
+    if args.format == "json":
+        emit(json.dumps(_findings_json(areas, findings), indent=2))
+    elif args.format == "markdown":
         emit(findings_markdown(findings))
     else:
         for name, found in findings.items():
@@ -552,6 +818,31 @@ def _policies_check(args: argparse.Namespace) -> int:
                     emit(f"    example: {_example_line(finding)}")
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return 1 if any(f.severity in failing for found in findings.values() for f in found) else 0
+
+
+def _findings_json(areas: Sequence[Area], findings: dict[str, tuple[Finding, ...]]) -> dict[str, Any]:
+    """The findings of each checked policy (its latest version named), led by the audit fields."""
+    listed = []
+    for area in areas:
+        found = findings[area.id]
+        listed.append(
+            {
+                "findings": [
+                    {
+                        "severity": f.severity.value,
+                        "path": f.path,
+                        "message": f.message,
+                        "source": f.source.cite(),
+                        "example": _example_line(f) or None,
+                    }
+                    for f in found
+                ],
+            }
+        )
+    fields = audit_fields(area.latest for area in areas)
+    for stamp, entry in zip(fields["policies"], listed, strict=True):
+        stamp.update(entry)
+    return fields
 
 
 def _test(args: argparse.Namespace) -> int:
@@ -585,15 +876,33 @@ the header) and field; --skip-bad-rows leaves them out and lists them instead of
 
 def _load_reports(args: argparse.Namespace) -> Any:
     # Only the analysis commands need these.
+    from .analysis.intake import reports_from_xlsx  # noqa: PLC0415
     from .analysis.table import csv_lines, reports_from_csv  # noqa: PLC0415
 
+    mapping = _mapping_of(args)
+    on_error: Literal["stop", "skip"] = "skip" if args.skip_bad_rows else "stop"
     try:
-        # The library splits the lines where the csv module does; the bar counts them as they are read.
-        lines = csv_lines(_read_text(args.reports))
-        table = reports_from_csv(
-            progress(lines, label="reading", enabled=args.progress, delay=args.progress_delay),
-            on_error="skip" if args.skip_bad_rows else "stop",
-        )
+        if args.reports.lower().endswith(".xlsx"):
+            table = reports_from_xlsx(
+                _read_bytes(args.reports),
+                sheet=mapping.sheet,
+                columns=mapping.report_columns,
+                on_error=on_error,
+                date_format=mapping.date_format,
+            )
+        else:
+            if args.sheet is not None:
+                raise _BadInput(f"--sheet {args.sheet}: {args.reports} is not an .xlsx workbook")
+            # The library splits the lines where the csv module does; the bar counts them as they are read.
+            lines = csv_lines(_read_text(args.reports))
+            table = reports_from_csv(
+                progress(lines, label="reading", enabled=args.progress, delay=args.progress_delay),
+                on_error=on_error,
+                columns=mapping.report_columns,
+                date_format=mapping.date_format,
+            )
+    except ImportError as error:
+        raise _BadInput(f"{args.reports}: {error}") from None
     except CaseReviewError as error:
         raise _BadInput(f"{args.reports}: {error}") from None
     for problem in table.problems:
@@ -606,15 +915,22 @@ def _analysis_policies(names: Sequence[str] | None) -> list[Any]:
     return [_load_policy(name).latest for name in names or ["statutory"]]
 
 
-def _rows_out(rows: Sequence[dict[str, Any]], fmt: str, *, args: argparse.Namespace | None = None) -> None:
+def _rows_out(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    *,
+    args: argparse.Namespace | None = None,
+    policies: Iterable[Policy] = (),
+) -> None:
     shown = args is not None and args.progress
     delay = 1.0 if args is None else args.progress_delay
     if fmt == "json":
-        emit(
-            json.dumps(
-                list(progress(rows, label="writing", enabled=shown, delay=delay)), indent=2, default=str
-            )
-        )
+        # The audit fields lead; a cell left empty for CSV ("") is null in JSON.
+        written = [
+            {key: None if value == "" else value for key, value in row.items()}
+            for row in progress(rows, label="writing", enabled=shown, delay=delay)
+        ]
+        emit(json.dumps({**audit_fields(policies), "rows": written}, indent=2, default=str))
         return
     if not rows:
         return
@@ -646,7 +962,7 @@ def _sweep(args: argparse.Namespace) -> int:
     for policy in progress(policies, label="sweeping", enabled=args.progress, delay=args.progress_delay):
         result = sweep(table, policy, facts=_assumed(args.fact))
         rows.extend(result.standing_records() if args.standings else result.records())
-    _rows_out(rows, args.format, args=args)
+    _rows_out(rows, args.format, args=args, policies=policies)
     return EXIT_MET
 
 
@@ -654,10 +970,9 @@ def _compare(args: argparse.Namespace) -> int:
     from .analysis.compare import compare  # noqa: PLC0415 (only the analysis commands need it)
 
     table = _load_reports(args)
+    policies = _analysis_policies(args.policy)
     try:
-        comparison = compare(
-            table, _analysis_policies(args.policy), engine=args.engine, facts=_assumed(args.fact)
-        )
+        comparison = compare(table, policies, engine=args.engine, facts=_assumed(args.fact))
     except ImportError as error:
         # Asked for the numpy engine without the extra that provides it: a setup problem, not a bug.
         raise _BadInput(
@@ -669,7 +984,7 @@ def _compare(args: argparse.Namespace) -> int:
         rows = list(comparison.conflicts())
     else:
         rows = comparison.summary()
-    _rows_out(rows, args.format, args=args)
+    _rows_out(rows, args.format, args=args, policies=policies)
     return EXIT_MET
 
 
@@ -800,7 +1115,7 @@ def _add_policies(commands: Any) -> None:
     )
     checking.add_argument("policies", nargs="*", metavar="NAME|FILE")
     checking.add_argument("--all", action="store_true", help="every built-in policy")
-    checking.add_argument("--format", choices=("text", "markdown"), default="text")
+    checking.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     checking.add_argument("--strict", action="store_true", help="warnings fail too")
     checking.add_argument(
         "--stale", type=int, metavar="DAYS", help="list the areas whose source was read more than DAYS ago"
@@ -873,6 +1188,24 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="follow the policy as written and only report a statutory-floor conflict",
     )
+    check.add_argument(
+        "--fact",
+        action="append",
+        metavar="NAME=yes|no",
+        help="a case fact (e.g. no_action_taken=yes); repeat for several; a fact not given is unknown, "
+        "and one the application records differently is an error",
+    )
+    check.add_argument(
+        "--out",
+        metavar="DIR",
+        help="many applications: write each decision (NAME.json), and summary.csv and summary.json, here",
+    )
+    check.add_argument(
+        "--letters",
+        action="store_true",
+        help="many applications: also write each applicant letter (NAME.letter.txt)",
+    )
+    _table_options(check)
     check.set_defaults(run=_check)
 
     _add_policies(commands)
@@ -905,6 +1238,7 @@ def _parser() -> argparse.ArgumentParser:
         "--standings", action="store_true", help="one row per reporter and matter: first met, stopped"
     )
     _analysis_options(sweep, policies=True)
+    _table_options(sweep)
     sweep.set_defaults(run=_sweep)
 
     compare = commands.add_parser(
@@ -919,6 +1253,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--show", choices=("summary", "flips", "conflicts"), default="summary")
     compare.add_argument("--engine", choices=("auto", "python", "numpy"), default="auto")
     _analysis_options(compare, policies=True)
+    _table_options(compare)
     compare.set_defaults(run=_compare)
 
     stats = commands.add_parser(
