@@ -413,10 +413,16 @@ def _applications(
             header, rows = sheet.header, iter(sheet.rows)
             where = f"sheet {sheet.name!r} "
         else:
+            sheet = None
             header, rows = csv_records(_read_text(source))
             where = ""
         read = applications_from_table(
-            header, rows, columns=dict(mapping.columns), date_format=mapping.date_format, facts=facts
+            header,
+            rows,
+            columns=dict(mapping.columns),
+            date_format=mapping.date_format,
+            facts=facts,
+            sheet=sheet,
         )
     except ImportError as error:
         raise _BadInput(f"{source}: {error}") from None

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
 import attrs
@@ -203,11 +203,14 @@ class Sheet:
     first: int = 1
 
     def cell(self, row: int, column: str) -> str:
-        """Where a value sits, as a spreadsheet names it: ``sheet 'Reports', cell C4``."""
-        place = f"sheet {self.name!r}, row {self.first + row}"
+        """Where the value of *column* in data row *row* sits, as the spreadsheet names it.
+
+        >>> Sheet("Reports", ("id", "reporter", "made_on"), ()).cell(3, "made_on")
+        "sheet 'Reports', cell C4"
+        """
         if column in self.header:
-            return f"{place}, cell {_column_letter(self.header.index(column))}{self.first + row}"
-        return place
+            return f"sheet {self.name!r}, cell {_column_letter(self.header.index(column))}{self.first + row}"
+        return f"sheet {self.name!r}, spreadsheet row {self.first + row}"
 
 
 def _cell_value(value: object) -> object:
@@ -359,6 +362,7 @@ def applications_from_table(
     columns: Mapping[str, str] | None = None,
     date_format: DateFormat = "iso",
     facts: Mapping[Fact, bool] | None = None,
+    sheet: Sheet | None = None,
 ) -> list[tuple[str, Application | Unread]]:
     """The applications in a table of reports with ``application``, ``applicant`` and ``applied_on`` columns.
 
@@ -368,7 +372,8 @@ def applications_from_table(
     rows disagree, is an :class:`Unread` naming the rows; a row whose
     application cannot be read is one of its own.  *rows* are numbered rows
     (:func:`~.table.csv_records`, :attr:`Sheet.rows`).  *facts* are assumed for
-    every application.  Each is given with its rows (``rows 3, 4``), in the
+    every application.  With *sheet* (the rows' :class:`Sheet`), each problem
+    also names its cell.  Each is given with its rows (``rows 3, 4``), in the
     order of their first rows.
 
     >>> header = ("application", "applicant", "applied_on", "id", "reporter", "matter", "began_on",
@@ -410,8 +415,25 @@ def applications_from_table(
         else:
             numbers = [n for n, _ in groups[entry]]
             where = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {', '.join(map(str, numbers))}"
-            found.append((where, _application(entry, groups[entry], names, date_format, dict(facts or {}))))
+            place = _placer(sheet, names)
+            found.append(
+                (
+                    where,
+                    _application(entry, groups[entry], names, date_format, dict(facts or {}), place=place),
+                )
+            )
     return found
+
+
+def _placer(sheet: Sheet | None, names: Mapping[str, str]) -> Callable[[int, str, str], str]:
+    """A function giving a row's problem with the cell it is in, when the rows are a sheet's."""
+
+    def place(row: int, field: str, problem: str) -> str:
+        if sheet is None:
+            return problem
+        return f"{problem} ({sheet.cell(row, names.get(field, field))})"
+
+    return place
 
 
 def _at_row(row: int, problem: str, numbers: list[int]) -> str:
@@ -429,6 +451,8 @@ def _application(
     names: Mapping[str, str],
     date_format: DateFormat,
     facts: Mapping[Fact, bool],
+    *,
+    place: Callable[[int, str, str], str],
 ) -> Application | Unread:
     numbers = [n for n, _ in rows]
     where = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {', '.join(map(str, numbers))}"
@@ -444,9 +468,14 @@ def _application(
             _agree(seen, "applied_on", number, applied)
             builder.add(number, _Renamed(record, {f: names[f] for f in FIELDS}))
     except InvalidRow as error:
-        return Unread(where, ident, _at_row(error.row, _problem(error), numbers))
+        return Unread(
+            where, ident, _at_row(error.row, place(error.row, error.field, _problem(error)), numbers)
+        )
     if builder.problems:
-        said = (_at_row(p.row, str(p).partition(": ")[2], numbers) for p in builder.problems)
+        said = (
+            _at_row(p.row, place(p.row, p.field, str(p).partition(": ")[2]), numbers)
+            for p in builder.problems
+        )
         return Unread(where, ident, "; ".join(said))
     table = builder.table()
     applied_on = seen["applied_on"][1]
