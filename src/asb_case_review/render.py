@@ -733,7 +733,7 @@ def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) 
             )
     return {
         "application": application.id,
-        "made_on": decision.as_of.isoformat(),
+        "as_of": decision.as_of.isoformat(),
         "policy": {"id": policy.id, "version": policy.version},
         "outcome": decision.outcome.value,
         "rules": [
