@@ -48,7 +48,7 @@ def test_compare_gives_one_json_row_per_policy(reports: Path, capsys: pytest.Cap
     """compare --format json gives the summary of each policy."""
     argv = ["compare", str(reports), "--skip-bad-rows", "--policy", "statutory", "--policy", "merseyside"]
     assert main([*argv, "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["rows"]
     assert [(r["policy"].split("@")[0], r["met"]) for r in rows] == [("statutory", 1), ("merseyside", 1)]
 
 
@@ -72,10 +72,10 @@ def test_assumed_facts_decide_fact_rules(reports: Path, capsys: pytest.CaptureFi
     """--fact answers a rule that hangs on a case fact; without it the answer is unknown."""
     argv = ["sweep", str(reports), "--skip-bad-rows", "--policy", "staffordshire-police", "--format", "json"]
     assert main(argv) == 0
-    unknown = json.loads(capsys.readouterr().out)
+    unknown = json.loads(capsys.readouterr().out)["rows"]
     assert {r["outcome"] for r in unknown[:2]} == {"unknown"}
     assert main([*argv, "--fact", "officer_discretion=yes"]) == 0
-    known = json.loads(capsys.readouterr().out)
+    known = json.loads(capsys.readouterr().out)["rows"]
     assert [r["outcome"] for r in known] == ["met", "met", "met"]
     assert main([*argv, "--fact", "officer_discretion=perhaps"]) == EXIT_BAD_INPUT
 
