@@ -79,7 +79,7 @@ def repository_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def shell(command: str) -> tuple[int | str | None, str]:
-    """Run one documented `asb-case-review ...` command (optionally `| head -n N` or `> FILE`).
+    """Run one documented `asb-case-review ...` command (optionally `| head -n N` or `> FILE`), or `cat FILE`.
 
     Gives the exit code and the output.
     """
@@ -94,6 +94,10 @@ def shell(command: str) -> tuple[int | str | None, str]:
         # The only pipe the docs use is `| head -n N`.
         lines = int(argv[argv.index("|") + 3])
         argv = argv[: argv.index("|")]
+    if argv[0] == "cat":
+        # `cat FILE` shows a file a command wrote (a letter, a summary), as a shell would.
+        shown = Path(argv[1]).read_text(encoding="utf-8").rstrip("\n").splitlines()
+        return 0, "\n".join(shown[:lines] if lines is not None else shown)
     assert argv[0] == "asb-case-review", command
     out = io.StringIO()
     code: int | str | None

@@ -332,3 +332,30 @@ def test_check_fact_is_refused_when_unknown_or_contradicting(
     code, _, err = run(capsys, "check", str(path), "--fact", "no_action_taken=yes")
     assert code == 2
     assert "facts.no_action_taken=False: the application records it; --fact says True" in err
+
+
+def test_the_mapping_shown_in_the_docs_is_the_shipped_file() -> None:
+    """docs/data-in.md shows examples/columns/council-cms.toml exactly as shipped."""
+    page = (ROOT / "docs" / "data-in.md").read_text(encoding="utf-8")
+    shown = page.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert shown == (COLUMNS / "council-cms.toml").read_text(encoding="utf-8")
+
+
+def test_a_batch_for_the_applicant_and_with_facts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--for applicant writes the applicant's JSON; a --fact an application records otherwise is its error."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = json.loads((EXAMPLES / "met-statutory.json").read_text(encoding="utf-8"))
+    (folder / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    (folder / "b.json").write_text(json.dumps(dict(data, id="B", facts={"no_action_taken": False})), "utf-8")
+    out = tmp_path / "out"
+    argv = ["check", str(folder), "--out", str(out), "--for", "applicant", "--fact", "no_action_taken=yes"]
+    assert cli.main(argv) == cli.EXIT_BAD_INPUT
+    rows = summary(out)
+    assert [(r["source"], r["outcome"]) for r in rows] == [("a.json", "met"), ("b.json", "")]
+    assert "facts.no_action_taken=False: the application records it" in rows[1]["problem"]
+    written = json.loads((out / "APP-2026-0001.json").read_text(encoding="utf-8"))
+    assert "your_reports" in written
+    assert "fates" not in written
+    assert "P-200" not in json.dumps(written)
+    assert "b.json" in capsys.readouterr().err
