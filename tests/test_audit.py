@@ -51,7 +51,7 @@ def values(data: object) -> Iterator[object]:
 
 
 def test_the_published_schemas_are_current() -> None:
-    """docs/schemas holds exactly what asb_case_review.schemas builds (python -m asb_case_review.schemas)."""
+    """docs/schemas holds exactly what asb_case_review.schemas builds (python tools/schemas.py writes it)."""
     assert sorted(p.name for p in PUBLISHED.glob("*.json")) == sorted(f"{n}.schema.json" for n in SCHEMAS)
     for name in SCHEMAS:
         assert (PUBLISHED / f"{name}.schema.json").read_text(encoding="utf-8") == schema_text(name), name

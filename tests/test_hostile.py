@@ -705,7 +705,8 @@ _GOOD_APP = json.dumps(_APPLICATION)
 
 COMMANDS: list[tuple[str, list[str], dict[str, str | bytes], str]] = [
     ("check-missing", ["check", "{d}/nope.json"], {}, "nope.json: cannot read"),
-    ("check-directory", ["check", "{d}"], {}, "is a directory"),
+    # A folder is many applications: they need a folder to be written to.
+    ("check-directory", ["check", "{d}"], {}, "--out DIR"),
     ("check-empty", ["check", "{d}/a.json"], {"a.json": ""}, "a.json: line 1: not valid JSON"),
     ("check-bom", ["check", "{d}/a.json"], {"a.json": "\ufeff[]"}, "a.json: the application=[]"),
     ("check-latin1", ["check", "{d}/a.json"], {"a.json": '{"id": "caf\xe9"}'.encode("latin-1")}, "a.json: not UTF-8 text"),

@@ -15,9 +15,7 @@ asb_case_review.schemas DIR`` writes them as files; the published copies are in
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -32,7 +30,7 @@ from .models import Agency, Fact
 from .policy import Body, Region
 from .policyfile import _IN_VERSION_KEYS, _SOURCE_KEYS, _TOP_KEYS, RULE_KINDS
 
-__all__ = ["SCHEMAS", "schema_text", "write"]
+__all__ = ["SCHEMAS", "schema_text"]
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
@@ -456,19 +454,3 @@ SCHEMAS: Final[Mapping[str, Schema]] = MappingProxyType(
 def schema_text(name: str) -> str:
     """The published text of schema *name*: sorted keys, two-space indent, a final newline."""
     return json.dumps(SCHEMAS[name], indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write(folder: Path) -> list[Path]:
-    """Write every schema into *folder* as ``NAME.schema.json``; the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in SCHEMAS:
-        path = folder / f"{name}.schema.json"
-        path.write_text(schema_text(name), encoding="utf-8")
-        written.append(path)
-    return written
-
-
-if __name__ == "__main__":  # pragma: no cover - python -m asb_case_review.schemas docs/schemas
-    for path in write(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/schemas")):
-        print(f"wrote {path}")
