@@ -359,3 +359,16 @@ def test_a_batch_for_the_applicant_and_with_facts(capsys: pytest.CaptureFixture[
     assert "fates" not in written
     assert "P-200" not in json.dumps(written)
     assert "b.json" in capsys.readouterr().err
+
+
+def test_a_batch_with_nothing_bad_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Every application decided: exit 0, whatever the outcomes; the summary counts them."""
+    lines = [
+        (EXAMPLES / name).read_text(encoding="utf-8")
+        for name in ("met-statutory.json", "not-met-near-miss.json")
+    ]
+    source = tmp_path / "two.jsonl"
+    source.write_text("\n".join(json.dumps(json.loads(text)) for text in lines), encoding="utf-8")
+    assert cli.main(["check", str(source), "--out", str(tmp_path / "out")]) == cli.EXIT_MET
+    assert [r["outcome"] for r in summary(tmp_path / "out")] == ["met", "not_met"]
+    assert capsys.readouterr().err.endswith(f"decided 2 of 2 applications; written to {tmp_path / 'out'}\n")

@@ -98,8 +98,12 @@ examples:
   asb-case-review check APPLICATION.json --as-of 2026-03-31 --plot timeline.png
   asb-case-review check - < APPLICATION.json
   asb-case-review check --example
+  asb-case-review check FOLDER --out decisions --letters
+  asb-case-review check EXPORT.xlsx --columns examples/columns/council-cms.toml --out decisions
 
 {_EXIT_CODES}
+many applications (a folder, .jsonl, .csv or .xlsx, with --out): 0 every one was decided,
+2 some could not be read (each is named; the others are still decided)
 """
 
 _LETTER_WIDTH: Final = 78
@@ -1146,7 +1150,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="decide one application and explain the decision",
-        description="Decide one application (a JSON file) under a policy and explain why.",
+        description="Decide one application (a JSON file) under a policy and explain why; or many "
+        "(a folder of JSON files, a JSON Lines, CSV or .xlsx file) into a folder, with a summary.",
         epilog=_CHECK_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -1154,7 +1159,8 @@ def _parser() -> argparse.ArgumentParser:
         "application",
         nargs="?",
         metavar="APPLICATION.json",
-        help="the application file; - reads standard input",
+        help="the application file; - reads standard input; a folder, .jsonl, .csv or .xlsx holds many "
+        "(with --out)",
     )
     check.add_argument("--example", action="store_true", help="use the built-in example application")
     check.add_argument(
