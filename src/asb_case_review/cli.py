@@ -1150,7 +1150,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="decide one application and explain the decision",
-        description="Decide one application (a JSON file) under a policy and explain why; or many "
+        description="Decide one application (a JSON file) under a policy and explain why; or many\n"
         "(a folder of JSON files, a JSON Lines, CSV or .xlsx file) into a folder, with a summary.",
         epilog=_CHECK_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
