@@ -236,7 +236,9 @@ def test_json_lines_name_bad_lines_and_repeated_ids(
     """JSON Lines: a bad line, or a second application with the same id, is named by line; others decided."""
     good = json.loads((EXAMPLES / "met-statutory.json").read_text(encoding="utf-8"))
     other = dict(good, id="APP/2")
-    lines = [json.dumps(good), "", "{not json", json.dumps(good), json.dumps(other)]
+    # A line separator inside a string does not end the line: JSON Lines ends lines at LF only.
+    separated = json.dumps(dict(good, id="APP-3", related_by="flat\u20289"), ensure_ascii=False)
+    lines = [json.dumps(good), "", "{not json", json.dumps(good), json.dumps(other) + "\r", separated]
     source = tmp_path / "applications.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -244,8 +246,9 @@ def test_json_lines_name_bad_lines_and_repeated_ids(
     assert code == cli.EXIT_BAD_INPUT
     rows = summary(out)
     assert [(r["source"], r["outcome"]) for r in rows] == [
-        ("line 1", "met"), ("line 3", ""), ("line 4", ""), ("line 5", "met"),
+        ("line 1", "met"), ("line 3", ""), ("line 4", ""), ("line 5", "met"), ("line 6", ""),
     ]  # fmt: skip
+    assert rows[4]["problem"] == "related_by='flat\\u20289': holds the line separator U+2028 at position 4"
     assert "not valid JSON" in rows[1]["problem"]
     assert "is taken by application 'APP-2026-0001'" in rows[2]["problem"]
     # An id that is no file name is written under a safe one.

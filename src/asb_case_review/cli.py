@@ -398,7 +398,8 @@ def _applications(
         return [(p.name, _unread_json(p, facts)) for p in files]
     if source.lower().endswith(".jsonl"):
         found: list[tuple[str, Application | Unread]] = []
-        for number, line in enumerate(_read_text(source).splitlines(), start=1):
+        # JSON Lines ends a line at LF (CRLF too) only: a JSON string may hold U+2028 as it is.
+        for number, line in enumerate(_read_text(source).split("\n"), start=1):
             if not line.strip():
                 continue
             try:
