@@ -56,7 +56,12 @@ def policy_hash(policy: Policy) -> str:
 
 
 def policy_stamp(policy: Policy) -> dict[str, str]:
-    """The policy as an audit record names it: ``id``, ``version`` and ``sha256``."""
+    """The policy as an audit record names it: ``id``, ``version`` and ``sha256``.
+
+    >>> from asb_case_review.catalogue import STATUTORY
+    >>> sorted(policy_stamp(STATUTORY))
+    ['id', 'sha256', 'version']
+    """
     return {"id": policy.id, "version": policy.version, "sha256": policy_hash(policy)}
 
 
@@ -73,6 +78,12 @@ def stamped_decision(data: dict[str, Any], policy: Policy) -> dict[str, Any]:
     """A decision's plain data (``to_dict``, ``to_applicant_dict``) led by the audit fields.
 
     Its ``policy`` gains the ``sha256`` of the policy applied.
+
+    >>> from asb_case_review import STATUTORY, evaluate, to_dict
+    >>> from asb_case_review.examples import example_application
+    >>> record = stamped_decision(to_dict(evaluate(example_application(), STATUTORY)), STATUTORY)
+    >>> list(record)[:4], record["policy"]["sha256"] == policy_hash(STATUTORY)
+    (['schema_version', 'library_version', 'application', 'as_of'], True)
     """
     return {
         "schema_version": SCHEMA_VERSION,

@@ -345,7 +345,12 @@ class Unread:
 
 
 def with_facts(application: Application, facts: Mapping[Fact, bool]) -> Application:
-    """*application* with *facts* added; a fact it already records differently is an error."""
+    """*application* with *facts* added; a fact it already records differently is an error.
+
+    >>> from asb_case_review.examples import example_application
+    >>> with_facts(example_application(), {Fact.NO_ACTION_TAKEN: True}).fact(Fact.NO_ACTION_TAKEN)
+    True
+    """
     own = dict(application.facts)
     for fact, value in facts.items():
         if fact in own and own[fact] != value:
