@@ -375,3 +375,18 @@ def test_a_batch_with_nothing_bad_exits_0(capsys: pytest.CaptureFixture[str], tm
     assert cli.main(["check", str(source), "--out", str(tmp_path / "out")]) == cli.EXIT_MET
     assert [r["outcome"] for r in summary(tmp_path / "out")] == ["met", "not_met"]
     assert capsys.readouterr().err.endswith(f"decided 2 of 2 applications; written to {tmp_path / 'out'}\n")
+
+
+def test_a_batch_follows_report_floor_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fact_policy: str
+) -> None:
+    """--report-floor-only applies to every application of a batch as to one."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "met-statutory.json", folder / "a.json")
+    argv = ["check", str(folder), "--policy", fact_policy]
+    assert cli.main([*argv, "--out", str(tmp_path / "floor")]) == 0
+    assert cli.main([*argv, "--out", str(tmp_path / "written"), "--report-floor-only"]) == 0
+    assert [(r["outcome"], r["route"]) for r in summary(tmp_path / "floor")] == [("met", "statutory_floor")]
+    assert [(r["outcome"], r["route"]) for r in summary(tmp_path / "written")] == [("unknown", "")]
+    capsys.readouterr()

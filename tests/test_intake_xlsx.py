@@ -175,3 +175,10 @@ def test_sweep_reads_a_workbook_as_its_csv(capsys: pytest.CaptureFixture[str], t
     from_csv = capsys.readouterr().out
     assert cli.main(["sweep", str(path), "--columns", mapping, "--sheet", "ASB"]) == 0
     assert capsys.readouterr().out == from_csv
+
+
+def test_a_formula_without_a_saved_value_is_an_empty_cell() -> None:
+    """A formula is read as the value saved with it; saved without one, a required cell is an error."""
+    data = workbook([HEADER, ["R1", "=A1", "M1", dt.date(2025, 10, 1), dt.date(2025, 10, 2), None]])
+    with pytest.raises(InvalidRow, match=r"row 1: reporter=None: is required \(sheet 'Reports', cell B2\)"):
+        reports_from_xlsx(data)

@@ -225,8 +225,8 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
 
     The first row with any value is the header; empty rows are skipped but keep
     their number.  A value in a column with no header is a problem of its row,
-    never dropped.  Formulas give their saved values.  Needs openpyxl (the
-    ``xlsx`` extra).
+    never dropped.  A formula gives the value saved with it (a workbook saved
+    without values gives empty cells).  Needs openpyxl (the ``xlsx`` extra).
     """
     try:
         import openpyxl  # noqa: PLC0415 - the xlsx extra, only for spreadsheets
