@@ -175,3 +175,16 @@ def test_policies_check_json_and_the_batch_summary_match_their_schemas(
         valid("decision", json.loads((tmp_path / f"{row['application']}.json").read_text(encoding="utf-8")))
     unread = [r for r in summary["applications"] if r["outcome"] is None]
     assert [r["source"] for r in unread] == ["expected.json"]
+
+
+def test_stats_json_carries_the_audit_fields(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """stats --format json (figures, no policy) matches the table schema, with an empty policy list."""
+    path = tmp_path / "applications.csv"
+    path.write_text(
+        "id,received_on,threshold,decided_on,review_completed_on,recommendations\n"
+        "A1,2025-04-02,met,2025-04-09,2025-05-20,yes\nA2,2025-07-01,not_met,2025-07-08,,\n",
+        encoding="utf-8",
+    )
+    data = run_json(capsys, "stats", str(path), "--format", "json")
+    valid("table", data)
+    assert (data["policies"], data["rows"][0]["applications"]) == ([], 2)

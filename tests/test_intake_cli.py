@@ -266,6 +266,10 @@ def test_batch_needs_an_output_folder_and_refuses_single_options(
     assert (code, "--plot and --as-of decide one application" in err) == (2, True)
     code, _, err = run(capsys, "check", str(EXAMPLES / "met-statutory.json"), "--date-format", "day-first")
     assert (code, "an application JSON file writes its dates YYYY-MM-DD" in err) == (2, True)
+    code, _, err = run(
+        capsys, "check", str(EXPORTS / "council-cases.csv"), "--out", str(tmp_path), "--sheet", "A"
+    )
+    assert (code, "--sheet A: " in err and "is not an .xlsx workbook" in err) == (2, True)
     code, _, err = run(capsys, "check", str(EXAMPLES / "met-statutory.json"), "--out", str(tmp_path))
     assert (code, "--out and --letters decide a folder" in err) == (2, True)
     blocker = tmp_path / "file"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asb_case_review._readers import parse_day, row_day
 from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe, reports_from_records
@@ -92,3 +94,12 @@ def test_records_and_dataframe_take_the_same_keyword() -> None:
     assert reports_from_dataframe(frame, date_format="day-first").made_on == (dt.date(2025, 10, 2),)
     with pytest.raises(InvalidRow, match="row 1: began_on"):
         reports_from_dataframe(frame)
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2499, 12, 31)), st.booleans())
+def test_day_first_reads_back_every_day_it_writes(day: dt.date, padded: bool) -> None:
+    """Any day written DD/MM/YYYY, padded or not, reads back as itself; as ISO text it is refused."""
+    text = f"{day.day:02d}/{day.month:02d}/{day.year}" if padded else f"{day.day}/{day.month}/{day.year}"
+    assert parse_day(text, "made_on", date_format="day-first") == day
+    with pytest.raises(InvalidInput):
+        parse_day(day.isoformat(), "made_on", date_format="day-first")

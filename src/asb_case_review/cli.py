@@ -418,6 +418,8 @@ def _applications(
             header, rows = sheet.header, iter(sheet.rows)
             where = f"sheet {sheet.name!r} "
         else:
+            if args.sheet is not None:
+                raise _BadInput(f"--sheet {args.sheet}: {source} is not an .xlsx workbook")
             sheet = None
             header, rows = csv_records(_read_text(source))
             where = ""
