@@ -353,7 +353,11 @@ def officer() -> HTMLResponse:
 @router.post("/officer", response_class=HTMLResponse)
 async def officer_decide(request: Request) -> HTMLResponse:
     """The officer's page with a row added, or the decision on the reports given."""
-    form = await request.form(max_files=1, max_fields=10 * MAX_ROWS + 20)
+    async with request.form(max_files=1, max_fields=10 * MAX_ROWS + 20) as form:
+        return await _officer_decide(form)
+
+
+async def _officer_decide(form: FormData) -> HTMLResponse:
     adding = _text(form, "action") == "add-row"
     rows = _rows(form, add=adding)
     context = _officer_form(form, rows)
