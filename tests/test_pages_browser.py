@@ -244,7 +244,9 @@ def test_self_check_asks_for_nothing_about_anyone_else(page: Page, site: str) ->
     names = set(page.eval_on_selector_all("form [name]", "els => els.map(e => e.name)"))
     allowed = {"area", "rows", "action", "apply_on-day", "apply_on-month", "apply_on-year"}
     for row in range(3):
-        allowed |= {f"reports-{row}-{n}-{p}" for n in ("made_on", "began_on") for p in ("day", "month", "year")}
+        allowed |= {
+            f"reports-{row}-{n}-{p}" for n in ("made_on", "began_on") for p in ("day", "month", "year")
+        }
         allowed.add(f"reports-{row}-agency")
     assert names == allowed
 
@@ -306,7 +308,11 @@ def test_self_check_by_keyboard_alone(page: Page) -> None:
     _tab_to(page, "area")
     page.keyboard.type("The statutory")
     assert page.input_value("#area") == "statutory"
-    for name, text in (("apply_on", "28 2 2026"), ("reports-0-made_on", "29 8 2025"), ("reports-0-began_on", "22 8 2025")):
+    for name, text in (
+        ("apply_on", "28 2 2026"),
+        ("reports-0-made_on", "29 8 2025"),
+        ("reports-0-began_on", "22 8 2025"),
+    ):
         _tab_to(page, f"{name}-day")
         page.keyboard.press("Control+A")
         for index, value in enumerate(text.split()):

@@ -232,7 +232,9 @@ def _from_json(name: str, text: str) -> Application:
     try:
         data = loads_json(text)
     except json.JSONDecodeError as error:
-        raise _Refused(Problem("upload", f"{name}: line {error.lineno}: not valid JSON: {error.msg}")) from None
+        raise _Refused(
+            Problem("upload", f"{name}: line {error.lineno}: not valid JSON: {error.msg}")
+        ) from None
     except Unreadable as error:
         raise _Refused(Problem("upload", f"{name}: not valid application JSON: {error}")) from None
     try:
