@@ -7,6 +7,8 @@ alone, and axe-core finds no WCAG 2.2 A or AA violation on any page.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from asb_case_review import STATUTORY, evaluate, to_dict
+from asb_case_review import STATUTORY, evaluate, for_officer, to_dict
+from asb_case_review.cli import main
 from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_to_mapping
 from tests import browser
@@ -167,6 +170,12 @@ def test_officer_downloads_the_json_record_the_library_makes(page: Page, tmp_pat
     record = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert record == to_dict(evaluate(example_application(), STATUTORY))
     assert page.inner_text("#letter") == record["letter"]
+    # The same record as the command line's: asb-case-review check FILE --policy statutory --format json.
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        main(["check", str(upload), "--policy", "statutory", "--format", "json"])
+    assert json.loads(printed.getvalue()) == record
+    page.click("summary")
+    assert page.inner_text("#officer-text") == for_officer(evaluate(example_application(), STATUTORY))
 
 
 def test_officer_uploads_a_csv_of_reports(page: Page, tmp_path: Path) -> None:
@@ -261,7 +270,10 @@ def test_self_check_errors_are_shown_next_to_the_date(page: Page) -> None:
     page.click("#check")
     ((field, message),) = _errors_beside_fields(page)
     assert field == "reports-0-made_on-day"
-    assert message.startswith("Report 1, date you reported it: reports[0].made_on='2026-02-31'")
+    assert message == (
+        "Report 1: Enter the date you reported it as a real date, in numbers "
+        "(reports[0].made_on='2026-02-31': is not a date written YYYY-MM-DD)"
+    )
 
 
 def _tab_to(page: Page, element_id: str, limit: int = 80) -> None:

@@ -251,22 +251,28 @@ def _self_check(**fields: str) -> dict[str, str]:
         (
             {"apply_on-day": "", "apply_on-month": "", "apply_on-year": ""},
             "apply_on-day",
-            "Date you would apply: made_on=None: is required",
+            "Enter the date you would apply (made_on=None: is required)",
         ),
         (
             {"reports-0-made_on-month": "Aug"},
             "reports-0-made_on-day",
-            "Report 1, date you reported it: reports[0].made_on='29/Aug/2025': is not a date written",
+            (
+                "Report 1: Enter the date you reported it as a real date, in numbers "
+                "(reports[0].made_on='29/Aug/2025': is not a date written YYYY-MM-DD)"
+            ),
         ),
         (
             {"reports-0-began_on-year": "25"},
             "reports-0-began_on-day",
-            "Report 1, date of the behaviour: reports[0].incident.began_on='22/8/25'",
+            (
+                "Report 1: Enter the date of the behaviour as a real date, in numbers "
+                "(reports[0].incident.began_on='22/8/25'"
+            ),
         ),
         (
             {"reports-0-agency": "a friend"},
             "reports-0-agency",
-            "Report 1, who you reported it to: reports[0].agency='a friend': must be one of council",
+            "Report 1: choose who you reported it to (reports[0].agency='a friend': must be one of council",
         ),
         (
             {f"reports-0-{n}-{p}": "" for n in ("made_on", "began_on") for p in ("day", "month", "year")},
@@ -296,6 +302,35 @@ def test_self_check_refusals_name_the_field(
     assert (linked, summary[: len(message)]) == (field, message)
     assert f'id="{field}"' in response.text
     assert _inline(response, field) == summary
+
+
+@pytest.mark.parametrize("path", ["/", "/officer", "/self-check"])
+def test_every_page_says_no_store_and_sets_no_cookie(client: httpx.Client, path: str) -> None:
+    """Nothing a page shows is kept by the server, nor by a cache on the way."""
+    response = client.get(path)
+    assert response.headers["cache-control"] == "no-store"
+    assert "set-cookie" not in response.headers
+
+
+def test_the_officer_page_names_the_policy_version_that_decided(client: httpx.Client) -> None:
+    """The decision shows the policy's title and the version in force on the day decided."""
+    response = client.post("/officer", data=_officer())
+    assert f"{STATUTORY.title}, version {STATUTORY.version}" in response.text
+
+
+def test_browser_tests_say_how_to_install_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without Chromium the reason names the install; ASB_REQUIRE_BROWSER=1 turns the skip into a failure."""
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "chromium")
+    reason = browser.unavailable()
+    assert reason is not None
+    assert reason.endswith("apt-get install -y chromium")
+    from tests import test_pages_browser  # noqa: PLC0415 - its helper, with the patched browser module
+
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        test_pages_browser._needs_browser()
+    monkeypatch.setattr(browser, "REQUIRED", True)
+    with pytest.raises(pytest.fail.Exception, match="ASB_REQUIRE_BROWSER=1 but Chromium is not installed"):
+        test_pages_browser._needs_browser()
 
 
 def test_self_check_stores_nothing_and_offers_today(client: httpx.Client) -> None:

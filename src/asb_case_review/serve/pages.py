@@ -38,7 +38,7 @@ from .._limits import Unreadable, decode, loads_json
 from ..catalogue import AREAS
 from ..dates import london_day
 from ..decision import Decision, evaluate
-from ..errors import CaseReviewError, InvalidInput, InvalidPolicy, InvalidRow
+from ..errors import CaseReviewError, InvalidInput, InvalidPolicy, InvalidRow, ReportBeforeIncident
 from ..models import Agency, Application
 from ..parsing import application_from_mapping, parse_day
 from ..policy import Area
@@ -411,17 +411,29 @@ def _date_value(form: FormData, name: str) -> str:
     return f"{day}/{month}/{year}"
 
 
+def _plain_date_problem(error: InvalidInput, label: str) -> str:
+    """What to do, in plain words, then the library's message naming the field and the value."""
+    if isinstance(error, ReportBeforeIncident):
+        return f"The {label} must be on or after the date the behaviour happened ({error})"
+    if error.value is None:
+        return f"Enter the {label} ({error})"
+    return f"Enter the {label} as a real date, in numbers ({error})"
+
+
 def _self_check_problem(error: InvalidInput, rows_used: Sequence[int]) -> Problem:
     found = _REPORT_PATH.fullmatch(error.field)
     if found is not None and int(found[1]) < len(rows_used):
         row = rows_used[int(found[1])]
         name = found[2]
         if name == "agency":
-            return Problem(f"reports-{row}-agency", f"Report {row + 1}, who you reported it to: {error}")
+            return Problem(
+                f"reports-{row}-agency", f"Report {row + 1}: choose who you reported it to ({error})"
+            )
         name = name if name in _SELF_LABELS else "made_on"
-        return Problem(f"reports-{row}-{name}-day", f"Report {row + 1}, {_SELF_LABELS[name]}: {error}")
+        message = _plain_date_problem(error, _SELF_LABELS[name])
+        return Problem(f"reports-{row}-{name}-day", f"Report {row + 1}: {message}")
     if error.field == "made_on":
-        return Problem("apply_on-day", f"Date you would apply: {error}")
+        return Problem("apply_on-day", _plain_date_problem(error, "date you would apply"))
     return Problem("reports-0-made_on-day", str(error))
 
 
