@@ -64,7 +64,7 @@ def _self_check(page: Page, *, bad: bool = False) -> None:
     page.click("#check")
 
 
-SHOTS: dict[str, Callable[[Page], None]] = {
+SHOTS: dict[str, Callable[[Page], object]] = {
     "serve-start.png": lambda page: page.goto("/"),
     "serve-officer.png": lambda page: page.goto("/officer"),
     "serve-officer-decision.png": _officer,

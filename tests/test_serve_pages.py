@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import io
 import json
 import re
+import shutil
 import sys
 import tarfile
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -24,6 +28,8 @@ from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_to_mapping
 from asb_case_review.serve import assets, pages
 from tests import browser
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -462,3 +468,62 @@ def test_the_command_writes_the_files(
     assert assets.main([]) == 0
     assert "written to" in capsys.readouterr().out
     assert (tmp_path / "govuk-frontend.min.css").read_bytes() == b"x"
+
+
+def _build_hook(root: Path) -> Any:
+    """hatch_build.py's hook, for a copy of the project at *root*."""
+    spec = importlib.util.spec_from_file_location("_hatch_build", ROOT / "hatch_build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VendorGovukFrontend(str(root), {}, None, None, str(root / "dist"), "wheel")
+
+
+class _Response(io.BytesIO):
+    def __enter__(self) -> _Response:
+        return self
+
+
+def test_the_build_hook_vendors_govuk_frontend(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A build fetches the pinned files, hash-checked, beside the pages; a second build fetches nothing."""
+    data = _tarball(dict.fromkeys(assets.GOVUK_FRONTEND.files, b"/* css or js */"))
+    stand_in = _package(data, {})
+    serve = tmp_path / "src" / "asb_case_review" / "serve"
+    serve.mkdir(parents=True)
+    # The project's assets module, pinned to the stand-in tarball's hash instead of the registry's.
+    text = Path(assets.__file__).read_text(encoding="utf-8")
+    (serve / "assets.py").write_text(text.replace(assets.GOVUK_FRONTEND.integrity, stand_in.integrity))
+    asked: list[str] = []
+
+    def registry(url: str, timeout: float) -> _Response:
+        asked.append(url)
+        return _Response(data)
+
+    monkeypatch.setattr(urllib.request, "urlopen", registry)
+    _build_hook(tmp_path).initialize("standard", {})
+    assert asked == [assets.GOVUK_FRONTEND.url]
+    assert sorted(p.name for p in (serve / "static" / "govuk").iterdir()) == [
+        "VERSION",
+        "govuk-frontend.min.css",
+        "govuk-frontend.min.js",
+    ]
+    _build_hook(tmp_path).initialize("standard", {})
+    assert len(asked) == 1
+
+
+def test_the_build_goes_on_unstyled_without_the_registry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the registry cannot be reached the build is not stopped; it says how to fetch the files later."""
+    serve = tmp_path / "src" / "asb_case_review" / "serve"
+    serve.mkdir(parents=True)
+    shutil.copy(assets.__file__, serve / "assets.py")
+
+    def offline(url: str, timeout: float) -> _Response:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    _build_hook(tmp_path).initialize("editable", {})
+    assert "python -m asb_case_review.serve.assets" in capsys.readouterr().err
+    assert not (serve / "static" / "govuk").exists()
