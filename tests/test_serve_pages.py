@@ -156,6 +156,7 @@ def _upload(client: httpx.Client, name: str, content: bytes, **fields: str) -> h
         ("a.json", b"{", "a.json: line 1: not valid JSON: Expecting property name enclosed in double quotes"),
         ("a.json", b'{"id": "A"}', "a.json: reports=None: is required"),
         ("a.json", b"\xff\xfe{}", "a.json: "),
+        ("deep.json", b"[" * 5000 + b"]" * 5000, "deep.json: not valid application JSON: "),
         ("empty.csv", b"", "empty.csv: the file is empty"),
         (
             "r.csv",
@@ -173,6 +174,7 @@ def _upload(client: httpx.Client, name: str, content: bytes, **fields: str) -> h
         "json-syntax",
         "json-application",
         "not-utf8",
+        "too-deep",
         "empty",
         "csv-bad-row",
         "csv-header",
