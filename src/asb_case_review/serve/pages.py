@@ -203,7 +203,7 @@ def _officer_table(form: FormData, rows: int) -> tuple[dict[str, Any], list[int]
                 report[name] = cells[name]
         reports.append(report)
         used.append(row)
-    application: dict[str, Any] = {"id": _text(form, "reference") or "web", "matter": _MATTER}
+    application: dict[str, Any] = {"id": _text(form, "reference") or "web-form", "matter": _MATTER}
     for name in ("applicant", "made_on"):
         if _text(form, name):
             application[name] = _text(form, name)
@@ -260,7 +260,7 @@ def _from_csv(name: str, text: str, form: FormData) -> Application:
     made_on = _day(_text(form, "made_on"), "made_on", "made_on", "Date of the application")
     try:
         return Application(
-            _text(form, "reference") or "web",
+            _text(form, "reference") or "web-form",
             applicant=_text(form, "applicant"),
             made_on=made_on,
             matter=matters[0],
