@@ -136,6 +136,30 @@ def test_officer_refusals_name_the_field(
     assert f'id="{field}"' in response.text
 
 
+@pytest.mark.parametrize(
+    ("value", "outcome"), [("", "unknown"), ("yes", "met"), ("no", "not_met")], ids=["not-known", "yes", "no"]
+)
+def test_officer_sets_the_case_facts_a_rule_depends_on(
+    client: httpx.Client, value: str, outcome: str
+) -> None:
+    """Ashfield's discretion rule is undecided until the officer says yes or no."""
+    form = _officer(area="ashfield", made_on="2025-10-20", **{"fact-officer_discretion": value})
+    response = client.post("/officer", data=form)
+    assert response.status_code == 200
+    assert f'id="outcome">{outcome}<' in response.text
+    assert ('<details class="govuk-details" open>' in response.text) == bool(value)
+
+
+def test_officer_fact_refusal_is_named_at_the_fact(client: httpx.Client) -> None:
+    """A fact that is neither yes, no nor not known is named beside its own field, and its section opens."""
+    response = client.post("/officer", data=_officer(**{"fact-case_closed": "maybe"}))
+    assert _errors(response) == [
+        ("fact-case_closed", "Case fact: facts.case_closed='maybe': must be true or false")
+    ]
+    assert _inline(response, "fact-case_closed") == _errors(response)[0][1]
+    assert '<details class="govuk-details" open>' in response.text
+
+
 def test_officer_decides_as_at_another_day(client: httpx.Client) -> None:
     """'Decide as at' is the library's as_of: the decision is made on that day."""
     response = client.post("/officer", data=_officer(as_of="2025-11-01"))

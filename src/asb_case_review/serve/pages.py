@@ -39,7 +39,7 @@ from ..catalogue import AREAS
 from ..dates import london_day
 from ..decision import Decision, evaluate
 from ..errors import CaseReviewError, InvalidInput, InvalidPolicy, InvalidRow, ReportBeforeIncident
-from ..models import Agency, Application
+from ..models import Agency, Application, Fact
 from ..parsing import application_from_mapping, parse_day
 from ..policy import Area
 from ..render import for_applicant, for_officer, long_date, report_rows, to_dict
@@ -57,6 +57,7 @@ _FIRST_ROWS: Final = 3
 _MATTER: Final = "the-behaviour"
 _OFFICER_ROW: Final = ("reporter", "household", "made_on", "began_on", "ended_on", "agency", "hate")
 _AGENCIES: Final = tuple(a.value for a in Agency)
+_FACTS: Final = tuple((fact.value, fact.value.replace("_", " ").capitalize()) for fact in Fact)
 _NO_STORE: Final = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
@@ -178,6 +179,8 @@ def _officer_problem(error: InvalidInput, rows_used: Sequence[int]) -> Problem:
     if error.field in _TOP_FIELDS:
         field, label = _TOP_FIELDS[error.field]
         return Problem(field, f"{label}: {error}")
+    if error.field.startswith("facts.") and error.field[6:] in dict(_FACTS):
+        return Problem(f"fact-{error.field[6:]}", f"Case fact: {error}")
     return Problem("reports-0-made_on", str(error))
 
 
@@ -203,12 +206,29 @@ def _officer_table(form: FormData, rows: int) -> tuple[dict[str, Any], list[int]
                 report[name] = cells[name]
         reports.append(report)
         used.append(row)
-    application: dict[str, Any] = {"id": _text(form, "reference") or "web-form", "matter": _MATTER}
+    application: dict[str, Any] = {
+        "id": _text(form, "reference") or "web-form",
+        "matter": _MATTER,
+        "facts": _facts(form),
+    }
     for name in ("applicant", "made_on"):
         if _text(form, name):
             application[name] = _text(form, name)
     application["reports"] = reports
     return application, used
+
+
+def _facts(form: FormData) -> dict[str, Any]:
+    """The case facts the officer set: "yes" and "no" are true and false; anything else is passed on.
+
+    A fact left as "not known" is left out, so that a rule on it is undetermined.
+    """
+    facts: dict[str, Any] = {}
+    for name, _ in _FACTS:
+        value = _text(form, f"fact-{name}")
+        if value:
+            facts[name] = {"yes": True, "no": False}.get(value, value)
+    return facts
 
 
 async def _upload(form: FormData) -> tuple[str, str] | None:
@@ -265,6 +285,7 @@ def _from_csv(name: str, text: str, form: FormData) -> Application:
             made_on=made_on,
             matter=matters[0],
             reports=table.to_reports(),
+            facts=_facts(form),
         )
     except InvalidInput as error:
         raise _Refused(_officer_problem(error, [])) from None
@@ -339,6 +360,8 @@ def _officer_form(form: FormData | None, rows: int) -> dict[str, Any]:
         "active": "officer",
         "areas": _areas(),
         "agencies": _AGENCIES,
+        "facts": _FACTS,
+        "facts_open": any(values.get(f"fact-{name}") for name, _ in _FACTS),
         "rows": rows,
         "values": values,
         "max_rows": MAX_ROWS,
