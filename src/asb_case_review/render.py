@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, assert_never
 
@@ -32,6 +33,7 @@ __all__ = [
     "long_date",
     "private_deadline",
     "report_rows",
+    "settings",
     "to_applicant_dict",
     "to_dict",
     "words",
@@ -542,21 +544,51 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fate_line(fate: Fate, reports: Mapping[str, Report]) -> str:
+_OFFICER_WIDTH: Final = 100
+"""No line of the officer's text is longer, but a web address alone on its line, which cannot break."""
+
+_OUTCOME_WORD: Final = {Outcome.MET: "MET", Outcome.NOT_MET: "NOT MET", Outcome.UNKNOWN: "UNDETERMINED"}
+"""Each outcome as the officer's text (and the docs and exit codes) name it; JSON keeps the values."""
+
+
+def _fill(text: str, first: str, rest: str | None = None) -> list[str]:
+    """*text* wrapped to the officer's width, the first line indented by *first*, the others by *rest*."""
+    return textwrap.wrap(
+        text,
+        width=_OFFICER_WIDTH,
+        initial_indent=first,
+        subsequent_indent=first + "    " if rest is None else rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def _fate_lines(fate: Fate, reports: Mapping[str, Report]) -> list[str]:
     report = reports[fate.report]
-    return (
+    head = (
         f"  {fate.report:<12} {report.made_on}  by {fate.reporter:<10} to {report.agency.value:<8} "
-        f"{fate.reason.value:<26} {fate.detail}"
+        f"{fate.reason.value}"
     )
+    return [head, *_fill(fate.detail, "      ", "      ")]
+
+
+def _source_lines(source: Source, pad: str) -> list[str]:
+    """A citation: the title, then the web address on a line of its own."""
+    text = source.title if source.section is None else f"{source.title}, {source.section}"
+    lines = _fill(f"source: {text}", pad)
+    if source.url is not None:
+        lines.append(f"{pad}  <{source.url}>")
+    return lines
 
 
 def _tree_lines(result: Result, depth: int) -> list[str]:
     pad = "  " * depth
     predicate = result.predicate
     name = f"[{predicate.id}] " if isinstance(predicate, Rule) else ""
-    lines = [f"{pad}- {name}{result.outcome.value.upper()}: {predicate.describe()} -- {result.summary}"]
+    outcome = _OUTCOME_WORD[result.outcome]
+    lines = _fill(f"- {name}{outcome}: {predicate.describe()} -- {result.summary}", pad, pad + "    ")
     if isinstance(predicate, Rule) and predicate.source is not None:
-        lines.append(f"{pad}  source: {predicate.source.cite()}")
+        lines.extend(_source_lines(predicate.source, pad + "  "))
     if result.tally is not None and result.tally.window is not None:
         lines.append(f"{pad}  window: {result.tally.window}")
     for child in result.children:
@@ -564,8 +596,28 @@ def _tree_lines(result: Result, depth: int) -> list[str]:
     return lines
 
 
+def settings(decision: Decision) -> dict[str, str]:
+    """The settings that ran, each once: a setting with several values (one per rule) lists them all.
+
+    The officer's text and the JSON record both give these, so they agree.
+
+    >>> from asb_case_review import evaluate
+    >>> from asb_case_review.catalogue import get_policy
+    >>> from asb_case_review.examples import example_application
+    >>> settings(evaluate(example_application(), get_policy("ashford")))["counting unit"]
+    'complaints, reporters'
+    """
+    found: dict[str, list[str]] = {}
+    for key, value in decision.assumptions():
+        found.setdefault(key, []).append(value)
+    return {key: ", ".join(values) for key, values in found.items()}
+
+
 def for_officer(decision: Decision) -> str:
-    """The full explanation for a case officer: every rule, every report's fate, every setting."""
+    """The full explanation for a case officer: every rule, every report's fate and every setting.
+
+    No line is longer than 100 characters, but a web address on a line of its own.
+    """
     _is_decision(decision)
     application = decision.application
     route = {
@@ -574,27 +626,31 @@ def for_officer(decision: Decision) -> str:
         Route.STATUTORY_FLOOR: "statutory floor, s.104(4), over the local policy",
         None: None,
     }[decision.route]
-    outcome = decision.outcome.value.replace("_", " ").upper()
     lines = [
         f"Application {application.id} made {application.made_on}"
         + ("" if decision.as_of == application.made_on else f", taken as made on {decision.as_of} (what-if)"),
-        f"Policy: {decision.policy.title} ({decision.policy_name})",
-        f"Outcome: {outcome}"
-        + ("" if route is None else f" by {route}")
-        + (f"; rules matched: {', '.join(decision.matched)}" if decision.matched else ""),
+        *_fill(f"Policy: {decision.policy.title} ({decision.policy_name})", ""),
+        *_fill(
+            f"Outcome: {_OUTCOME_WORD[decision.outcome]}"
+            + ("" if route is None else f" by {route}")
+            + (f"; rules matched: {', '.join(decision.matched)}" if decision.matched else ""),
+            "",
+        ),
     ]
     if decision.policy_outcome is not decision.outcome:
-        lines.append(f"The policy as written says: {decision.policy_outcome.value}")
+        lines.append(f"The policy as written says: {_OUTCOME_WORD[decision.policy_outcome].lower()}")
     if decision.met and decision.met_until is not None:
         lines.append(f"Stays met, with nothing new reported, for applications up to {decision.met_until}")
-    lines.extend(f"Near miss [{s.rule}]: {s.describe()}" for s in decision.shortfalls())
+    for s in decision.shortfalls():
+        lines.extend(_fill(f"Near miss [{s.rule}]: {s.describe()}", ""))
     held = _for_the_officer(decision)
     if held:
         lines.append("For the officer to decide (the relevant bodies hold these; the letter does not ask):")
-        lines.extend(f"  {fact.value}: {_QUESTION[fact]}" for fact in held)
+        for fact in held:
+            lines.extend(_fill(f"{fact.value}: {_QUESTION[fact]}", "  "))
     asked = _questions(decision)
     if asked:
-        lines.append(f"Asked of the applicant in the letter: {'; '.join(asked)}")
+        lines.extend(_fill(f"Asked of the applicant in the letter: {'; '.join(asked)}", ""))
     lines.append("")
     lines.append("Rules:")
     for path, _, result in decision.rule_results():
@@ -607,14 +663,17 @@ def for_officer(decision: Decision) -> str:
     lines.append("Reports under the deciding rule:")
     # Each report looked up by id once: a scan per fate made a long application quadratic.
     by_id = {r.id: r for r in application.reports}
-    lines.extend(_fate_line(f, by_id) for f in decision.fates)
+    for fate in decision.fates:
+        lines.extend(_fate_lines(fate, by_id))
     if decision.warnings or decision.signals:
         lines.append("")
         for notice in (*decision.warnings, *decision.signals):
-            cite = f" [{notice.source.cite()}]" if notice.source is not None else ""
-            lines.append(f"{notice.code.value}: {notice.message}{cite}")
+            lines.extend(_fill(f"{notice.code.value}: {notice.message}", ""))
+            if notice.source is not None:
+                lines.extend(_source_lines(notice.source, "  "))
     lines.append("")
-    lines.append("Settings that ran: " + "; ".join(f"{k}={v}" for k, v in decision.assumptions()))
+    lines.append("Settings that ran:")
+    lines.extend(line for key, value in settings(decision).items() for line in _fill(f"{key}={value}", "  "))
     return "\n".join(lines)
 
 
@@ -692,7 +751,7 @@ def to_dict(decision: Decision) -> dict[str, Any]:
         "statutory_floor": _result_dict(decision.floor),
         "warnings": [_notice_dict(n) for n in decision.warnings],
         "signals": [_notice_dict(n) for n in decision.signals],
-        "settings": dict(decision.assumptions()),
+        "settings": settings(decision),
         "letter": for_applicant(decision),
     }
 
