@@ -28,6 +28,7 @@ from .rules import Consent, Context, Count, CountUnit, FactIs, Outcome, Result, 
 
 __all__ = [
     "ASKED_OF_APPLICANT",
+    "closeness",
     "for_applicant",
     "for_officer",
     "long_date",
@@ -328,10 +329,31 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+# Reasons that turn a report away for what it is, not for when it was made: a rule
+# that turns away every report for one of these counts a different kind of report.
+_ANOTHER_KIND: Final = frozenset(
+    {Reason.UNRELATED, Reason.NOT_BY_VICTIM, Reason.EXCLUDED_KIND, Reason.EXCLUDED_AGENCY, Reason.NOT_HATE}
+)
+
+
+def closeness(shortfall: Shortfall) -> tuple[bool, int]:
+    """How far *shortfall*'s rule is from being met; the smallest is the closest.
+
+    First, whether the rule turns away every report for what it is (a rule
+    counting only hate incidents, when none was one, is not close however
+    few it asks for); a rule with no reports at all is not set back by this.
+    Then how many more qualifying units it needs.  Ties go to the rule that
+    comes first in the policy (the mandatory route, then the local rules).
+    """
+    fates = shortfall.tally.fates
+    other_kind = bool(fates) and all(f.reason in _ANOTHER_KIND for f in fates)
+    return other_kind, shortfall.tally.shortfall
+
+
 def _nearest(decision: Decision) -> Shortfall | None:
-    """The unmet count closest to being met: fewest more needed, then the policy's own order."""
+    """The unmet count closest to being met (:func:`closeness`), the policy's order breaking ties."""
     shortfalls = decision.shortfalls()
-    return min(shortfalls, key=lambda s: s.tally.shortfall) if shortfalls else None
+    return min(shortfalls, key=closeness) if shortfalls else None
 
 
 def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> str:
