@@ -35,6 +35,7 @@ from .cases import load_cases, run_cases
 from .catalogue import AREAS, read_area
 from .catalogue.features import Feature, features
 from .conformance import Finding, Severity, check_area
+from .dates import london_day
 from .decision import Decision, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
 from .examples import example_application
@@ -94,6 +95,7 @@ examples:
   asb-case-review check APPLICATION.json --as-of 2026-03-31 --plot timeline.png
   asb-case-review check - < APPLICATION.json
   asb-case-review check --example
+  asb-case-review check APPLICATION.json --letter docx --output letter.docx --decided-on today
 
 {_EXIT_CODES}
 """
@@ -222,6 +224,7 @@ def _check(args: argparse.Namespace) -> int:
             f"check: give an APPLICATION file or --example, not both ({args.application!r} given)"
         )
     plot = None if args.plot is None else _plot_path(args.plot)
+    letter = _letter_options(args)
     if args.example:
         application = example_application()
     elif args.application is None:
@@ -231,6 +234,7 @@ def _check(args: argparse.Namespace) -> int:
     area = _load_policy(args.policy)
     try:
         as_of = None if args.as_of is None else parse_day(args.as_of, "--as-of")
+        decided_on = _decided_on(args.decided_on)
         # The version of the policy in force on the day decided for; the decision names it.
         policy = area.version_on(as_of or application.made_on)
     except CaseReviewError as error:
@@ -239,17 +243,69 @@ def _check(args: argparse.Namespace) -> int:
     # The picture is drawn before anything is printed, so that a missing extra
     # fails cleanly; it is saved after, so that its message follows the text.
     figure = None if plot is None else _draw(decision, private=args.audience == "applicant")
-    if args.format == "json":
+    if letter is not None and args.output is None:
+        # The letter alone on standard output (text or HTML).
+        stream = io.BytesIO()
+        _write_letter(decision, args, stream, decided_on)
+        emit(stream.getvalue().decode("utf-8").removesuffix("\n"))
+    elif args.format == "json":
         # The applicant's JSON carries only what the letter may say: no other person's ids.
-        data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
+        data = (
+            to_applicant_dict(decision, decided_on=decided_on)
+            if args.audience == "applicant"
+            else to_dict(decision)
+        )
         emit(json.dumps(data, indent=2))
     elif args.audience == "applicant":
-        emit(_wrap(for_applicant(decision)))
+        emit(_wrap(for_applicant(decision, decided_on=decided_on)))
     else:
         emit(for_officer(decision))
+    if letter is not None and args.output is not None:
+        _write_letter(decision, args, args.output, decided_on)
+        print(f"letter saved to {args.output}", file=sys.stderr)
     if figure is not None and plot is not None:
         _save(figure, plot)
     return _EXIT_FOR[decision.outcome]
+
+
+def _letter_options(args: argparse.Namespace) -> str | None:
+    """The letter's format, after refusing options that make no sense together, before any work."""
+    if args.letter is None:
+        for given, name in ((args.output, "--output"), (args.language, "--language")):
+            if given is not None:
+                raise _BadInput(f"{name} {given}: is an option of the letter; give --letter text|html|docx")
+        return None
+    if args.output is None:
+        if args.letter == "docx":
+            raise _BadInput("--letter docx: a Word file needs --output FILE.docx")
+        return str(args.letter)
+    if Path(args.output).is_dir():
+        raise _BadInput(f"--output {args.output}: is a directory; name a file, such as letter.{args.letter}")
+    return str(args.letter)
+
+
+def _decided_on(value: str | None) -> dt.date | None:
+    """--decided-on: a date, or "today" (the London date now: the command line may read the clock)."""
+    if value is None:
+        return None
+    if value == "today":
+        return london_day(dt.datetime.now(dt.UTC))
+    return parse_day(value, "--decided-on")
+
+
+def _write_letter(
+    decision: Decision, args: argparse.Namespace, target: str | io.BytesIO, decided_on: dt.date | None
+) -> None:
+    from .letters import write_letter  # noqa: PLC0415 - letters are loaded only for the command that writes one
+
+    try:
+        write_letter(decision, args.letter, target, language=args.language, decided_on=decided_on)
+    except ImportError as error:
+        raise _BadInput(f"--letter {args.letter}: {error}") from None
+    except OSError as error:
+        raise _BadInput(
+            f"--output {args.output}: cannot write the letter: {error.strerror or error}"
+        ) from None
 
 
 _DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
@@ -872,6 +928,29 @@ def _parser() -> argparse.ArgumentParser:
         "--report-floor-only",
         action="store_true",
         help="follow the policy as written and only report a statutory-floor conflict",
+    )
+    check.add_argument(
+        "--letter",
+        choices=("text", "html", "docx"),
+        help="write the applicant's letter in this format (docx needs the 'letters' extra); it never "
+        "names other complainants",
+    )
+    check.add_argument(
+        "--output",
+        metavar="FILE",
+        help="--letter: the file to write it to (default: standard output; docx needs a file)",
+    )
+    check.add_argument(
+        "--language",
+        choices=("en", "cy", "both"),
+        help="--letter: English, Welsh, or both in one letter, Welsh first (default: both for an area "
+        "in Wales, English elsewhere)",
+    )
+    check.add_argument(
+        "--decided-on",
+        metavar="YYYY-MM-DD|today",
+        help="the date of the decision: dates the letter and gives the last day to ask for a review "
+        "(default: undated, the time limit given in working days)",
     )
     check.set_defaults(run=_check)
 
