@@ -268,7 +268,9 @@ def _restamped(data: bytes) -> bytes:
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=_EPOCH), source.read(info))
+            stamped = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
+            stamped.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(stamped, source.read(info))
     return out.getvalue()
 
 
