@@ -63,8 +63,8 @@ def _letter(decision: Decision, format: str, **options: Any) -> str:  # noqa: A0
 def _disguised(application: Application) -> Application:
     """*application* with every id made distinctive, so that one found in a letter is not a coincidence."""
 
-    def person(who: str | None) -> str | None:
-        return None if who is None else f"Zq{who}Person"
+    def person(who: str) -> str:
+        return f"Zq{who}Person"
 
     reports = tuple(
         attrs.evolve(
@@ -78,7 +78,7 @@ def _disguised(application: Application) -> Application:
     return attrs.evolve(
         application,
         applicant=person(application.applicant),
-        on_behalf_of=person(application.on_behalf_of),
+        on_behalf_of=None if application.on_behalf_of is None else person(application.on_behalf_of),
         reports=reports,
     )
 
@@ -436,3 +436,15 @@ def test_the_applicant_text_and_json_take_the_decision_date(capsys: pytest.Captu
     assert "that is by 7 April 2026" in " ".join(out.split())
     _, out, _ = _run(capsys, *argv, "--format", "json", "--decided-on", "2026-03-20")
     assert json.loads(out)["review"]["by"] == "2026-04-07"
+
+
+def test_a_letter_is_composed_only_from_a_decision() -> None:
+    """compose names the argument when given something other than a Decision."""
+    with pytest.raises(InvalidInput, match="decision"):
+        compose(example_application())  # type: ignore[arg-type]
+
+
+def test_a_missing_entry_is_named_with_its_file() -> None:
+    """A template the code asks for and a file lacks is an error naming the file and the entry."""
+    with pytest.raises(KeyError, match=r"messages/cy.toml has no entry 'letter.nothing'"):
+        messages("cy").text("letter.nothing")

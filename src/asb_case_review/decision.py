@@ -440,7 +440,8 @@ def evaluate(
         warnings.append(
             Notice(
                 NoticeCode.STATUTORY_FLOOR_CONFLICT,
-                f"the policy as written says {run.policy_outcome.value.replace('_', ' ')}, but {reason}; {action}",
+                f"the policy as written says {run.policy_outcome.value.replace('_', ' ')}, "
+                f"but {reason}; {action}",
                 cited,
             )
         )
