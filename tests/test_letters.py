@@ -448,3 +448,11 @@ def test_a_missing_entry_is_named_with_its_file() -> None:
     """A template the code asks for and a file lacks is an error naming the file and the entry."""
     with pytest.raises(KeyError, match=r"messages/cy.toml has no entry 'letter.nothing'"):
         messages("cy").text("letter.nothing")
+
+
+def test_an_undated_letter_gives_the_time_limit_in_working_days() -> None:
+    """Without decided_on the letter has no date line and gives the review limit as working days."""
+    decision = evaluate(_example("not-met-window-edge"), get_policy("westminster"))
+    text = " ".join(_letter(decision, "text").split())
+    assert "Date:" not in text
+    assert "You must ask within ten working days of the decision." in text
