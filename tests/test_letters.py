@@ -202,6 +202,8 @@ def test_a_word_letter_is_the_same_bytes_each_time_and_one_page_per_language() -
     document = docx.Document(io.BytesIO(first.getvalue()))
     assert document.core_properties.language == "cy-en"
     assert 'w:br w:type="page"' in document.element.xml
+    text = _text_of(first.getvalue(), "docx")
+    assert text.index("Penderfyniad:") < text.index("Decision:")
 
 
 def test_write_letter_writes_to_a_path(tmp_path: Path) -> None:
