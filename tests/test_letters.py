@@ -381,8 +381,23 @@ def test_decided_on_today_dates_the_letter_with_todays_date(capsys: pytest.Captu
         (["--language", "cy"], "--language cy: is an option of the letter"),
         (["--letter", "docx"], "--letter docx: a Word file needs --output FILE.docx"),
         (["--letter", "text", "--decided-on", "20/03/2026"], "--decided-on"),
+        (
+            ["--letter", "html", "--format", "json"],
+            "--letter html: with --format json, name the letter's file",
+        ),
+        (
+            ["--letter", "text", "--for", "applicant"],
+            "--letter text: with --for applicant, name the letter's",
+        ),
     ],
-    ids=["output-alone", "language-alone", "docx-to-screen", "bad-date"],
+    ids=[
+        "output-alone",
+        "language-alone",
+        "docx-to-screen",
+        "bad-date",
+        "json-and-letter",
+        "text-and-letter",
+    ],
 )
 def test_check_refuses_letter_options_that_cannot_work(
     capsys: pytest.CaptureFixture[str], argv: list[str], message: str

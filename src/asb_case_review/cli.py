@@ -278,6 +278,12 @@ def _letter_options(args: argparse.Namespace) -> str | None:
     if args.output is None:
         if args.letter == "docx":
             raise _BadInput("--letter docx: a Word file needs --output FILE.docx")
+        if args.format == "json" or args.audience == "applicant":
+            # The letter alone goes to standard output; the other text would be silently dropped.
+            shown = "--format json" if args.format == "json" else "--for applicant"
+            raise _BadInput(
+                f"--letter {args.letter}: with {shown}, name the letter's file with --output FILE"
+            )
         return str(args.letter)
     if Path(args.output).is_dir():
         raise _BadInput(f"--output {args.output}: is a directory; name a file, such as letter.{args.letter}")
