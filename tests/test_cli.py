@@ -154,7 +154,7 @@ def test_undetermined_exits_3(capsys: pytest.CaptureFixture[str], tmp_path: Path
     path.write_text(dump(risky), encoding="utf-8")
     code, out, _ = run(capsys, "check", "--example", "--policy", str(path), "--report-floor-only")
     assert code == cli.EXIT_UNDETERMINED
-    assert "UNKNOWN" in out
+    assert "Outcome: UNDETERMINED" in out
 
 
 def test_a_bug_exits_4_without_a_traceback(

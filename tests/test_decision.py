@@ -446,7 +446,7 @@ def test_each_notice_cites_what_it_rests_on_and_says_what_happened() -> None:
     (notice,) = [w for w in conflict.warnings if w.code is NoticeCode.STATUTORY_FLOOR_CONFLICT]
     assert notice.source == STATUTE
     assert notice.message == (
-        "the policy as written says not_met, but at least 3 qualifying complaints were made, so s.104(4) "
+        "the policy as written says not met, but at least 3 qualifying complaints were made, so s.104(4) "
         "requires the threshold to be met; the statutory floor decides"
     )
     kept = evaluate(THREE_OLD, RECENCY_GATE, enforce_floor=False)

@@ -191,10 +191,48 @@ def test_a_csv_of_applications_is_decided_and_a_bad_one_named(
         "CT-101", "2026-02-28", ["R-1001", "R-1002", "R-1003"],
     )  # fmt: skip
     letter = (out / "CT-101.letter.txt").read_text(encoding="utf-8")
-    assert letter.startswith("Your application of 28 February 2026 meets the threshold")
+    assert "ASB Case Review: decision on your application" in letter
+    assert "Your application of 28 February 2026 meets the threshold" in letter
     # The letter goes to P-A: the other complainant, P-B, and their household are never named.
     assert "P-B" not in letter
     assert "H-7" not in letter
+
+
+@pytest.mark.parametrize("form", ["html", "docx"])
+def test_a_batch_writes_each_letter_in_the_format_asked_for(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, form: str
+) -> None:
+    """``--letter html|docx`` on a batch writes NAME.letter.html or .docx, the same letter as check alone."""
+    out = tmp_path / "decisions"
+    code, _, _ = run(
+        capsys, "check", str(EXPORTS / "council-cases.csv"), "--columns", str(COLUMNS / "council-cms.toml"),
+        "--out", str(out), "--letter", form, "--decided-on", "2026-03-02",
+    )  # fmt: skip
+    assert code == cli.EXIT_BAD_INPUT  # row 6 is bad, as above; the others are decided
+    written = sorted(p.name for p in out.iterdir() if ".letter." in p.name)
+    assert written == [f"CT-101.letter.{form}", f"CT-102.letter.{form}"]
+    data = (out / f"CT-101.letter.{form}").read_bytes()
+    if form == "html":
+        page = data.decode("utf-8")
+        assert "Your application of 28 February 2026 meets the threshold" in page
+        assert "P-B" not in page
+    else:
+        assert data[:2] == b"PK"  # a Word file is a zip
+
+
+def test_a_batch_refuses_one_letter_file_and_mixed_letter_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--output names one letter, so a batch refuses it; --letters is text, so it refuses --letter docx."""
+    export = [str(EXPORTS / "council-cases.csv"), "--columns", str(COLUMNS / "council-cms.toml")]
+    code, _, err = run(
+        capsys, "check", *export, "--out", str(tmp_path), "--letter", "text", "--output", "x.txt"
+    )
+    assert (code, "a batch writes each letter into --out" in err) == (2, True)
+    code, _, err = run(capsys, "check", *export, "--out", str(tmp_path), "--letters", "--letter", "docx")
+    assert (code, "--letters writes text letters" in err) == (2, True)
+    code, _, err = run(capsys, "check", *export, "--out", str(tmp_path), "--language", "cy")
+    assert (code, "is an option of the letter" in err) == (2, True)
 
 
 def folder_of_examples(tmp_path: Path) -> Path:

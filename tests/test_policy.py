@@ -25,10 +25,19 @@ def test_statutory_route_is_the_statute() -> None:
     assert route.predicate == Count(3, unit=CountUnit.COMPLAINTS, selection=Selection())
 
 
-@pytest.mark.parametrize(("n", "word"), [(1, "one"), (2, "two"), (3, "three"), (12, "12")], ids=str)
-def test_statutory_route_wording(n: int, word: str) -> None:
-    """The route's label says its number in words."""
-    assert statutory_route(n).label.startswith(f"at least {word} qualifying complaints")
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (1, "one qualifying complaint "),
+        (2, "two qualifying complaints"),
+        (3, "three qualifying complaints"),
+        (12, "12 qualifying complaints"),
+    ],
+    ids=str,
+)
+def test_statutory_route_wording(n: int, words: str) -> None:
+    """The route's label says its number in words, with the noun singular after one."""
+    assert statutory_route(n).label.startswith(f"at least {words}")
 
 
 def test_threshold_is_the_mandatory_number() -> None:

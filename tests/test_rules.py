@@ -517,7 +517,7 @@ def test_each_result_names_its_predicate_and_keeps_its_parts() -> None:
     assert negated.summary == "the part is not_met"
     assert [c.predicate for c in negated.children] == [count(1)]
     named = rule("r", count(1), label="one report")
-    assert run(named, app(A)).summary == "0 of 1 complaints counted"
+    assert run(named, app(A)).summary == "0 of 1 complaint counted"
 
 
 def test_a_citation_shows_a_web_address_only_when_there_is_one() -> None:
@@ -562,7 +562,7 @@ def test_the_largest_count_and_the_deepest_rules_are_allowed() -> None:
 def test_results_and_fates_say_why_in_words() -> None:
     """Summaries and details name the unit, the fact and the reason in plain words."""
     assert (
-        count(1, unit=CountUnit.INCIDENT_DATES).describe().startswith("at least 1 incident dates (by anyone")
+        count(1, unit=CountUnit.INCIDENT_DATES).describe().startswith("at least 1 incident date (by anyone")
     )
     dates = run(count(3, unit=CountUnit.INCIDENT_DATES), DUPLICATES)
     assert dates.summary == "2 of 3 incident dates counted"

@@ -37,6 +37,7 @@ from .cases import load_cases, run_cases
 from .catalogue import AREAS, read_area
 from .catalogue.features import Feature, features
 from .conformance import Finding, Severity, check_area
+from .dates import london_day
 from .decision import Decision, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
 from .examples import example_application
@@ -100,6 +101,7 @@ examples:
   asb-case-review check --example
   asb-case-review check FOLDER --out decisions --letters
   asb-case-review check EXPORT.xlsx --columns examples/columns/council-cms.toml --out decisions
+  asb-case-review check APPLICATION.json --letter docx --output letter.docx --decided-on today
 
 {_EXIT_CODES}
 many applications (a folder, .jsonl, .csv or .xlsx, with --out): 0 every one was decided,
@@ -236,13 +238,8 @@ def _load_application(path: str) -> Application:
         raise _BadInput(f"{path}: {error}") from None
 
 
-def _check(args: argparse.Namespace) -> int:
-    if args.example and args.application is not None:
-        raise _BadInput(
-            f"check: give an APPLICATION file or --example, not both ({args.application!r} given)"
-        )
-    if args.application is not None and _is_batch(args.application):
-        return _check_batch(args)
+def _refuse_batch_options(args: argparse.Namespace) -> None:
+    """Refuse, for one application, the options that only a batch or a table reads."""
     if args.out is not None or args.letters:
         raise _BadInput("check: --out and --letters decide a folder, .jsonl, .csv or .xlsx of applications")
     if args.column or args.columns or args.date_format or args.sheet:
@@ -250,7 +247,18 @@ def _check(args: argparse.Namespace) -> int:
             "check: --column, --columns, --date-format and --sheet read tables (.csv, .xlsx); "
             "an application JSON file writes its dates YYYY-MM-DD"
         )
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.example and args.application is not None:
+        raise _BadInput(
+            f"check: give an APPLICATION file or --example, not both ({args.application!r} given)"
+        )
+    if args.application is not None and _is_batch(args.application):
+        return _check_batch(args)
+    _refuse_batch_options(args)
     plot = None if args.plot is None else _plot_path(args.plot)
+    letter = _letter_options(args)
     if args.example:
         application = example_application()
     elif args.application is None:
@@ -261,6 +269,7 @@ def _check(args: argparse.Namespace) -> int:
     area = _load_policy(args.policy)
     try:
         as_of = None if args.as_of is None else parse_day(args.as_of, "--as-of")
+        decided_on = _decided_on(args.decided_on)
         # The version of the policy in force on the day decided for; the decision names it.
         policy = area.version_on(as_of or application.made_on)
     except CaseReviewError as error:
@@ -269,14 +278,26 @@ def _check(args: argparse.Namespace) -> int:
     # The picture is drawn before anything is printed, so that a missing extra
     # fails cleanly; it is saved after, so that its message follows the text.
     figure = None if plot is None else _draw(decision, private=args.audience == "applicant")
-    if args.format == "json":
+    if letter is not None and args.output is None:
+        # The letter alone on standard output (text or HTML).
+        stream = io.BytesIO()
+        _write_letter(decision, args, stream, decided_on)
+        emit(stream.getvalue().decode("utf-8").removesuffix("\n"))
+    elif args.format == "json":
         # The applicant's JSON carries only what the letter may say: no other person's ids.
-        data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
+        data = (
+            to_applicant_dict(decision, decided_on=decided_on)
+            if args.audience == "applicant"
+            else to_dict(decision)
+        )
         emit(json.dumps(stamped_decision(data, policy), indent=2))
     elif args.audience == "applicant":
-        emit(_wrap(for_applicant(decision)))
+        emit(_wrap(for_applicant(decision, decided_on=decided_on)))
     else:
         emit(for_officer(decision))
+    if letter is not None and args.output is not None:
+        _write_letter(decision, args, args.output, decided_on)
+        print(f"letter saved to {args.output}", file=sys.stderr)
     if figure is not None and plot is not None:
         _save(figure, plot)
     return _EXIT_FOR[decision.outcome]
@@ -438,6 +459,25 @@ def _applications(
     return [(f"{where}{rows_of}", item) for rows_of, item in read]
 
 
+def _batch_letters(args: argparse.Namespace) -> None:
+    """A batch's letters: ``--letters`` is ``--letter text``; each is written into --out, never --output."""
+    if args.output is not None:
+        raise _BadInput(
+            f"--output {args.output}: names one letter's file; a batch writes each letter into --out"
+        )
+    if args.letters and args.letter not in (None, "text"):
+        raise _BadInput(f"--letters writes text letters; give --letter {args.letter} alone")
+    args.letter = args.letter or ("text" if args.letters else None)
+    if args.letter is None and args.language is not None:
+        raise _BadInput(
+            f"--language {args.language}: is an option of the letter; give --letter text|html|docx"
+        )
+    try:
+        args.decided_on = _decided_on(args.decided_on)
+    except CaseReviewError as error:
+        raise _BadInput(str(error)) from None
+
+
 def _check_batch(args: argparse.Namespace) -> int:
     """Decide every application of a folder, JSON Lines, CSV or spreadsheet; write each and a summary."""
     from .analysis.intake import Unread  # noqa: PLC0415
@@ -448,6 +488,7 @@ def _check_batch(args: argparse.Namespace) -> int:
         )
     if args.plot is not None or args.as_of is not None:
         raise _BadInput("check: --plot and --as-of decide one application, not a batch")
+    _batch_letters(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise _BadInput(f"--out {args.out}: is a file; name a folder")
@@ -507,9 +548,15 @@ def _decide_into(
     decision = evaluate(application, policy, enforce_floor=not args.report_floor_only)
     data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
     _write(out / f"{name}.json", json.dumps(stamped_decision(data, policy), indent=2) + "\n")
-    if args.letters:
-        _write(out / f"{name}.letter.txt", _wrap(for_applicant(decision)) + "\n")
+    if args.letter is not None:
+        path = out / f"{name}.letter.{_LETTER_SUFFIX[args.letter]}"
+        _write_letter(
+            decision, argparse.Namespace(**{**vars(args), "output": path}), str(path), args.decided_on
+        )
     return decision
+
+
+_LETTER_SUFFIX: Final = {"text": "txt", "html": "html", "docx": "docx"}
 
 
 def _summary_of(decision: Decision) -> dict[str, Any]:
@@ -527,6 +574,52 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise _BadInput(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def _letter_options(args: argparse.Namespace) -> str | None:
+    """The letter's format, after refusing options that make no sense together, before any work."""
+    if args.letter is None:
+        for given, name in ((args.output, "--output"), (args.language, "--language")):
+            if given is not None:
+                raise _BadInput(f"{name} {given}: is an option of the letter; give --letter text|html|docx")
+        return None
+    if args.output is None:
+        if args.letter == "docx":
+            raise _BadInput("--letter docx: a Word file needs --output FILE.docx")
+        if args.format == "json" or args.audience == "applicant":
+            # The letter alone goes to standard output; the other text would be silently dropped.
+            shown = "--format json" if args.format == "json" else "--for applicant"
+            raise _BadInput(
+                f"--letter {args.letter}: with {shown}, name the letter's file with --output FILE"
+            )
+        return str(args.letter)
+    if Path(args.output).is_dir():
+        raise _BadInput(f"--output {args.output}: is a directory; name a file, such as letter.{args.letter}")
+    return str(args.letter)
+
+
+def _decided_on(value: str | None) -> dt.date | None:
+    """--decided-on: a date, or "today" (the London date now: the command line may read the clock)."""
+    if value is None:
+        return None
+    if value == "today":
+        return london_day(dt.datetime.now(dt.UTC))
+    return parse_day(value, "--decided-on")
+
+
+def _write_letter(
+    decision: Decision, args: argparse.Namespace, target: str | io.BytesIO, decided_on: dt.date | None
+) -> None:
+    from .letters import write_letter  # noqa: PLC0415 - letters are loaded only for the command that writes one
+
+    try:
+        write_letter(decision, args.letter, target, language=args.language, decided_on=decided_on)
+    except ImportError as error:
+        raise _BadInput(f"--letter {args.letter}: {error}") from None
+    except OSError as error:
+        raise _BadInput(
+            f"--output {args.output}: cannot write the letter: {error.strerror or error}"
+        ) from None
 
 
 _DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
@@ -1139,6 +1232,33 @@ def _add_policies(commands: Any) -> None:
     checking.set_defaults(run=_policies_check)
 
 
+def _letter_arguments(command: argparse.ArgumentParser) -> None:
+    """Check's options for the applicant's letter: its format, file, language and date."""
+    command.add_argument(
+        "--letter",
+        choices=("text", "html", "docx"),
+        help="write the applicant's letter in this format (docx needs the 'letters' extra); it never "
+        "names other complainants",
+    )
+    command.add_argument(
+        "--output",
+        metavar="FILE",
+        help="--letter: the file to write it to (default: standard output; docx needs a file)",
+    )
+    command.add_argument(
+        "--language",
+        choices=("en", "cy", "both"),
+        help="--letter: English, Welsh, or both in one letter, Welsh first (default: both for an area "
+        "in Wales, English elsewhere)",
+    )
+    command.add_argument(
+        "--decided-on",
+        metavar="YYYY-MM-DD|today",
+        help="the date of the decision: dates the letter and gives the last day to ask for a review "
+        "(default: undated, the time limit given in working days)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asb-case-review",
@@ -1218,9 +1338,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--letters",
         action="store_true",
-        help="many applications: also write each applicant letter (NAME.letter.txt)",
+        help="many applications: also write each applicant letter as text (NAME.letter.txt); "
+        "--letter html|docx writes NAME.letter.html or .docx instead",
     )
     _table_options(check)
+    _letter_arguments(check)
     check.set_defaults(run=_check)
 
     _add_policies(commands)

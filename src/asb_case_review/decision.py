@@ -29,7 +29,7 @@ from .law.logic import SCALAR, Outcome, RouteCode, combine, last_day_met
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
 from .qualifying import Fate, Reason
-from .rules import Context, Count, Not, Result, Rule, Source, Tally
+from .rules import Context, Count, Not, Result, Rule, Source, Tally, unit_noun
 
 __all__ = [
     "Decision",
@@ -104,7 +104,7 @@ class Shortfall:
     def describe(self, noun: str | None = None) -> str:
         """E.g. "2 of 3 complaints; 1 more made by 2026-02-28 would meet it"."""
         tally = self.tally
-        what = noun or tally.unit.value.replace("_", " ")
+        what = noun or unit_noun(tally.unit, tally.at_least)
         text = f"{tally.count} of {tally.at_least} {what}"
         if not tally.combinable:
             return (
@@ -431,15 +431,17 @@ def evaluate(
             )
             cited = EXPLANATORY_NOTES
         else:
+            made = "complaint was" if policy.threshold == 1 else "complaints were"
             reason = (
-                f"at least {policy.threshold} qualifying complaints were made, so s.104(4) "
+                f"at least {policy.threshold} qualifying {made} made, so s.104(4) "
                 "requires the threshold to be met"
             )
             cited = STATUTE
         warnings.append(
             Notice(
                 NoticeCode.STATUTORY_FLOOR_CONFLICT,
-                f"the policy as written says {run.policy_outcome.value}, but {reason}; {action}",
+                f"the policy as written says {run.policy_outcome.value.replace('_', ' ')}, "
+                f"but {reason}; {action}",
                 cited,
             )
         )

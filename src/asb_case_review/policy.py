@@ -125,7 +125,8 @@ def statutory_route(at_least: int = STATUTORY_THRESHOLD) -> Rule:
     return rule(
         "s104-4",
         count(at_least, unit=CountUnit.COMPLAINTS, selection=Selection()),
-        label=f"at least {_number(at_least)} qualifying complaints about the behaviour (s.104(4))",
+        label=f"at least {_number(at_least)} qualifying {'complaint' if at_least == 1 else 'complaints'} "
+        "about the behaviour (s.104(4))",
         source=STATUTE,
     )
 

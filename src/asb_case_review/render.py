@@ -14,69 +14,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, assert_never
+from typing import Any, Final
 
 import attrs
 
+from ._messages import Language, Messages, messages
 from .decision import Decision, Notice, Route, Shortfall
 from .errors import InvalidInput
 from .models import Application, Fact, Report
 from .qualifying import Fate, Reason
-from .rules import Consent, Context, Count, CountUnit, FactIs, Outcome, Result, Rule, Source, Tally
+from .rules import Consent, Context, Count, FactIs, Outcome, Result, Rule, Source, Tally
 
 __all__ = [
     "ASKED_OF_APPLICANT",
+    "BECAUSE",
+    "applicant_paragraphs",
+    "closeness",
     "for_applicant",
     "for_officer",
     "long_date",
     "private_deadline",
     "report_rows",
+    "settings",
     "to_applicant_dict",
     "to_dict",
     "words",
 ]
-
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-# Each reason as the end of a sentence "... did not count because", for one
-# report and for several.  The wording speaks only of the victim's own reports.
-_BECAUSE = {
-    Reason.MADE_AFTER_APPLICATION: (
-        "it was made after the date of the application",
-        "they were made after the date of the application",
-    ),
-    Reason.EXCLUDED_KIND: (
-        "reports of this kind are not counted under the rule",
-        "reports of these kinds are not counted under the rule",
-    ),
-    Reason.EXCLUDED_AGENCY: (
-        "reports to this organisation are not counted under the rule",
-        "reports to these organisations are not counted under the rule",
-    ),
-    Reason.NOT_HATE: (
-        "the rule counts only incidents recorded as motivated by hate",
-        "the rule counts only incidents recorded as motivated by hate",
-    ),
-    Reason.LATE_REPORT: (
-        "it was made too long after the incident it reports",
-        "they were made too long after the incidents they report",
-    ),
-    Reason.OUTSIDE_WINDOW: (
-        "it was made too long before the application",
-        "they were made too long before the application",
-    ),
-    Reason.APPLICATION_OUTSIDE_WINDOW: (
-        "the application came outside the time the rule allows",
-        "the application came outside the time the rule allows",
-    ),
-    Reason.DUPLICATE: ("it was about something already counted", "they were about things already counted"),
-    Reason.UNKNOWN_HOUSEHOLD: (
-        "we could not tell which household it came from",
-        "we could not tell which household they came from",
-    ),
-}
-
 
 # What the relevant bodies still need to know, for each case fact, as the end of
 # the sentence "... we need to know ...".
@@ -115,9 +80,6 @@ def _is_decision(decision: object) -> None:
         raise InvalidInput("decision", decision, "must be a Decision (see asb_case_review.evaluate)")
 
 
-_CONSENT_QUESTION: Final = "whether the victim consents to the application"
-
-
 def _unknowns(decision: Decision) -> tuple[list[Fact], bool]:
     """The case facts, in the policy's order, and whether consent, that leave the decision undetermined."""
     facts: dict[Fact, None] = {}
@@ -133,16 +95,17 @@ def _unknowns(decision: Decision) -> tuple[list[Fact], bool]:
     return list(facts), asks_consent
 
 
-def _questions(decision: Decision) -> list[str]:
+def _questions(decision: Decision, m: Messages | None = None) -> list[str]:
     """What the applicant is asked, in plain words: only what the applicant can know.
 
     Only facts about the case are named; a report of someone else's with no
     household recorded is never mentioned, as it would point at that person.
     """
+    m = m or messages("en")
     facts, asks_consent = _unknowns(decision)
-    found = [_QUESTION[f] for f in facts if f in ASKED_OF_APPLICANT]
+    found = [m.text(f"questions.{f.value}") for f in facts if f in ASKED_OF_APPLICANT]
     if asks_consent:
-        found.append(_CONSENT_QUESTION)
+        found.append(m.text("questions.consent"))
     return found
 
 
@@ -221,20 +184,16 @@ def words(n: int) -> str:
     >>> words(1), words(3), words(12)
     ('one', 'three', '12')
     """
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    return messages("en").number(n)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{words(n)} {one if n == 1 else many}"
+def long_date(day: dt.date) -> str:
+    """A date as a letter writes it.
 
-
-def _or_list(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _day_list(days: Sequence[dt.date]) -> str:
-    texts = [long_date(d) for d in days]
-    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
+    >>> long_date(dt.date(2026, 2, 8))
+    '8 February 2026'
+    """
+    return messages("en").date(day)
 
 
 def _plain_cite(source: Source | None) -> str:
@@ -245,91 +204,95 @@ def _plain_cite(source: Source | None) -> str:
     return f" ({text})"
 
 
-def _more_needed(tally: Tally) -> str:
-    """E.g. "one more qualifying report", "reports from two more people"."""
-    more = tally.shortfall
-    match tally.unit:
-        case CountUnit.REPORTERS:
-            return f"qualifying reports from {_plural(more, 'more person', 'more people')}"
-        case CountUnit.HOUSEHOLDS:
-            return f"qualifying reports from {_plural(more, 'more household', 'more households')}"
-        case CountUnit.INCIDENTS:
-            return _plural(
-                more,
-                "more qualifying report of a separate incident",
-                "more qualifying reports of separate incidents",
-            )
-        case CountUnit.INCIDENT_DATES:
-            return _plural(
-                more,
-                "more qualifying report of an incident on another day",
-                "more qualifying reports of incidents on other days",
-            )
-        case CountUnit.COMPLAINTS:
-            return _plural(more, "more qualifying complaint", "more qualifying complaints")
-        case CountUnit.REPORTS:
-            return _plural(more, "more qualifying report", "more qualifying reports")
-        case _:  # pragma: no cover - exhaustive: a new unit needs its words here
-            assert_never(tally.unit)
+@attrs.frozen
+class _Voice:
+    """How the letter speaks: its language, and whose reports it may tell of and how it names them."""
+
+    m: Messages
+    owner: str
+    """``you`` when the applicant is the victim, ``victim`` when a third party applied."""
+    told: str | None
+    """The victim, whose reports the applicant may be told of; ``None``: nobody's."""
+
+    def days(self, days: Sequence[dt.date]) -> str:
+        return self.m.join([self.m.date(d) for d in days])
 
 
-_UNIT_NOUN = {
-    CountUnit.REPORTS: "reports",
-    CountUnit.COMPLAINTS: "qualifying complaints",
-    CountUnit.INCIDENTS: "separate incidents",
-    CountUnit.INCIDENT_DATES: "incidents on separate days",
-    CountUnit.REPORTERS: "people",
-    CountUnit.HOUSEHOLDS: "households",
-}
+BECAUSE: Final = frozenset(
+    {
+        Reason.MADE_AFTER_APPLICATION,
+        Reason.EXCLUDED_KIND,
+        Reason.EXCLUDED_AGENCY,
+        Reason.NOT_HATE,
+        Reason.LATE_REPORT,
+        Reason.OUTSIDE_WINDOW,
+        Reason.APPLICATION_OUTSIDE_WINDOW,
+        Reason.DUPLICATE,
+        Reason.UNKNOWN_HOUSEHOLD,
+    }
+)
+"""The reasons the letter gives for the victim's own reports that did not count (``because`` in the
+message files).  The others are never given: a report about another matter is not the victim's
+concern here, and "not by the victim" is never said of the victim's own report."""
 
 
-def _counted(fates: Sequence[Fate], decision: Decision, own: str, told: str) -> tuple[int, str, list[str]]:
+def _counted(fates: Sequence[Fate], decision: Decision, v: _Voice) -> tuple[int, str, list[str]]:
     """How many reports counted; a clause saying which; sentences on the victim's reports that did not.
 
     The victim's own reports are named by date.  Other people's are only a
     number: neither who made them nor when, which could identify them.
     """
-    victim = told
+    m, victim = v.m, v.told
     made_on = {r.id: r.made_on for r in decision.application.reports}
     mine = sorted(made_on[f.report] for f in fates if f.reason is Reason.COUNTED and f.reporter == victim)
     others = sum(1 for f in fates if f.reason is Reason.COUNTED and f.reporter != victim)
+    own = f"counted.{v.owner}"
     parts = []
     if mine:
-        what = f"{own} report" if len(mine) == 1 else f"{words(len(mine))} of {own} reports"
-        parts.append(f"{what}, made on {_day_list(mine)}")
-    if others == 1:
-        parts.append("one report about the same problem made by someone else, who is not named here")
-    elif others:
-        parts.append(
-            f"{words(others)} reports about the same problem made by other people, who are not named here"
-        )
+        what = m.text(f"{own}.one") if len(mine) == 1 else m.text(f"{own}.many", n=m.number(len(mine)))
+        parts.append(m.text(f"{own}.made", what=what, days=v.days(mine)))
+    if others:
+        parts.append(m.count("counted.others", others))
     failed: dict[Reason, list[dt.date]] = {}
     for fate in fates:
-        if fate.reporter == victim and fate.reason in _BECAUSE:
+        if fate.reporter == victim and fate.reason in BECAUSE:
             failed.setdefault(fate.reason, []).append(made_on[fate.report])
     sentences = [
-        f"{_capital(own)} report of {long_date(days[0])} did not count because {_BECAUSE[reason][0]}."
+        m.text(f"{own}.failed_one", day=m.date(days[0]), because=m.count(f"because.{reason.value}", 1))
         if len(days) == 1
-        else f"{_capital(own)} reports of {_day_list(sorted(days))} did not count because "
-        f"{_BECAUSE[reason][1]}."
+        else m.text(
+            f"{own}.failed_many", days=v.days(sorted(days)), because=m.count(f"because.{reason.value}", 2)
+        )
         for reason, days in failed.items()
     ]
-    return len(mine) + others, ", and ".join(parts), sentences
+    return len(mine) + others, m.text("lists.parts").join(parts), sentences
 
 
-def long_date(day: dt.date) -> str:
-    """A date as a letter writes it.
+# Reasons that turn a report away for what it is, not for when it was made: a rule
+# that turns away every report for one of these counts a different kind of report.
+_ANOTHER_KIND: Final = frozenset(
+    {Reason.UNRELATED, Reason.NOT_BY_VICTIM, Reason.EXCLUDED_KIND, Reason.EXCLUDED_AGENCY, Reason.NOT_HATE}
+)
 
-    >>> long_date(dt.date(2026, 2, 8))
-    '8 February 2026'
+
+def closeness(shortfall: Shortfall) -> tuple[bool, int]:
+    """How far *shortfall*'s rule is from being met; the smallest is the closest.
+
+    First, whether the rule turns away every report for what it is (a rule
+    counting only hate incidents, when none was one, is not close however
+    few it asks for); a rule with no reports at all is not set back by this.
+    Then how many more qualifying units it needs.  Ties go to the rule that
+    comes first in the policy (the mandatory route, then the local rules).
     """
-    return f"{day.day} {day:%B %Y}"
+    fates = shortfall.tally.fates
+    other_kind = bool(fates) and all(f.reason in _ANOTHER_KIND for f in fates)
+    return other_kind, shortfall.tally.shortfall
 
 
 def _nearest(decision: Decision) -> Shortfall | None:
-    """The unmet count closest to being met: fewest more needed, then the policy's own order."""
+    """The unmet count closest to being met (:func:`closeness`), the policy's order breaking ties."""
     shortfalls = decision.shortfalls()
-    return min(shortfalls, key=lambda s: s.tally.shortfall) if shortfalls else None
+    return min(shortfalls, key=closeness) if shortfalls else None
 
 
 def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> str:
@@ -344,95 +307,89 @@ def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> s
     without the victim's recorded consent is told nothing of the victim's
     reports.  *decided_on*, the date of the decision, turns the area's
     working-day time limit for asking for a review into a date; without it
-    the letter gives the number of working days.
+    the letter gives the number of working days.  The wording is the English
+    message file's (``messages/en.toml``); :func:`applicant_paragraphs` gives
+    the same letter in paragraphs, in English or Welsh.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
     >>> print(for_applicant(evaluate(example_application(), STATUTORY)))  # doctest: +ELLIPSIS
     Your application of 28 February 2026 meets the threshold for an ASB Case Review...
     """
+    return " ".join(applicant_paragraphs(decision, decided_on=decided_on))
+
+
+def applicant_paragraphs(
+    decision: Decision, *, decided_on: dt.date | None = None, language: Language = "en"
+) -> tuple[str, ...]:
+    """The applicant's letter (:func:`for_applicant`) in paragraphs, in *language* (``en`` or ``cy``).
+
+    The first paragraph gives the decision and what counted, the next what the
+    law also says, the next what happens now or how to ask for a review.
+
+    >>> from asb_case_review import STATUTORY, evaluate
+    >>> from asb_case_review.examples import example_application
+    >>> decision = evaluate(example_application(), STATUTORY)
+    >>> print(applicant_paragraphs(decision, language="cy")[0][:61])
+    Mae eich cais dyddiedig 28 Chwefror 2026 yn bodloni'r trothwy
+    """
     _is_decision(decision)
     application = decision.application
-    told = _told_of(decision)
-    own = "your" if application.on_behalf_of in (None, application.applicant) else "the victim's"
-    if decision.met:
-        sentences = _met(decision, own, told, decided_on)
-    else:
-        sentences = _not_met(decision, own, told, decided_on)
-    if decision.signals and told is not None:
-        who = "you have" if own == "your" else "the victim has"
-        sentences.append(
-            f"As {who} reported more than once in six months, we will also explain how the "
-            "ASB Case Review works and how it can help."
-        )
-    return " ".join(sentences)
+    owner = "you" if application.on_behalf_of in (None, application.applicant) else "victim"
+    v = _Voice(messages(language), owner, _told_of(decision))
+    paragraphs = _met(decision, v, decided_on) if decision.met else _not_met(decision, v, decided_on)
+    if decision.signals and v.told is not None:
+        paragraphs.append([v.m.text(f"counted.{owner}.signal")])
+    return tuple(" ".join(p) for p in paragraphs if p)
 
 
-def _met(decision: Decision, own: str, told: str | None, decided_on: dt.date | None) -> list[str]:
-    """The sentences of a met letter: the rule, what counted, that it stands, and what happens next."""
+def _met(decision: Decision, v: _Voice, decided_on: dt.date | None) -> list[list[str]]:
+    """The paragraphs of a met letter: the rule, what counted, that it stands, and what happens next."""
+    m = v.m
     item = decision.find_rule(decision.matched[0])
-    opening = f"Your application of {long_date(decision.as_of)} meets the threshold for an ASB Case Review"
-    sentences = [f'{opening} under the rule "{item.label}"{_plain_cite(item.source)}.']
-    if told is None:
-        sentences.append(_NO_CONSENT)
+    first = [
+        m.text("met.opening", date=m.date(decision.as_of), label=item.label, cite=_plain_cite(item.source))
+    ]
+    if v.told is None:
+        first.append(m.text("not_met.no_consent"))
     else:
-        total, which, failed = _counted(decision.fates, decision, own, told)
+        total, which, failed = _counted(decision.fates, decision, v)
         if total:
-            sentences.append(f"We counted {words(total)}: {which}.")
-        sentences.extend(failed)
-    sentences.append(
-        f"The threshold was met on {long_date(decision.as_of)}, the date of the application; "
-        "the decision is made as at that date and does not lapse."
-    )
-    sentences.extend(_floor_also(decision))
-    sentences.extend(_next_steps(decision, decided_on))
-    return sentences
+            first.append(m.text("met.counted", n=m.number(total), which=which))
+        first.extend(failed)
+    first.append(m.text("met.stands", date=m.date(decision.as_of)))
+    return [first, _floor_also(decision, m), _next_steps(decision, decided_on, m)]
 
 
-def _not_met(decision: Decision, own: str, told: str | None, decided_on: dt.date | None) -> list[str]:
-    """The sentences of a not-met or undetermined letter."""
-    opening = f"Your application of {long_date(decision.as_of)}"
+def _not_met(decision: Decision, v: _Voice, decided_on: dt.date | None) -> list[list[str]]:
+    """The paragraphs of a not-met or undetermined letter."""
+    m = v.m
+    day = m.date(decision.as_of)
     undetermined = decision.outcome is Outcome.UNKNOWN
     if undetermined:
-        sentences = [
-            (
-                f"{opening} cannot be decided yet: we need more information about the case before we "
-                "can say whether it meets the threshold for an ASB Case Review."
-            )
-        ]
-        questions = _questions(decision)
+        first = [m.text("not_met.undetermined", date=day)]
+        questions = _questions(decision, m)
         if questions:
-            sentences.append(f"In particular, we need you to tell us {_or_list(questions)}.")
+            first.append(m.text("not_met.ask", questions=m.join(questions)))
         if _for_the_officer(decision):
-            sentences.append(
-                "The relevant bodies also have to settle some matters about the case themselves; "
-                "you do not need to do anything about those."
-            )
+            first.append(m.text("not_met.officer_matters"))
     else:
-        sentences = [f"{opening} does not meet the threshold for an ASB Case Review."]
-    if told is None:
-        sentences.append(_NO_CONSENT)
+        first = [m.text("not_met.opening", date=day)]
+    if v.told is None:
+        first.append(m.text("not_met.no_consent"))
     nearest = _nearest(decision)
     if nearest is not None:
-        sentences.extend(_near_miss(nearest, decision, own, told))
-    sentences.extend(
-        f'The application must also meet the condition "{item.label}"{_plain_cite(item.source)}, '
-        "and it does not."
+        first.extend(_near_miss(nearest, decision, v))
+    first.extend(
+        m.text("not_met.condition", label=item.label, cite=_plain_cite(item.source))
         for path, item, result in decision.rule_results()
         if path.startswith("conditions") and result.outcome is Outcome.NOT_MET
     )
-    sentences.extend(_floor_also(decision))
-    sentences.extend(_decide_by(decision) if undetermined else _review_route(decision, decided_on))
-    return sentences
+    last = _decide_by(decision, m) if undetermined else _review_route(decision, decided_on, m)
+    return [first, _floor_also(decision, m), last]
 
 
-_NO_CONSENT: Final = (
-    "As the victim's consent to this application is not recorded, this letter gives no details "
-    "of the reports behind it."
-)
-
-
-def _floor_also(decision: Decision) -> list[str]:
+def _floor_also(decision: Decision, m: Messages) -> list[str]:
     """A sentence saying that s.104(4) is met, where the letter would not otherwise say so.
 
     With the statutory floor reported only (``enforce_floor=False``) the
@@ -443,120 +400,149 @@ def _floor_also(decision: Decision) -> list[str]:
         return []
     if decision.met and decision.route in (Route.MANDATORY, Route.STATUTORY_FLOOR):
         return []
+    s104 = m.text("not_met.s104")
     if decision.met:
-        return [f"The threshold is also met under {_S104_4}."]
-    sentence = (
-        f"However, the threshold is met under {_S104_4}, which says that the relevant bodies must "
-        "decide that it is met when enough qualifying complaints have been made about the behaviour"
-    )
+        return [m.text("met.also", s104=s104)]
     if decision.outcome is Outcome.UNKNOWN:
-        return [f"{sentence}."]
-    ground = "this decision follows the area's policy as written, and you can ask for it to be reviewed"
-    ground += " on that ground"
-    return [f"{sentence}; {ground}."]
+        return [m.text("not_met.however", s104=s104)]
+    return [m.text("not_met.however_ground", s104=s104)]
 
 
-_S104_4: Final = "section 104(4) of the Anti-social Behaviour, Crime and Policing Act 2014"
-
-
-def _next_steps(decision: Decision, decided_on: dt.date | None) -> list[str]:
+def _next_steps(decision: Decision, decided_on: dt.date | None, m: Messages) -> list[str]:
     """What happens after a met decision, with the area's working-day timescales where it publishes them.
 
     A step whose date is before *decided_on* is already past, and left out.
     """
     timescales = decision.policy.timescales
     planned = (
-        ("acknowledge your application", timescales.acknowledge, timescales.acknowledge_by(decision.as_of)),
-        ("confirm this decision in writing", timescales.decide, timescales.decide_by(decision.as_of)),
+        ("next.acknowledge", timescales.acknowledge, timescales.acknowledge_by(decision.as_of)),
+        ("next.confirm", timescales.decide, timescales.decide_by(decision.as_of)),
     )
     steps = [
-        f"{what} by {long_date(by)} ({_plural(days, 'working day', 'working days')} from the application)"
+        m.text("next.step", what=m.text(what), date=m.date(by), days=m.count("next.working_days", days))
         for what, days, by in planned
         if days is not None and by is not None and (decided_on is None or by >= decided_on)
     ]
-    review = "carry out the ASB Case Review of their response to the behaviour and tell you what they find"
+    review = m.text("next.review")
     if steps:
-        return [f"What happens next: the relevant bodies will {_or_list(steps)}; they will then {review}."]
-    return [f"What happens next: the relevant bodies will {review}."]
+        return [m.text("next.with_steps", steps=m.join(steps), review=review)]
+    return [m.text("next.plain", review=review)]
 
 
-def _decide_by(decision: Decision) -> list[str]:
+def _decide_by(decision: Decision, m: Messages) -> list[str]:
     """When an undetermined application will be decided, where the area publishes a timescale."""
     timescales = decision.policy.timescales
     by = timescales.decide_by(decision.as_of)
     if by is None:
         return []
-    days = _plural(timescales.decide or 0, "working day", "working days")
-    when = f"{days} from the application to decide, that is until {long_date(by)}"
-    return [f"The area's procedures give the relevant bodies {when}."]
+    return [
+        m.text("next.decide_by", days=m.count("next.working_days", timescales.decide or 0), date=m.date(by))
+    ]
 
 
-def _review_route(decision: Decision, decided_on: dt.date | None) -> list[str]:
+def _review_route(decision: Decision, decided_on: dt.date | None, m: Messages) -> list[str]:
     """How, and by when, to ask for a not-met decision to be reviewed (Schedule 4)."""
     policy = decision.policy
     if policy.appeal is not None:
-        how = f'The area\'s procedures say: "{policy.appeal.route}"{_plain_cite(policy.appeal.source)}.'
+        how = m.text("review.route", route=policy.appeal.route, cite=_plain_cite(policy.appeal.source))
     else:
-        how = "The area's published ASB Case Review procedures say how."
-    sentences = ["If you are not satisfied with this decision, you can ask for it to be reviewed.", how]
+        how = m.text("review.no_route")
+    sentences = [m.text("review.intro"), how]
     days = policy.timescales.appeal
     if days is not None:
-        within = f"You must ask within {_plural(days, 'working day', 'working days')} of the decision"
+        within = m.count("next.working_days", days)
         by = None if decided_on is None else policy.timescales.appeal_by(decided_on)
-        sentences.append(f"{within}, that is by {long_date(by)}." if by is not None else f"{within}.")
+        sentences.append(
+            m.text("review.within", days=within)
+            if by is None
+            else m.text("review.within_by", days=within, date=m.date(by))
+        )
     return sentences
 
 
-def _near_miss(shortfall: Shortfall, decision: Decision, own: str, told: str | None) -> list[str]:
+def _near_miss(shortfall: Shortfall, decision: Decision, v: _Voice) -> list[str]:
     """The closest unmet count in words: what was counted, and what a new application would need.
 
     The decision is made as at the application date, so more reports cannot
     change it: they could only support a new application.  Without the
     victim's consent the applicant learns only which rule came closest.
     """
+    m = v.m
     tally = shortfall.tally
     item = decision.find_rule(shortfall.rule)
-    rule = f'Under the rule closest to being met, "{item.label}"{_plain_cite(item.source)}'
-    if told is None:
-        return [f"{rule}, not enough was counted."]
-    needed = f"{words(tally.at_least)} {_UNIT_NOUN[tally.unit]} it needs"
-    counted = "none" if tally.count == 0 else words(tally.count)
-    _, which, failed = _counted(tally.fates, decision, own, told)
-    sentence = f"{rule}, we counted {counted} of the {needed}"
-    sentences = [f"{sentence}: {which}." if which else f"{sentence}.", *failed]
-    more = _more_needed(tally)
+    rule_words = m.text("near_miss.rule", label=item.label, cite=_plain_cite(item.source))
+    if v.told is None:
+        return [m.text("near_miss.no_details", rule=rule_words)]
+    counted = m.text("numbers.none") if tally.count == 0 else m.number(tally.count)
+    _, which, failed = _counted(tally.fates, decision, v)
+    said = {
+        "rule": rule_words,
+        "counted": counted,
+        "needed": m.number(tally.at_least),
+        "unit": m.text(f"near_miss.unit.{tally.unit.value}"),
+    }
+    first = (
+        m.text("near_miss.counted_which", which=which, **said)
+        if which
+        else m.text("near_miss.counted", **said)
+    )
+    sentences = [first, *failed]
+    more = m.count(f"more.{tally.unit.value}", tally.shortfall)
     deadline = private_deadline(decision, tally)
     if deadline is not None:
-        sentences.append(f"A new application made by {long_date(deadline)}, after {more}, would meet it.")
+        sentences.append(m.text("near_miss.new_by", date=m.date(deadline), more=more))
     elif tally.deadline is not None:
-        sentences.append(
-            f"A new application, after {more}, would meet it if made while the reports counted now "
-            "are still within the rule's time limits."
-        )
+        sentences.append(m.text("near_miss.new_while", more=more))
     else:
-        sentences.append(f"A new application, after {more}, each made in time, would meet it.")
+        sentences.append(m.text("near_miss.new_in_time", more=more))
     return sentences
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+_OFFICER_WIDTH: Final = 100
+"""No line of the officer's text is longer, but a web address alone on its line, which cannot break."""
+
+_OUTCOME_WORD: Final = {Outcome.MET: "MET", Outcome.NOT_MET: "NOT MET", Outcome.UNKNOWN: "UNDETERMINED"}
+"""Each outcome as the officer's text (and the docs and exit codes) name it; JSON keeps the values."""
 
 
-def _fate_line(fate: Fate, reports: Mapping[str, Report]) -> str:
+def _fill(text: str, first: str, rest: str | None = None) -> list[str]:
+    """*text* wrapped to the officer's width, the first line indented by *first*, the others by *rest*."""
+    return textwrap.wrap(
+        text,
+        width=_OFFICER_WIDTH,
+        initial_indent=first,
+        subsequent_indent=first + "    " if rest is None else rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def _fate_lines(fate: Fate, reports: Mapping[str, Report]) -> list[str]:
     report = reports[fate.report]
-    return (
+    head = (
         f"  {fate.report:<12} {report.made_on}  by {fate.reporter:<10} to {report.agency.value:<8} "
-        f"{fate.reason.value:<26} {fate.detail}"
+        f"{fate.reason.value}"
     )
+    return [head, *_fill(fate.detail, "      ", "      ")]
+
+
+def _source_lines(source: Source, pad: str) -> list[str]:
+    """A citation: the title, then the web address on a line of its own."""
+    text = source.title if source.section is None else f"{source.title}, {source.section}"
+    lines = _fill(f"source: {text}", pad)
+    if source.url is not None:
+        lines.append(f"{pad}  <{source.url}>")
+    return lines
 
 
 def _tree_lines(result: Result, depth: int) -> list[str]:
     pad = "  " * depth
     predicate = result.predicate
     name = f"[{predicate.id}] " if isinstance(predicate, Rule) else ""
-    lines = [f"{pad}- {name}{result.outcome.value.upper()}: {predicate.describe()} -- {result.summary}"]
+    outcome = _OUTCOME_WORD[result.outcome]
+    lines = _fill(f"- {name}{outcome}: {predicate.describe()} -- {result.summary}", pad, pad + "    ")
     if isinstance(predicate, Rule) and predicate.source is not None:
-        lines.append(f"{pad}  source: {predicate.source.cite()}")
+        lines.extend(_source_lines(predicate.source, pad + "  "))
     if result.tally is not None and result.tally.window is not None:
         lines.append(f"{pad}  window: {result.tally.window}")
     for child in result.children:
@@ -564,8 +550,28 @@ def _tree_lines(result: Result, depth: int) -> list[str]:
     return lines
 
 
+def settings(decision: Decision) -> dict[str, str]:
+    """The settings that ran, each once: a setting with several values (one per rule) lists them all.
+
+    The officer's text and the JSON record both give these, so they agree.
+
+    >>> from asb_case_review import evaluate
+    >>> from asb_case_review.catalogue import get_policy
+    >>> from asb_case_review.examples import example_application
+    >>> settings(evaluate(example_application(), get_policy("ashford")))["counting unit"]
+    'complaints, reporters'
+    """
+    found: dict[str, list[str]] = {}
+    for key, value in decision.assumptions():
+        found.setdefault(key, []).append(value)
+    return {key: ", ".join(values) for key, values in found.items()}
+
+
 def for_officer(decision: Decision) -> str:
-    """The full explanation for a case officer: every rule, every report's fate, every setting."""
+    """The full explanation for a case officer: every rule, every report's fate and every setting.
+
+    No line is longer than 100 characters, but a web address on a line of its own.
+    """
     _is_decision(decision)
     application = decision.application
     route = {
@@ -574,27 +580,31 @@ def for_officer(decision: Decision) -> str:
         Route.STATUTORY_FLOOR: "statutory floor, s.104(4), over the local policy",
         None: None,
     }[decision.route]
-    outcome = decision.outcome.value.replace("_", " ").upper()
     lines = [
         f"Application {application.id} made {application.made_on}"
         + ("" if decision.as_of == application.made_on else f", taken as made on {decision.as_of} (what-if)"),
-        f"Policy: {decision.policy.title} ({decision.policy_name})",
-        f"Outcome: {outcome}"
-        + ("" if route is None else f" by {route}")
-        + (f"; rules matched: {', '.join(decision.matched)}" if decision.matched else ""),
+        *_fill(f"Policy: {decision.policy.title} ({decision.policy_name})", ""),
+        *_fill(
+            f"Outcome: {_OUTCOME_WORD[decision.outcome]}"
+            + ("" if route is None else f" by {route}")
+            + (f"; rules matched: {', '.join(decision.matched)}" if decision.matched else ""),
+            "",
+        ),
     ]
     if decision.policy_outcome is not decision.outcome:
-        lines.append(f"The policy as written says: {decision.policy_outcome.value}")
+        lines.append(f"The policy as written says: {_OUTCOME_WORD[decision.policy_outcome].lower()}")
     if decision.met and decision.met_until is not None:
         lines.append(f"Stays met, with nothing new reported, for applications up to {decision.met_until}")
-    lines.extend(f"Near miss [{s.rule}]: {s.describe()}" for s in decision.shortfalls())
+    for s in decision.shortfalls():
+        lines.extend(_fill(f"Near miss [{s.rule}]: {s.describe()}", ""))
     held = _for_the_officer(decision)
     if held:
         lines.append("For the officer to decide (the relevant bodies hold these; the letter does not ask):")
-        lines.extend(f"  {fact.value}: {_QUESTION[fact]}" for fact in held)
+        for fact in held:
+            lines.extend(_fill(f"{fact.value}: {_QUESTION[fact]}", "  "))
     asked = _questions(decision)
     if asked:
-        lines.append(f"Asked of the applicant in the letter: {'; '.join(asked)}")
+        lines.extend(_fill(f"Asked of the applicant in the letter: {'; '.join(asked)}", ""))
     lines.append("")
     lines.append("Rules:")
     for path, _, result in decision.rule_results():
@@ -607,14 +617,17 @@ def for_officer(decision: Decision) -> str:
     lines.append("Reports under the deciding rule:")
     # Each report looked up by id once: a scan per fate made a long application quadratic.
     by_id = {r.id: r for r in application.reports}
-    lines.extend(_fate_line(f, by_id) for f in decision.fates)
+    for fate in decision.fates:
+        lines.extend(_fate_lines(fate, by_id))
     if decision.warnings or decision.signals:
         lines.append("")
         for notice in (*decision.warnings, *decision.signals):
-            cite = f" [{notice.source.cite()}]" if notice.source is not None else ""
-            lines.append(f"{notice.code.value}: {notice.message}{cite}")
+            lines.extend(_fill(f"{notice.code.value}: {notice.message}", ""))
+            if notice.source is not None:
+                lines.extend(_source_lines(notice.source, "  "))
     lines.append("")
-    lines.append("Settings that ran: " + "; ".join(f"{k}={v}" for k, v in decision.assumptions()))
+    lines.append("Settings that ran:")
+    lines.extend(line for key, value in settings(decision).items() for line in _fill(f"{key}={value}", "  "))
     return "\n".join(lines)
 
 
@@ -692,7 +705,7 @@ def to_dict(decision: Decision) -> dict[str, Any]:
         "statutory_floor": _result_dict(decision.floor),
         "warnings": [_notice_dict(n) for n in decision.warnings],
         "signals": [_notice_dict(n) for n in decision.signals],
-        "settings": dict(decision.assumptions()),
+        "settings": settings(decision),
         "letter": for_applicant(decision),
     }
 

@@ -58,6 +58,7 @@ __all__ = [
     "not_",
     "recency",
     "rule",
+    "unit_noun",
 ]
 
 
@@ -301,6 +302,16 @@ class _Combinable:
         return Not(self)
 
 
+def unit_noun(unit: CountUnit, n: int) -> str:
+    """The unit as a noun after the number *n*: "1 incident", "3 incident dates".
+
+    >>> unit_noun(CountUnit.INCIDENT_DATES, 1), unit_noun(CountUnit.COMPLAINTS, 0)
+    ('incident date', 'complaints')
+    """
+    many = unit.value.replace("_", " ")
+    return many.removesuffix("s") if n == 1 else many
+
+
 def _count_unit(value: CountUnit | str) -> CountUnit:
     return choice(CountUnit, "unit", value)
 
@@ -330,7 +341,8 @@ class Count(_Combinable):
     selection: Selection = attrs.field(factory=Selection, kw_only=True, validator=_selection_field)
 
     def describe(self) -> str:
-        return f"at least {self.at_least} {self.unit.value.replace('_', ' ')} ({self.selection.describe()})"
+        noun = unit_noun(self.unit, self.at_least)
+        return f"at least {self.at_least} {noun} ({self.selection.describe()})"
 
     def __repr__(self) -> str:
         args = [str(self.at_least)]
@@ -480,8 +492,7 @@ class Count(_Combinable):
             deadline,
             combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
         )
-        noun = self.unit.value.replace("_", " ")
-        summary = f"{counted} of {self.at_least} {noun} counted"
+        summary = f"{counted} of {self.at_least} {unit_noun(self.unit, self.at_least)} counted"
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
         return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
