@@ -22,10 +22,11 @@ import anyio
 import anyio.to_thread
 import attrs
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
@@ -164,7 +165,9 @@ async def _json(request: Request) -> Mapping[str, Any]:
     except Unreadable as error:
         raise Problem(400, "InvalidJSON", f"not valid JSON: {error}") from None
     if too_deep(data, limits.max_depth):
-        raise Problem(400, "InvalidJSON", f"not valid JSON: lists and objects nest more than {limits.max_depth} deep")
+        raise Problem(
+            400, "InvalidJSON", f"not valid JSON: lists and objects nest more than {limits.max_depth} deep"
+        )
     if not isinstance(data, dict):
         raise Problem(422, "InvalidInput", f"the request={shown(data)}: must be an object", field="")
     return data
@@ -184,6 +187,13 @@ def _keys(data: Mapping[str, Any], known: Iterable[str], required: Iterable[str]
 def _text(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
+        raise InvalidInput(key, value, "must be a string")
+    return value
+
+
+def _required_text(data: Mapping[str, Any], key: str) -> str:
+    value = data[key]
+    if not isinstance(value, str):
         raise InvalidInput(key, value, "must be a string")
     return value
 
@@ -217,10 +227,11 @@ def _area(data: Mapping[str, Any], *, default: str | None = "statutory") -> Area
     """The policy a request names: ``policy`` (built in) or ``policy_file`` (a policy file's text)."""
     name = _text(data, "policy")
     text = _text(data, "policy_file")
+    fmt = _format(data, "policy_format")
     if name is not None and text is not None:
         raise InvalidInput("policy_file", "...", "give policy (a built-in name) or policy_file, not both")
     if text is not None:
-        return read_area(text, format=_format(data, "policy_format"), file="policy_file")
+        return read_area(text, format=fmt, file="policy_file")
     if name is None:
         return None if default is None else AREAS[default]
     return _builtin(name)
@@ -242,7 +253,9 @@ async def _work(request: Request, work: Callable[[], T]) -> T:
             # thread finishes on its own, bounded by the size limits of what it was given.
             return await anyio.to_thread.run_sync(guarded, abandon_on_cancel=True)
     except TimeoutError:
-        raise Problem(503, "TimeLimit", f"the request took longer than the time limit of {limit:g} seconds") from None
+        raise Problem(
+            503, "TimeLimit", f"the request took longer than the time limit of {limit:g} seconds"
+        ) from None
 
 
 # ------------------------------------------------------------------ deciding one application
@@ -489,7 +502,7 @@ _BODY_CHECK: Final = {
 
 
 @router.post(
-    "/policies/check",
+    "/policy-check",
     summary="Check a policy file",
     description="Read a policy file's text (TOML or JSON) as `asb-case-review policies check FILE` "
     "does, and give it back with its conformance findings; a malformed file is a 422 naming the "
@@ -503,6 +516,7 @@ async def check_policy(request: Request) -> Response:
 
     def work() -> dict[str, Any]:
         _keys(data, ("policy_file", "policy_format"), required=("policy_file",))
+        _required_text(data, "policy_file")
         area = _area(data)
         assert area is not None
         return _shown_area(area)
@@ -522,7 +536,7 @@ _BODY_CASES: Final = {
 
 def _run_cases(data: Mapping[str, Any]) -> dict[str, Any]:
     _keys(data, ("cases", "cases_format", "policy", "policy_file", "policy_format"), required=("cases",))
-    text = _text(data, "cases") or ""
+    text = _required_text(data, "cases")
     cases = load_cases(text, format=_format(data, "cases_format"), file="cases")
     area = _area(data, default=None)
     if area is None:
@@ -660,10 +674,11 @@ RowFormat = Annotated[Literal["csv", "json"], Query()]
 )
 async def sweep_reports(
     request: Request,
+    *,
     policy: Policies = None,
     fact: Facts = None,
-    standings: Annotated[bool, Query(description="one row per reporter and matter")] = False,  # noqa: FBT002
-    skip_bad_rows: Skip = False,  # noqa: FBT002
+    standings: Annotated[bool, Query(description="one row per reporter and matter")] = False,
+    skip_bad_rows: Skip = False,
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
     """The sweep's rows."""
@@ -701,10 +716,11 @@ def _plain(value: object) -> object:
 )
 async def compare_reports(
     request: Request,
+    *,
     policy: Policies = None,
     fact: Facts = None,
     show: Annotated[Literal["summary", "flips", "conflicts"], Query()] = "summary",
-    skip_bad_rows: Skip = False,  # noqa: FBT002
+    skip_bad_rows: Skip = False,
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
     """The comparison's rows."""
@@ -804,9 +820,25 @@ async def _invalid(request: Request, error: Exception) -> Response:
         return await request_validation_exception_handler(request, error)
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "query")
-    message = str(first.get("msg", "is not valid")).removeprefix("Input should be ").removeprefix("Value error, ")
+    message = (
+        str(first.get("msg", "is not valid")).removeprefix("Input should be ").removeprefix("Value error, ")
+    )
     detail = f"{where}={shown(first.get('input'))}: must be {message}"
     return Problem(422, "InvalidInput", detail, field=where).response()
+
+
+async def _http(request: Request, error: Exception) -> Response:
+    """A path or method the API does not have, as a problem; the pages keep FastAPI's own answer."""
+    assert isinstance(error, StarletteHTTPException)
+    if not request.url.path.startswith("/api/"):
+        return await http_exception_handler(request, error)
+    response = Problem(
+        error.status_code,
+        "NotFound" if error.status_code == 404 else "MethodNotAllowed",
+        f"{request.method} {request.url.path}: {error.detail}",
+    ).response()
+    response.headers.update(error.headers or {})
+    return response
 
 
 async def _bug(request: Request, error: Exception) -> Response:
@@ -821,6 +853,7 @@ def install(app: FastAPI, limits: Limits) -> None:
     app.include_router(router)
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _bug)
     app.add_middleware(_SizeLimit, limit=limits.max_upload)
     app.add_middleware(_AccessLog)
@@ -890,8 +923,14 @@ def _schemas() -> dict[str, Any]:
         },
     }
     policy_choice = {
-        "policy": {"type": "string", "description": "a built-in policy's id (GET /api/policies)"},
-        "policy_file": {"type": "string", "description": "the text of a policy file, instead of policy"},
+        "policy": {
+            "type": ["string", "null"],
+            "description": "a built-in policy's id (GET /api/policies); the statute by default",
+        },
+        "policy_file": {
+            "type": ["string", "null"],
+            "description": "the text of a policy file, instead of policy",
+        },
         "policy_format": {"type": "string", "enum": ["toml", "json"], "default": "toml"},
     }
     return {
@@ -913,7 +952,10 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["policy_file"],
             "additionalProperties": False,
-            "properties": {k: v for k, v in policy_choice.items() if k != "policy"},
+            "properties": {
+                "policy_file": {"type": "string", "description": "the text of a policy file"},
+                "policy_format": policy_choice["policy_format"],
+            },
         },
         "CasesRequest": {
             "type": "object",
@@ -961,4 +1003,3 @@ def openapi(app: FastAPI) -> dict[str, Any]:
         document.setdefault("components", {}).setdefault("schemas", {}).update(_schemas())
         app.openapi_schema = document
     return app.openapi_schema
-
