@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -546,6 +547,21 @@ def test_openapi_document_is_served_and_lists_every_api_route(client: TestClient
     api_paths = {r.path for r in api_module.router.routes if hasattr(r, "path")}
     assert set(served["paths"]) == api_paths
     assert "/" not in served["paths"]
+
+
+def test_serve_page_examples_are_real(client: TestClient) -> None:
+    """docs/serve.md's request decides under Merseyside; its error is the answer to a 30 February date."""
+    page = (ROOT / "docs" / "serve.md").read_text(encoding="utf-8")
+    request, error = (json.loads(b) for b in re.findall(r"^```json\n(.*?)^```$", page, re.S | re.M))
+    decision = client.post("/api/decide", json=request).json()
+    assert decision["policy"]["id"] == "merseyside"
+    assert client.post("/api/decide/letter", json=request).status_code == 200
+    assert client.post("/api/decide/timeline?format=svg", json=request).status_code == 200
+    request["application"]["reports"][1]["made_on"] = "2025-02-30"
+    assert client.post("/api/decide", json=request).json() == error
+    line = re.search(r"^```text\n(.*?)\n```$", page, re.S | re.M)
+    assert line is not None
+    assert re.fullmatch(r"\S+ \S+ POST /api/decide 200 \d+\.\dms", line.group(1))
 
 
 # ------------------------------------------------------------------ schemathesis, from the document

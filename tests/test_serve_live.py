@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -38,12 +39,24 @@ def command() -> str:
     return str(script) if script.exists() else shutil.which("asb-case-review") or "asb-case-review"
 
 
+def readme_serve() -> list[str]:
+    """The README's serve command (after its `pip install ... &&`), as argv."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```bash\n(.+?)\n```", text) if "asb-case-review serve" in b)
+    install, _, run = block.partition(" && ")
+    assert install == "pip install '.[serve]'"
+    return shlex.split(run)
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """`asb-case-review serve --port N` running, as the README says; its base URL."""
+    """The README's `asb-case-review serve --port ...` running, on a free port; its base URL."""
     port = free_port()
+    argv = readme_serve()
+    assert argv[:2] == ["asb-case-review", "serve"]
+    argv[argv.index("--port") + 1] = str(port)
     process = subprocess.Popen(
-        [command(), "serve", "--port", str(port)],
+        [command(), *argv[1:]],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -151,3 +164,20 @@ def test_a_java_client_decides_and_reads_errors(server: str, tmp_path: Path) -> 
     status, kind, body = runs["bad"]
     assert (status, kind) == ("422", "application/problem+json")
     assert json.loads(body)["detail"] == "reports=None: is required"
+
+
+def test_load_benchmark_runs_without_error() -> None:
+    """benchmarks/serve.py (here at a small size) prints its figures and counts no error."""
+    ran = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "serve.py"), "--requests", "60", "--concurrency", "6"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    lines = ran.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "requests", "throughput", "latency p50", "latency p99", "errors", "in process"
+    ]  # fmt: skip
+    assert lines[4] == "errors:      0"

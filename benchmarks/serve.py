@@ -1,0 +1,134 @@
+"""Load test of the JSON API on loopback: the server in its own process, many clients at once.
+
+    python benchmarks/serve.py [--requests 5000] [--concurrency 50]
+
+Starts ``asb-case-review serve`` (uvicorn, one process) on a free loopback port, waits for
+``/api/health``, then sends REQUESTS decisions (``POST /api/decide``, the example applications in
+turn) with CONCURRENCY in flight at once from an asynchronous client (httpx), and prints the
+throughput, the median and 99th-percentile latency, and the number of errors (any answer but a 200
+with the decision, or a failed connection); then, for scale, the time of the same decisions made
+in process, without HTTP.  It exits 1 if there was any error.  Nothing is
+written to disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+import urllib.request
+from pathlib import Path
+
+import httpx
+
+from asb_case_review import STATUTORY, evaluate
+from asb_case_review.parsing import application_from_mapping
+from asb_case_review.render import to_dict
+
+ROOT = Path(__file__).parent.parent
+BODIES = [
+    json.dumps({"application": json.loads(path.read_text(encoding="utf-8"))}).encode()
+    for path in sorted((ROOT / "examples").glob("*.json"))
+    if path.name != "expected.json"
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def start(port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "asb_case_review", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("the server did not answer /api/health within 30 seconds")
+
+
+async def load(base: str, requests: int, concurrency: int) -> tuple[list[float], int, float]:
+    """Every request's latency in seconds, the number of errors, and the wall time."""
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(range(requests))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            for index in queue:
+                started = time.perf_counter()
+                try:
+                    response = await client.post(
+                        "/api/decide",
+                        content=BODIES[index % len(BODIES)],
+                        headers={"Content-Type": "application/json"},
+                    )
+                    ok = response.status_code == 200 and "outcome" in response.json()
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - started)
+                errors += not ok
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - began
+    return latencies, errors, wall
+
+
+def in_process() -> float:
+    """Seconds for one decision without HTTP: parse the body, evaluate, build the record."""
+
+    def once() -> None:
+        for body in BODIES:
+            to_dict(evaluate(application_from_mapping(json.loads(body)["application"]), STATUTORY))
+
+    return min(timeit.repeat(once, number=20, repeat=5)) / (20 * len(BODIES))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=5_000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    port = free_port()
+    server = start(port)
+    try:
+        latencies, errors, wall = asyncio.run(
+            load(f"http://127.0.0.1:{port}", args.requests, args.concurrency)
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    print(f"requests:    {len(latencies):,} POST /api/decide at {args.concurrency} concurrent, loopback")
+    print(f"throughput:  {len(latencies) / wall:,.0f} requests/s ({wall:.1f} s in all)")
+    print(f"latency p50: {cuts[49] * 1000:.1f} ms")
+    print(f"latency p99: {cuts[98] * 1000:.1f} ms")
+    print(f"errors:      {errors}")
+    print(f"in process:  {in_process() * 1000:.2f} ms per decision (the same work, no HTTP)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
