@@ -236,6 +236,20 @@ def test_sweep_and_compare_give_the_cli_rows(client: TestClient, tmp_path: Path)
         assert compared.text.rstrip("\n") == cli_rows[1].rstrip("\n")
 
 
+def test_sweep_edges_match_the_cli(client: TestClient, tmp_path: Path) -> None:
+    """A CSV of a header alone sweeps to nothing, as the command does; a bad fact is named."""
+    header = synthetic(1).splitlines()[0] + "\n"
+    path = tmp_path / "empty.csv"
+    path.write_text(header, encoding="utf-8")
+    empty = client.post("/api/sweep", content=header, headers={"Content-Type": "text/csv"})
+    assert (empty.status_code, empty.text) == (200, "")
+    assert run_cli("sweep", str(path))[1] == ""
+    detail = problem(
+        client.post("/api/sweep?fact=sunny", content=header, headers={"Content-Type": "text/csv"}), 422
+    )
+    assert detail == "fact='sunny': write NAME=yes or NAME=no"
+
+
 def test_bad_rows_are_named_by_row_and_skipped_only_when_asked(client: TestClient) -> None:
     """A bad row stops the upload with its row number; skip_bad_rows lists it and keeps the rest."""
     lines = synthetic(30).splitlines()
@@ -335,11 +349,20 @@ def test_bad_query_parameters_are_named(client: TestClient, path: str, status: i
     assert found.startswith(detail), found
 
 
-def test_pages_keep_fastapi_errors(client: TestClient) -> None:
-    """Outside /api, a missing page is FastAPI's own answer, not the API's problem document."""
-    response = client.get("/no-such-page")
-    assert response.status_code == 404
-    assert response.headers["content-type"] == "application/json"
+def test_pages_keep_fastapi_errors() -> None:
+    """Outside /api, a missing page or a bad query is FastAPI's own answer, not the API's problem."""
+    app = create_app()
+
+    @app.get("/a-page")
+    def a_page(n: int) -> int:
+        return n
+
+    pages = TestClient(app)
+    missing = pages.get("/no-such-page")
+    assert (missing.status_code, missing.headers["content-type"]) == (404, "application/json")
+    bad = pages.get("/a-page?n=x")
+    assert (bad.status_code, bad.headers["content-type"]) == (422, "application/json")
+    assert bad.json()["detail"][0]["loc"] == ["query", "n"]
 
 
 @pytest.mark.parametrize(
@@ -547,6 +570,8 @@ def test_openapi_document_is_served_and_lists_every_api_route(client: TestClient
     api_paths = {r.path for r in api_module.router.routes if hasattr(r, "path")}
     assert set(served["paths"]) == api_paths
     assert "/" not in served["paths"]
+    app = create_app()
+    assert app.openapi() is app.openapi()
 
 
 def test_serve_page_examples_are_real(client: TestClient) -> None:
