@@ -793,7 +793,7 @@ class _AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
 
         async def sending(message: Message) -> None:
             nonlocal status
@@ -803,9 +803,16 @@ class _AccessLog:
 
         try:
             await self.app(scope, receive, sending)
-        finally:
-            took = (time.perf_counter() - started) * 1000
-            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, took)
+        except Exception as error:  # noqa: BLE001 - a bug: answered here, so the server logs no traceback
+            # A traceback, or the error's message, may quote the request: only the kind of error is
+            # logged, and the client gets a plain 500 (unless the answer had already begun).
+            log.error("internal error on %s %s: %s", scope["method"], scope["path"], type(error).__name__)
+            if status is None:
+                await Problem(500, "InternalError", "internal error (a bug, please report it)").response()(
+                    scope, receive, sending
+                )
+        took = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.1fms", scope["method"], scope["path"], status or 500, took)
 
 
 async def _problem(request: Request, error: Exception) -> Response:
@@ -841,12 +848,6 @@ async def _http(request: Request, error: Exception) -> Response:
     return response
 
 
-async def _bug(request: Request, error: Exception) -> Response:
-    """An error the service did not expect: a bug, reported without the request's content."""
-    log.error("internal error on %s %s: %s", request.method, request.url.path, type(error).__name__)
-    return Problem(500, "InternalError", "internal error (a bug, please report it)").response()
-
-
 def install(app: FastAPI, limits: Limits) -> None:
     """Put the API on *app*: its routes, limits, access log, error responses and OpenAPI document."""
     app.state.limits = limits
@@ -854,7 +855,6 @@ def install(app: FastAPI, limits: Limits) -> None:
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(Exception, _bug)
     app.add_middleware(_SizeLimit, limit=limits.max_upload)
     app.add_middleware(_AccessLog)
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
