@@ -207,7 +207,7 @@ def test_cases_file_runs_as_the_test_command_runs_it(client: TestClient) -> None
 
 def test_sweep_and_compare_give_the_cli_rows(client: TestClient, tmp_path: Path) -> None:
     """POST /api/sweep and /api/compare over an uploaded CSV give the rows the commands write."""
-    text = synthetic(400)
+    text = synthetic(1_200)
     path = tmp_path / "reports.csv"
     path.write_text(text, encoding="utf-8")
     csv_body: dict[str, Any] = {
