@@ -285,21 +285,24 @@ _BODY_DECIDE: Final = {
 }
 
 
-def _responses(*extra: int, ok: dict[str, Any] | None = None) -> dict[int | str, dict[str, Any]]:
+_READS_JSON: Final = (400, 413, 415, 422, 503)
+_READS_CSV: Final = (413, 415, 422, 503)
+
+
+def _responses(statuses: Iterable[int], ok: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """The answers an operation documents: *ok*, and a problem document for each of *statuses*."""
     problem = {"content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     said = {
         400: "The body is not JSON (or not UTF-8, or nests too deep).",
-        404: "No built-in policy has that id.",
+        404: "No built-in policy has that name.",
         406: "The picture cannot be drawn: the plot extra is not installed.",
         413: "The request is larger than the service's limit.",
         415: "The Content-Type is not the one this operation reads.",
         422: "A field holds a bad value: the detail is the library's own message, naming it.",
         503: "The work took longer than the service's time limit.",
     }
-    found: dict[int | str, dict[str, Any]] = {}
-    if ok is not None:
-        found[200] = ok
-    for status in (400, 413, 415, 422, 503, *extra):
+    found: dict[int | str, dict[str, Any]] = {200: ok}
+    for status in sorted(statuses):
         found[status] = {"description": said[status], **problem}
     return found
 
@@ -313,14 +316,13 @@ _RECORD: Final = {"content": {"application/json": {"schema": {"type": "object"}}
     description="The decision as the audit record `asb-case-review check --format json` writes; "
     "with `for=applicant`, only what the applicant's letter may say (no other person's ids).",
     openapi_extra=_BODY_DECIDE,
-    responses=_responses(ok={"description": "The decision record.", **_RECORD}),
+    responses=_responses(_READS_JSON, {"description": "The decision record.", **_RECORD}),
 )
 async def decide(request: Request, audience: Annotated[Audience, Query(alias="for")] = "officer") -> Response:
     """The decision record for one application."""
     data = await _json(request)
-    decision = await _work(request, lambda: _decide(data))
-    record = to_applicant_dict(decision) if audience == "applicant" else to_dict(decision)
-    return JSONResponse(record)
+    record = to_applicant_dict if audience == "applicant" else to_dict
+    return JSONResponse(await _work(request, lambda: record(_decide(data))))
 
 
 _TEXT: Final = {"content": {"text/plain": {"schema": {"type": "string"}}}}
@@ -332,7 +334,7 @@ _TEXT: Final = {"content": {"text/plain": {"schema": {"type": "string"}}}}
     description="The paragraph for the applicant's letter; it never names other complainants.",
     openapi_extra=_BODY_DECIDE,
     response_class=Response,
-    responses=_responses(ok={"description": "The letter, plain text.", **_TEXT}),
+    responses=_responses(_READS_JSON, {"description": "The letter, plain text.", **_TEXT}),
 )
 async def letter(request: Request) -> Response:
     """The applicant's letter."""
@@ -347,7 +349,7 @@ async def letter(request: Request) -> Response:
     description="The full explanation for the case officer, as `asb-case-review check` prints it.",
     openapi_extra=_BODY_DECIDE,
     response_class=Response,
-    responses=_responses(ok={"description": "The explanation, plain text.", **_TEXT}),
+    responses=_responses(_READS_JSON, {"description": "The explanation, plain text.", **_TEXT}),
 )
 async def officer(request: Request) -> Response:
     """The officer's text."""
@@ -380,8 +382,8 @@ def _draw(decision: Decision, kind: Literal["png", "svg"], *, private: bool) -> 
     openapi_extra=_BODY_DECIDE,
     response_class=Response,
     responses=_responses(
-        406,
-        ok={
+        (*_READS_JSON, 406),
+        {
             "description": "The picture.",
             "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in _PICTURE},
         },
@@ -426,7 +428,7 @@ def _listing(area: Area) -> dict[str, Any]:
     summary="List the built-in policies",
     description="Every built-in policy (the rows of `asb-case-review policies list --format json`), "
     "filtered by region, kind of body and rule features (every filter must hold).",
-    responses=_responses(),
+    responses=_responses((422,), {"description": "The policies, in the order of their ids."}),
 )
 def policies(
     region: Annotated[Region | None, Query()] = None,
@@ -482,7 +484,7 @@ def _shown_area(area: Area) -> dict[str, Any]:
     description="The policy as a policy file (every version, with its wording and sources, as "
     "`asb-case-review policies show NAME --format json`), the days no version is in force, and "
     "its conformance findings (as `asb-case-review policies check NAME`).",
-    responses=_responses(404, ok={"description": "The policy.", **_RECORD}),
+    responses=_responses((404, 503), {"description": "The policy.", **_RECORD}),
 )
 async def policy(request: Request, name: str) -> Response:
     """One built-in policy with its findings."""
@@ -508,7 +510,7 @@ _BODY_CHECK: Final = {
     "does, and give it back with its conformance findings; a malformed file is a 422 naming the "
     "place in it.",
     openapi_extra=_BODY_CHECK,
-    responses=_responses(ok={"description": "The policy and its findings.", **_RECORD}),
+    responses=_responses(_READS_JSON, {"description": "The policy and its findings.", **_RECORD}),
 )
 async def check_policy(request: Request) -> Response:
     """A policy file's findings."""
@@ -580,7 +582,9 @@ def _run_cases(data: Mapping[str, Any]) -> dict[str, Any]:
     description="Run a cases file's text against the policy it names (built in) or the one given "
     "(`policy` or `policy_file`), as `asb-case-review test` does.",
     openapi_extra=_BODY_CASES,
-    responses=_responses(ok={"description": "Each case's result and the rules exercised.", **_RECORD}),
+    responses=_responses(
+        _READS_JSON, {"description": "Each case's result and the rules exercised.", **_RECORD}
+    ),
 )
 async def cases_run(request: Request) -> Response:
     """The results of a cases file."""
@@ -679,7 +683,9 @@ RowFormat = Annotated[Literal["csv", "json"], Query()]
     "(`asb-case-review sweep`). The upload is read as it streams in, up to the size limit.",
     openapi_extra=_BODY_CSV,
     response_class=Response,
-    responses=_responses(ok={"description": "One row per report (or per standing) and policy.", **_ROWS}),
+    responses=_responses(
+        _READS_CSV, {"description": "One row per report (or per standing) and policy.", **_ROWS}
+    ),
 )
 async def sweep_reports(
     request: Request,
@@ -721,7 +727,7 @@ def _plain(value: object) -> object:
     "why, or the statutory-floor conflicts (`asb-case-review compare`).",
     openapi_extra=_BODY_CSV,
     response_class=Response,
-    responses=_responses(ok={"description": "The comparison's rows.", **_ROWS}),
+    responses=_responses(_READS_CSV, {"description": "The comparison's rows.", **_ROWS}),
 )
 async def compare_reports(
     request: Request,
