@@ -395,6 +395,19 @@ def test_bad_bodies_are_4xx_naming_the_problem(
     assert detail in problem(client.post("/api/decide", content=content, headers=headers), status)
 
 
+@pytest.mark.parametrize(
+    "content", [b'{"application": ', b'{"application": "\xff"}'], ids=["truncated", "not-utf8"]
+)
+def test_unreadable_body_gets_the_cli_message(client: TestClient, tmp_path: Path, content: bytes) -> None:
+    """A body that is not JSON, or not UTF-8, is refused with the words `check` uses for such a file."""
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    detail = problem(
+        client.post("/api/decide", content=content, headers={"Content-Type": "application/json"}), 400
+    )
+    assert run_cli("check", str(path))[2] == f"asb-case-review: {path}: {detail}\n"
+
+
 def test_charset_in_any_case_is_accepted(client: TestClient) -> None:
     """application/json with charset=UTF-8 (Java's spelling) or utf-8 (.NET's) is read."""
     data = json.dumps({"application": example()}).encode()

@@ -159,7 +159,11 @@ async def _json(request: Request) -> Mapping[str, Any]:
     limits = _limits(request)
     raw = await _body(request, limits.max_body)
     try:
-        data = loads_json(decode(raw))
+        text = decode(raw)
+    except Unreadable as error:
+        raise Problem(400, "InvalidJSON", str(error)) from None
+    try:
+        data = loads_json(text)
     except json.JSONDecodeError as error:
         raise Problem(400, "InvalidJSON", f"line {error.lineno}: not valid JSON: {error.msg}") from None
     except Unreadable as error:
