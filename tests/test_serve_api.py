@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,16 @@ def problem(response: Any, status: int) -> str:
     assert body["title"]
     detail: str = body["detail"]
     return detail
+
+
+def test_the_core_and_the_command_line_import_no_server() -> None:
+    """FastAPI and uvicorn are loaded by `serve` and create_app alone, not by the library or the CLI."""
+    code = (
+        "import sys; from asb_case_review import cli; cli.main(['check', '--example']); "
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert ran.stdout.splitlines()[-1] == "[]"
 
 
 # ------------------------------------------------------------------ the same answers as the CLI
