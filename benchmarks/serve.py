@@ -6,8 +6,10 @@ Starts ``asb-case-review serve`` (uvicorn, one process) on a free loopback port,
 ``/api/health``, then sends REQUESTS decisions (``POST /api/decide``, the example applications in
 turn) with CONCURRENCY in flight at once from an asynchronous client (httpx), and prints the
 throughput, the median and 99th-percentile latency, and the number of errors (any answer but a 200
-with the decision, or a failed connection); then, for scale, the time of the same decisions made
-in process, without HTTP.  It exits 1 if there was any error.  Nothing is
+with the decision, or a failed connection).  Because the machine may be shared, it also prints
+the processor time the server and the client used per request (from /proc, on Linux), which other
+work on the machine inflates far less than it inflates latency, and the time of the same decisions made in process, without
+HTTP.  It exits 1 if there was any error.  Nothing is
 written to disk.
 """
 
@@ -16,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -94,6 +98,20 @@ async def load(base: str, requests: int, concurrency: int) -> tuple[list[float],
     return latencies, errors, wall
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The processor time (user and system) process *pid* has used, from /proc (Linux), if readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def in_process() -> float:
     """Seconds for one decision without HTTP: parse the body, evaluate, build the record."""
 
@@ -114,9 +132,11 @@ def main() -> int:
     port = free_port()
     server = start(port)
     try:
+        server_before, client_before = cpu_seconds(server.pid), own_cpu()
         latencies, errors, wall = asyncio.run(
             load(f"http://127.0.0.1:{port}", args.requests, args.concurrency)
         )
+        server_after, client_after = cpu_seconds(server.pid), own_cpu()
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -126,6 +146,12 @@ def main() -> int:
     print(f"latency p50: {cuts[49] * 1000:.1f} ms")
     print(f"latency p99: {cuts[98] * 1000:.1f} ms")
     print(f"errors:      {errors}")
+    if server_before is not None and server_after is not None:
+        used = (server_after - server_before) / len(latencies)
+        print(f"server CPU:  {used * 1000:.2f} ms per request (processor time, user and system)")
+    else:
+        print("server CPU:  not measured (no /proc)")
+    print(f"client CPU:  {(client_after - client_before) / len(latencies) * 1000:.2f} ms per request")
     print(f"in process:  {in_process() * 1000:.2f} ms per decision (the same work, no HTTP)")
     return 1 if errors else 0
 

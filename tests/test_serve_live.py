@@ -178,6 +178,7 @@ def test_load_benchmark_runs_without_error() -> None:
     assert ran.returncode == 0, ran.stdout + ran.stderr
     lines = ran.stdout.splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "requests", "throughput", "latency p50", "latency p99", "errors", "in process"
+        "requests", "throughput", "latency p50", "latency p99", "errors", "server CPU", "client CPU",
+        "in process",
     ]  # fmt: skip
     assert lines[4] == "errors:      0"
