@@ -677,7 +677,6 @@ Policies = Annotated[
 ]
 Facts = Annotated[list[str] | None, Query(description="NAME=yes|no, assumed for every application")]
 Skip = Annotated[bool, Query(description="leave bad rows out, listing each (format=json)")]
-RowFormat = Annotated[Literal["csv", "json"], Query()]
 
 
 @router.post(
@@ -783,10 +782,10 @@ class _SizeLimit:
         if scope["type"] != "http":  # pragma: no cover - lifespan and websocket events pass through
             await self.app(scope, receive, send)
             return
-        tooLarge = Problem(413, "TooLarge", f"the request is larger than the limit of {self.limit:,} bytes")  # noqa: N806
+        too_large = Problem(413, "TooLarge", f"the request is larger than the limit of {self.limit:,} bytes")
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await tooLarge.response()(scope, receive, send)
+                await too_large.response()(scope, receive, send)
                 return
         seen = 0
 
@@ -795,7 +794,7 @@ class _SizeLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise tooLarge
+                raise too_large
             return message
 
         await self.app(scope, counted, send)
