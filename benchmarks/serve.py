@@ -7,9 +7,9 @@ Starts ``asb-case-review serve`` (uvicorn, one process) on a free loopback port,
 turn) with CONCURRENCY in flight at once from an asynchronous client (httpx), and prints the
 throughput, the median and 99th-percentile latency, and the number of errors (any answer but a 200
 with the decision, or a failed connection).  Because the machine may be shared, it also prints
-the processor time the server and the client used per request (from /proc, on Linux), which other
-work on the machine inflates far less than it inflates latency, and the time of the same decisions made in process, without
-HTTP.  It exits 1 if there was any error.  Nothing is
+the processor time the server and the client used per request (from /proc, on Linux), which
+other work on the machine inflates far less than it inflates latency, and the processor time of
+the same decisions made in process, without HTTP.  It exits 1 if there was any error.  Nothing is
 written to disk.
 """
 
@@ -44,6 +44,7 @@ BODIES = [
 
 
 def free_port() -> int:
+    """A loopback port no one is listening on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -51,6 +52,7 @@ def free_port() -> int:
 
 
 def start(port: int) -> subprocess.Popen[bytes]:
+    """`asb-case-review serve` on *port*, once it answers /api/health."""
     server = subprocess.Popen(
         [sys.executable, "-m", "asb_case_review", "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -108,6 +110,7 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def own_cpu() -> float:
+    """The processor time this process (the client) has used."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
@@ -124,6 +127,7 @@ def in_process() -> float:
 
 
 def main() -> int:
+    """Run the load test and print its figures; 1 if any request failed."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -153,7 +157,8 @@ def main() -> int:
     else:
         print("server CPU:  not measured (no /proc)")
     print(f"client CPU:  {(client_after - client_before) / len(latencies) * 1000:.2f} ms per request")
-    print(f"in process:  {in_process() * 1000:.2f} ms per decision (processor time of the same work, no HTTP)")
+    same = "processor time of the same work, no HTTP"
+    print(f"in process:  {in_process() * 1000:.2f} ms per decision ({same})")
     return 1 if errors else 0
 
 
