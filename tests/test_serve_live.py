@@ -150,13 +150,13 @@ def test_a_java_client_decides_and_reads_errors(server: str, tmp_path: Path) -> 
     bad = tmp_path / "bad.json"
     bad.write_text('{"application": {"id": "A"}, "as_of": "28/02/2026"}', encoding="utf-8")
     source = str(ROOT / "tests" / "clients" / "DecideClient.java")
-    runs = {}
-    for name, request in (("good", good), ("bad", bad)):
-        ran = subprocess.run(
-            [JAVA, source, server, str(request)], capture_output=True, text=True, timeout=120, check=False
-        )
-        assert ran.returncode == 0, ran.stderr
-        runs[name] = ran.stdout.split("\n", 2)
+    ran = subprocess.run(
+        [JAVA, source, server, str(good), str(bad)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    lines = ran.stdout.splitlines()
+    assert len(lines) == 6, ran.stdout
+    runs = {"good": lines[:3], "bad": lines[3:]}
     status, kind, body = runs["good"]
     assert (status, kind) == ("200", "application/json")
     assert json.loads(body)["outcome"] == "met"
