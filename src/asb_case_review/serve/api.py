@@ -325,8 +325,12 @@ _RECORD: Final = {"content": {"application/json": {"schema": {"type": "object"}}
 async def decide(request: Request, audience: Annotated[Audience, Query(alias="for")] = "officer") -> Response:
     """The decision record for one application."""
     data = await _json(request)
-    record = to_applicant_dict if audience == "applicant" else to_dict
-    return JSONResponse(await _work(request, lambda: record(_decide(data))))
+    return JSONResponse(await _work(request, lambda: _record(_decide(data), audience)))
+
+
+def _record(decision: Decision, audience: Audience) -> dict[str, Any]:
+    """The record ``check --format json`` writes for *decision* (``--for applicant``: the applicant's)."""
+    return to_applicant_dict(decision) if audience == "applicant" else to_dict(decision)
 
 
 _TEXT: Final = {"content": {"text/plain": {"schema": {"type": "string"}}}}
