@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from asb_case_review import STATUTORY, evaluate, for_officer, to_dict
+from asb_case_review.audit import stamped_decision
 from asb_case_review.cli import main
 from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_to_mapping
@@ -168,7 +169,7 @@ def test_officer_downloads_the_json_record_the_library_makes(page: Page, tmp_pat
         page.click("#download")
     assert download.value.suggested_filename == "decision-APP-2026-0001.json"
     record = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert record == to_dict(evaluate(example_application(), STATUTORY))
+    assert record == stamped_decision(to_dict(evaluate(example_application(), STATUTORY)), STATUTORY)
     assert page.inner_text("#letter") == record["letter"]
     # The same record as the command line's: asb-case-review check FILE --policy statutory --format json.
     with contextlib.redirect_stdout(io.StringIO()) as printed:

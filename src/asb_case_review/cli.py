@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -1424,6 +1425,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     synthetic.set_defaults(run=_synthetic)
 
+    _add_serve(commands)
+    return parser
+
+
+def _add_serve(commands: Any) -> None:
     serve = commands.add_parser(
         "serve",
         help="serve the JSON API and the web pages over HTTP (needs the serve extra)",
@@ -1434,8 +1440,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="(default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="(default: %(default)s)")
+    serve.add_argument(
+        "--max-body",
+        type=int,
+        default=1_000_000,
+        metavar="BYTES",
+        help="largest JSON body (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--max-upload",
+        type=int,
+        default=20_000_000,
+        metavar="BYTES",
+        help="largest request of any kind, a CSV upload included (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--max-depth",
+        type=int,
+        default=32,
+        metavar="N",
+        help="deepest nesting in a JSON body (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--time-limit",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="longest work for one request, 503 beyond (default: %(default)s)",
+    )
     serve.set_defaults(run=_serve)
-    return parser
 
 
 def _serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs a server until stopped
@@ -1449,7 +1482,16 @@ def _serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs a server
         ) from None
     if not 0 <= args.port <= 65535:
         raise _BadInput(f"serve: --port={args.port}: must be from 0 to 65535")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    app = create_app(
+        max_body=args.max_body,
+        max_upload=args.max_upload,
+        max_depth=args.max_depth,
+        time_limit=args.time_limit,
+    )
+    # The service's own access log (method, path, status, time) replaces uvicorn's, which would
+    # log the client's address and the query string.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return EXIT_MET
 
 

@@ -35,6 +35,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from .. import __version__
 from .._limits import Unreadable, decode, loads_json
+from ..audit import stamped_decision
 from ..catalogue import AREAS
 from ..dates import london_day
 from ..decision import Decision, evaluate
@@ -326,7 +327,8 @@ def _officer_result(application: Application, area: Area, as_of: dt.date | None)
         raise _Refused(Problem("area", str(error))) from None
     decision = evaluate(application, policy, as_of=as_of)
     rows = report_rows(decision)
-    record = json.dumps(to_dict(decision), indent=2)
+    # The audit record the command line writes (check --format json), audit fields first.
+    record = json.dumps(stamped_decision(to_dict(decision), decision.policy), indent=2)
     return {
         "decision": decision,
         "policy": policy,
