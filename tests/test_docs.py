@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from html.parser import HTMLParser
 import importlib.util
 import io
 import re
@@ -123,19 +124,91 @@ def test_console_blocks_show_real_output(repository_copy: Path) -> None:
         assert printed == shown, f"{page.name}: $ {command} (run `python tests/test_docs.py` to update)"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="needs the docs extra")
-def test_site_builds_strictly(tmp_path: Path) -> None:
-    """`mkdocs build --strict` succeeds: no broken link, no missing page, no failed reference."""
+needs_mkdocs = pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="needs the docs extra")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as `mkdocs build --strict` writes it (built once per worker)."""
+    out = tmp_path_factory.mktemp("site")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "", "HOME": str(tmp_path)},
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "", "HOME": str(out)},
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "api" / "index.html").read_text(encoding="utf-8").count("doc-heading") > 20
+    assert "WARNING" not in result.stderr, result.stderr
+    return out
+
+
+@needs_mkdocs
+def test_site_builds_strictly(site: Path) -> None:
+    """`mkdocs build --strict` succeeds: no broken link, no missing page, no failed reference."""
+    assert (site / "api" / "index.html").read_text(encoding="utf-8").count("doc-heading") > 20
+
+
+class _Html(HTMLParser):
+    """The text of a page with, for each piece, the elements it is inside; and every <img>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.texts: list[tuple[tuple[str, ...], str]] = []
+        self.images: list[dict[str, str | None]] = []
+        self.pres: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self.pres.append("")
+        if tag == "img":
+            self.images.append(dict(attrs))
+        elif tag not in {"br", "hr", "input", "meta", "link", "source", "wbr"}:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append((tuple(self.open), data))
+        if "pre" in self.open:
+            self.pres[-1] += data
+
+
+def _read(page: Path) -> _Html:
+    parser = _Html()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+@needs_mkdocs
+def test_api_examples_are_code_blocks_not_quotes(site: Path) -> None:
+    """Each `>>>` example on the API page is a <pre><code> block with its own lines, never a blockquote."""
+    page = _read(site / "api" / "index.html")
+    prompts = [(inside, text) for inside, text in page.texts if ">>>" in text]
+    for inside, text in prompts:
+        # The prose may name `>>>` as inline code; an example is a code block.
+        assert "blockquote" not in inside, text
+        assert "code" in inside, text
+    assert sum(block.count(">>>") for block in page.pres) > 25
+    # Markdown eats the `>` of a quoted example, so the quote itself is looked for: there is none.
+    assert not any("blockquote" in inside for inside, _ in page.texts)
+    # Lines are kept: each prompt starts a line of its code block.
+    for block in page.pres:
+        assert block.count(">>>") == len(re.findall(r"^>>>", block, re.M)), block
+
+
+@needs_mkdocs
+def test_every_picture_has_a_meaningful_alt_text(site: Path) -> None:
+    """Every <img> on every page of the site says in words what the picture shows."""
+    images = [(page, img) for page in sorted(site.rglob("*.html")) for img in _read(page).images]
+    assert len(images) >= 4
+    for page, img in images:
+        alt = (img.get("alt") or "").strip()
+        assert len(alt.split()) >= 8, f"{page.relative_to(site)}: {img.get('src')} alt={alt!r}"
 
 
 def test_every_page_is_in_the_navigation() -> None:
