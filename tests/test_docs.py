@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from html.parser import HTMLParser
 import importlib.util
 import io
 import re
@@ -11,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest

@@ -33,7 +33,12 @@ from .plan import Unsupported
 from .sweep import EngineChoice, Sweep, numpy_installed, sweep
 from .table import ReportTable
 
-__all__ = ["Comparison", "Flip", "compare"]
+__all__ = ["CONFLICT_COLUMNS", "FLIP_COLUMNS", "Comparison", "Flip", "compare"]
+
+FLIP_COLUMNS = ("met_under", "not_met_under", "because", "applications")
+"""The keys of each row of :meth:`Comparison.flip_counts`, in order (a CSV header even with no row)."""
+CONFLICT_COLUMNS = ("policy", "report", "reporter", "matter", "day", "policy_outcome")
+"""The keys of each row of :meth:`Comparison.conflicts`, in order."""
 
 Engine = EngineChoice
 
@@ -102,7 +107,7 @@ class Comparison:
             key = (f.met_under, f.not_met_under, f.matched)
             counted[key] = counted.get(key, 0) + 1
         return [
-            {"met_under": a, "not_met_under": b, "because": " ".join(rules), "applications": n}
+            dict(zip(FLIP_COLUMNS, (a, b, " ".join(rules), n), strict=True))
             for (a, b, rules), n in sorted(counted.items())
         ]
 
@@ -111,14 +116,8 @@ class Comparison:
         for s in self.sweeps:
             for e in s:
                 if e.floor_conflict:
-                    yield {
-                        "policy": s.policy_name,
-                        "report": e.report,
-                        "reporter": e.reporter,
-                        "matter": e.matter,
-                        "day": e.day.isoformat(),
-                        "policy_outcome": e.policy_outcome.value,
-                    }
+                    values = (s.policy_name, e.report, e.reporter, e.matter, e.day.isoformat())
+                    yield dict(zip(CONFLICT_COLUMNS, (*values, e.policy_outcome.value), strict=True))
 
     def to_dataframe(self) -> Any:
         """The summary as a pandas DataFrame indexed by policy (needs the ``analysis`` extra)."""
