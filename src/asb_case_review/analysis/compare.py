@@ -58,11 +58,38 @@ class Flip:
     not_met_under: str
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Comparison:
-    """The sweeps of several policies over one table, and what differs between them."""
+    """The sweeps of several policies over one table, and what differs between them.
+
+    Its repr is one line; in a notebook it shows the summary as a table.
+    """
 
     sweeps: tuple[Sweep, ...]
+
+    def __repr__(self) -> str:
+        """One line: how many applications, and how many each policy meets.
+
+        >>> from asb_case_review.analysis.synthetic import synthetic_reports
+        >>> from asb_case_review.catalogue import STATUTORY
+        >>> compare(synthetic_reports(300, seed=2), [STATUTORY])
+        <Comparison of 1 policy over 300 applications: statutory@2014-10-20 meets 181>
+        """
+        rows = self.summary()
+        count = len(self.sweeps[0]) if self.sweeps else 0
+        met = ", ".join(f"{row['policy']} meets {row['met']:,}" for row in rows)
+        noun = "policy" if len(rows) == 1 else "policies"
+        return f"<Comparison of {len(rows)} {noun} over {count:,} applications: {met}>"
+
+    def _repr_html_(self) -> str:
+        """The summary as an HTML table with a caption, for notebooks."""
+        from ..html import table  # noqa: PLC0415 - kept out of the analysis' import time
+
+        rows = self.summary()
+        count = len(self.sweeps[0]) if self.sweeps else 0
+        head = list(rows[0]) if rows else ["policy"]
+        caption = f"Applications met under each policy, of {count:,} read from the same reports"
+        return table(head, ([row[key] for key in head] for row in rows), caption=caption)
 
     def summary(self) -> list[dict[str, Any]]:
         """One row per policy: applications met, met as written, floor conflicts, pairs ever met."""
