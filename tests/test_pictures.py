@@ -142,9 +142,9 @@ def test_nothing_is_cut_off(names: list[str]) -> None:
     """Every word of the comparison picture (titles, ticks, axis label, legend, bar labels) is inside it."""
     figure = compare(TABLE, [CATALOGUE[n] for n in names]).plot().figure
     canvas = FigureCanvasAgg(figure)
-    canvas.draw()
+    canvas.draw()  # type: ignore[no-untyped-call]
     # The box around everything drawn (what savefig's bbox_inches="tight" would keep), in inches.
-    drawn = figure.get_tightbbox(canvas.get_renderer())
+    drawn = figure.get_tightbbox(canvas.get_renderer())  # type: ignore[no-untyped-call]
     width, height = figure.get_size_inches()
     assert drawn.x0 >= -0.01
     assert drawn.y0 >= -0.01
@@ -169,7 +169,7 @@ def test_stays_met_on_the_application_day_is_drawn_above_the_application_line() 
     top = timeline(decision).axes[0]
     assert "stays met until\n28 Feb 2026 (the application day)" in [t.get_text() for t in top.texts]
     dotted = [line for line in top.lines if line.get_linestyle() == ":"]
-    solid = [line for line in top.lines if line.get_linestyle() == "-" and len(line.get_xdata()) == 2]
+    solid = [line for line in top.lines if line.get_linestyle() == "-" and len(list(line.get_xdata())) == 2]
     assert dotted
     assert solid
     assert min(line.get_zorder() for line in dotted) > max(line.get_zorder() for line in solid)

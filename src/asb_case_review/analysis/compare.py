@@ -246,8 +246,8 @@ class Comparison:
         ax.set_title(title, fontsize=10, loc="left")
         if ax.get_legend_handles_labels()[0]:
             ax.figure.legend(loc="outside lower center", ncol=1, frameon=False, fontsize="small")
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
         return ax
 
 
