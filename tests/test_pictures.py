@@ -169,7 +169,8 @@ def test_stays_met_on_the_application_day_is_drawn_above_the_application_line() 
     top = timeline(decision).axes[0]
     assert "stays met until\n28 Feb 2026 (the application day)" in [t.get_text() for t in top.texts]
     dotted = [line for line in top.lines if line.get_linestyle() == ":"]
-    solid = [line for line in top.lines if line.get_linestyle() == "-" and len(list(line.get_xdata())) == 2]
+    # The application line: solid, and vertical (its two points share one x).
+    solid = [line for line in top.lines if line.get_linestyle() == "-" and line.get_xydata().shape == (2, 2)]
     assert dotted
     assert solid
     assert min(line.get_zorder() for line in dotted) > max(line.get_zorder() for line in solid)
