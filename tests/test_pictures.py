@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
@@ -170,7 +171,9 @@ def test_stays_met_on_the_application_day_is_drawn_above_the_application_line() 
     assert "stays met until\n28 Feb 2026 (the application day)" in [t.get_text() for t in top.texts]
     dotted = [line for line in top.lines if line.get_linestyle() == ":"]
     # The application line: solid, and vertical (its two points share one x).
-    solid = [line for line in top.lines if line.get_linestyle() == "-" and line.get_xydata().shape == (2, 2)]
+    solid = [
+        line for line in top.lines if line.get_linestyle() == "-" and np.shape(line.get_xydata()) == (2, 2)
+    ]
     assert dotted
     assert solid
     assert min(line.get_zorder() for line in dotted) > max(line.get_zorder() for line in solid)
