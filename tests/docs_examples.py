@@ -55,6 +55,10 @@ def workdir(folder: Path) -> Path:
 
 def sybils() -> tuple[Sybil, Sybil]:
     """The docs pages' examples and the README's, both run in the ``docs_workdir`` fixture's folder."""
-    docs = Sybil(parsers(), path=str(ROOT / "docs"), patterns=["*.md"], fixtures=["docs_workdir"], name="docs")
-    readme = Sybil(parsers(), path=str(ROOT), filenames=["README.md"], fixtures=["docs_workdir"], name="readme")
+    docs = Sybil(
+        parsers(), path=str(ROOT / "docs"), patterns=["*.md"], fixtures=["docs_workdir"], name="docs"
+    )
+    readme = Sybil(
+        parsers(), path=str(ROOT), filenames=["README.md"], fixtures=["docs_workdir"], name="readme"
+    )
     return docs, readme

@@ -1,4 +1,8 @@
-"""The documentation site: every example runs, every console block is real output, the site builds."""
+"""The documentation site: every console block is real output, every example is run, the site builds.
+
+The python and pycon examples themselves are run by Sybil (conftest.py, tests/docs_examples.py);
+the tests here check that none escapes it.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from sybil.example import SybilFailure
 
 from asb_case_review import cli
+
+from .docs_examples import sybils
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -27,34 +34,40 @@ def blocks(page: Path, language: str) -> list[str]:
     return [body for lang, body in FENCE.findall(page.read_text(encoding="utf-8")) if lang == language]
 
 
-def promised(block: str) -> list[str]:
-    """What a block says it prints: `print(...)  # text`, or a `# text` line right after a print."""
-    found = []
-    lines = block.splitlines()
-    for index, line in enumerate(lines):
-        inline = re.match(r"^print\(.*\)\s+# (\S.*)$", line)
-        if inline:
-            found.append(inline.group(1))
-        elif line.startswith("print(") and index + 1 < len(lines):
-            after = re.match(r"^# (\S.*)$", lines[index + 1])
-            if after:
-                found.append(after.group(1))
-    return found
+def fenced(page: Path) -> list[tuple[int, int]]:
+    """The character span of each python or pycon fenced block of *page*."""
+    text = page.read_text(encoding="utf-8")
+    return [(m.start(), m.end()) for m in FENCE.finditer(text) if m.group(1) in {"python", "pycon"}]
 
 
-PYTHON_PAGES = [p for p in PAGES if blocks(p, "python")]
+EXAMPLE_PAGES = [p for p in [*PAGES, ROOT / "README.md"] if fenced(p)]
 
 
-@pytest.mark.parametrize("page", PYTHON_PAGES, ids=[p.stem for p in PYTHON_PAGES])
-def test_python_examples_run_and_print_what_they_say(page: Path) -> None:
-    """Each page's python blocks run in order in one namespace, and print what their comments promise."""
-    namespace: dict[str, object] = {}
-    for block in blocks(page, "python"):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile(block, str(page), "exec"), namespace)
-        for text in promised(block):
-            assert text in out.getvalue(), f"{page.name}: {text!r} not printed"
+@pytest.mark.parametrize("page", EXAMPLE_PAGES, ids=[p.stem for p in EXAMPLE_PAGES])
+def test_every_python_block_is_an_example_sybil_runs(page: Path) -> None:
+    """No python or pycon block escapes the examples' run (conftest.py): each holds an example."""
+    docs, readme = sybils()
+    document = (readme if page.name == "README.md" else docs).parse(page)
+    starts = [example.start for example in document]
+    for first, last in fenced(page):
+        assert any(first <= start < last for start in starts), f"{page.name}: block at {first} is not run"
+
+
+def test_a_session_that_prints_something_else_fails(tmp_path: Path) -> None:
+    """A pycon session whose output differs from what is shown fails; a python block that raises fails."""
+    docs, _ = sybils()
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```python\nx = 2\n```\n\n```pycon\n>>> print(x + 1)\n4\n```\n\n```python\nassert x == 3\n```\n",
+        encoding="utf-8",
+    )
+    document = docs.parse(page)
+    first, session, check = list(document)
+    first.evaluate()
+    with pytest.raises(SybilFailure, match="Expected:\n    4\nGot:\n    3"):
+        session.evaluate()
+    with pytest.raises(AssertionError):
+        check.evaluate()
 
 
 def sessions(page: Path) -> list[tuple[str, str]]:
