@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -319,3 +320,17 @@ def test_zsh_completion_script_is_a_completion_function(capsys: pytest.CaptureFi
     code, script, _ = run(capsys, "completion", "zsh")
     assert code == 0
     assert script.startswith("#compdef asb-case-review")
+
+
+def test_policies_show_without_the_toml_extra_says_how_to_install_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No tomli-w: `policies show` exits 2 naming the extra; `--format json` still works."""
+    monkeypatch.setitem(sys.modules, "tomli_w", None)
+    code, out, err = run(capsys, "policies", "show", "statutory")
+    assert code == 2
+    assert out == ""
+    assert "pip install 'asb-case-review[toml]'" in err
+    code, out, _ = run(capsys, "policies", "show", "statutory", "--format", "json")
+    assert code == 0
+    assert '"id": "statutory"' in out

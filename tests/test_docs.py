@@ -22,8 +22,6 @@ from sybil.example import SybilFailure
 
 from asb_case_review import cli
 
-from .docs_examples import sybils
-
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
@@ -46,6 +44,8 @@ EXAMPLE_PAGES = [p for p in [*PAGES, ROOT / "README.md"] if fenced(p)]
 @pytest.mark.parametrize("page", EXAMPLE_PAGES, ids=[p.stem for p in EXAMPLE_PAGES])
 def test_every_python_block_is_an_example_sybil_runs(page: Path) -> None:
     """No python or pycon block escapes the examples' run (conftest.py): each holds an example."""
+    from tests.docs_examples import sybils  # noqa: PLC0415 - `python tests/test_docs.py` runs without it
+
     docs, readme = sybils()
     document = (readme if page.name == "README.md" else docs).parse(page)
     starts = [example.start for example in document]
@@ -55,6 +55,8 @@ def test_every_python_block_is_an_example_sybil_runs(page: Path) -> None:
 
 def test_a_session_that_prints_something_else_fails(tmp_path: Path) -> None:
     """A pycon session whose output differs from what is shown fails; a python block that raises fails."""
+    from tests.docs_examples import sybils  # noqa: PLC0415 - `python tests/test_docs.py` runs without it
+
     docs, _ = sybils()
     page = tmp_path / "page.md"
     page.write_text(

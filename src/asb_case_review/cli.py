@@ -522,8 +522,14 @@ def _policies_list(args: argparse.Namespace) -> int:
 
 
 def _policies_show(args: argparse.Namespace) -> int:
-    for area in [_load_policy(name) for name in _names(args)]:
-        emit(dump(area, format=args.format).rstrip("\n"))
+    areas = [_load_policy(name) for name in _names(args)]
+    try:
+        texts = [dump(area, format=args.format) for area in areas]
+    except ImportError as error:
+        # Writing TOML needs the toml extra; the message says how to install it.
+        raise _BadInput(f"policies show: {error}") from None
+    for text in texts:
+        emit(text.rstrip("\n"))
     return 0
 
 
