@@ -314,12 +314,19 @@ def test_bash_completion_script_completes_commands_options_and_choices(
     assert "--report-floor-only" in complete("asb-case-review", "check", "--")
 
 
-def test_zsh_completion_script_is_a_completion_function(capsys: pytest.CaptureFixture[str]) -> None:
-    """`completion zsh` prints a zsh completion function for the command."""
+@pytest.mark.parametrize(
+    ("shell", "start"), [("zsh", "#compdef asb-case-review"), ("tcsh", "# AUTOMATICALLY GENERATED")]
+)
+def test_zsh_and_tcsh_completion_scripts_complete_the_commands(
+    capsys: pytest.CaptureFixture[str], shell: str, start: str
+) -> None:
+    """`completion zsh|tcsh` print that shell's script, naming every command (no zsh or tcsh here to run)."""
     pytest.importorskip("shtab")
-    code, script, _ = run(capsys, "completion", "zsh")
+    code, script, _ = run(capsys, "completion", shell)
     assert code == 0
-    assert script.startswith("#compdef asb-case-review")
+    assert script.startswith(start)
+    for command in ("check", "policies", "sweep", "compare", "stats", "synthetic", "completion"):
+        assert command in script
 
 
 def test_policies_show_without_the_toml_extra_says_how_to_install_it(
