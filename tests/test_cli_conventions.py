@@ -341,3 +341,14 @@ def test_policies_show_without_the_toml_extra_says_how_to_install_it(
     code, out, _ = run(capsys, "policies", "show", "statutory", "--format", "json")
     assert code == 0
     assert '"id": "statutory"' in out
+
+
+def test_completion_without_the_extra_says_how_to_install_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No shtab: `completion` exits 2 naming the extra."""
+    monkeypatch.setitem(sys.modules, "shtab", None)
+    code, out, err = run(capsys, "completion", "bash")
+    assert code == 2
+    assert out == ""
+    assert "pip install 'asb-case-review[completion]'" in err

@@ -16,8 +16,21 @@ pytest.importorskip("matplotlib")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
 
-from asb_case_review import CATALOGUE, STATUTORY, Fact, Policy, evaluate, fact, rule, statutory_route
+from asb_case_review import (
+    CATALOGUE,
+    STATUTORY,
+    Application,
+    Fact,
+    Incident,
+    Policy,
+    Report,
+    evaluate,
+    fact,
+    rule,
+    statutory_route,
+)
 from asb_case_review.analysis.compare import Comparison, compare
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.examples import example_application
@@ -177,3 +190,39 @@ def test_stays_met_on_the_application_day_is_drawn_above_the_application_line() 
     assert dotted
     assert solid
     assert min(line.get_zorder() for line in dotted) > max(line.get_zorder() for line in solid)
+
+
+def test_a_stricter_policy_is_drawn_turning_away_what_the_statute_meets_on_the_axes_given() -> None:
+    """A policy asking for five turns away, even after its floor (its own number), what the statute meets.
+
+    Drawn on the caller's axes, against the first policy when the statute is not compared.
+    """
+    five = Policy(
+        "five", title="Five", version="1", effective_from=dt.date(2014, 10, 20), mandatory=statutory_route(5)
+    )
+    with_statute = compare(TABLE, [five, STATUTORY])
+    row = with_statute.differences()[0]
+    assert row["turned_away"] > 0
+    grey = [w for colour, w in bars(with_statute.plot()) if colour == "#6f777b"]
+    assert grey == [-row["turned_away"]]
+    ax = Figure().subplots()
+    without = compare(TABLE, [CATALOGUE["merseyside"], five])
+    assert without.plot(ax) is ax
+    assert ax.get_title(loc="left").startswith("What each policy changes from merseyside\n(merseyside meets ")
+
+
+def test_a_policy_that_meets_nothing_is_drawn_without_a_legend() -> None:
+    """One policy meeting nothing: the title says so, and no legend lists colours that are not drawn."""
+    tiny = synthetic_reports(1, seed=1)
+    ax = compare(tiny, [STATUTORY]).plot()
+    assert ax.get_title(loc="left") == "statutory meets 0 of 1 applications, by route"
+    assert not ax.figure.legends
+
+
+def test_a_window_that_closed_days_before_says_how_many() -> None:
+    """A window that closed more than a day before the application gives the number of days."""
+    noise = Incident("I", matter="M", began_on=dt.date(2025, 8, 19))
+    report = Report("R", reporter="P", made_on=dt.date(2025, 8, 20), incident=noise)
+    application = Application("A", applicant="P", made_on=dt.date(2026, 2, 28), matter="M", reports=(report,))
+    texts = [t.get_text() for ax in timeline(evaluate(application, STATUTORY)).axes for t in ax.texts]
+    assert "outside window: its window ended 19 Feb 2026, 9 days before the application" in texts

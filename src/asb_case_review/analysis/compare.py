@@ -90,7 +90,7 @@ class Comparison:
 
         rows = self.summary()
         count = len(self.sweeps[0]) if self.sweeps else 0
-        head = list(rows[0]) if rows else ["policy"]
+        head = list(rows[0])  # compare() refuses an empty list of policies: there is always a row
         caption = f"Applications met under each policy, of {count:,} read from the same reports"
         return table(head, ([row[key] for key in head] for row in rows), caption=caption)
 
