@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import zoneinfo
 from collections.abc import Callable, Iterable
 from typing import Final
 
@@ -56,10 +57,24 @@ __all__ = [
 
 _ONE_DAY: Final = dt.timedelta(days=1)
 
-_london = tz.gettz("Europe/London")
-if _london is None:  # pragma: no cover - tzdata is a dependency of python-dateutil
-    raise ImportError("the Europe/London timezone is not available; install tzdata")
-LONDON: Final[dt.tzinfo] = _london
+
+def _london_zone() -> dt.tzinfo:
+    """Europe/London: the standard library's zoneinfo, else dateutil's reader of the same data.
+
+    zoneinfo follows the zone's rule past the last transition written in the file (2037), where
+    dateutil's reader stops applying summer time: 23:59 UTC on 30 October 2038 is 31 October in
+    London.  dateutil is the fallback only where the system has no time-zone database.
+    """
+    try:
+        return zoneinfo.ZoneInfo("Europe/London")
+    except zoneinfo.ZoneInfoNotFoundError:  # pragma: no cover - a system without a time-zone database
+        found = tz.gettz("Europe/London")
+        if found is None:
+            raise ImportError("the Europe/London timezone is not available; install tzdata") from None
+        return found
+
+
+LONDON: Final[dt.tzinfo] = _london_zone()
 """The timezone whose calendar days the law counts."""
 
 
