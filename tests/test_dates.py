@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
+import attrs
 import pytest
 from dateutil import tz
 
+from asb_case_review import STATUTORY, evaluate, for_officer, to_dict
 from asb_case_review.dates import (
+    BUILT_IN_HOLIDAYS,
     Arithmetic,
     Period,
     Span,
@@ -16,14 +20,18 @@ from asb_case_review.dates import (
     bank_holidays,
     days,
     earliest_start,
+    holidays_package,
     in_period,
     last_day,
     london_day,
     months,
     period,
     period_last_day,
+    supplied_holidays,
 )
 from asb_case_review.errors import InvalidInput, NaiveDatetime
+from asb_case_review.examples import example_application
+from asb_case_review.policy import Timescales
 
 D = dt.date
 
@@ -422,3 +430,88 @@ def test_london_day_refuses_a_timezone_without_an_offset() -> None:
     """A datetime whose tzinfo gives no UTC offset cannot be placed on a London day."""
     with pytest.raises(NaiveDatetime):
         london_day(dt.datetime(2025, 6, 30, 23, 30, tzinfo=_NoOffset()), "made_on")
+
+
+# --------------------------------------------------------------- bank holidays and their source
+
+
+def test_the_built_in_list_agrees_with_the_maintained_holidays_package() -> None:
+    """From 1995 to 2030 the hand list and the holidays package give the same weekdays off."""
+    pytest.importorskip("holidays")
+    maintained = holidays_package()
+    assert maintained.name.startswith("the holidays package ")
+    for year in range(1995, 2031):
+        assert BUILT_IN_HOLIDAYS(year) == maintained(year), year
+
+
+def test_a_supplied_one_off_holiday_counts_where_the_built_in_list_cannot_know_it() -> None:
+    """A holiday proclaimed after the library was written is counted when the caller supplies it."""
+    one_off = dt.date(2027, 6, 7)  # a Monday no rule produces
+    supplied = supplied_holidays([*bank_holidays(2027), one_off], name="GOV.UK")
+    assert add_working_days(dt.date(2027, 6, 4), 1) == one_off
+    assert add_working_days(dt.date(2027, 6, 4), 1, holidays=supplied) == dt.date(2027, 6, 8)
+    assert supplied.name == "GOV.UK"
+
+
+@pytest.mark.parametrize(
+    ("days", "match"),
+    [
+        ([], r"^holidays=\[\]: give at least one bank holiday"),
+        (
+            [dt.datetime(2026, 1, 1, tzinfo=dt.UTC)],
+            r"^holidays\[0\]=datetime.datetime\(2026, 1, 1, 0, 0, tzinfo=",
+        ),
+        (["2026-01-01"], r"^holidays\[0\]='2026-01-01': must be a date"),
+    ],
+    ids=["empty", "datetime", "text"],
+)
+def test_supplied_holidays_must_be_dates(days: list[object], match: str) -> None:
+    """Bad supplied holidays are refused, naming the place and the value."""
+    with pytest.raises(InvalidInput, match=match):
+        supplied_holidays(days)  # type: ignore[arg-type]
+
+
+def test_a_year_the_supplied_list_does_not_cover_is_refused_not_taken_as_holiday_free() -> None:
+    """Counting into a year outside the supplied list fails, naming the year and the list."""
+    supplied = supplied_holidays([dt.date(2026, 1, 1), dt.date(2026, 12, 25)], name="GOV.UK")
+    with pytest.raises(
+        InvalidInput, match=r"^holidays=2027: is not a year the bank holidays supplied by GOV.UK"
+    ):
+        add_working_days(dt.date(2026, 12, 30), 5, holidays=supplied)
+
+
+def test_working_days_refuse_a_source_that_is_not_one() -> None:
+    """add_working_days takes a BankHolidays source, not a bare set of dates."""
+    with pytest.raises(InvalidInput, match=r"^holidays=.*must be a BankHolidays source"):
+        add_working_days(dt.date(2026, 1, 5), 1, holidays={dt.date(2026, 1, 6)})  # type: ignore[arg-type]
+
+
+def test_without_the_extra_the_holidays_package_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No holidays package: the error names the extra."""
+    monkeypatch.setitem(sys.modules, "holidays", None)
+    with pytest.raises(ImportError, match=r"pip install 'asb-case-review\[holidays\]'"):
+        holidays_package()
+
+
+def test_timescales_count_with_the_source_given() -> None:
+    """Each timescale date is counted with the bank holidays it is given (the built-in list by default)."""
+    supplied = supplied_holidays([*bank_holidays(2027), dt.date(2027, 6, 7)], name="GOV.UK")
+    timescales = Timescales(acknowledge=1, decide=1, appeal=1)
+    friday = dt.date(2027, 6, 4)
+    for by in (timescales.acknowledge_by, timescales.decide_by, timescales.appeal_by):
+        assert by(friday) == dt.date(2027, 6, 7)
+        assert by(friday, holidays=supplied) == dt.date(2027, 6, 8)
+
+
+def test_a_decision_names_the_bank_holidays_where_working_days_matter() -> None:
+    """With timescales recorded, the settings (officer's text, JSON, HTML) say which list counted them."""
+    with_timescales = attrs.evolve(STATUTORY, timescales=Timescales(decide=10))
+    decision = evaluate(example_application(), with_timescales)
+    assert ("bank holidays", BUILT_IN_HOLIDAYS.name) in decision.assumptions()
+    # The officer's text wraps its lines at 100 characters; the setting is read across the wrap.
+    assert f"bank holidays={BUILT_IN_HOLIDAYS.name}" in " ".join(for_officer(decision).split())
+    assert to_dict(decision)["settings"]["bank holidays"] == BUILT_IN_HOLIDAYS.name
+    plain = evaluate(example_application(), STATUTORY)
+    assert "bank holidays" not in dict(plain.assumptions())

@@ -17,6 +17,8 @@ from asb_case_review import (
     evaluate,
     rule,
 )
+from asb_case_review.analysis.compare import compare
+from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.examples import example_application
 from asb_case_review.html import decision_html, policy_html, result_html, table
 
@@ -111,8 +113,101 @@ def test_result_html_has_a_row_per_node() -> None:
 
 def test_table_escapes_every_cell_and_keeps_the_shape() -> None:
     """A generic table has one header row plus one row per item, with every cell escaped."""
-    checker = parse(table(["name", "count"], [["<i>x</i>", 1], ["y", None], ["z", 3]]))
+    checker = parse(table(["name", "count"], [["<i>x</i>", 1], ["y", None], ["z", 3]], caption="Counts"))
     assert checker.tags.count("tr") == 4
     assert checker.tags.count("td") == 6
     assert "i" not in checker.tags
     assert "<i>x</i>" in checker.text
+
+
+class Accessible(HTMLParser):
+    """Each table's caption text, the scope of each header cell, and the lang of the outermost element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: dict[str, str | None] | None = None
+        self.captions: list[str] = []
+        self.tables = 0
+        self.scopes: list[str | None] = []
+        self.in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.first is None:
+            self.first = dict(attrs)
+        if tag == "table":
+            self.tables += 1
+        elif tag == "caption":
+            self.in_caption = True
+            self.captions.append("")
+        elif tag == "th":
+            self.scopes.append(dict(attrs).get("scope"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption":
+            self.in_caption = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_caption:
+            self.captions[-1] += data
+
+
+def _views() -> list[tuple[str, str]]:
+    decision = evaluate(example_application(), STAFFORDSHIRE_MOORLANDS)
+    return [
+        ("decision", decision._repr_html_()),
+        ("policy", STAFFORDSHIRE_MOORLANDS._repr_html_()),
+        ("result", decision.mandatory._repr_html_()),
+        ("table", table(["a"], [[1]], caption="One")),
+        ("comparison", compare(synthetic_reports(50, seed=1), [STATUTORY])._repr_html_()),
+    ]
+
+
+@pytest.mark.parametrize(("name", "html"), _views(), ids=[name for name, _ in _views()])
+def test_every_table_has_a_caption_scoped_headers_and_a_language(name: str, html: str) -> None:
+    """Screen readers get a caption for each table, a scope for each header and the page's language."""
+    parse(html)
+    found = Accessible()
+    found.feed(html)
+    assert found.first is not None
+    assert found.first.get("lang") == "en-GB"
+    assert found.tables == len(found.captions) >= 1
+    assert all(len(caption.split()) >= 1 and caption.strip() for caption in found.captions)
+    assert found.scopes
+    assert set(found.scopes) <= {"col", "row"}
+
+
+def test_decision_captions_say_what_each_table_lists() -> None:
+    """The decision's tables are captioned by the application, the rules, the reports and the settings."""
+    found = Accessible()
+    found.feed(evaluate(example_application(), STATUTORY)._repr_html_())
+    assert found.captions == [
+        f"Decision on application {example_application().id}",
+        "Rules: each part and its outcome",
+        "Reports under the deciding rule, and whether each counted",
+        "Settings that ran",
+    ]
+
+
+def test_comparison_repr_is_one_short_line() -> None:
+    """A Comparison's repr names the policies and what each meets, not every swept application."""
+    comparison = compare(synthetic_reports(2000, seed=4), [STATUTORY, CATALOGUE["merseyside"]])
+    text = repr(comparison)
+    assert "\n" not in text
+    assert len(text) < 160
+    summary = comparison.summary()
+    assert text == (
+        f"<Comparison of 2 policies over 2,000 applications: {summary[0]['policy']} meets "
+        f"{summary[0]['met']:,}, {summary[1]['policy']} meets {summary[1]['met']:,}>"
+    )
+
+
+def test_comparison_shows_its_summary_as_html() -> None:
+    """In a notebook a Comparison is its summary: one row per policy, the counts as cells."""
+    comparison = compare(synthetic_reports(300, seed=4), [STATUTORY, CATALOGUE["merseyside"]])
+    checker = parse(comparison._repr_html_())
+    assert checker.tags.count("tr") == 3
+    text = checker.text
+    for row in comparison.summary():
+        assert row["policy"] in text
+        assert str(row["met"]) in text
+    assert "Applications met under each policy, of 300 read from the same reports" in text

@@ -132,6 +132,7 @@ def test_day_periods_count_the_first_day_as_day_one(start: dt.date, application:
 @example(dt.datetime(2025, 10, 25, 23, 30, tzinfo=dt.UTC))
 @example(dt.datetime(2025, 6, 30, 23, 0, tzinfo=dt.UTC))
 @example(dt.datetime(2025, 10, 26, 1, 30, fold=1, tzinfo=LONDON))
+@example(dt.datetime(2038, 10, 30, 23, 59, 59, tzinfo=dt.UTC))  # summer time past the file's last transition
 def test_london_day_is_the_europe_london_calendar_day(value: dt.datetime) -> None:
     """An aware datetime belongs to its Europe/London date, across midnight and both clock changes."""
     assert london_day(value) == value.astimezone(LONDON).date()

@@ -1,15 +1,12 @@
-"""The README's promises: its two commands, and CI running exactly its test command."""
+"""The README's promises: its two commands, and CI running exactly its test command.
+
+Its python examples are run by Sybil with the docs' (conftest.py).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
-
-import pytest
-
-from asb_case_review import cli
 
 ROOT = Path(__file__).parent.parent
 
@@ -32,29 +29,3 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
     test = readme_commands()[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test in ci
-
-
-def test_readme_python_examples_run_and_print_what_they_say(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every python block in the README runs, and each '# value' comment on a print matches.
-
-    They run in an empty folder where the README's `asb-case-review synthetic ... > reports.csv`
-    has been run, as a reader following it would have done.
-    """
-    monkeypatch.chdir(tmp_path)
-    with contextlib.redirect_stdout(io.StringIO()) as csv_text:
-        assert cli.main(["synthetic", "3000", "--seed", "11"]) == 0
-    (tmp_path / "reports.csv").write_text(csv_text.getvalue(), encoding="utf-8")
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for block in re.findall(r"```python\n(.+?)\n```", text, re.S):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile(block, "README.md", "exec"), {})
-        printed = out.getvalue()
-        for expected in re.findall(r"^print\(.*\)\s+# (\S.*)$", block, re.M):
-            if expected.startswith(("plain", "JSON")):
-                continue
-            assert expected in printed
-        for expected in re.findall(r"^# (\d.*)$", block, re.M):
-            assert expected in printed

@@ -35,7 +35,7 @@ from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
 from ._readers import DATE_FORMATS, unknown
 from .audit import audit_fields, stamped_decision
 from .cases import load_cases, run_cases
-from .catalogue import AREAS, read_area
+from .catalogue import AREAS, not_built_in, read_area
 from .catalogue.features import Feature, features
 from .conformance import Finding, Severity, check_area
 from .dates import london_day
@@ -82,14 +82,18 @@ _EXIT_FOR: Final = {
 }
 
 _EXIT_CODES = "exit codes: 0 met, 1 not met, 2 bad input, 3 undetermined, 4 internal error"
+# What the commands that decide nothing return: they never say "not met" or "undetermined" by exit code.
+_EXIT_DONE = "exit codes: 0 done, 2 bad input, 4 internal error"
 
-_MAIN_EXAMPLES = f"""\
+_MAIN_EXAMPLES = """\
 examples:
   asb-case-review check --example
   asb-case-review check examples/not-met-near-miss.json --for applicant
   asb-case-review check --help
+  asb-case-review policies show merseyside --help
 
-{_EXIT_CODES}
+exit codes: check: 0 met, 1 not met, 3 undetermined; policies check and test: 1 a finding or a
+failed case; every command: 0 done, 2 bad input, 4 internal error (each command's --help lists its own)
 """
 
 _CHECK_EXAMPLES = f"""\
@@ -699,7 +703,7 @@ examples:
   asb-case-review policies list --body pcc --format json
   asb-case-review policies list --feature community_route --feature recency_gate
 
-exit codes: 0 done, 2 bad input
+exit codes: 0 done, 2 bad input, 4 internal error
 """
 
 _POLICIES_SHOW_EXAMPLES = """\
@@ -707,7 +711,7 @@ examples:
   asb-case-review policies show merseyside
   asb-case-review policies show my-council.toml --format json
 
-exit codes: 0 done, 2 bad input (the message names the file and the path in it)
+exit codes: 0 done, 2 bad input (the message names the file and the path in it), 4 internal error
 """
 
 _POLICIES_CHECK_EXAMPLES = """\
@@ -717,7 +721,8 @@ examples:
   asb-case-review policies check --all --stale 365 --today 2026-11-26
 
 exit codes: 0 no finding of severity error (with --strict, no warning either; with --stale, no
-stale area), 1 otherwise, 2 bad input (the message names the file and the path in it)
+stale area), 1 otherwise, 2 bad input (the message names the file and the path in it), 4 internal
+error
 """
 
 _TEST_EXAMPLES = """\
@@ -727,6 +732,9 @@ examples:
 
 exit codes: 0 every case passed, 1 some case failed, 2 bad input, 4 internal error
 """
+
+
+_LISTED_BY: Final = "'asb-case-review policies list'"
 
 
 def _is_file(name: str) -> bool:
@@ -739,8 +747,8 @@ def _load_policy(name: str) -> Area:
         try:
             return AREAS[name]
         except KeyError:
-            known = ", ".join(sorted(AREAS))
-            raise _BadInput(f"policy={name!r}: is not a built-in policy or a file; known: {known}") from None
+            problem = not_built_in(name, AREAS, what="a built-in policy or a file", listed_by=_LISTED_BY)
+            raise _BadInput(f"policy={name!r}: {problem}") from None
     text = _read_text(name)
     try:
         area = read_area(text, format="json" if name.endswith(".json") else "toml", file=name)
@@ -762,11 +770,9 @@ def _beside(cases_file: str, name: str) -> Area:
         try:
             return AREAS[name]
         except KeyError:
-            known = ", ".join(sorted(AREAS))
-            raise _BadInput(
-                f"{cases_file}: policy={name!r}: is not a built-in policy or a file (a file ends .toml "
-                f"or .json); known: {known}"
-            ) from None
+            what = "a built-in policy or a file (a file ends .toml or .json)"
+            problem = not_built_in(name, AREAS, what=what, listed_by=_LISTED_BY)
+            raise _BadInput(f"{cases_file}: policy={name!r}: {problem}") from None
     folder = Path(cases_file).parent
     path = folder / name
     where = f"{cases_file}: policy={name!r}"
@@ -887,8 +893,14 @@ def _policies_list(args: argparse.Namespace) -> int:
 
 
 def _policies_show(args: argparse.Namespace) -> int:
-    for area in [_load_policy(name) for name in _names(args)]:
-        emit(dump(area, format=args.format).rstrip("\n"))
+    areas = [_load_policy(name) for name in _names(args)]
+    try:
+        texts = [dump(area, format=args.format) for area in areas]
+    except ImportError as error:
+        # Writing TOML needs the toml extra; the message says how to install it.
+        raise _BadInput(f"policies show: {error}") from None
+    for text in texts:
+        emit(text.rstrip("\n"))
     return 0
 
 
@@ -900,6 +912,12 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 
 def _policies_check(args: argparse.Namespace) -> int:
+    # An option the chosen mode would ignore is refused: the user expected it to do something.
+    if args.stale is None and args.today is not None:
+        raise _BadInput(f"policies check: --today={args.today!r} counts days for --stale; give --stale DAYS")
+    if args.stale is not None and (args.strict or args.format != "text"):
+        given = "--strict" if args.strict else f"--format {args.format}"
+        raise _BadInput(f"policies check: {given} applies to the check, not to --stale's list of areas")
     areas = [_load_policy(name) for name in _names(args)]
     if args.stale is not None:
         # The one place the library reads the clock: how old each reading is, today.
@@ -977,7 +995,8 @@ examples:
 
 bad rows are reported on standard error with their row number (1 is the first row after
 the header) and field; --skip-bad-rows leaves them out and lists them instead of stopping.
-{_EXIT_CODES}
+
+{_EXIT_DONE}
 """
 
 
@@ -1028,7 +1047,9 @@ def _rows_out(
     *,
     args: argparse.Namespace | None = None,
     policies: Iterable[Policy] = (),
+    columns: Sequence[str] = (),
 ) -> None:
+    """Write *rows* as CSV or JSON; with no row, a CSV still gets its header when *columns* are known."""
     shown = args is not None and args.progress
     delay = 1.0 if args is None else args.progress_delay
     if fmt == "json":
@@ -1039,10 +1060,10 @@ def _rows_out(
         ]
         emit(json.dumps({**audit_fields(policies), "rows": written}, indent=2, default=str))
         return
-    if not rows:
+    if not rows and not columns:
         return
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\n")
     writer.writeheader()
     writer.writerows(progress(rows, label="writing", enabled=shown, delay=delay))
     emit(buffer.getvalue().rstrip("\n"))
@@ -1074,7 +1095,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .analysis.compare import compare  # noqa: PLC0415 (only the analysis commands need it)
+    from .analysis.compare import CONFLICT_COLUMNS, FLIP_COLUMNS, compare  # noqa: PLC0415 (analysis only)
 
     table = _load_reports(args)
     policies = _analysis_policies(args.policy)
@@ -1085,13 +1106,14 @@ def _compare(args: argparse.Namespace) -> int:
         raise _BadInput(
             f"compare --engine {args.engine}: needs asb-case-review[analysis] ({error.name})"
         ) from None
+    columns: tuple[str, ...] = ()
     if args.show == "flips":
-        rows = comparison.flip_counts()
+        rows, columns = comparison.flip_counts(), FLIP_COLUMNS
     elif args.show == "conflicts":
-        rows = list(comparison.conflicts())
+        rows, columns = list(comparison.conflicts()), CONFLICT_COLUMNS
     else:
         rows = comparison.summary()
-    _rows_out(rows, args.format, args=args, policies=policies)
+    _rows_out(rows, args.format, args=args, policies=policies, columns=columns)
     return EXIT_MET
 
 
@@ -1260,8 +1282,22 @@ def _letter_arguments(command: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser that takes no abbreviation of an option, and remembers itself as the command's parser.
+
+    An abbreviation (``--pol`` for ``--policy``) would stop meaning the same when an option is added,
+    so only whole option names are accepted; an unknown option is then reported with the usage of the
+    command it was given to (see :func:`main`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+        self.set_defaults(parser=self)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="asb-case-review",
         description="Decide whether an application for an ASB Case Review (Anti-social\n"
         "Behaviour, Crime and Policing Act 2014, s.104) meets the threshold, and explain why.",
@@ -1412,10 +1448,10 @@ def _parser() -> argparse.ArgumentParser:
         "synthetic",
         help="write a seeded synthetic table of reports as CSV, to try the analysis commands on",
         description="Write COUNT synthetic reports (heavy-tailed matters, repeat reporters, lags "
-        "from the same day to months, about 3%% hate incidents, busy month ends) as CSV in the "
+        "from the same day to months, about 3% hate incidents, busy month ends) as CSV in the "
         "columns sweep and compare read. The same seed always gives the same table.",
         epilog="examples:\n  asb-case-review synthetic 5000 --seed 1 > reports.csv\n"
-        "  asb-case-review synthetic 200 | asb-case-review sweep - --policy merseyside\n",
+        f"  asb-case-review synthetic 200 | asb-case-review sweep - --policy merseyside\n\n{_EXIT_DONE}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     synthetic.add_argument("count", type=int, metavar="COUNT")
@@ -1426,7 +1462,23 @@ def _parser() -> argparse.ArgumentParser:
     synthetic.set_defaults(run=_synthetic)
 
     _add_serve(commands)
+    _add_completion(commands)
     return parser
+
+
+def _add_completion(commands: Any) -> None:
+    completion = commands.add_parser(
+        "completion",
+        help="print a shell completion script (needs the completion extra)",
+        description="Print the script that completes asb-case-review's commands, options and choices in "
+        "SHELL. Needs pip install 'asb-case-review[completion]'.",
+        epilog="examples:\n  asb-case-review completion bash > ~/.local/share/bash-completion/completions/"
+        "asb-case-review\n  asb-case-review completion zsh > ~/.zfunc/_asb-case-review\n\n"
+        f"{_EXIT_DONE}\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"), metavar="bash|zsh|tcsh")
+    completion.set_defaults(run=_completion)
 
 
 def _add_serve(commands: Any) -> None:
@@ -1435,7 +1487,8 @@ def _add_serve(commands: Any) -> None:
         help="serve the JSON API and the web pages over HTTP (needs the serve extra)",
         description="Serve decisions over HTTP: the JSON API under /api (OpenAPI at /docs) and the "
         "officer's and applicant's pages at /. Needs pip install 'asb-case-review[serve]'.",
-        epilog="examples:\n  asb-case-review serve\n  asb-case-review serve --host 0.0.0.0 --port 8080\n",
+        epilog="examples:\n  asb-case-review serve\n  asb-case-review serve --host 0.0.0.0 --port 8080\n\n"
+        f"{_EXIT_DONE}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.add_argument("--host", default="127.0.0.1", help="(default: %(default)s)")
@@ -1471,6 +1524,17 @@ def _add_serve(commands: Any) -> None:
     serve.set_defaults(run=_serve)
 
 
+def _completion(args: argparse.Namespace) -> int:
+    try:
+        import shtab  # noqa: PLC0415 - the completion extra, imported only by this command
+    except ImportError:
+        raise _BadInput(
+            "completion: shtab is not installed: pip install 'asb-case-review[completion]'"
+        ) from None
+    emit(shtab.complete(_parser(), shell=args.shell).rstrip("\n"))
+    return EXIT_MET
+
+
 def _serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs a server until stopped
     try:
         import uvicorn  # noqa: PLC0415 - the serve extra, imported only by this command
@@ -1498,7 +1562,10 @@ def _serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs a server
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* and return the exit code."""
     try:
-        args = _parser().parse_args(argv)
+        args, unknown = _parser().parse_known_args(argv)
+        if unknown:
+            # Reported by the command the words were given to, with its usage; exits 2.
+            args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         code: int = args.run(args)
     except KeyboardInterrupt:
         # Ctrl-C: one line, and the shell's code for a run stopped by SIGINT (128 + 2).

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import zoneinfo
+from collections.abc import Callable, Iterable
 from typing import Final
 
 import attrs
@@ -32,8 +34,10 @@ from ._limits import MAX_DAYS, MAX_MONTHS
 from .errors import InvalidInput, NaiveDatetime
 
 __all__ = [
+    "BUILT_IN_HOLIDAYS",
     "LONDON",
     "Arithmetic",
+    "BankHolidays",
     "Period",
     "Span",
     "TimeUnit",
@@ -41,20 +45,36 @@ __all__ = [
     "bank_holidays",
     "days",
     "earliest_start",
+    "holidays_package",
     "in_period",
     "last_day",
     "london_day",
     "months",
     "period",
     "period_last_day",
+    "supplied_holidays",
 ]
 
 _ONE_DAY: Final = dt.timedelta(days=1)
 
-_london = tz.gettz("Europe/London")
-if _london is None:  # pragma: no cover - tzdata is a dependency of python-dateutil
-    raise ImportError("the Europe/London timezone is not available; install tzdata")
-LONDON: Final[dt.tzinfo] = _london
+
+def _london_zone() -> dt.tzinfo:
+    """Europe/London: the standard library's zoneinfo, else dateutil's reader of the same data.
+
+    zoneinfo follows the zone's rule past the last transition written in the file (2037), where
+    dateutil's reader stops applying summer time: 23:59 UTC on 30 October 2038 is 31 October in
+    London.  dateutil is the fallback only where the system has no time-zone database.
+    """
+    try:
+        return zoneinfo.ZoneInfo("Europe/London")
+    except zoneinfo.ZoneInfoNotFoundError:  # pragma: no cover - a system without a time-zone database
+        found = tz.gettz("Europe/London")
+        if found is None:
+            raise ImportError("the Europe/London timezone is not available; install tzdata") from None
+        return found
+
+
+LONDON: Final[dt.tzinfo] = _london_zone()
 """The timezone whose calendar days the law counts."""
 
 
@@ -299,11 +319,13 @@ def _substitute(day: dt.date, taken: set[dt.date]) -> dt.date:
 
 
 def bank_holidays(year: int) -> frozenset[dt.date]:
-    """England and Wales bank holidays in *year*, substitute days included.
+    """England and Wales bank holidays in *year* from the built-in list (:data:`BUILT_IN_HOLIDAYS`).
 
     Regular holidays follow the statutory pattern; the one-off changes
     proclaimed since 1995 (jubilees, royal events, the 2020 VE day move) are
-    listed in this module.  Future one-off holidays are not known to it.
+    listed in this module.  Future one-off holidays are not known to it: for
+    those, use a maintained source (:func:`holidays_package`) or the dates
+    published by GOV.UK (:func:`supplied_holidays`).
 
     >>> sorted(d.isoformat() for d in bank_holidays(2026))[:3]
     ['2026-01-01', '2026-04-03', '2026-04-06']
@@ -323,21 +345,110 @@ def bank_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(days_off)
 
 
-def add_working_days(start: dt.date, count: int) -> dt.date:
+@attrs.frozen
+class BankHolidays:
+    """A source of England and Wales bank holidays: its name, said wherever working days are counted.
+
+    Calling it with a year gives the weekdays off in that year (substitute days included; a holiday
+    that falls on a weekend is no working day lost).  Three sources: :data:`BUILT_IN_HOLIDAYS`, the
+    default; :func:`holidays_package`, maintained by others (the ``holidays`` extra); and
+    :func:`supplied_holidays`, the dates a caller gives (for example GOV.UK's published list).
+
+    >>> BUILT_IN_HOLIDAYS(2026) == bank_holidays(2026)
+    True
+    """
+
+    name: str
+    """What the days come from, as said in a decision's settings."""
+    days: Callable[[int], frozenset[dt.date]] = attrs.field(repr=False)
+    """The weekdays off in a year."""
+
+    def __call__(self, year: int) -> frozenset[dt.date]:
+        return self.days(year)
+
+
+BUILT_IN_HOLIDAYS: Final = BankHolidays(
+    "the built-in list (the regular pattern and the one-off changes proclaimed from 1995 to 2023)",
+    bank_holidays,
+)
+"""The library's own list: it cannot know a one-off holiday proclaimed after it was written."""
+
+
+def supplied_holidays(days: Iterable[dt.date], *, name: str = "supplied by the caller") -> BankHolidays:
+    """The bank holidays a caller supplies, covering the years from the first given to the last.
+
+    A year outside those is refused, naming it: a year the list does not cover is never taken to
+    have no holidays.
+
+    >>> gov_uk = supplied_holidays([dt.date(2026, 1, 1), dt.date(2026, 12, 25)], name="GOV.UK")
+    >>> add_working_days(dt.date(2026, 12, 24), 1, holidays=gov_uk)
+    datetime.date(2026, 12, 28)
+    >>> add_working_days(dt.date(2027, 1, 4), 1, holidays=gov_uk)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    asb_case_review.errors.InvalidInput: holidays=2027: is not a year the bank holidays supplied by ...
+    """
+    given = list(days)
+    for index, day in enumerate(given):
+        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+            raise InvalidInput(f"holidays[{index}]", day, "must be a date")
+    if not given:
+        raise InvalidInput("holidays", given, "give at least one bank holiday (its year is then covered)")
+    first, last = min(given).year, max(given).year
+    kept = frozenset(day for day in given if day.weekday() < 5)
+
+    def of(year: int) -> frozenset[dt.date]:
+        if not first <= year <= last:
+            raise InvalidInput(
+                "holidays",
+                year,
+                f"is not a year the bank holidays supplied by {name} cover ({first} to {last})",
+            )
+        return frozenset(day for day in kept if day.year == year)
+
+    return BankHolidays(name, of)
+
+
+def holidays_package() -> BankHolidays:
+    """England and Wales bank holidays from the ``holidays`` package, maintained by its authors.
+
+    Needs the ``holidays`` extra (``pip install 'asb-case-review[holidays]'``).
+    """
+    try:
+        import holidays  # noqa: PLC0415 - the holidays extra, imported only when asked for
+    except ImportError:
+        raise ImportError(
+            "bank holidays from the holidays package need it: pip install 'asb-case-review[holidays]'"
+        ) from None
+
+    def of(year: int) -> frozenset[dt.date]:
+        # England's list is England and Wales's (Wales's is the same); weekend days are no working day lost.
+        found = holidays.country_holidays("GB", subdiv="ENG", years=year)
+        return frozenset(day for day in found if day.weekday() < 5)
+
+    from importlib.metadata import version as installed  # noqa: PLC0415 - only with the extra
+
+    version = installed("holidays")
+    return BankHolidays(f"the holidays package {version} (England and Wales)", of)
+
+
+def add_working_days(start: dt.date, count: int, *, holidays: BankHolidays = BUILT_IN_HOLIDAYS) -> dt.date:
     """The date *count* working days after *start* (England and Wales).
 
-    Weekends and bank holidays are not working days; *start* itself is day 0.
+    Weekends and the bank holidays of *holidays* are not working days; *start* itself is day 0.
 
     >>> add_working_days(dt.date(2025, 12, 23), 3)
     datetime.date(2025, 12, 30)
     """
     whole("count", count, 0)
+    if not isinstance(holidays, BankHolidays):
+        raise InvalidInput("holidays", holidays, "must be a BankHolidays source (see supplied_holidays)")
     day = start
-    holidays = bank_holidays(day.year)
+    off = holidays(day.year)
     while count:
         day += _ONE_DAY
         if day.month == 1 and day.day == 1:
-            holidays = bank_holidays(day.year)
-        if day.weekday() < 5 and day not in holidays:
+            off = holidays(day.year)
+        if day.weekday() < 5 and day not in off:
             count -= 1
     return day

@@ -21,7 +21,7 @@ from typing import Final
 import attrs
 
 from ._limits import supported_day
-from .dates import earliest_start, london_day, months
+from .dates import BUILT_IN_HOLIDAYS, earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
@@ -290,6 +290,9 @@ class Decision:
         seen[("relatedness key", self.application.related_by)] = None
         seen[("statutory floor", "enforced" if self.enforce_floor else "reported only")] = None
         seen[("statutory floor number", self.floor_reading.value)] = None
+        if self.policy.timescales.recorded():
+            # The letter's working-day dates are counted with the built-in list; say which ran.
+            seen[("bank holidays", BUILT_IN_HOLIDAYS.name)] = None
         return tuple(seen)
 
     def _repr_html_(self) -> str:

@@ -6,6 +6,10 @@ that imports this module when a notebook first shows one, so the core never
 pays for it.  The HTML is for officers and analysts: it shows report and
 reporter ids.  Every value is escaped; the markup uses inline styles only, so
 it renders the same in Jupyter, VS Code and exported HTML.
+
+For screen readers every table has a caption saying what it lists, every header
+cell a ``scope`` (``col`` above a column, ``row`` beside a row), and the outermost
+element says its language (``lang="en-GB"``), since a notebook page may not.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ __all__ = ["decision_html", "policy_html", "result_html", "table"]
 _COLOUR = {Outcome.MET: "#1b7837", Outcome.NOT_MET: "#b2182b", Outcome.UNKNOWN: "#b35806"}
 _TABLE = "border-collapse:collapse;margin:0.3em 0 0.8em 0;font-size:0.9em"
 _CELL = "border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top"
+_CAPTION = "caption-side:top;text-align:left;font-weight:bold;padding:0.2em 0"
+_LANG = "en-GB"
 
 
 def _badge(outcome: Outcome) -> str:
@@ -36,38 +42,45 @@ def _badge(outcome: Outcome) -> str:
     )
 
 
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A table; *head* is escaped here, cells must already be HTML."""
-    header = "".join(f'<th style="{_CELL};background:#f3f3f3">{escape(h)}</th>' for h in head)
+def _open(caption: str, *, lang: bool) -> str:
+    """The start of a table with its caption (escaped here); *lang* for a table that stands alone."""
+    language = f' lang="{_LANG}"' if lang else ""
+    return f'<table{language} style="{_TABLE}"><caption style="{_CAPTION}">{escape(caption)}</caption>'
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]], *, caption: str, lang: bool = False) -> str:
+    """A table; *head* and *caption* are escaped here, cells must already be HTML."""
+    header = "".join(f'<th scope="col" style="{_CELL};background:#f3f3f3">{escape(h)}</th>' for h in head)
     body = "".join(
         "<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in row) + "</tr>" for row in rows
     )
-    return f'<table style="{_TABLE}"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
+    return f"{_open(caption, lang=lang)}<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _text(value: object) -> str:
     return "" if value is None else escape(str(value))
 
 
-def table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A plain HTML table in this module's style; every cell is escaped (``None`` is blank).
+def table(head: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str) -> str:
+    """A plain HTML table in this module's style, with its *caption*; every cell is escaped.
 
-    For other views that want to look the same in a notebook, such as
-    comparisons of many decisions.
+    ``None`` is blank.  For other views that want to look the same in a
+    notebook, such as comparisons of many decisions.
 
-    >>> table(["policy", "met"], [["a<b", 3], ["c", None]])  # doctest: +ELLIPSIS
-    '<table ...<td ...>a&lt;b</td><td ...>3</td>...<td ...></td></tr></tbody></table>'
+    >>> table(["policy", "met"], [["a<b", 3], ["c", None]], caption="Met")  # doctest: +ELLIPSIS
+    '<table lang="en-GB" ...>Met</caption>...<th scope="col" ...>policy</th>...<td ...>a&lt;b</td>...'
     """
-    return _table(head, ([_text(cell) for cell in row] for row in rows))
+    return _table(head, ([_text(cell) for cell in row] for row in rows), caption=caption, lang=True)
 
 
-def _facts(pairs: Iterable[tuple[str, str]]) -> str:
-    """A two-column table of names and already-escaped values."""
+def _facts(pairs: Iterable[tuple[str, str]], *, caption: str) -> str:
+    """A two-column table of names (row headers) and already-escaped values."""
     rows = "".join(
-        f'<tr><th style="{_CELL};background:#f3f3f3">{escape(k)}</th><td style="{_CELL}">{v}</td></tr>'
+        f'<tr><th scope="row" style="{_CELL};background:#f3f3f3">{escape(k)}</th>'
+        f'<td style="{_CELL}">{v}</td></tr>'
         for k, v in pairs
     )
-    return f'<table style="{_TABLE}"><tbody>{rows}</tbody></table>'
+    return f"{_open(caption, lang=False)}<tbody>{rows}</tbody></table>"
 
 
 def _rule_rows(result: Result, depth: int = 0) -> Iterable[list[str]]:
@@ -102,7 +115,9 @@ def result_html(result: Result) -> str:
     >>> html.startswith("<table") and "3 of 3 complaints counted" in html
     True
     """
-    return _table(_RESULT_HEAD, _rule_rows(result))
+    name = f"Rule {result.predicate.id}" if isinstance(result.predicate, Rule) else "Rule result"
+    caption = f"{name}: each part and its outcome"
+    return _table(_RESULT_HEAD, _rule_rows(result), caption=caption, lang=True)
 
 
 def decision_html(decision: Decision) -> str:
@@ -159,20 +174,18 @@ def decision_html(decision: Decision) -> str:
         for n in (*decision.warnings, *decision.signals)
     )
     parts = [
-        '<div class="asb-decision">',
-        _facts(summary),
-        "<b>Rules</b>",
-        _table(_RESULT_HEAD, rules),
-        "<b>Reports under the deciding rule</b>",
+        f'<div class="asb-decision" lang="{_LANG}">',
+        _facts(summary, caption=f"Decision on application {application.id}"),
+        _table(_RESULT_HEAD, rules, caption="Rules: each part and its outcome"),
         _table(
             ("report", "made on", "by", "to", "incident (began)", "fate", "detail", "inside window"),
             fates,
+            caption="Reports under the deciding rule, and whether each counted",
         ),
     ]
     if notices:
         parts.append(f"<b>Notices</b><ul>{notices}</ul>")
-    parts.append("<b>Settings that ran</b>")
-    parts.append(_facts((k, _text(v)) for k, v in decision.assumptions()))
+    parts.append(_facts(((k, _text(v)) for k, v in decision.assumptions()), caption="Settings that ran"))
     parts.append("</div>")
     return "".join(parts)
 
@@ -192,7 +205,8 @@ def policy_html(policy: Policy) -> str:
             ("in force", f"{_text(policy.effective_from)} to {until}"),
             ("source", _text(policy.source.cite() if policy.source else "")),
             ("threshold (mandatory route)", _text(policy.threshold)),
-        ]
+        ],
+        caption=f"Policy {policy.id}",
     )
     rows = [
         [
@@ -204,5 +218,6 @@ def policy_html(policy: Policy) -> str:
         ]
         for path, item in policy.rules()
     ]
-    rules = _table(("where", "id", "published wording", "how it is tested", "source"), rows)
-    return f'<div class="asb-policy">{head}{rules}</div>'
+    head_row = ("where", "id", "published wording", "how it is tested", "source")
+    rules = _table(head_row, rows, caption="Rules of the policy")
+    return f'<div class="asb-policy" lang="{_LANG}">{head}{rules}</div>'

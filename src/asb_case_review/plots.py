@@ -82,7 +82,8 @@ def _mark(axes: Axes, day: dt.date, text: str, colour: str, span: tuple[dt.date,
     x = _x(day)
     left, right = span
     near_end = (day - left).days > 0.75 * (right - left).days
-    axes.axvline(x, color=colour, linestyle=":", linewidth=1.5)
+    # Above the application line (zorder 1), so that a mark on the application day itself shows.
+    axes.axvline(x, color=colour, linestyle=":", linewidth=2.5, zorder=3)
     axes.annotate(
         text,
         xy=(x, 1.0),
@@ -220,7 +221,8 @@ def _draw_marks(
     if decision.met and decision.met_until is not None and node is not None and node.met:
         if not private:
             until = decision.met_until
-            _mark(axes, until, f"stays met until\n{until.day} {until:%b %Y}", _COUNTED, span)
+            when = " (the application day)" if until == decision.as_of else ""
+            _mark(axes, until, f"stays met until\n{until.day} {until:%b %Y}{when}", _COUNTED, span)
     elif node is not None and node.tally is not None and not node.met and node.tally.deadline is not None:
         # The near miss: the last day on which the missing reports, and a new
         # application, could be made and still combine with every report counted now.
@@ -306,6 +308,21 @@ def _row_label(fate: Fate, decision: Decision, *, private: bool) -> str:
     return "your report" if own else "the victim's report"
 
 
+def _why(fate: Fate, window: Period | None, as_of: dt.date) -> str:
+    """Why a report did not count, with the last day of its window when that is what kept it out.
+
+    A window that closed days before the application is a gap too narrow to see at the scale of
+    months, so the note says the day in words.
+    """
+    reason = fate.reason.value.replace("_", " ")
+    if window is None or window.last >= as_of:
+        return reason
+    gap = (as_of - window.last).days
+    before = "the day" if gap == 1 else f"{gap} days"
+    ended = f"{window.last.day} {window.last:%b %Y}"
+    return f"{reason}: its window ended {ended}, {before} before the application"
+
+
 def _draw_reports(
     axes: object,
     shown: list[Fate],
@@ -336,7 +353,7 @@ def _draw_reports(
         axes.plot(report.made_on, row, marker="o" if counted else "X", markersize=8, color=colour)  # type: ignore[arg-type]
         if not counted:
             axes.annotate(
-                fate.reason.value.replace("_", " "),
+                _why(fate, window, decision.as_of),
                 xy=(report.made_on, row),
                 xytext=(8, -3),
                 textcoords="offset points",

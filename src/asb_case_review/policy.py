@@ -25,7 +25,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from ._limits import MAX_COUNT, MAX_WORKING_DAYS, RANGE, supported_day, surrogate_problem, text_problem
-from .dates import Period, Span, add_working_days, months
+from .dates import BUILT_IN_HOLIDAYS, BankHolidays, Period, Span, add_working_days, months
 from .errors import CaseReviewError, InvalidPolicy
 from .qualifying import Anchor, Lag, Selection, Who, Window
 from .rules import Count, CountUnit, Rule, Source, count, rule
@@ -217,7 +217,9 @@ def _working_days(instance: object, attribute: attrs.Attribute[int | None], valu
 class Timescales:
     """The working days an area gives itself (and the applicant) at each step; ``None`` when unstated.
 
-    Working days exclude weekends and England and Wales bank holidays.
+    Working days exclude weekends and England and Wales bank holidays, by default from the built-in
+    list (:data:`~asb_case_review.dates.BUILT_IN_HOLIDAYS`); each date method takes another source as
+    *holidays*.  A decision whose policy records timescales names the list it used in its settings.
 
     >>> t = Timescales(acknowledge=5, decide=10, appeal=20)
     >>> t.decide_by(dt.date(2025, 12, 19))
@@ -231,17 +233,25 @@ class Timescales:
     appeal: int | None = attrs.field(default=None, kw_only=True, validator=_working_days)
     """Working days the applicant has to ask for the decision to be reviewed."""
 
-    def acknowledge_by(self, received: dt.date) -> dt.date | None:
+    def acknowledge_by(
+        self, received: dt.date, *, holidays: BankHolidays = BUILT_IN_HOLIDAYS
+    ) -> dt.date | None:
         """The last day to acknowledge an application received on *received*."""
-        return None if self.acknowledge is None else add_working_days(received, self.acknowledge)
+        if self.acknowledge is None:
+            return None
+        return add_working_days(received, self.acknowledge, holidays=holidays)
 
-    def decide_by(self, received: dt.date) -> dt.date | None:
+    def decide_by(self, received: dt.date, *, holidays: BankHolidays = BUILT_IN_HOLIDAYS) -> dt.date | None:
         """The last day to decide the threshold for an application received on *received*."""
-        return None if self.decide is None else add_working_days(received, self.decide)
+        return None if self.decide is None else add_working_days(received, self.decide, holidays=holidays)
 
-    def appeal_by(self, decided: dt.date) -> dt.date | None:
+    def appeal_by(self, decided: dt.date, *, holidays: BankHolidays = BUILT_IN_HOLIDAYS) -> dt.date | None:
         """The last day the applicant can appeal a decision given on *decided*."""
-        return None if self.appeal is None else add_working_days(decided, self.appeal)
+        return None if self.appeal is None else add_working_days(decided, self.appeal, holidays=holidays)
+
+    def recorded(self) -> bool:
+        """Whether any timescale is recorded (so that working days, and bank holidays, matter)."""
+        return any(days is not None for days in (self.acknowledge, self.decide, self.appeal))
 
 
 def _route(instance: object, attribute: attrs.Attribute[str], value: object) -> None:

@@ -3,7 +3,8 @@
 A policy file is data in a closed vocabulary: nothing in it is executed.
 Reading one builds the same immutable values as Python code does
 (:class:`~asb_case_review.policy.Policy` and its rules), and :func:`dump`
-writes them back, so that ``load_policy(dump(p)) == p``.  Every error names
+writes them back, so that ``load_policy(dump(p)) == p`` (TOML is written by tomli-w, in the
+``toml`` extra; JSON needs nothing more).  Every error names
 the file, the path inside it (``local[1].at_least``) and the value, and
 suggests the nearest valid key or word where there is one.
 
@@ -44,7 +45,6 @@ import datetime as dt
 import enum
 import itertools
 import json
-import re
 import tomllib
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -873,66 +873,17 @@ def dump(item: Policy | Area, *, format: Format = "toml") -> str:  # noqa: A002
         return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     if format != "toml":
         raise InvalidPolicyFile("<dump>", "", None, f"unknown format {format!r}; expected toml or json")
-    lines: list[str] = []
-    _toml_table(data, [], lines, header=None)
-    return "\n".join(lines).strip("\n") + "\n"
+    try:
+        import tomli_w  # noqa: PLC0415 - the toml extra, imported only to write TOML
+    except ImportError:
+        raise ImportError(
+            "writing a policy file as TOML needs tomli-w: pip install 'asb-case-review[toml]' "
+            "(or write it with format='json')"
+        ) from None
+    return tomli_w.dumps(data)
 
 
 def _json_default(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(value)  # pragma: no cover - the writer produces only plain data and dates
-
-
-_BARE_KEY: Final = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else _string(key)
-
-
-def _string(text: str) -> str:
-    # JSON's escapes are valid TOML basic-string escapes; DEL must be escaped in TOML too.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _inline(value: object) -> bool:
-    if isinstance(value, Mapping):
-        return all(_inline(v) and not isinstance(v, list | Mapping) for v in value.values())
-    if isinstance(value, list):
-        return all(not isinstance(v, Mapping | list) for v in value)
-    return True
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(value)  # pragma: no cover - the writer produces only plain data and dates
-
-
-def _toml_table(table: Mapping[str, Any], path: list[str], lines: list[str], header: str | None) -> None:
-    if header is not None:
-        lines.extend(("", header))
-    nested: list[tuple[str, Any]] = []
-    for key, value in table.items():
-        if _inline(value):
-            lines.append(f"{_key(key)} = {_value(value)}")
-        else:
-            nested.append((key, value))
-    for key, value in nested:
-        dotted = ".".join(_key(k) for k in [*path, key])
-        if isinstance(value, Mapping):
-            _toml_table(value, [*path, key], lines, f"[{dotted}]")
-        else:
-            for item in value:
-                _toml_table(item, [*path, key], lines, f"[[{dotted}]]")

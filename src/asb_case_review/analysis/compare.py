@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from ..decision import Route
 from ..errors import InvalidInput, InvalidPolicy
 from ..models import Fact
 from ..policy import Policy
@@ -33,9 +34,16 @@ from .plan import Unsupported
 from .sweep import EngineChoice, Sweep, numpy_installed, sweep
 from .table import ReportTable
 
-__all__ = ["Comparison", "Flip", "compare"]
+__all__ = ["CONFLICT_COLUMNS", "FLIP_COLUMNS", "Comparison", "Flip", "compare"]
+
+FLIP_COLUMNS = ("met_under", "not_met_under", "because", "applications")
+"""The keys of each row of :meth:`Comparison.flip_counts`, in order (a CSV header even with no row)."""
+CONFLICT_COLUMNS = ("policy", "report", "reporter", "matter", "day", "policy_outcome")
+"""The keys of each row of :meth:`Comparison.conflicts`, in order."""
 
 Engine = EngineChoice
+_STATUTE = "statutory"
+_RED = "#d4351c"
 
 
 @attrs.frozen
@@ -53,11 +61,38 @@ class Flip:
     not_met_under: str
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Comparison:
-    """The sweeps of several policies over one table, and what differs between them."""
+    """The sweeps of several policies over one table, and what differs between them.
+
+    Its repr is one line; in a notebook it shows the summary as a table.
+    """
 
     sweeps: tuple[Sweep, ...]
+
+    def __repr__(self) -> str:
+        """One line: how many applications, and how many each policy meets.
+
+        >>> from asb_case_review.analysis.synthetic import synthetic_reports
+        >>> from asb_case_review.catalogue import STATUTORY
+        >>> compare(synthetic_reports(300, seed=2), [STATUTORY])
+        <Comparison of 1 policy over 300 applications: statutory@2014-10-20 meets 181>
+        """
+        rows = self.summary()
+        count = len(self.sweeps[0]) if self.sweeps else 0
+        met = ", ".join(f"{row['policy']} meets {row['met']:,}" for row in rows)
+        noun = "policy" if len(rows) == 1 else "policies"
+        return f"<Comparison of {len(rows)} {noun} over {count:,} applications: {met}>"
+
+    def _repr_html_(self) -> str:
+        """The summary as an HTML table with a caption, for notebooks."""
+        from ..html import table  # noqa: PLC0415 - kept out of the analysis' import time
+
+        rows = self.summary()
+        count = len(self.sweeps[0]) if self.sweeps else 0
+        head = list(rows[0])  # compare() refuses an empty list of policies: there is always a row
+        caption = f"Applications met under each policy, of {count:,} read from the same reports"
+        return table(head, ([row[key] for key in head] for row in rows), caption=caption)
 
     def summary(self) -> list[dict[str, Any]]:
         """One row per policy: applications met, met as written, floor conflicts, pairs ever met."""
@@ -102,7 +137,7 @@ class Comparison:
             key = (f.met_under, f.not_met_under, f.matched)
             counted[key] = counted.get(key, 0) + 1
         return [
-            {"met_under": a, "not_met_under": b, "because": " ".join(rules), "applications": n}
+            dict(zip(FLIP_COLUMNS, (a, b, " ".join(rules), n), strict=True))
             for (a, b, rules), n in sorted(counted.items())
         ]
 
@@ -111,14 +146,8 @@ class Comparison:
         for s in self.sweeps:
             for e in s:
                 if e.floor_conflict:
-                    yield {
-                        "policy": s.policy_name,
-                        "report": e.report,
-                        "reporter": e.reporter,
-                        "matter": e.matter,
-                        "day": e.day.isoformat(),
-                        "policy_outcome": e.policy_outcome.value,
-                    }
+                    values = (s.policy_name, e.report, e.reporter, e.matter, e.day.isoformat())
+                    yield dict(zip(CONFLICT_COLUMNS, (*values, e.policy_outcome.value), strict=True))
 
     def to_dataframe(self) -> Any:
         """The summary as a pandas DataFrame indexed by policy (needs the ``analysis`` extra)."""
@@ -126,44 +155,132 @@ class Comparison:
 
         return pd.DataFrame.from_records(self.summary()).set_index("policy")
 
+    def baseline(self) -> Sweep:
+        """The sweep the others are drawn against: the statute's when it is compared, else the first."""
+        return next((s for s in self.sweeps if s.policy.id == _STATUTE), self.sweeps[0])
+
+    def differences(self) -> list[dict[str, Any]]:
+        """For each policy but the baseline: what it changes, application by application.
+
+        ``met_beyond`` counts the applications it meets that the baseline does not (its local rules,
+        s.104(5)); ``turned_away`` those the baseline meets and it does not, even after the floor;
+        ``floor_conflicts`` those its wording turns away that the statutory floor meets (the summary's
+        figure).  The baseline is :meth:`baseline`.
+        """
+        base = self.baseline()
+        met = Outcome.MET
+        rows = []
+        for s in self.sweeps:
+            if s is base:
+                continue
+            pairs = list(zip(s.outcome, base.outcome, strict=True))
+            rows.append(
+                {
+                    "policy": s.policy_name,
+                    "baseline": base.policy_name,
+                    "met_beyond": sum(o is met and b is not met for o, b in pairs),
+                    "turned_away": sum(o is not met and b is met for o, b in pairs),
+                    "floor_conflicts": sum(e.floor_conflict for e in s) if s.enforce_floor else 0,
+                }
+            )
+        return rows
+
     def plot(self, ax: Any = None) -> Any:
-        """Applications met under each policy, split by route (needs the ``plot`` extra).
+        """What each policy changes from the statute, as labelled bars (needs the ``plot`` extra).
 
         Returns the axes; in a notebook, show ``comparison.plot().figure``.
 
-        The bars are horizontal and labelled, so that policies with long names read, and the
-        difference from the first policy is written at the end of each bar: the what-if is in
-        the difference, which a bar of thousands hides.
+        One row per policy other than the baseline (the statute when it is among the policies,
+        else the first; the title names it).  To the right, in green, the applications the policy
+        meets that the statute does not; to the left, in red, its statutory-floor conflicts
+        (applications its wording turns away that s.104(4) requires, the summary's figure), and in
+        grey any it turns away even after the floor.  Each bar is labelled with its number, and the
+        legend lists only the kinds of bar drawn.
         """
         # A Figure made directly, not through pyplot, leaves no global figure behind.
         from matplotlib.figure import Figure  # noqa: PLC0415 (optional extra, imported only when asked for)
 
+        base = self.baseline()
+        rows = self.differences()
         if ax is None:
-            ax = Figure(figsize=(8, 0.6 * len(self.sweeps) + 1.6)).subplots()
-        names = [s.policy.id for s in self.sweeps]
-        positions = list(range(len(names)))[::-1]
-        lefts = [0] * len(names)
-        routes = (
-            ("mandatory", "mandatory route, s.104(4)", "#1b7a3a"),
-            ("discretionary", "local rule, s.104(5)", "#7fbf7b"),
-            ("statutory_floor", "statutory floor over the local policy", "#d7301f"),
+            ax = Figure(figsize=(8, 0.55 * max(len(rows), 1) + 2.2), layout="constrained").subplots()
+        if not rows:
+            return _plot_routes(ax, base)
+        positions = list(range(len(rows)))[::-1]
+        kinds = (
+            ("met_beyond", 1, "met that the statute does not (local rules, s.104(5))", "#1b7a3a"),
+            ("floor_conflicts", -1, "statutory-floor conflict: its wording turns away, s.104(4) meets", _RED),
+            ("turned_away", -1, "met under the statute, not under the policy", "#6f777b"),
         )
-        for route, label, colour in routes:
-            widths = [sum(r is not None and r.value == route for r in s.route) for s in self.sweeps]
-            ax.barh(positions, widths, left=lefts, label=label, color=colour, height=0.6)
-            lefts = [left + width for left, width in zip(lefts, widths, strict=True)]
-        first = lefts[0] if lefts else 0
-        for position, total, index in zip(positions, lefts, range(len(lefts)), strict=True):
-            note = f"{total:,}" if index == 0 else f"{total:,} ({total - first:+,} vs {names[0]})"
-            ax.annotate(note, (total, position), xytext=(4, 0), textcoords="offset points", va="center")
-        ax.set_yticks(positions, names)
-        ax.set_xlabel(f"applications that would be met, of {len(self.sweeps[0]) if self.sweeps else 0:,}")
-        ax.set_xlim(0, max(lefts, default=1) * 1.35 or 1)
-        ax.set_title("Threshold met, by policy and route")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, fontsize="small")
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        lefts = [0] * len(rows)
+        widest = 1
+        for key, side, label, colour in kinds:
+            widths = [row[key] for row in rows]
+            if not any(widths):
+                continue
+            starts = lefts if side < 0 else [0] * len(rows)
+            bars = ax.barh(
+                positions, [side * w for w in widths], left=[side * x for x in starts], label=label,
+                color=colour, height=0.6,
+            )  # fmt: skip
+            ax.bar_label(bars, labels=[f"{w:,}" if w else "" for w in widths], padding=3, fontsize=8)
+            if side < 0:
+                lefts = [x + w for x, w in zip(lefts, widths, strict=True)]
+            widest = max(widest, *widths, *lefts)
+        for position, row in zip(positions, rows, strict=True):
+            if not any(row[key] for key, *_ in kinds):
+                ax.annotate("no difference", (0, position), xytext=(4, 0), textcoords="offset points",
+                            va="center", fontsize=8, color="#505a5f")  # fmt: skip
+        ax.axvline(0, color="#0b0c0c", linewidth=1)
+        ax.set_yticks(positions, [row["policy"].partition("@")[0] for row in rows])
+        ax.set_xlim(-widest * 1.3, widest * 1.3)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{abs(x):,.0f}")
+        count = len(base)
+        met = sum(o is Outcome.MET for o in base.outcome)
+        ax.set_xlabel(f"applications, of {count:,}, that differ from {base.policy.id}")
+        what = "the statute" if base.policy.id == _STATUTE else base.policy.id
+        title = (
+            f"What each policy changes from {what}\n"
+            f"({base.policy.id} meets {met:,} of {count:,} applications)"
+        )
+        ax.set_title(title, fontsize=10, loc="left")
+        if ax.get_legend_handles_labels()[0]:
+            ax.figure.legend(loc="outside lower center", ncol=1, frameon=False, fontsize="small")
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
         return ax
+
+
+def _plot_routes(ax: Any, sweep: Sweep) -> Any:
+    """One policy alone: the applications it meets, split by the route that met them, labelled."""
+    count = len(sweep)
+    conflicts = sum(e.floor_conflict for e in sweep) if sweep.enforce_floor else 0
+    parts = (
+        ("mandatory route, s.104(4)", "#1b7a3a", sum(r is Route.MANDATORY for r in sweep.route)),
+        ("local rule, s.104(5)", "#85994b", sum(r is Route.DISCRETIONARY for r in sweep.route)),
+        ("statutory floor: its wording turns away, s.104(4) meets", _RED, conflicts),
+        (
+            "statutory floor: its wording undetermined (a fact not given)",
+            "#6f777b",
+            sum(r is Route.STATUTORY_FLOOR for r in sweep.route) - conflicts,
+        ),
+    )
+    left = 0
+    for label, colour, width in parts:
+        if width:
+            # The numbers are in the legend: a thin segment has no room for its own.
+            ax.barh([0], [width], left=[left], label=f"{label}: {width:,}", color=colour, height=0.5)
+            left += width
+    ax.set_yticks([0], [sweep.policy.id])
+    ax.set_xlim(0, max(count, 1))
+    ax.set_xlabel(f"applications met, of {count:,}")
+    title = f"{sweep.policy.id} meets {left:,} of {count:,} applications, by route"
+    ax.set_title(title, fontsize=10, loc="left")
+    if left:
+        ax.figure.legend(loc="outside lower center", ncol=1, frameon=False, fontsize="small")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
 
 
 def _one(

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import importlib
 from collections.abc import Mapping
 from importlib import resources
@@ -43,6 +44,7 @@ __all__ = [
     "catalogue_files",
     "catalogue_text",
     "get_policy",
+    "not_built_in",
     "read_area",
 ]
 
@@ -197,6 +199,22 @@ def get_policy(name: str, *, on: dt.date | None = None) -> Policy:
     try:
         area = areas[name]
     except (KeyError, TypeError):
-        known = ", ".join(sorted(areas))
-        raise InvalidPolicy("policy", name, f"is not a built-in policy; known: {known}") from None
+        raise InvalidPolicy("policy", name, not_built_in(name, areas)) from None
     return area.latest if on is None else area.version_on(on)
+
+
+def not_built_in(
+    name: str, areas: Mapping[str, object], *, what: str = "a built-in policy", listed_by: str | None = None
+) -> str:
+    """The problem with a name that is not a built-in area: the nearest names, then where to find all.
+
+    Every name is listed, unless *listed_by* names what lists them (a command, for the command line).
+
+    >>> not_built_in("merseysid", {"merseyside": 1, "statutory": 2})
+    "is not a built-in policy; did you mean 'merseyside'? known: merseyside, statutory"
+    """
+    known = sorted(areas)
+    near = difflib.get_close_matches(name.lower(), known, n=3, cutoff=0.7)
+    hint = f"did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
+    listing = f"known: {', '.join(known)}" if listed_by is None else f"{listed_by} lists all {len(known)}"
+    return f"is not {what}; {hint}{listing}"
