@@ -321,6 +321,27 @@ def _screen(
     return None
 
 
+def _fails(screens: tuple[law.Screen, ...], report: Report) -> bool:
+    """Whether *report* fails one of the value tests *screens*."""
+    for screen in screens:  # noqa: SIM110 - a loop, not all() over a generator: this runs for every report
+        if not screen.admits(law.report_value(report, screen.column)):
+            return True
+    return False
+
+
+def _screened(
+    selection: Selection,
+    application: Application,
+    report: Report,
+    as_of: dt.date,
+    screens: tuple[law.Screen, ...],
+) -> Fate:
+    """The fate of a report that failed a test before the lag: the first it fails, in the law's order."""
+    failed = _screen(selection, application, report, as_of, screens)
+    assert failed is not None, report.id  # select() found that it fails one
+    return Fate(report.id, failed[0], failed[1], report.reporter)
+
+
 _BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
 
 
@@ -413,16 +434,19 @@ def select(
     first_was_late = False
     matter = application.matter
     screens = law.screens(selection)
-    # With no narrowing tests, a report about the matter made by the application date
-    # passes the screen without a call; any other report goes through _screen for its reason.
-    plain = selection.who is Who.ANYONE and not screens
+    victim = application.victim if selection.who is Who.VICTIM else None
     for report, day in zip(reports, shared.days(selection.behaviour_day), strict=True):
         made = report.made_on
-        if not (plain and made <= as_of and report.incident.matter == matter):
-            failed = _screen(selection, application, report, as_of, screens)
-            if failed is not None:
-                out[report.id] = partial(Fate, report.id, failed[0], failed[1], report.reporter)
-                continue
+        # Whether the report passes the tests before the lag; which test it fails first,
+        # and the wording, are _screen's, asked only when its fate is read.
+        if (
+            made > as_of
+            or report.incident.matter != matter
+            or (victim is not None and report.reporter != victim)
+            or (screens and _fails(screens, report))
+        ):
+            out[report.id] = partial(_screened, selection, application, report, as_of, screens)
+            continue
         if first_was_late:
             # Only the first report is held to the lag; once it failed, the
             # later reports have no qualifying first report to follow.
