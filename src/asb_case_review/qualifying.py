@@ -357,13 +357,21 @@ class Shared:
     one evaluation and is not shared between threads.
     """
 
-    __slots__ = ("_days", "_lasts", "application", "reports")
+    __slots__ = ("_days", "_lasts", "_screens", "application", "reports")
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
         self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
         self._days: dict[BehaviourDay, tuple[dt.date, ...]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
+        self._screens: dict[Selection, tuple[law.Screen, ...]] = {}
+
+    def screens(self, selection: Selection) -> tuple[law.Screen, ...]:
+        """``law.screens(selection)``, made once per selection."""
+        found = self._screens.get(selection)
+        if found is None:
+            found = self._screens[selection] = law.screens(selection)
+        return found
 
     def days(self, rule: BehaviourDay) -> tuple[dt.date, ...]:
         """The day of the behaviour of each report (in the order of ``reports``) under *rule*."""
@@ -433,7 +441,7 @@ def select(
     every = lag is not None and lag.applies_to is LagScope.EVERY
     first_was_late = False
     matter = application.matter
-    screens = law.screens(selection)
+    screens = shared.screens(selection)
     victim = application.victim if selection.who is Who.VICTIM else None
     for report, day in zip(reports, shared.days(selection.behaviour_day), strict=True):
         made = report.made_on

@@ -480,8 +480,7 @@ class Count(_Combinable):
             deadline,
             combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
         )
-        noun = self.unit.value.replace("_", " ")
-        summary = f"{counted} of {self.at_least} {noun} counted"
+        summary = f"{counted} of {self.at_least} {_NOUNS[self.unit]} counted"
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
         return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
@@ -510,6 +509,8 @@ class Count(_Combinable):
 
 
 _NO_HOUSEHOLD: Final = "no household recorded; it may or may not be a different household"
+_NOUNS: Final = {unit: unit.value.replace("_", " ") for unit in CountUnit}
+"""Each unit in words, e.g. "incident dates", made once rather than on every count."""
 
 
 def _changed_fates(selected: Selected, changed: dict[str, tuple[Reason, str]]) -> tuple[Fate, ...]:
