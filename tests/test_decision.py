@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import attrs
 import pytest
@@ -16,7 +17,8 @@ from asb_case_review.law.floor import FloorReading
 from asb_case_review.models import Agency, Application, Fact, Incident, Report
 from asb_case_review.policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, Policy, statutory_route
 from asb_case_review.qualifying import Reason, Selection, Who
-from asb_case_review.rules import CountUnit, Outcome, Source, count, fact, recency, rule
+from asb_case_review.render import for_officer
+from asb_case_review.rules import Context, CountUnit, Outcome, Source, count, fact, recency, rule
 from tests.builders import D, app, rep
 
 A = D(2026, 2, 28)
@@ -494,3 +496,30 @@ def test_evaluate_names_a_bad_enforce_floor_and_the_floor_readings() -> None:
         InvalidInput, match=r"^floor_reading='two': must be one of policy_number, at_most_three$"
     ):
         evaluate(app(A), STATUTORY, floor_reading="two")  # type: ignore[arg-type]
+
+
+def test_a_floor_left_unrun_is_the_floor_when_read() -> None:
+    """A decision met by the policy's own rule runs the floor when read, giving what running it gives."""
+    application = app(A, rep("R1", D(2026, 2, 2), D(2026, 2, 1), hate=True, agency=Agency.POLICE))
+    decision = evaluate(application, MERSEYSIDE)
+    assert decision.route is Route.DISCRETIONARY
+    floor = decision.floor_rule(Context(application, decision.as_of))
+    assert decision.floor == floor
+    assert decision.floor is decision.floor
+    assert decision == evaluate(application, MERSEYSIDE)
+    assert hash(decision) == hash(evaluate(application, MERSEYSIDE))
+
+
+def test_fates_are_made_once_and_read_alike_from_many_threads() -> None:
+    """Fates made when first read are the same values for every thread that reads one shared decision."""
+    decision = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
+    expected = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
+    wanted = (expected.fates, expected.floor, expected.shortfalls(), for_officer(expected))
+
+    def read(_: int) -> object:
+        return decision.fates, decision.floor, decision.shortfalls(), for_officer(decision)
+
+    with ThreadPoolExecutor(8) as pool:
+        seen = list(pool.map(read, range(32)))
+    assert all(found == wanted for found in seen)
+    assert decision.fates is decision.fates

@@ -398,7 +398,8 @@ Later = Callable[[], Fate]
 
 def _late(report: Report, lag: Lag, day: dt.date, limit: dt.date) -> Fate:
     detail = (
-        f"made on {report.made_on}, more than {lag.span} after the behaviour on {day} (the last day was {limit})"
+        f"made on {report.made_on}, more than {lag.span} after the behaviour "
+        f"on {day} (the last day was {limit})"
     )
     return Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
 

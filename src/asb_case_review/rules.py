@@ -517,12 +517,10 @@ def _changed_fates(selected: Selected, changed: dict[str, tuple[Reason, str]]) -
     """The fates of *selected* with the reasons a count *changed* (duplicates, unknown households)."""
     if not changed:
         return selected.fates
-    return tuple(
-        f if f.report not in changed else _refate(f, *changed[f.report]) for f in selected.fates
-    )
+    return tuple(f if f.report not in changed else _refate(f, *changed[f.report]) for f in selected.fates)
 
 
-def _run_fates(
+def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every value of the run
     selected: Selected,
     window: Window,
     members: list[tuple[Report, dt.date]],
