@@ -509,14 +509,13 @@ def evaluate(
 
     signals: list[Notice] = []
     victim = application.victim
-    victims = sorted(r.made_on for r in application.reports if r.reporter == victim and r.made_on <= day)
     window_start = earliest_start(day, _SIX_MONTHS)
-    recent = [d for d in victims if d >= window_start]
-    if len(recent) >= 2:
+    recent = sum(1 for r in application.reports if r.reporter == victim and window_start <= r.made_on <= day)
+    if recent >= 2:
         signals.append(
             Notice(
                 NoticeCode.EXPLAIN_CASE_REVIEW,
-                f"the victim has made {len(recent)} reports of anti-social behaviour in the six "
+                f"the victim has made {recent} reports of anti-social behaviour in the six "
                 "months before this date: every effort must be made to explain the ASB Case "
                 "Review to them, whether or not the threshold is met",
                 GUIDANCE_2025,

@@ -332,9 +332,9 @@ def _fails(screens: tuple[law.Screen, ...], report: Report) -> bool:
 def _screened(
     selection: Selection,
     application: Application,
-    report: Report,
     as_of: dt.date,
     screens: tuple[law.Screen, ...],
+    report: Report,
 ) -> Fate:
     """The fate of a report that failed a test before the lag: the first it fails, in the law's order."""
     failed = _screen(selection, application, report, as_of, screens)
@@ -405,9 +405,15 @@ def _late(report: Report, lag: Lag, day: dt.date, limit: dt.date) -> Fate:
 
 
 def _counted_fates(
-    reports: tuple[Report, ...], out: dict[str, Later], inside: list[tuple[Report, dt.date, dt.date]]
+    screened: Callable[[Report], Fate],
+    reports: tuple[Report, ...],
+    out: dict[str, Later],
+    inside: list[tuple[Report, dt.date, dt.date]],
 ) -> tuple[Fate, ...]:
-    """Every report's fate: counted when inside the window, else the one recorded when it fell out."""
+    """Every report's fate: counted when inside the window, else the one recorded when it fell out.
+
+    A report neither inside nor recorded failed a test before the lag: *screened* gives its fate.
+    """
     counted: dict[str, Fate] = {}
     # Reports made on one day share their period and its wording: each is made once.
     shared: dict[tuple[dt.date, dt.date], tuple[str, Period]] = {}
@@ -418,7 +424,9 @@ def _counted_fates(
             words = ("inside the window until " + last.isoformat(), Period(report.made_on, last))
             shared[report.made_on, last] = words
         counted[report.id] = Fate(report.id, Reason.COUNTED, words[0], report.reporter, words[1])
-    return tuple(counted[r.id] if r.id in counted else out[r.id]() for r in reports)
+    return tuple(
+        counted[r.id] if r.id in counted else out[r.id]() if r.id in out else screened(r) for r in reports
+    )
 
 
 def select(
@@ -446,15 +454,14 @@ def select(
     victim = application.victim if selection.who is Who.VICTIM else None
     for report, day in zip(reports, shared.days(selection.behaviour_day), strict=True):
         made = report.made_on
-        # Whether the report passes the tests before the lag; which test it fails first,
-        # and the wording, are _screen's, asked only when its fate is read.
+        # Whether the report passes the tests before the lag.  Which test it fails first, and
+        # the wording, are _screen's, asked only when the fates are read (_counted_fates).
         if (
             made > as_of
             or report.incident.matter != matter
             or (victim is not None and report.reporter != victim)
             or (screens and _fails(screens, report))
         ):
-            out[report.id] = partial(_screened, selection, application, report, as_of, screens)
             continue
         if first_was_late:
             # Only the first report is held to the lag; once it failed, the
@@ -474,7 +481,8 @@ def select(
         survivors.append((report, day))
 
     inside, window = _place(selection.window, survivors, as_of, out, shared)
-    fates = Pending(partial(_counted_fates, reports, out, inside))
+    screened = partial(_screened, selection, application, as_of, screens)
+    fates = Pending(partial(_counted_fates, screened, reports, out, inside))
     return Selected(fates, tuple(inside), tuple(survivors), window)
 
 
