@@ -362,7 +362,7 @@ class Shared:
     def __init__(self, application: Application) -> None:
         self.application: Final = application
         self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
-        self._days: dict[BehaviourDay, tuple[dt.date, ...]] = {}
+        self._days: dict[BehaviourDay, list[dt.date | None]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
         self._screens: dict[Selection, tuple[law.Screen, ...]] = {}
 
@@ -373,14 +373,14 @@ class Shared:
             found = self._screens[selection] = law.screens(selection)
         return found
 
-    def days(self, rule: BehaviourDay) -> tuple[dt.date, ...]:
-        """The day of the behaviour of each report (in the order of ``reports``) under *rule*."""
+    def days(self, rule: BehaviourDay) -> list[dt.date | None]:
+        """The day of the behaviour of each report (in the order of ``reports``) under *rule*, as far as known.
+
+        ``None`` where not yet worked out: the caller fills it in (``law.behaviour_day``).
+        """
         found = self._days.get(rule)
         if found is None:
-            found = self._days[rule] = tuple(
-                law.behaviour_day(rule, r.incident.began_on, r.incident.ended_on, r.made_on)
-                for r in self.reports
-            )
+            found = self._days[rule] = [None] * len(self.reports)
         return found
 
     def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
@@ -452,7 +452,9 @@ def select(
     matter = application.matter
     screens = shared.screens(selection)
     victim = application.victim if selection.who is Who.VICTIM else None
-    for report, day in zip(reports, shared.days(selection.behaviour_day), strict=True):
+    rule = selection.behaviour_day
+    days = shared.days(rule)
+    for index, report in enumerate(reports):
         made = report.made_on
         # Whether the report passes the tests before the lag.  Which test it fails first, and
         # the wording, are _screen's, asked only when the fates are read (_counted_fates).
@@ -469,6 +471,11 @@ def select(
             detail = "the first report was not made in time"
             out[report.id] = partial(Fate, report.id, Reason.LATE_REPORT, detail, report.reporter)
             continue
+        # Worked out only for reports that get this far, once for every rule that shares the reading.
+        day = days[index]
+        if day is None:
+            incident = report.incident
+            day = days[index] = law.behaviour_day(rule, incident.began_on, incident.ended_on, made)
         if lag is not None and (every or not survivors) and (made - day).days >= surely_in_time:
             # Reports share days; the lag's last day is worked out once per day of behaviour.
             limit = limits.get(day)
