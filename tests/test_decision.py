@@ -18,7 +18,7 @@ from asb_case_review.models import Agency, Application, Fact, Incident, Report
 from asb_case_review.policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, Policy, statutory_route
 from asb_case_review.qualifying import Reason, Selection, Who
 from asb_case_review.render import for_officer
-from asb_case_review.rules import Context, CountUnit, Outcome, Source, count, fact, recency, rule
+from asb_case_review.rules import Context, Count, CountUnit, Outcome, Source, count, fact, recency, rule
 from tests.builders import D, app, rep
 
 A = D(2026, 2, 28)
@@ -523,3 +523,27 @@ def test_fates_are_made_once_and_read_alike_from_many_threads() -> None:
         seen = list(pool.map(read, range(32)))
     assert all(found == wanted for found in seen)
     assert decision.fates is decision.fates
+
+
+def test_the_floor_runs_only_when_it_can_decide_or_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Met by a local rule, the decision counts its own rule only; the floor is counted when read."""
+    policy = attrs.evolve(
+        STATUTORY,
+        id="yours",
+        mandatory=rule("yours", count(3, selection=Selection(who=Who.VICTIM)), label="yours", source=LOCAL),
+        local=(rule("high-risk", fact(Fact.VICTIM_HIGH_RISK), label="high risk", source=LOCAL),),
+    )
+    counted: list[object] = []
+    run = Count.__call__
+
+    def counting(self: Count, context: Context) -> object:
+        counted.append(self)
+        return run(self, context)
+
+    monkeypatch.setattr(Count, "__call__", counting)
+    application = attrs.evolve(THREE_OLD, facts={Fact.VICTIM_HIGH_RISK: True})
+    decision = evaluate(application, policy)
+    assert (decision.route, len(counted)) == (Route.DISCRETIONARY, 1)
+    assert decision.floor.met
+    assert len(counted) == 2
+    assert evaluate(attrs.evolve(application, facts={}), policy).route is Route.STATUTORY_FLOOR
