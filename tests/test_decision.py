@@ -541,7 +541,7 @@ def test_the_floor_runs_only_when_it_can_decide_or_is_read(monkeypatch: pytest.M
         return run(self, context)
 
     monkeypatch.setattr(Count, "__call__", counting)
-    application = attrs.evolve(THREE_OLD, facts={Fact.VICTIM_HIGH_RISK: True})
+    application = attrs.evolve(THREE_OLD, facts=[(Fact.VICTIM_HIGH_RISK, True)])
     decision = evaluate(application, policy)
     assert (decision.route, len(counted)) == (Route.DISCRETIONARY, 1)
     assert decision.floor.met
