@@ -28,7 +28,7 @@ from .law.floor import floor_rule as _floor_rule
 from .law.logic import MET, NOT_MET, SCALAR, Outcome, RouteCode, as_written, combine, last_day_met
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
-from .qualifying import Fate, Reason
+from .qualifying import Fate, Reason, Shared
 from .rules import Context, Count, Not, Result, Rule, Source, Tally
 
 __all__ = [
@@ -376,9 +376,11 @@ class Decision:
         application = _without_later_reports(self.application, self.as_of)
         floor = self.floor_rule
         policy, enforce_floor = self.policy, self.enforce_floor
+        # The re-runs share what does not depend on the day (reports in order, days of behaviour).
+        shared = Shared(application)
 
         def run(day: dt.date) -> tuple[bool, dt.date | None]:
-            ran = _run(policy, floor, Context(application, day), enforce_floor=enforce_floor)
+            ran = _run(policy, floor, Context(application, day, shared=shared), enforce_floor=enforce_floor)
             return ran.outcome is Outcome.MET, _unchanged_until(ran.results(), day)
 
         return last_day_met(run, self.as_of)
