@@ -374,7 +374,7 @@ class Shared:
         return found
 
     def days(self, rule: BehaviourDay) -> list[dt.date | None]:
-        """The day of the behaviour of each report (in the order of ``reports``) under *rule*, as far as known.
+        """Each report's day of behaviour (in the order of ``reports``) under *rule*, as far as known.
 
         ``None`` where not yet worked out: the caller fills it in (``law.behaviour_day``).
         """

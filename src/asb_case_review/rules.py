@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
@@ -690,11 +690,17 @@ class Recency(_Combinable):
         >>> recency(months(1)).as_count().selection.window.anchor.value
         'application'
         """
+        return self._count
+
+    @cached_property
+    def _count(self) -> Count:
+        # Made once per gate: building a count checks every setting, and the evaluation's
+        # memo of selections is keyed by the selection it holds.
         window = Window(self.within, anchor=Anchor.APPLICATION, date_of=self.date_of)
         return Count(1, unit=CountUnit.REPORTS, selection=attrs.evolve(self.selection, window=window))
 
     def __call__(self, context: Context) -> Result:
-        counted = self.as_count()(context)
+        counted = self._count(context)
         in_scope = context.selected(self.selection).in_scope
         if not in_scope:
             return Result(self, counted.outcome, "no report in scope")
