@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import attrs
 import pytest
 
+from asb_case_review import qualifying, rules
 from asb_case_review.catalogue import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY
 from asb_case_review.dates import months
 from asb_case_review.decision import NoticeCode, Route, evaluate
@@ -16,7 +18,7 @@ from asb_case_review.examples import example_application
 from asb_case_review.law.floor import FloorReading
 from asb_case_review.models import Agency, Application, Fact, Incident, Report
 from asb_case_review.policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, Policy, statutory_route
-from asb_case_review.qualifying import Reason, Selection, Who
+from asb_case_review.qualifying import Fate, Reason, Selection, Who
 from asb_case_review.render import for_officer
 from asb_case_review.rules import Context, Count, CountUnit, Outcome, Source, count, fact, recency, rule
 from tests.builders import D, app, rep
@@ -547,3 +549,22 @@ def test_the_floor_runs_only_when_it_can_decide_or_is_read(monkeypatch: pytest.M
     assert decision.floor.met
     assert len(counted) == 2
     assert evaluate(attrs.evolve(application, facts={}), policy).route is Route.STATUTORY_FLOOR
+
+
+def test_fates_are_made_only_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """evaluate makes no Fate; reading the decision's fates makes them, with the same reasons as ever."""
+    made: list[str] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Fate:
+        made.append(args[0])
+        return Fate(*args, **kwargs)
+
+    monkeypatch.setattr(qualifying, "Fate", counting)
+    monkeypatch.setattr(rules, "Fate", counting)
+    decision = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
+    until = decision.met_until  # the search for it re-makes the decision, and makes no fate either
+    assert made == []
+    assert until == evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS).met_until
+    fates = decision.fates
+    assert {f.report for f in fates} <= set(made)
+    assert [f.reason for f in fates] == [Reason.COUNTED] * len(THREE_OLD.reports)
