@@ -12,7 +12,7 @@ import pytest
 from asb_case_review import qualifying, rules
 from asb_case_review.catalogue import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY
 from asb_case_review.dates import months
-from asb_case_review.decision import NoticeCode, Route, evaluate
+from asb_case_review.decision import Decision, NoticeCode, Route, evaluate
 from asb_case_review.errors import InvalidInput
 from asb_case_review.examples import example_application
 from asb_case_review.law.floor import FloorReading
@@ -514,17 +514,20 @@ def test_a_floor_left_unrun_is_the_floor_when_read() -> None:
 
 def test_fates_are_made_once_and_read_alike_from_many_threads() -> None:
     """Fates made when first read are the same values for every thread that reads one shared decision."""
-    decision = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
-    expected = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
-    wanted = (expected.fates, expected.floor, expected.shortfalls(), for_officer(expected))
+    # Staffordshire Moorlands is met by the floor (run at once); Merseyside by a local rule (floor run later).
+    merseyside = app(A, rep("R1", D(2026, 2, 2), D(2026, 2, 1), hate=True, agency=Agency.POLICE))
+    for application, policy in ((THREE_OLD, STAFFORDSHIRE_MOORLANDS), (merseyside, MERSEYSIDE)):
+        decision = evaluate(application, policy)
+        expected = evaluate(application, policy)
+        wanted = (expected.fates, expected.floor, expected.shortfalls(), for_officer(expected))
 
-    def read(_: int) -> object:
-        return decision.fates, decision.floor, decision.shortfalls(), for_officer(decision)
+        def read(_: int, decision: Decision = decision) -> object:
+            return decision.fates, decision.floor, decision.shortfalls(), for_officer(decision)
 
-    with ThreadPoolExecutor(8) as pool:
-        seen = list(pool.map(read, range(32)))
-    assert all(found == wanted for found in seen)
-    assert decision.fates is decision.fates
+        with ThreadPoolExecutor(8) as pool:
+            seen = list(pool.map(read, range(32)))
+        assert all(found == wanted for found in seen)
+        assert decision.fates is decision.fates
 
 
 def test_the_floor_runs_only_when_it_can_decide_or_is_read(monkeypatch: pytest.MonkeyPatch) -> None:

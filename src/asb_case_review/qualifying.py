@@ -354,7 +354,8 @@ class Shared:
     :class:`~asb_case_review.rules.Context` holds one for an evaluation and the
     re-runs of :attr:`~asb_case_review.decision.Decision.met_until`, so that a
     value one rule needs is not worked out again for the next.  It belongs to
-    one evaluation and is not shared between threads.
+    one evaluation; threads that read one decision's explanation at once may
+    fill it in together, and every value they write is the same.
     """
 
     __slots__ = ("_days", "_lasts", "_screens", "application", "reports")
