@@ -571,3 +571,34 @@ def test_fates_are_made_only_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
     fates = decision.fates
     assert {f.report for f in fates} <= set(made)
     assert [f.reason for f in fates] == [Reason.COUNTED] * len(THREE_OLD.reports)
+
+
+def test_a_floor_above_three_beside_another_mandatory_rule_is_named_the_floor() -> None:
+    """A policy asking five of the victim's complaints runs the plain five-complaint count as the floor."""
+    policy = attrs.evolve(
+        STATUTORY,
+        id="five-yours",
+        mandatory=rule("yours", count(5, selection=Selection(who=Who.VICTIM)), label="yours", source=LOCAL),
+    )
+    decision = evaluate(THREE_OLD, policy)
+    assert decision.floor_rule.id == "statutory-floor"
+    assert decision.floor_rule.predicate == count(5)
+    assert decision.floor.predicate == decision.floor_rule
+
+
+def test_a_tally_and_a_selection_show_their_fates_as_attrs_would() -> None:
+    """The repr of a tally (and of a selection's outcome) names each field, fates made when shown."""
+    decision = evaluate(THREE_OLD, STATUTORY)
+    tally = decision.mandatory.children[0].tally
+    assert tally is not None
+    shown = repr(tally)
+    assert shown.startswith(
+        "Tally(unit=<CountUnit.COMPLAINTS: 'complaints'>, at_least=3, count=3, possible=3, fates=("
+    )
+    assert shown.endswith(f"window={tally.window!r}, deadline=None, combinable=True)")
+    assert repr(tally.fates[0]) in shown
+    selected = qualifying.select(Selection(), THREE_OLD, A)
+    assert repr(selected) == (
+        f"Selected(fates={selected.fates!r}, inside={selected.inside!r}, in_scope={selected.in_scope!r}, "
+        f"window={selected.window!r})"
+    )
