@@ -1,10 +1,14 @@
 """Benchmark the what-if sweeps on a seeded synthetic national year, and evaluate() on one application.
 
-    python benchmarks/bench.py [--reports 1000000] [--seed 1] [--skip-python]
+    python benchmarks/bench.py [--reports 1000000] [--seed 1] [--skip-python] [--single]
 
 Prints reports per second and peak memory for each path, the ratio against a
-pandas implementation with exact calendar months written here, and the time
-of one evaluate() call on an application with 20 reports.  Nothing is written
+pandas implementation with exact calendar months written here, and then, for
+one application, each of issue 11's targets beside its figure: evaluate() on
+20 reports under every catalogue policy against a bare pure-Python count of
+the same rules (worst and median ratio), the cost per extra report, met_until
+against evaluate, for_officer at 25,000 to 100,000 reports, and the import
+time.  --single prints only the one-application targets.  Nothing is written
 to disk; the data are generated from the seed.
 """
 
@@ -12,15 +16,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import resource
+import statistics
+import subprocess
+import sys
 import time
 import timeit
 import tracemalloc
 
+import attrs
 import numpy as np
 import pandas as pd
 
-from asb_case_review import CATALOGUE, Application, evaluate
+from asb_case_review import CATALOGUE, Application, Incident, Outcome, Report, evaluate
+from asb_case_review.law.floor import floor_rule
+from asb_case_review.qualifying import Anchor, BehaviourDay, DateOf, LagScope, Who
+from asb_case_review.render import for_officer
+from asb_case_review.rules import AllOf, AnyOf, Consent, Count, CountUnit, FactIs, Not, Recency, Rule
 from asb_case_review.analysis.columnar import Columns, sweep_columns
 from asb_case_review.analysis.plan import compile_policy
 from asb_case_review.law.logic import CountLeaf
@@ -148,8 +161,6 @@ def twenty_reports():
     chosen = tuple(sorted(pool, key=lambda r: r.made_on)[:20])
     if len(chosen) < 20:
         base = chosen[0]
-        from asb_case_review import Incident, Report
-
         extra = [
             Report(f"X{n}", reporter=f"Q{n % 4}", made_on=base.made_on + dt.timedelta(days=n * 5),
                    incident=Incident(f"XI{n}", matter=base.incident.matter,
@@ -173,13 +184,298 @@ def _numpy_computes(policy) -> bool:
     return True
 
 
+# ------------------------------------------------------------------ one application (evaluate)
+#
+# The bare count is what an analyst would write by hand for one policy: for each count of its
+# rules, one loop over the reports applying the same tests (matter, date, whose, kinds, agencies,
+# hate, lag, window) and a set of unit keys, then the rules' and/or/not and the statutory floor on
+# outcome codes.  No reasons, wording, fates or critical dates.  The policy's rules are read into
+# that form once, outside the timing; the benchmark checks that it gives evaluate()'s outcome.
+
+MET, UNKNOWN, NOT_MET = 2, 1, 0
+
+
+def _bare_unit(unit, report, day):
+    match unit:
+        case CountUnit.REPORTS:
+            return report.id
+        case CountUnit.COMPLAINTS:
+            return (report.reporter, report.incident.id, day)
+        case CountUnit.INCIDENTS:
+            return report.incident.id
+        case CountUnit.REPORTERS:
+            return report.reporter
+        case CountUnit.HOUSEHOLDS:
+            return report.household
+        case CountUnit.INCIDENT_DATES:
+            return (report.incident.id, day)
+    raise AssertionError(unit)
+
+
+def _bare_units(unit, chosen):
+    """The outcome code of counting *unit* over *chosen* (report, behaviour day) pairs."""
+    if unit is CountUnit.INCIDENT_DATES:
+        # As many incidents as can each be given a separate day they were reported on (Kuhn).
+        days = {}
+        for report, day in chosen:
+            days.setdefault(report.incident.id, set()).add(day)
+        holder = {}
+
+        def place(incident, seen):
+            for day in days[incident]:
+                if day not in seen:
+                    seen.add(day)
+                    if day not in holder or place(holder[day], seen):
+                        holder[day] = incident
+                        return True
+            return False
+
+        return sum(place(i, set()) for i in days), 0
+    keys = {_bare_unit(unit, r, d) for r, d in chosen}
+    unknown = unit is CountUnit.HOUSEHOLDS and None in keys
+    keys.discard(None)
+    return len(keys), (len({r.reporter for r, _ in chosen if r.household is None}) if unknown else 0)
+
+
+def bare_count(count, application, as_of):
+    """The outcome code of one count: its tests applied in one pass over the reports."""
+    s, at_least, unit = count.selection, count.at_least, count.unit
+    window, lag = s.window, s.lag
+    victim = application.victim
+    chosen = []
+    first_late = False
+    reports = application.reports
+    if lag is not None and lag.applies_to is LagScope.FIRST:
+        # Only a lag held to the first report needs the reports in the order they were made.
+        reports = sorted(reports, key=lambda r: (r.made_on, r.id))
+    for report in reports:
+        incident = report.incident
+        if incident.matter != application.matter or report.made_on > as_of:
+            continue
+        if s.who is Who.VICTIM and report.reporter != victim:
+            continue
+        if (s.exclude_kinds and report.kind in s.exclude_kinds) or (s.agencies and report.agency not in s.agencies):
+            continue
+        if s.hate_only and not incident.hate:
+            continue
+        if first_late:
+            continue
+        if s.behaviour_day is BehaviourDay.FIRST_DAY:
+            day = incident.began_on
+        else:
+            day = min(incident.ended_on or incident.began_on, report.made_on)
+        if lag is not None and (lag.applies_to is LagScope.EVERY or not chosen):
+            if report.made_on > period_last_day(day, lag.span, lag.arithmetic):
+                first_late = lag.applies_to is LagScope.FIRST
+                continue
+        chosen.append((report, day))
+    start_of = (lambda r, d: r.made_on) if window.date_of is DateOf.REPORT else (lambda r, d: d)
+    if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
+        first = earliest_start(as_of, window.span, window.arithmetic)
+        chosen = [(r, d) for r, d in chosen if first <= start_of(r, d)]
+    elif window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION and chosen:
+        last = period_last_day(min(r.made_on for r, _ in chosen), window.span, window.arithmetic)
+        chosen = [(r, d) for r, d in chosen if r.made_on <= last] if as_of <= last else []
+    elif window.anchor is Anchor.LATEST_INCIDENT and chosen:
+        latest = max(d for _, d in chosen)
+        first = earliest_start(latest, window.span, window.arithmetic)
+        in_time = as_of <= period_last_day(latest, window.span, window.arithmetic)
+        chosen = [(r, d) for r, d in chosen if first <= d] if in_time else []
+    elif window.anchor in (Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT) and chosen:
+        # The best run of reports within the span beginning with one of them.
+        by = (lambda r, d: d) if window.anchor is Anchor.FIRST_INCIDENT else (lambda r, d: r.made_on)
+        best = (NOT_MET, 0)
+        for start in sorted({by(r, d) for r, d in chosen}):
+            end = period_last_day(start, window.span, window.arithmetic)
+            run = [(r, d) for r, d in chosen if start <= by(r, d) <= end]
+            latest = max(r.made_on for r, _ in run)
+            if window.application_within is not None and as_of > period_last_day(
+                latest, window.application_within, window.arithmetic
+            ):
+                continue
+            counted, unknown = _bare_units(unit, run)
+            code = MET if counted >= at_least else UNKNOWN if counted + unknown >= at_least else NOT_MET
+            best = max(best, (code, counted))
+        return best[0]
+    counted, unknown = _bare_units(unit, chosen)
+    return MET if counted >= at_least else UNKNOWN if counted + unknown >= at_least else NOT_MET
+
+
+def bare_tree(predicate):
+    """The rule as a function of (application, day) giving an outcome code, read once from *predicate*."""
+    match predicate:
+        case Rule():
+            return bare_tree(predicate.predicate)
+        case AllOf(parts=parts):
+            trees = [bare_tree(p) for p in parts]
+            return lambda a, d: min((t(a, d) for t in trees), default=MET)
+        case AnyOf(parts=parts):
+            trees = [bare_tree(p) for p in parts]
+            return lambda a, d: max((t(a, d) for t in trees), default=NOT_MET)
+        case Not(part=part):
+            tree = bare_tree(part)
+            return lambda a, d: MET - tree(a, d)
+        case Recency():
+            count = predicate.as_count()
+            return lambda a, d: bare_count(count, a, d)
+        case Count():
+            return lambda a, d: bare_count(predicate, a, d)
+        case FactIs(fact=fact, expected=expected):
+            def known(a, d):
+                value = a.fact(fact)
+                return UNKNOWN if value is None else MET if value is expected else NOT_MET
+            return known
+        case Consent():
+            def consented(a, d):
+                if a.on_behalf_of is None or a.on_behalf_of == a.applicant or a.consent:
+                    return MET
+                return UNKNOWN if a.consent is None else NOT_MET
+            return consented
+    raise AssertionError(predicate)
+
+
+def bare_policy(policy):
+    """The policy as one function of an application giving its outcome code, the floor enforced."""
+    routes = [bare_tree(r) for r in (policy.mandatory, *policy.local)]
+    conditions = [bare_tree(c) for c in policy.conditions]
+    same = floor_rule(policy) is policy.mandatory
+    floor = bare_tree(floor_rule(policy))
+
+    def decide(application):
+        day = application.made_on
+        codes = [r(application, day) for r in routes]
+        written = max(codes)
+        for condition in conditions:
+            written = min(written, condition(application, day))
+        if written == MET:
+            return MET
+        # The floor is counted only when it can decide, and not again when it is the mandatory rule.
+        return MET if (codes[0] if same else floor(application, day)) == MET else written
+
+    return decide
+
+
+def _loops(step, seconds=0.02):
+    """How many calls of *step* take about *seconds* of CPU time."""
+    began = time.process_time()
+    step()
+    once = max(time.process_time() - began, 1e-6)
+    return max(1, int(seconds / once))
+
+
+def _best(*steps, rounds=7):
+    """The least CPU time per call of each of *steps*, timed in turn, round after round.
+
+    CPU time of this process (time.process_time), not wall time, and the rounds
+    interleaved, so that other work on a shared machine slows every step alike.
+    """
+    timers = [(timeit.Timer(step, timer=time.process_time), _loops(step)) for step in steps]
+    best = [float("inf")] * len(steps)
+    for _ in range(rounds):
+        for index, (timer, loops) in enumerate(timers):
+            best[index] = min(best[index], timer.timeit(loops) / loops)
+    return best if len(steps) > 1 else best[0]
+
+
+def _officer_reports(n):
+    return tuple(
+        Report(f"R{i}", reporter=f"P{i % 50}", made_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150),
+               incident=Incident(f"I{i}", matter="M", began_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150)))
+        for i in range(n)
+    )  # fmt: skip
+
+
+def import_ms():
+    """``import asb_case_review`` in a fresh interpreter: (CPU ms, wall ms as python -X importtime counts it)."""
+    script = "import time; began = time.process_time(); import asb_case_review; print(time.process_time() - began)"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", script],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    for row in done.stderr.splitlines():
+        found = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s+asb_case_review$", row)
+        if found:
+            return float(done.stdout) * 1000, int(found.group(1)) / 1000
+    raise AssertionError(done.stderr)
+
+
+def verdict(met):
+    return "target met" if met else "target NOT met"
+
+
+def single_application():
+    """Every target of issue 11 for one application, each printed beside its figure."""
+    application = twenty_reports()
+    print(f"\nevaluate() on one application of {len(application.reports)} reports, every catalogue policy "
+          f"(least CPU time of 7 interleaved rounds; the bare count: see bare_count in bench.py):")  # fmt: skip
+    ratios = {}
+    for name, policy in sorted(CATALOGUE.items()):
+        decide = bare_policy(policy)
+        assert Outcome.of(decide(application)) is evaluate(application, policy).outcome, name
+        ours, bare = _best(lambda p=policy: evaluate(application, p), lambda d=decide: d(application))
+        ratios[name] = (ours / bare, ours, bare)
+    ordered = sorted(ratios.items(), key=lambda item: item[1][0])
+    worst_name, (worst, ours, bare) = ordered[-1]
+    middle = statistics.median(r for r, _, _ in ratios.values())
+    print(f"  {len(ratios)} policies: evaluate / bare count, median {middle:.2f}x, worst {worst:.2f}x "
+          f"({worst_name}: {ours * 1e6:.0f} us vs {bare * 1e6:.0f} us); target every policy <= 2x: "
+          f"{verdict(worst <= 2)} ({sum(r <= 2 for r, _, _ in ratios.values())} of {len(ratios)} within)")  # fmt: skip
+    for name in ("statutory", "staffordshire-moorlands", "merseyside", *(n for n, _ in ordered[-3:])):
+        ratio, ours, bare = ratios[name]
+        print(f"    {name:<28} evaluate {ours * 1e6:6.0f} us | bare count {bare * 1e6:5.0f} us | {ratio:4.2f}x")
+
+    policy = CATALOGUE["merseyside"]
+    base = application.reports[0]
+    extra = tuple(
+        Report(f"E{n}", reporter=f"Q{n % 7}", made_on=base.made_on,
+               incident=Incident(f"EI{n}", matter=base.incident.matter, began_on=base.made_on))
+        for n in range(200)
+    )  # fmt: skip
+    grown = attrs.evolve(application, reports=application.reports + extra)
+    small, large = _best(lambda: evaluate(application, policy), lambda: evaluate(grown, policy))
+    per = (large - small) / len(extra)
+    print(f"  cost per extra report (merseyside, 20 -> 220 reports: {small * 1e6:.0f} -> {large * 1e6:.0f} us): "
+          f"{per * 1e6:.2f} us; target <= 2 us: {verdict(per <= 2e-6)}")  # fmt: skip
+
+    until = {}
+    for name in ("statutory", "staffordshire-moorlands", "merseyside"):
+        p = CATALOGUE[name]
+        assert evaluate(application, p).met, name
+        both, alone = _best(lambda p=p: evaluate(application, p).met_until, lambda p=p: evaluate(application, p))
+        until[name] = both / alone
+    print("  met_until (evaluate + met_until) / evaluate: "
+          + ", ".join(f"{n} {r:.1f}x" for n, r in until.items())
+          + f"; target <= 5x: {verdict(max(until.values()) <= 5)}")  # fmt: skip
+
+    officer = {}
+    for n in (25_000, 50_000, 100_000):
+        big = evaluate(Application("A", applicant="P1", made_on=dt.date(2025, 6, 1), matter="M",
+                                   reports=_officer_reports(n)), CATALOGUE["statutory"])  # fmt: skip
+        big.met_until  # noqa: B018 - computed once, as the decision caches it: the figure is for_officer's own
+        began = time.process_time()
+        for_officer(big)
+        officer[n] = time.process_time() - began
+    growth = officer[100_000] / officer[25_000]
+    print("  for_officer (CPU time): " + ", ".join(f"{n:,} reports {s:.2f} s" for n, s in officer.items())
+          + f"; 4x the reports takes {growth:.1f}x the time (linear: about 4); "
+          f"target 100,000 under 2 s: {verdict(officer[100_000] < 2)}")  # fmt: skip
+
+    imports = [import_ms() for _ in range(5)]
+    cpu = statistics.median(c for c, _ in imports)
+    wall = statistics.median(w for _, w in imports)
+    print(f"  import asb_case_review in a fresh interpreter: median of 5 {cpu:.0f} ms CPU "
+          f"({wall:.0f} ms wall by -X importtime); target <= 50 ms: {verdict(cpu <= 50)}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-python", action="store_true")
+    parser.add_argument("--single", action="store_true", help="only the one-application targets")
     args = parser.parse_args()
     n = args.reports
+    if args.single:
+        single_application()
+        return
 
     began = time.perf_counter()
     table = synthetic_reports(n, seed=args.seed)
@@ -236,12 +532,7 @@ def main() -> None:
                   f"process peak grew {grown:5.0f} MB  (standings: {len(result.standings):,})")
             del result
 
-    application = twenty_reports()
-    for name, policy in BENCHED.items():
-        timer = timeit.Timer(lambda: evaluate(application, policy))
-        loops, _ = timer.autorange()
-        best = min(timer.repeat(5, loops)) / loops
-        print(f"evaluate(), one application with {len(application.reports)} reports, {name:<24} {best * 1e6:6.0f} us")
+    single_application()
     print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

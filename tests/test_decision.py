@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import attrs
 import pytest
 
+from asb_case_review import qualifying, rules
 from asb_case_review.catalogue import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY
 from asb_case_review.dates import months
-from asb_case_review.decision import NoticeCode, Route, evaluate
+from asb_case_review.decision import Decision, NoticeCode, Route, evaluate
 from asb_case_review.errors import InvalidInput
 from asb_case_review.examples import example_application
 from asb_case_review.law.floor import FloorReading
 from asb_case_review.models import Agency, Application, Fact, Incident, Report
 from asb_case_review.policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, Policy, statutory_route
-from asb_case_review.qualifying import Reason, Selection, Who
-from asb_case_review.rules import CountUnit, Outcome, Source, count, fact, recency, rule
+from asb_case_review.qualifying import Fate, Reason, Selection, Who
+from asb_case_review.render import for_officer
+from asb_case_review.rules import Context, Count, CountUnit, Outcome, Source, count, fact, recency, rule
 from tests.builders import D, app, rep
 
 A = D(2026, 2, 28)
@@ -494,3 +498,107 @@ def test_evaluate_names_a_bad_enforce_floor_and_the_floor_readings() -> None:
         InvalidInput, match=r"^floor_reading='two': must be one of policy_number, at_most_three$"
     ):
         evaluate(app(A), STATUTORY, floor_reading="two")  # type: ignore[arg-type]
+
+
+def test_a_floor_left_unrun_is_the_floor_when_read() -> None:
+    """A decision met by the policy's own rule runs the floor when read, giving what running it gives."""
+    application = app(A, rep("R1", D(2026, 2, 2), D(2026, 2, 1), hate=True, agency=Agency.POLICE))
+    decision = evaluate(application, MERSEYSIDE)
+    assert decision.route is Route.DISCRETIONARY
+    floor = decision.floor_rule(Context(application, decision.as_of))
+    assert decision.floor == floor
+    assert decision.floor is decision.floor
+    assert decision == evaluate(application, MERSEYSIDE)
+    assert hash(decision) == hash(evaluate(application, MERSEYSIDE))
+
+
+def test_fates_are_made_once_and_read_alike_from_many_threads() -> None:
+    """Fates made when first read are the same values for every thread that reads one shared decision."""
+    # Staffordshire Moorlands is met by the floor (run at once); Merseyside by a local rule (floor run later).
+    merseyside = app(A, rep("R1", D(2026, 2, 2), D(2026, 2, 1), hate=True, agency=Agency.POLICE))
+    for application, policy in ((THREE_OLD, STAFFORDSHIRE_MOORLANDS), (merseyside, MERSEYSIDE)):
+        decision = evaluate(application, policy)
+        expected = evaluate(application, policy)
+        wanted = (expected.fates, expected.floor, expected.shortfalls(), for_officer(expected))
+
+        def read(_: int, decision: Decision = decision) -> object:
+            return decision.fates, decision.floor, decision.shortfalls(), for_officer(decision)
+
+        with ThreadPoolExecutor(8) as pool:
+            seen = list(pool.map(read, range(32)))
+        assert all(found == wanted for found in seen)
+        assert decision.fates is decision.fates
+
+
+def test_the_floor_runs_only_when_it_can_decide_or_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Met by a local rule, the decision counts its own rule only; the floor is counted when read."""
+    policy = attrs.evolve(
+        STATUTORY,
+        id="yours",
+        mandatory=rule("yours", count(3, selection=Selection(who=Who.VICTIM)), label="yours", source=LOCAL),
+        local=(rule("high-risk", fact(Fact.VICTIM_HIGH_RISK), label="high risk", source=LOCAL),),
+    )
+    counted: list[object] = []
+    run = Count.__call__
+
+    def counting(self: Count, context: Context) -> object:
+        counted.append(self)
+        return run(self, context)
+
+    monkeypatch.setattr(Count, "__call__", counting)
+    application = attrs.evolve(THREE_OLD, facts=[(Fact.VICTIM_HIGH_RISK, True)])
+    decision = evaluate(application, policy)
+    assert (decision.route, len(counted)) == (Route.DISCRETIONARY, 1)
+    assert decision.floor.met
+    assert len(counted) == 2
+    assert evaluate(attrs.evolve(application, facts={}), policy).route is Route.STATUTORY_FLOOR
+
+
+def test_fates_are_made_only_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """evaluate makes no Fate; reading the decision's fates makes them, with the same reasons as ever."""
+    made: list[str] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Fate:
+        made.append(args[0])
+        return Fate(*args, **kwargs)
+
+    monkeypatch.setattr(qualifying, "Fate", counting)
+    monkeypatch.setattr(rules, "Fate", counting)
+    decision = evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS)
+    until = decision.met_until  # the search for it re-makes the decision, and makes no fate either
+    assert made == []
+    assert until == evaluate(THREE_OLD, STAFFORDSHIRE_MOORLANDS).met_until
+    fates = decision.fates
+    assert {f.report for f in fates} <= set(made)
+    assert [f.reason for f in fates] == [Reason.COUNTED] * len(THREE_OLD.reports)
+
+
+def test_a_floor_above_three_beside_another_mandatory_rule_is_named_the_floor() -> None:
+    """A policy asking five of the victim's complaints runs the plain five-complaint count as the floor."""
+    policy = attrs.evolve(
+        STATUTORY,
+        id="five-yours",
+        mandatory=rule("yours", count(5, selection=Selection(who=Who.VICTIM)), label="yours", source=LOCAL),
+    )
+    decision = evaluate(THREE_OLD, policy)
+    assert decision.floor_rule.id == "statutory-floor"
+    assert decision.floor_rule.predicate == count(5)
+    assert decision.floor.predicate == decision.floor_rule
+
+
+def test_a_tally_and_a_selection_show_their_fates_as_attrs_would() -> None:
+    """The repr of a tally (and of a selection's outcome) names each field, fates made when shown."""
+    decision = evaluate(THREE_OLD, STATUTORY)
+    tally = decision.mandatory.children[0].tally
+    assert tally is not None
+    shown = repr(tally)
+    assert shown.startswith(
+        "Tally(unit=<CountUnit.COMPLAINTS: 'complaints'>, at_least=3, count=3, possible=3, fates=("
+    )
+    assert shown.endswith(f"window={tally.window!r}, deadline=None, combinable=True)")
+    assert repr(tally.fates[0]) in shown
+    selected = qualifying.select(Selection(), THREE_OLD, A)
+    assert repr(selected) == (
+        f"Selected(fates={selected.fates!r}, inside={selected.inside!r}, in_scope={selected.in_scope!r}, "
+        f"window={selected.window!r})"
+    )

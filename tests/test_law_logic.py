@@ -20,6 +20,7 @@ from asb_case_review.law.logic import (
     NotNode,
     Outcome,
     RouteCode,
+    as_written,
     combine,
     conjunction,
     disjunction,
@@ -191,3 +192,20 @@ def test_combine(
         combined.matched,
         combined.floor_matched,
     ) == expected
+
+
+@pytest.mark.parametrize("enforce_floor", [True, False], ids=["enforced", "reported-only"])
+def test_the_floor_changes_nothing_when_the_policy_as_written_is_met(enforce_floor: bool) -> None:
+    """When as_written is met, combine gives the same whatever the floor is: evaluate may leave it unrun."""
+    codes = (NOT_MET, UNKNOWN, MET)
+    for mandatory in codes:
+        for local in ([], [NOT_MET], [MET, UNKNOWN]):
+            for conditions in ([], [MET], [UNKNOWN], [NOT_MET]):
+                written = as_written(SCALAR, mandatory, local, conditions)
+                made = {
+                    floor: combine(SCALAR, mandatory, local, conditions, floor, enforce_floor=enforce_floor)
+                    for floor in codes
+                }
+                assert all(c.policy_outcome == written for c in made.values())
+                if written == MET:
+                    assert len(set(made.values())) == 1, (mandatory, local, conditions)

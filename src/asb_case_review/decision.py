@@ -25,10 +25,10 @@ from .dates import BUILT_IN_HOLIDAYS, earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
-from .law.logic import SCALAR, Outcome, RouteCode, combine, last_day_met
+from .law.logic import MET, NOT_MET, SCALAR, Outcome, RouteCode, as_written, combine, last_day_met
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
-from .qualifying import Fate, Reason
+from .qualifying import Fate, Reason, Shared
 from .rules import Context, Count, Not, Result, Rule, Source, Tally, unit_noun
 
 __all__ = [
@@ -116,6 +116,33 @@ class Shortfall:
         return f"{text}; {tally.shortfall} more made by {tally.deadline} would meet it"
 
 
+class _Floor:
+    """The statutory floor's result, run the first time it is read.
+
+    When the policy as written is met the floor changes nothing in the decision
+    (``law.logic.as_written``), so it is run only when an explanation asks for
+    it.  Two threads reading at once may both run it; the results are equal.
+    """
+
+    __slots__ = ("_context", "_result", "_rule")
+
+    def __init__(self, rule: Rule, context: Context) -> None:
+        self._rule = rule
+        self._context = context
+        self._result: Result | None = None
+
+    def get(self) -> Result:
+        """The floor's result, run on the first call."""
+        result = self._result
+        if result is None:
+            result = self._result = self._rule(self._context)
+        return result
+
+
+def _floor_result(value: Result | _Floor) -> Result:
+    return value if isinstance(value, Result) else value.get()
+
+
 @attrs.frozen
 class _Run:
     """The results of one run of a policy on one date."""
@@ -127,7 +154,11 @@ class _Run:
     mandatory: Result
     local: tuple[Result, ...]
     conditions: tuple[Result, ...]
-    floor: Result
+    later_floor: Result | _Floor
+
+    @property
+    def floor(self) -> Result:
+        return _floor_result(self.later_floor)
 
     def results(self) -> Iterable[Result]:
         yield self.mandatory
@@ -140,13 +171,25 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
     mandatory = policy.mandatory(context)
     local = tuple(r(context) for r in policy.local)
     conditions = tuple(r(context) for r in policy.conditions)
-    floor = mandatory if floor_rule is policy.mandatory else floor_rule(context)
+    local_codes = [r.outcome.code for r in local]
+    condition_codes = [c.outcome.code for c in conditions]
+    floor: Result | _Floor
+    if floor_rule is policy.mandatory:
+        floor = mandatory
+        floor_code = mandatory.outcome.code
+    elif as_written(SCALAR, mandatory.outcome.code, local_codes, condition_codes) == MET:
+        # The floor decides nothing here (law.logic.as_written): it runs when it is read.
+        floor = _Floor(floor_rule, context)
+        floor_code = NOT_MET
+    else:
+        floor = floor_rule(context)
+        floor_code = floor.outcome.code
     combined = combine(
         SCALAR,
         mandatory.outcome.code,
-        [r.outcome.code for r in local],
-        [c.outcome.code for c in conditions],
-        floor.outcome.code,
+        local_codes,
+        condition_codes,
+        floor_code,
         enforce_floor=enforce_floor,
     )
     rules = (policy.mandatory, *policy.local)
@@ -208,7 +251,7 @@ class Decision:
     mandatory: Result = attrs.field(repr=False)
     local: tuple[Result, ...] = attrs.field(repr=False)
     conditions: tuple[Result, ...] = attrs.field(repr=False)
-    floor: Result = attrs.field(repr=False)
+    _floor: Result | _Floor = attrs.field(repr=False, alias="floor", eq=_floor_result)
     enforce_floor: bool = attrs.field(repr=False)
     floor_reading: FloorReading = attrs.field(repr=False)
     warnings: tuple[Notice, ...]
@@ -229,6 +272,11 @@ class Decision:
         results = [self.mandatory, *self.local, *self.conditions]
         for (path, item), result in zip(self.policy.rules(), results, strict=True):
             yield path, item, result
+
+    @property
+    def floor(self) -> Result:
+        """The statutory floor's result (run when first read if the policy as written is met)."""
+        return _floor_result(self._floor)
 
     @property
     def floor_rule(self) -> Rule:
@@ -331,9 +379,11 @@ class Decision:
         application = _without_later_reports(self.application, self.as_of)
         floor = self.floor_rule
         policy, enforce_floor = self.policy, self.enforce_floor
+        # The re-runs share what does not depend on the day (reports in order, days of behaviour).
+        shared = Shared(application)
 
         def run(day: dt.date) -> tuple[bool, dt.date | None]:
-            ran = _run(policy, floor, Context(application, day), enforce_floor=enforce_floor)
+            ran = _run(policy, floor, Context(application, day, shared=shared), enforce_floor=enforce_floor)
             return ran.outcome is Outcome.MET, _unchanged_until(ran.results(), day)
 
         return last_day_met(run, self.as_of)
@@ -410,7 +460,7 @@ def evaluate(
                 EXPLANATORY_NOTES,
             )
         )
-    if run.floor.met and run.policy_outcome is Outcome.UNKNOWN:
+    if run.policy_outcome is Outcome.UNKNOWN and run.floor.met:
         # Not a conflict: the local answer is unknown, but whatever it turns out to be,
         # the mandatory route already requires the threshold to be met.
         warnings.append(
@@ -422,7 +472,7 @@ def evaluate(
                 STATUTE,
             )
         )
-    if run.floor.met and run.policy_outcome is Outcome.NOT_MET:
+    if run.policy_outcome is Outcome.NOT_MET and run.floor.met:
         action = "the statutory floor decides" if enforce_floor else "the policy's answer is kept"
         if floor_number(policy, floor_reading) < policy.threshold:
             # The floor was read as three (FloorReading.AT_MOST_THREE): the Explanatory
@@ -466,14 +516,13 @@ def evaluate(
 
     signals: list[Notice] = []
     victim = application.victim
-    victims = sorted(r.made_on for r in application.reports if r.reporter == victim and r.made_on <= day)
     window_start = earliest_start(day, _SIX_MONTHS)
-    recent = [d for d in victims if d >= window_start]
-    if len(recent) >= 2:
+    recent = sum(1 for r in application.reports if r.reporter == victim and window_start <= r.made_on <= day)
+    if recent >= 2:
         signals.append(
             Notice(
                 NoticeCode.EXPLAIN_CASE_REVIEW,
-                f"the victim has made {len(recent)} reports of anti-social behaviour in the six "
+                f"the victim has made {recent} reports of anti-social behaviour in the six "
                 "months before this date: every effort must be made to explain the ASB Case "
                 "Review to them, whether or not the threshold is met",
                 GUIDANCE_2025,
@@ -491,7 +540,7 @@ def evaluate(
         mandatory=run.mandatory,
         local=run.local,
         conditions=run.conditions,
-        floor=run.floor,
+        floor=run.later_floor,
         enforce_floor=enforce_floor,
         floor_reading=floor_reading,
         warnings=tuple(warnings),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Final, assert_never
 
 import attrs
@@ -221,17 +222,66 @@ class Fate:
     """The days on which this report is inside the rule's window, when it got that far."""
 
 
-@attrs.frozen
+class Pending:
+    """Fates not yet made: *make* builds them the first time they are asked for, once.
+
+    Most evaluations are asked only for their outcome; every report's fate and
+    its wording are built when an explanation reads them, never before.  Two
+    threads reading at once may both build them; the fates are equal values, so
+    either may be kept.
+    """
+
+    __slots__ = ("_made", "_make")
+
+    def __init__(self, make: Callable[[], tuple[Fate, ...]]) -> None:
+        self._make: Callable[[], tuple[Fate, ...]] | None = make
+        self._made: tuple[Fate, ...] = ()
+
+    def get(self) -> tuple[Fate, ...]:
+        """The fates, made on the first call."""
+        make = self._make
+        if make is not None:
+            self._made = make()
+            self._make = None
+        return self._made
+
+
+FatesArg = tuple[Fate, ...] | Pending
+"""Fates given as they are, or to be made when first read (:class:`Pending`)."""
+
+
+def fates_of(value: FatesArg) -> tuple[Fate, ...]:
+    """The fates *value* holds or makes."""
+    return value if isinstance(value, tuple) else value.get()
+
+
+def public_repr(value: attrs.AttrsInstance) -> str:
+    """The repr attrs gives, each field under its public name (``fates``, not ``_fates``), made if pending."""
+    shown = ", ".join(
+        f"{a.alias}={getattr(value, a.alias)!r}" for a in attrs.fields(type(value)) if a.repr is not False
+    )
+    return f"{type(value).__name__}({shown})"
+
+
+@attrs.frozen(repr=False)
 class Selected:
     """The outcome of :func:`select`: every report's fate and what is inside the window."""
 
-    fates: tuple[Fate, ...]
+    _fates: FatesArg = attrs.field(alias="fates", eq=fates_of)
     inside: tuple[tuple[Report, dt.date, dt.date], ...]
     """Reports inside the window, each with its behaviour day and the last day it stays inside."""
     in_scope: tuple[tuple[Report, dt.date], ...]
     """Reports that passed every test before the window, with their behaviour day."""
     window: Period | None
     """The window on the application date, first to last day."""
+
+    @property
+    def fates(self) -> tuple[Fate, ...]:
+        """Every report's fate, in the order the reports were made."""
+        return fates_of(self._fates)
+
+    def __repr__(self) -> str:
+        return public_repr(self)
 
 
 def behaviour_day(report: Report, rule: BehaviourDay) -> dt.date:
@@ -248,76 +298,124 @@ def behaviour_day(report: Report, rule: BehaviourDay) -> dt.date:
 
 
 def _screen(
-    selection: Selection, application: Application, report: Report, as_of: dt.date
+    selection: Selection,
+    application: Application,
+    report: Report,
+    as_of: dt.date,
+    screens: tuple[law.Screen, ...],
 ) -> tuple[Reason, str] | None:
-    """The first test *report* fails before the lag and window tests, in the law's order, if any."""
+    """The first test *report* fails before the lag and window tests, in the law's order, if any.
+
+    *screens* are ``law.screens(selection)``, made once for all the reports.
+    """
     if report.incident.matter != application.matter:
         return Reason.UNRELATED, f"about another {application.related_by}"
     if report.made_on > as_of:
         return Reason.MADE_AFTER_APPLICATION, f"made on {report.made_on}, after {as_of}"
     if selection.who is Who.VICTIM and report.reporter != application.victim:
         return Reason.NOT_BY_VICTIM, "made by someone other than the victim"
-    for screen in law.screens(selection):
+    for screen in screens:
         found = law.report_value(report, screen.column)
         if not screen.admits(found):
             return screen.reason, screen.explain(found)
     return None
 
 
+def _fails(screens: tuple[law.Screen, ...], report: Report) -> bool:
+    """Whether *report* fails one of the value tests *screens*."""
+    for screen in screens:  # noqa: SIM110 - a loop, not all() over a generator: this runs for every report
+        if not screen.admits(law.report_value(report, screen.column)):
+            return True
+    return False
+
+
+def _screened(
+    selection: Selection,
+    application: Application,
+    as_of: dt.date,
+    screens: tuple[law.Screen, ...],
+    report: Report,
+) -> Fate:
+    """The fate of a report that failed a test before the lag: the first it fails, in the law's order."""
+    failed = _screen(selection, application, report, as_of, screens)
+    assert failed is not None, report.id  # select() found that it fails one
+    return Fate(report.id, failed[0], failed[1], report.reporter)
+
+
 _BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
 
 
-def select(selection: Selection, application: Application, as_of: dt.date) -> Selected:
-    """Apply *selection* to every report of *application* on the date *as_of*.
+class Shared:
+    """What every selection of one application shares, worked out once for all of them.
 
-    The result does not depend on the order of ``application.reports``: reports
-    are considered in order of the day they were made, then their id.
+    The reports in the order the law takes them (the day they were made, then
+    their id), each one's day of behaviour under each reading, and the last
+    days of the periods the rules measure.  A
+    :class:`~asb_case_review.rules.Context` holds one for an evaluation and the
+    re-runs of :attr:`~asb_case_review.decision.Decision.met_until`, so that a
+    value one rule needs is not worked out again for the next.  It belongs to
+    one evaluation; threads that read one decision's explanation at once may
+    fill it in together, and every value they write is the same.
     """
-    reports = sorted(application.reports, key=_BY_DAY_THEN_ID)
-    fates: dict[str, Fate] = {}
-    survivors: list[tuple[Report, dt.date]] = []
-    lag = selection.lag
-    limits: dict[dt.date, dt.date] = {}
-    surely_in_time = 0 if lag is None else law.surely_in_time(lag)
-    first_was_late = False
-    matter = application.matter
-    # With no narrowing tests, a report about the matter made by the application date
-    # passes the screen without a call; any other report goes through _screen for its reason.
-    plain = selection.who is Who.ANYONE and not law.screens(selection)
-    for report in reports:
-        if not (plain and report.made_on <= as_of and report.incident.matter == matter):
-            failed = _screen(selection, application, report, as_of)
-            if failed is not None:
-                fates[report.id] = Fate(report.id, failed[0], failed[1], report.reporter)
-                continue
-        if first_was_late:
-            # Only the first report is held to the lag; once it failed, the
-            # later reports have no qualifying first report to follow.
-            detail = "the first report was not made in time"
-            fates[report.id] = Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
-            continue
-        incident = report.incident
-        day = law.behaviour_day(selection.behaviour_day, incident.began_on, incident.ended_on, report.made_on)
-        if (
-            lag is not None
-            and (lag.applies_to is LagScope.EVERY or not survivors)
-            and (report.made_on - day).days >= surely_in_time
-        ):
-            # Reports share days; the lag's last day is worked out once per day of behaviour.
-            limit = limits.get(day)
-            if limit is None:
-                limit = limits[day] = law.lag_last_day(lag, day)
-            if report.made_on > limit:
-                detail = (
-                    f"made on {report.made_on}, more than {lag.span} after the behaviour "
-                    f"on {day} (the last day was {limit})"
-                )
-                fates[report.id] = Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
-                first_was_late = lag.applies_to is LagScope.FIRST
-                continue
-        survivors.append((report, day))
 
-    inside, window = _place(selection.window, survivors, as_of, fates)
+    __slots__ = ("_days", "_lasts", "_screens", "application", "reports")
+
+    def __init__(self, application: Application) -> None:
+        self.application: Final = application
+        self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
+        self._days: dict[BehaviourDay, list[dt.date | None]] = {}
+        self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
+        self._screens: dict[Selection, tuple[law.Screen, ...]] = {}
+
+    def screens(self, selection: Selection) -> tuple[law.Screen, ...]:
+        """``law.screens(selection)``, made once per selection."""
+        found = self._screens.get(selection)
+        if found is None:
+            found = self._screens[selection] = law.screens(selection)
+        return found
+
+    def days(self, rule: BehaviourDay) -> list[dt.date | None]:
+        """Each report's day of behaviour (in the order of ``reports``) under *rule*, as far as known.
+
+        ``None`` where not yet worked out: the caller fills it in (``law.behaviour_day``).
+        """
+        found = self._days.get(rule)
+        if found is None:
+            found = self._days[rule] = [None] * len(self.reports)
+        return found
+
+    def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
+        """The last days of periods of *span* found so far, by their first day (the caller fills it)."""
+        key = (span, arithmetic)
+        found = self._lasts.get(key)
+        if found is None:
+            found = self._lasts[key] = {}
+        return found
+
+
+Later = Callable[[], Fate]
+"""A fate to be made when the fates are read."""
+
+
+def _late(report: Report, lag: Lag, day: dt.date, limit: dt.date) -> Fate:
+    detail = (
+        f"made on {report.made_on}, more than {lag.span} after the behaviour "
+        f"on {day} (the last day was {limit})"
+    )
+    return Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
+
+
+def _counted_fates(
+    screened: Callable[[Report], Fate],
+    reports: tuple[Report, ...],
+    out: dict[str, Later],
+    inside: list[tuple[Report, dt.date, dt.date]],
+) -> tuple[Fate, ...]:
+    """Every report's fate: counted when inside the window, else the one recorded when it fell out.
+
+    A report neither inside nor recorded failed a test before the lag: *screened* gives its fate.
+    """
+    counted: dict[str, Fate] = {}
     # Reports made on one day share their period and its wording: each is made once.
     shared: dict[tuple[dt.date, dt.date], tuple[str, Period]] = {}
     for report, _day, last in inside:
@@ -326,35 +424,107 @@ def select(selection: Selection, application: Application, as_of: dt.date) -> Se
             # isoformat() is what formatting a date gives, without the slower generic path.
             words = ("inside the window until " + last.isoformat(), Period(report.made_on, last))
             shared[report.made_on, last] = words
-        fates[report.id] = Fate(report.id, Reason.COUNTED, words[0], report.reporter, words[1])
-    ordered = tuple(fates[r.id] for r in reports)
-    return Selected(ordered, tuple(inside), tuple(survivors), window)
+        counted[report.id] = Fate(report.id, Reason.COUNTED, words[0], report.reporter, words[1])
+    return tuple(
+        counted[r.id] if r.id in counted else out[r.id]() if r.id in out else screened(r) for r in reports
+    )
+
+
+def select(
+    selection: Selection, application: Application, as_of: dt.date, *, shared: Shared | None = None
+) -> Selected:
+    """Apply *selection* to every report of *application* on the date *as_of*.
+
+    The result does not depend on the order of ``application.reports``: reports
+    are considered in order of the day they were made, then their id.  *shared*
+    carries what earlier selections of the same application worked out.
+    The fates are made when first read.
+    """
+    if shared is None or shared.application is not application:
+        shared = Shared(application)
+    reports = shared.reports
+    out: dict[str, Later] = {}
+    survivors: list[tuple[Report, dt.date]] = []
+    lag = selection.lag
+    limits = {} if lag is None else shared.lasts(lag.span, lag.arithmetic)
+    surely_in_time = 0 if lag is None else law.surely_in_time(lag)
+    every = lag is not None and lag.applies_to is LagScope.EVERY
+    first_was_late = False
+    matter = application.matter
+    screens = shared.screens(selection)
+    victim = application.victim if selection.who is Who.VICTIM else None
+    rule = selection.behaviour_day
+    days = shared.days(rule)
+    for index, report in enumerate(reports):
+        made = report.made_on
+        # Whether the report passes the tests before the lag.  Which test it fails first, and
+        # the wording, are _screen's, asked only when the fates are read (_counted_fates).
+        if (
+            made > as_of
+            or report.incident.matter != matter
+            or (victim is not None and report.reporter != victim)
+            or (screens and _fails(screens, report))
+        ):
+            continue
+        if first_was_late:
+            # Only the first report is held to the lag; once it failed, the
+            # later reports have no qualifying first report to follow.
+            detail = "the first report was not made in time"
+            out[report.id] = partial(Fate, report.id, Reason.LATE_REPORT, detail, report.reporter)
+            continue
+        # Worked out only for reports that get this far, once for every rule that shares the reading.
+        day = days[index]
+        if day is None:
+            incident = report.incident
+            day = days[index] = law.behaviour_day(rule, incident.began_on, incident.ended_on, made)
+        if lag is not None and (every or not survivors) and (made - day).days >= surely_in_time:
+            # Reports share days; the lag's last day is worked out once per day of behaviour.
+            limit = limits.get(day)
+            if limit is None:
+                limit = limits[day] = law.lag_last_day(lag, day)
+            if made > limit:
+                out[report.id] = partial(_late, report, lag, day, limit)
+                first_was_late = not every
+                continue
+        survivors.append((report, day))
+
+    inside, window = _place(selection.window, survivors, as_of, out, shared)
+    screened = partial(_screened, selection, application, as_of, screens)
+    fates = Pending(partial(_counted_fates, screened, reports, out, inside))
+    return Selected(fates, tuple(inside), tuple(survivors), window)
 
 
 def _place(
     window: Window,
     survivors: list[tuple[Report, dt.date]],
     as_of: dt.date,
-    fates: dict[str, Fate],
+    out: dict[str, Later],
+    shared: Shared,
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
-    """Test each survivor against *window*; record fates of those outside."""
+    """Test each survivor against *window*; record the fates of those outside in *out*."""
     if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
-        return _place_counted_back(window, survivors, as_of, fates)
-    return _place_anchored(window, survivors, as_of, fates)
+        return _place_counted_back(window, survivors, as_of, out, shared)
+    return _place_anchored(window, survivors, as_of, out, shared)
+
+
+def _ran_out(report: Report, span: Span, start: dt.date, last: dt.date, as_of: dt.date) -> Fate:
+    detail = f"its {span} ran out on {last}, before {as_of}"
+    return Fate(report.id, Reason.OUTSIDE_WINDOW, detail, report.reporter, Period(start, last))
 
 
 def _place_counted_back(
     window: Window,
     survivors: list[tuple[Report, dt.date]],
     as_of: dt.date,
-    fates: dict[str, Fate],
+    out: dict[str, Later],
+    shared: Shared,
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Each report's own period must reach the application date (the statute; "in the last N months")."""
     span, arithmetic = window.span, window.arithmetic
     by_report = window.date_of is DateOf.REPORT
     inside: list[tuple[Report, dt.date, dt.date]] = []
     first = earliest_start(as_of, span, arithmetic)
-    lasts: dict[dt.date, dt.date] = {}
+    lasts = shared.lasts(span, arithmetic)
     for report, day in survivors:
         start = report.made_on if by_report else day
         # Reports share days; each day's period is worked out once.
@@ -364,13 +534,7 @@ def _place_counted_back(
         if first <= start:
             inside.append((report, day, last))
         else:
-            fates[report.id] = Fate(
-                report.id,
-                Reason.OUTSIDE_WINDOW,
-                f"its {span} ran out on {last}, before {as_of}",
-                report.reporter,
-                Period(start, last),
-            )
+            out[report.id] = partial(_ran_out, report, span, start, last, as_of)
     return inside, Period(first, as_of)
 
 
@@ -378,7 +542,8 @@ def _place_anchored(
     window: Window,
     survivors: list[tuple[Report, dt.date]],
     as_of: dt.date,
-    fates: dict[str, Fate],
+    out: dict[str, Later],
+    shared: Shared,
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """One period placed by the reports themselves: beginning with the first, or ending with the latest."""
     span, arithmetic = window.span, window.arithmetic
@@ -396,9 +561,13 @@ def _place_anchored(
             # Which run of reports counts depends on the counting unit: every report in scope
             # is a candidate here, and the count chooses the run (rules.Count._best_run).
             by_incident = anchor is Anchor.FIRST_INCIDENT
+            lasts = shared.lasts(span, arithmetic)
             for report, day in survivors:
                 start = day if by_incident else report.made_on
-                inside.append((report, day, period_last_day(start, span, arithmetic)))
+                last = lasts.get(start)
+                if last is None:
+                    last = lasts[start] = period_last_day(start, span, arithmetic)
+                inside.append((report, day, last))
             return inside, None
         case Anchor.FIRST_REPORT_AND_APPLICATION:
             anchor_day = min(r.made_on for r, _ in survivors)
@@ -418,5 +587,5 @@ def _place_anchored(
         else:
             inside.append((report, day, fixed.last))
             continue
-        fates[report.id] = Fate(report.id, reason, detail, report.reporter, None)
+        out[report.id] = partial(Fate, report.id, reason, detail, report.reporter, None)
     return inside, counted

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable
+from functools import cached_property, partial
 from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
@@ -32,7 +33,22 @@ from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
 from .law.reports import UNITS, CountUnit, date_of_value, unit_key
 from .models import Application, Fact, Report
-from .qualifying import Anchor, DateOf, Fate, LagScope, Reason, Selected, Selection, Window, select
+from .qualifying import (
+    Anchor,
+    DateOf,
+    Fate,
+    FatesArg,
+    LagScope,
+    Pending,
+    Reason,
+    Selected,
+    Selection,
+    Shared,
+    Window,
+    fates_of,
+    public_repr,
+    select,
+)
 
 __all__ = [
     "AllOf",
@@ -166,10 +182,14 @@ class Context:
 
     A context memoises report selections for the predicates of one
     evaluation; it is cheap to make and is not shared between evaluations.
+    Contexts given one *shared* (the re-runs of one decision on other days)
+    share what does not depend on the date: the reports in order, their days
+    of behaviour and the last days of periods.
     """
 
     application: Application
     as_of: dt.date
+    _shared: Shared | None = attrs.field(default=None, kw_only=True, eq=False, repr=False, alias="shared")
     _selected: dict[Selection, Selected] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, alias="_selected"
     )
@@ -178,12 +198,16 @@ class Context:
         """The fates of the application's reports under *selection* on ``as_of``."""
         found = self._selected.get(selection)
         if found is None:
-            found = select(selection, self.application, self.as_of)
+            shared = self._shared
+            if shared is None or shared.application is not self.application:
+                shared = Shared(self.application)
+                object.__setattr__(self, "_shared", shared)
+            found = select(selection, self.application, self.as_of, shared=shared)
             self._selected[selection] = found
         return found
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Tally:
     """The detail of a count: what was counted, what was not, and the critical dates."""
 
@@ -193,7 +217,7 @@ class Tally:
     """How many units are certainly counted."""
     possible: int
     """How many could be counted if unknown households were all different."""
-    fates: tuple[Fate, ...]
+    _fates: FatesArg = attrs.field(alias="fates", eq=fates_of)
     window: Period | None
     deadline: dt.date | None
     """When not met: the last day on which the missing reports could be made and,
@@ -203,6 +227,14 @@ class Tally:
     """When not met: whether new reports can still combine with the reports counted.  False
     when the window they fall in has closed (a window that begins with the first of them):
     the whole number would then have to be made anew."""
+
+    @property
+    def fates(self) -> tuple[Fate, ...]:
+        """Every report's fate under the count, in the order the reports were made."""
+        return fates_of(self._fates)
+
+    def __repr__(self) -> str:
+        return public_repr(self)
 
     @property
     def shortfall(self) -> int:
@@ -377,13 +409,11 @@ class Count(_Combinable):
         if not candidates:
             return self._tally(selected)
 
-        def tested(report: Report, day: dt.date) -> dt.date:
-            return day if by_incident else report.made_on
-
         best: tuple[tuple[bool, bool, int, dt.date, dt.date], Result] | None = None
-        for start in sorted({tested(r, d) for r, d in candidates}):
+        tested = [(d if by_incident else r.made_on, r, d) for r, d in candidates]
+        for start in sorted({day for day, _, _ in tested}):
             end = period_last_day(start, window.span, window.arithmetic)
-            members = [(r, d) for r, d in candidates if start <= tested(r, d) <= end]
+            members = [(r, d) for day, r, d in tested if start <= day <= end]
             latest = max(r.made_on for r, _ in members)
             bound = (
                 dt.date.max
@@ -391,33 +421,9 @@ class Count(_Combinable):
                 else period_last_day(latest, window.application_within, window.arithmetic)
             )
             in_time = as_of <= bound
-            ids = {r.id for r, _ in members}
-            fates: list[Fate] = []
-            for fate in selected.fates:
-                if fate.reason is not Reason.COUNTED:
-                    fates.append(fate)
-                elif fate.report not in ids:
-                    fates.append(
-                        _refate(
-                            fate,
-                            Reason.OUTSIDE_WINDOW,
-                            f"not within the {window.span} beginning with {start}",
-                        )
-                    )
-                elif not in_time:
-                    detail = (
-                        f"the application on {as_of} is more than {window.application_within} after "
-                        f"the last report of the run ({latest})"
-                    )
-                    fates.append(_refate(fate, Reason.APPLICATION_OUTSIDE_WINDOW, detail))
-                else:
-                    # Inside the run; it counts for an application made by the run's bound.
-                    made = next(r.made_on for r, _ in members if r.id == fate.report)
-                    until = "no bound" if bound == dt.date.max else bound.isoformat()
-                    words = f"in the run beginning with {start}; the application is in time until {until}"
-                    fates.append(Fate(fate.report, Reason.COUNTED, words, fate.reporter, Period(made, bound)))
+            fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
             inside = tuple((r, d, bound) for r, d in members) if in_time else ()
-            run = Selected(tuple(fates), inside, selected.in_scope, Period(start, end))
+            run = Selected(fates, inside, selected.in_scope, Period(start, end))
             result = self._tally(run, reachable_by=end if end >= as_of else None)
             score = (result.met, in_time, result.tally.count if result.tally else 0, bound, start)
             if best is None or score > best[0]:
@@ -428,8 +434,8 @@ class Count(_Combinable):
     def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:
         """Count the units among ``selected.inside``; *reachable_by*: a run's last day for a new report."""
         # Only the fates of duplicates and unknown households change; the rest are shared.
-        changed: dict[str, Fate] = {}
-        by_id: dict[str, Fate] | None = None
+        # Their new reasons are noted here and the fates made only when read.
+        changed: dict[str, tuple[Reason, str]] = {}
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
@@ -452,25 +458,19 @@ class Count(_Combinable):
                 if report.incident.id in matched:
                     duplicate_of = UNITS[CountUnit.INCIDENTS].duplicate
                 if matched.get(report.incident.id) != day:
-                    by_id = by_id or {f.report: f for f in selected.fates}
-                    changed[report.id] = _refate(by_id[report.id], Reason.DUPLICATE, duplicate_of)
+                    changed[report.id] = (Reason.DUPLICATE, duplicate_of)
                     continue
             if key is not None and key not in expiry:
                 expiry[key] = last
                 behaviour[key] = day
                 continue
-            by_id = by_id or {f.report: f for f in selected.fates}
             if key is None:
                 unknown.add(report.reporter)
-                changed[report.id] = _refate(
-                    by_id[report.id],
-                    Reason.UNKNOWN_HOUSEHOLD,
-                    "no household recorded; it may or may not be a different household",
-                )
+                changed[report.id] = (Reason.UNKNOWN_HOUSEHOLD, _NO_HOUSEHOLD)
             else:
                 expiry[key] = max(expiry[key], last)
                 behaviour[key] = max(behaviour[key], day)
-                changed[report.id] = _refate(by_id[report.id], Reason.DUPLICATE, duplicate_of)
+                changed[report.id] = (Reason.DUPLICATE, duplicate_of)
         counted = len(expiry)
         possible = counted + len(unknown)
         latest_first = sorted(expiry.values(), reverse=True)
@@ -487,7 +487,7 @@ class Count(_Combinable):
             self.at_least,
             counted,
             possible,
-            tuple(changed.get(f.report, f) for f in selected.fates) if changed else selected.fates,
+            Pending(partial(_changed_fates, selected, changed)),
             selected.window,
             deadline,
             combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
@@ -518,6 +518,55 @@ class Count(_Combinable):
                 self.selection, min(behaviour.values()), latest, latest_first[-1]
             )
         return latest_first[-1]
+
+
+_NO_HOUSEHOLD: Final = "no household recorded; it may or may not be a different household"
+
+
+def _changed_fates(selected: Selected, changed: dict[str, tuple[Reason, str]]) -> tuple[Fate, ...]:
+    """The fates of *selected* with the reasons a count *changed* (duplicates, unknown households)."""
+    if not changed:
+        return selected.fates
+    return tuple(f if f.report not in changed else _refate(f, *changed[f.report]) for f in selected.fates)
+
+
+def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every value of the run
+    selected: Selected,
+    window: Window,
+    members: list[tuple[Report, dt.date]],
+    start: dt.date,
+    latest: dt.date,
+    bound: dt.date,
+    as_of: dt.date,
+) -> tuple[Fate, ...]:
+    """The fates of *selected* when the run of *members* beginning with *start* is the one counted."""
+    made = {r.id: r.made_on for r, _ in members}
+    in_time = as_of <= bound
+    fates: list[Fate] = []
+    for fate in selected.fates:
+        if fate.reason is not Reason.COUNTED:
+            fates.append(fate)
+        elif fate.report not in made:
+            fates.append(
+                _refate(
+                    fate,
+                    Reason.OUTSIDE_WINDOW,
+                    f"not within the {window.span} beginning with {start}",
+                )
+            )
+        elif not in_time:
+            detail = (
+                f"the application on {as_of} is more than {window.application_within} after "
+                f"the last report of the run ({latest})"
+            )
+            fates.append(_refate(fate, Reason.APPLICATION_OUTSIDE_WINDOW, detail))
+        else:
+            # Inside the run; it counts for an application made by the run's bound.
+            until = "no bound" if bound == dt.date.max else bound.isoformat()
+            words = f"in the run beginning with {start}; the application is in time until {until}"
+            period = Period(made[fate.report], bound)
+            fates.append(Fate(fate.report, Reason.COUNTED, words, fate.reporter, period))
+    return tuple(fates)
 
 
 _RUNS: Final = frozenset({Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT})
@@ -651,11 +700,17 @@ class Recency(_Combinable):
         >>> recency(months(1)).as_count().selection.window.anchor.value
         'application'
         """
+        return self._count
+
+    @cached_property
+    def _count(self) -> Count:
+        # Made once per gate: building a count checks every setting, and the evaluation's
+        # memo of selections is keyed by the selection it holds.
         window = Window(self.within, anchor=Anchor.APPLICATION, date_of=self.date_of)
         return Count(1, unit=CountUnit.REPORTS, selection=attrs.evolve(self.selection, window=window))
 
     def __call__(self, context: Context) -> Result:
-        counted = self.as_count()(context)
+        counted = self._count(context)
         in_scope = context.selected(self.selection).in_scope
         if not in_scope:
             return Result(self, counted.outcome, "no report in scope")

@@ -45,6 +45,9 @@ FLOOR_ID: Final = "statutory-floor"
 # The floor for each number a policy can have (1 to 3), built once: building rules is the
 # costliest part of a small evaluation, and the values are immutable, so sharing them is safe.
 _FLOORS: Final = MappingProxyType({n: statutory_route(n) for n in range(1, STATUTORY_THRESHOLD + 1)})
+# The same rules under the floor's own id, for the policies whose mandatory rule is not the plain
+# statutory route: renaming a rule re-checks it, which would otherwise be paid on every evaluation.
+_RENAMED: Final = MappingProxyType({n: attrs.evolve(rule, id=FLOOR_ID) for n, rule in _FLOORS.items()})
 
 
 def floor_number(policy: Policy, reading: FloorReading = FloorReading.POLICY_NUMBER) -> int:
@@ -70,7 +73,12 @@ def floor_rule(policy: Policy, reading: FloorReading = FloorReading.POLICY_NUMBE
     's104-4'
     """
     number = floor_number(policy, reading)
-    floor = _FLOORS[number] if number in _FLOORS else statutory_route(number)
-    if policy.mandatory is floor or policy.mandatory == floor:
+    if number in _FLOORS:
+        floor = _FLOORS[number]
+        if policy.mandatory is floor or policy.mandatory == floor:
+            return policy.mandatory
+        return _RENAMED[number]
+    floor = statutory_route(number)
+    if policy.mandatory == floor:
         return policy.mandatory
     return attrs.evolve(floor, id=FLOOR_ID)

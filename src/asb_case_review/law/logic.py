@@ -52,6 +52,7 @@ __all__ = [
     "NotNode",
     "Outcome",
     "RouteCode",
+    "as_written",
     "combine",
     "conjunction",
     "disjunction",
@@ -353,6 +354,24 @@ class Combined(Generic[V, B]):
     """Whether the statutory floor is what met it."""
 
 
+def as_written(logic: Logic[V, B], mandatory: V, local: Sequence[V], conditions: Sequence[V]) -> V:
+    """The policy as written: any route (the mandatory rule or a local rule) "and" every local condition.
+
+    When it is met, the statutory floor changes nothing :func:`combine` gives, so an
+    engine that needs only the decision may leave the floor unrun.
+
+    >>> as_written(SCALAR, NOT_MET, [MET], [UNKNOWN])
+    1
+    """
+    gate = logic.constant(MET)
+    for condition in conditions:
+        gate = logic.minimum(gate, condition)
+    routes = mandatory
+    for part in local:
+        routes = logic.maximum(routes, part)
+    return logic.minimum(gate, routes)
+
+
 def combine(
     logic: Logic[V, B],
     mandatory: V,
@@ -378,13 +397,7 @@ def combine(
     >>> c.outcome, c.policy_outcome, RouteCode(c.route)
     (2, 0, <RouteCode.STATUTORY_FLOOR: 3>)
     """
-    gate = logic.constant(MET)
-    for condition in conditions:
-        gate = logic.minimum(gate, condition)
-    routes = mandatory
-    for part in local:
-        routes = logic.maximum(routes, part)
-    policy_outcome = logic.minimum(gate, routes)
+    policy_outcome = as_written(logic, mandatory, local, conditions)
     policy_met = logic.is_met(policy_outcome)
     floor_met = logic.both(logic.is_met(floor), logic.truth(enforce_floor))
     outcome = logic.choose(logic.either(policy_met, floor_met), logic.constant(MET), policy_outcome)

@@ -400,7 +400,12 @@ def unit_key(spec: UnitSpec, report: Report, day: dt.date) -> tuple[Hashable, ..
     >>> unit_key(UNITS[CountUnit.COMPLAINTS], r, dt.date(2025, 1, 1))
     ('P1', 'I1', datetime.date(2025, 1, 1))
     """
-    key = tuple(key_value(report, day, field) for field in spec.fields)
+    fields = spec.fields
+    # Most units are one value; a generator for them would cost more than the lookup (every report).
+    if len(fields) == 1:
+        key: tuple[Hashable, ...] = (key_value(report, day, fields[0]),)
+    else:
+        key = tuple([key_value(report, day, field) for field in fields])
     if spec.unknown_when_missing and None in key:
         return None
     return key
