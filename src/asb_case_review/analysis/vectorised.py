@@ -1,0 +1,661 @@
+"""The columnar reader: report tables from CSV or a DataFrame a column at a time (the ``analysis`` extra).
+
+:func:`.table.reports_from_csv` and :func:`.table.reports_from_dataframe`
+use it when pandas and numpy are installed.  It keeps every promise of the
+row-by-row reader, because it decides nothing that reader would not:
+
+* **Lines are found where the csv module finds them** (CR, LF, CRLF), by
+  numpy over the bytes.  A line that holds a quote, a control character or
+  any byte outside ASCII, that is longer than the line limit, or that has
+  more cells than the header, is read by the row-by-row reader's own code
+  (:func:`.table.csv_row`); only the plain lines are handed to pandas, which
+  then reads them without quoting, one row per line, so a stray quote cannot
+  swallow the rows after it.
+* **Every distinct value is checked once by the row-by-row reader's own
+  check** (ids, dates, agencies, flags): a national year has a few hundred
+  distinct days, and plain printable text is recognised in one pass.  A row
+  with any value that is not plainly good is checked whole by
+  :func:`.table.check_row`, so its problem names the same field, value and
+  words.
+* **Repeated ids and incidents given two ways** are found with array
+  operations; where there is one, the rows are resolved in order exactly as
+  the row-by-row reader resolves them.
+
+The table it builds carries its columns as numpy arrays, so that the numpy
+sweep (:class:`.columnar.Columns`) does not encode them again.
+
+>>> table = build_table(csv_cells("id,reporter,matter,began_on,made_on\\nR1,P1,M1,2025-10-01,2025-10-02\\n", ","),
+...                     {"id": "id", "reporter": "reporter", "matter": "matter", "began_on": "began_on",
+...                      "made_on": "made_on"}, on_error="stop", date_format="iso")
+>>> table.id, table.made_on
+(('R1',), (datetime.date(2025, 10, 2),))
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from .._limits import MAX_LINE, Unreadable, decode
+from .._readers import row_text
+from ..errors import InvalidInput, InvalidRow
+from ..models import Agency
+from .table import (
+    _AGENCIES,
+    FIELDS,
+    INCIDENT_CONFLICT,
+    DateFormat,
+    OnError,
+    ReportTable,
+    RowProblem,
+    _physical_lines,
+    cell_day,
+    check_row,
+    csv_header,
+    csv_row,
+    flag,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ints = npt.NDArray[np.int64]
+    Bools = npt.NDArray[np.bool_]
+
+__all__ = ["Cells", "build_table", "csv_cells", "frame_cells"]
+
+_TEXT: Final = {"id": True, "reporter": True, "matter": True, "household": False, "incident": False}
+_DAYS: Final = {"began_on": True, "ended_on": False, "made_on": True}
+_AGENCY_LIST: Final = list(Agency)
+_EDGE_SPACE: Final = re.compile(r"(?:\A|\x00) | (?:\x00|\Z)|\x00\x00|\A\x00|\x00\Z|\A\Z")
+
+
+@attrs.frozen(eq=False)
+class Cells:
+    """The cells of a table as read, before any check: one array of raw values per column.
+
+    ``rows`` holds the row numbers (ascending), ``columns`` an array per column
+    name with one raw value per row (``None`` where a CSV row has no such
+    cell), and ``problems`` the rows that could not be read at all.
+    """
+
+    header: tuple[str, ...]
+    rows: Any
+    columns: Mapping[str, Any]
+    problems: tuple[RowProblem, ...] = ()
+    plain: bool = False
+    """Every value is a ``str`` or ``None`` (as the CSV reader gives them), so types need no check."""
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+
+
+def _text(source: str | bytes | Iterable[str]) -> str:
+    """The CSV text of *source*, without a byte-order mark, with the lines the row-by-row reader sees."""
+    if isinstance(source, bytes):
+        try:
+            return decode(source)
+        except Unreadable as error:
+            raise InvalidInput("lines", "<bytes>", str(error)) from None
+    if isinstance(source, str):
+        return source.removeprefix("\ufeff")
+    return "\n".join(_physical_lines(source))
+
+
+def _lines(data: bytes) -> tuple[Ints, Ints]:
+    """The first byte of each line of *data* and the byte after its last, split at CR, LF and CRLF."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    b = np.frombuffer(data, np.uint8)
+    lf = np.flatnonzero(b == 10)
+    cr = np.flatnonzero(b == 13)
+    # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
+    paired = np.isin(cr + 1, lf)
+    lone = cr[~paired]
+    before = lf - np.isin(lf - 1, cr[paired])
+    ends = np.concatenate([before, lone])
+    nexts = np.concatenate([lf + 1, lone + 1])
+    order = np.argsort(ends, kind="stable")
+    starts = np.concatenate([[0], nexts[order]]).astype(np.int64)
+    ends = np.concatenate([ends[order], [len(data)]]).astype(np.int64)
+    if starts[-1] == len(data):
+        # Text ending with a line break has no line after it.
+        starts, ends = starts[:-1], ends[:-1]
+    return starts, ends
+
+
+def _per_line(flags: Any, starts: Ints) -> Ints:
+    """How many of *flags* (one per byte) are set in each line (a line runs to the next one's start)."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    if starts.size == 0:
+        return np.zeros(0, np.int64)
+    # Line breaks are never flagged, so each line's count may run on to the next line's start.
+    return np.add.reduceat(flags, starts, dtype=np.int64)
+
+
+def csv_cells(source: str | bytes | Iterable[str], delimiter: str) -> Cells:
+    """The header and cells of CSV *source*, read as :func:`.table.csv_records` reads them.
+
+    Plain lines (printable ASCII, no quote, no more cells than the header)
+    are read by pandas without quoting; any other line by the row-by-row
+    reader's own code.
+    """
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    text = _text(source)
+    data = text.encode("utf-8", "surrogatepass")
+    del text
+    starts, ends = _lines(data)
+    first = 0
+    header: tuple[str, ...] = ()
+    while first < starts.size:
+        line = data[starts[first] : ends[first]].decode("utf-8", "surrogatepass")
+        first += 1
+        if line.strip():
+            header = csv_header(line, delimiter)
+            break
+    starts, ends = starts[first:], ends[first:]
+    numbers = np.arange(1, starts.size + 1, dtype=np.int64)
+    b = np.frombuffer(data, np.uint8)
+    ascii_delimiter = delimiter.isascii()
+    code = ord(delimiter)
+    odd = (b < 32) | (b >= 127) | (b == 34)
+    if ascii_delimiter and code < 32:
+        odd &= b != code
+    odd &= (b != 10) & (b != 13)
+    plain = _per_line(odd, starts) == 0
+    del odd
+    plain &= (ends - starts) <= MAX_LINE
+    if ascii_delimiter:
+        cells = _per_line(b == code, starts) + 1
+        plain &= cells <= len(header)
+    else:
+        plain[:] = False
+    blank = plain & (_per_line((b != 32) & (b != 10) & (b != 13), starts) == 0)
+    plain &= ~blank
+    del b
+
+    problems: list[RowProblem] = []
+    other_rows: list[int] = []
+    other: list[dict[str, str]] = []
+    for at in np.flatnonzero(~plain & ~blank).tolist():
+        line = data[starts[at] : ends[at]].decode("utf-8", "surrogatepass")
+        if not line.strip():
+            continue
+        number = int(numbers[at])
+        record = csv_row(number, line, header, delimiter)
+        if isinstance(record, RowProblem):
+            problems.append(record)
+        else:
+            other_rows.append(number)
+            other.append(record)
+
+    columns = _plain_cells(data, starts, ends, plain, header, delimiter)
+    if ascii_delimiter:
+        # pandas gives an empty cell where a short row has none; the row-by-row reader has no value there.
+        short = cells[plain]
+        for index, name in enumerate(header):
+            missing = short <= index
+            if missing.any():
+                columns[name][missing] = None
+    rows = numbers[plain]
+    if other:
+        rows = np.concatenate([rows, np.asarray(other_rows, np.int64)])
+        order = np.argsort(rows, kind="stable")
+        rows = rows[order]
+        for name in header:
+            extra = np.empty(len(other), object)
+            extra[:] = [record.get(name) for record in other]
+            columns[name] = np.concatenate([columns[name], extra])[order]
+    return Cells(header, rows, columns, tuple(problems), plain=True)
+
+
+def _plain_cells(
+    data: bytes, starts: Ints, ends: Ints, plain: Bools, header: tuple[str, ...], delimiter: str
+) -> dict[str, Any]:
+    """The cells of the plain lines, by pandas, one row per line in order."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    chosen = np.flatnonzero(plain)
+    if chosen.size == 0:
+        return {name: np.empty(0, object) for name in header}
+    # Runs of consecutive plain lines are handed over as they stand; runs are joined by a line feed.
+    breaks = np.flatnonzero(np.diff(chosen) != 1)
+    run_first = chosen[np.concatenate([[0], breaks + 1])]
+    run_last = chosen[np.concatenate([breaks, [chosen.size - 1]])]
+    if run_first.size == 1:
+        body = data[starts[run_first[0]] : ends[run_last[0]]]
+    else:
+        body = b"\n".join(
+            data[starts[a] : ends[z]] for a, z in zip(run_first.tolist(), run_last.tolist(), strict=True)
+        )
+    frame = pd.read_csv(
+        io.BytesIO(body),
+        sep=delimiter,
+        header=None,
+        names=list(range(len(header))),
+        dtype=object,
+        na_filter=False,
+        quoting=csv.QUOTE_NONE,
+        skip_blank_lines=False,
+        engine="c",
+        encoding="utf-8",
+        index_col=False,
+    )
+    if len(frame) != chosen.size:  # pragma: no cover - a plain line is one row; checked, never assumed
+        raise AssertionError(f"pandas read {len(frame)} rows from {chosen.size} lines")
+    return {name: frame[index].to_numpy(dtype=object, copy=True) for index, name in enumerate(header)}
+
+
+# ------------------------------------------------------------------------------------------ DataFrame
+
+
+def frame_cells(frame: Any, names: Mapping[str, str]) -> Cells:
+    """The cells of the columns *names* finds in *frame*, as ``Series.tolist`` would give them.
+
+    A column of naive datetimes is kept as datetime64 (the days are read
+    from it in one step); any other column is an array of Python values.
+    """
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    columns: dict[str, Any] = {}
+    for column in names.values():
+        if column in frame.columns and column not in columns:
+            series = frame[column]
+            if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:
+                columns[column] = series.to_numpy(dtype="datetime64[ns]")
+            elif series.dtype == object:
+                columns[column] = series.to_numpy(dtype=object)
+            else:
+                values = np.empty(len(series), object)
+                values[:] = series.tolist()
+                columns[column] = values
+    return Cells(tuple(str(c) for c in frame.columns), np.arange(1, len(frame) + 1, dtype=np.int64), columns)
+
+
+# ------------------------------------------------------------------------------------------- checking
+
+
+@attrs.define
+class _Column:
+    """One field's values, row by row: codes into ``values``, and which rows need the whole-row check."""
+
+    codes: Any
+    values: list[Any]
+    unsure: Any
+
+
+def _plain_empty(values: Any) -> bool:
+    """Whether every one of *values* is what the row-by-row reader calls empty (``None`` or NaN)."""
+    return all(v is None or (isinstance(v, float) and v != v) for v in values)  # noqa: PLR0124 (NaN)
+
+
+def _distinct(column: Any, *, plain: bool) -> tuple[Any, list[Any], Any] | None:
+    """Codes, distinct values and the rows holding an empty value, or ``None`` if values could be merged.
+
+    pandas merges values that are equal though of different types (``1``,
+    ``1.0`` and ``True``), which the checks would read differently: a column
+    of more than one type (empty cells aside) is checked row by row instead.
+    """
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    values = list(uniques.tolist() if hasattr(uniques, "tolist") else uniques)
+    empty = codes < 0
+    if plain:
+        return codes, values, empty
+    kinds = set(map(type, column[~empty])) if values else set()
+    if len(kinds) > 1:
+        return None
+    if kinds and not (kinds <= {str, dt.date, bool} or issubclass(next(iter(kinds)), enum.Enum)):
+        return None
+    return codes, values, empty
+
+
+def _each(column: Any, check: Any, *, plain: bool) -> _Column:
+    """*check* (a value to the checked value, or an :class:`InvalidRow`) on each distinct value of *column*."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    n = len(column)
+    found = _distinct(column, plain=plain)
+    if found is None:
+        codes: Any = np.arange(n, dtype=np.int64)
+        distinct: list[Any] = list(column)
+        empty = np.zeros(n, np.bool_)
+    else:
+        codes, distinct, empty = found
+    values: list[Any] = []
+    unsure: list[bool] = []
+    for value in distinct:
+        try:
+            values.append(check(value))
+            unsure.append(False)
+        except InvalidRow:
+            values.append(None)
+            unsure.append(True)
+    # Empty cells share one code after the distinct values.
+    values.append(_empty_value(check))
+    unsure.append(values[-1] is _UNSURE)
+    codes = np.where(empty, len(distinct), codes)
+    bad = np.asarray(unsure, np.bool_)[codes]
+    if empty.any() and not _plain_empty(column[empty]):
+        # pd.NA, NaT and the like are not empty to the row-by-row reader: their rows are checked whole.
+        bad |= empty
+    return _Column(codes, values, bad)
+
+
+_UNSURE: Final = object()
+
+
+def _empty_value(check: Any) -> Any:
+    try:
+        return check(None)
+    except InvalidRow:
+        return _UNSURE
+
+
+def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Column:
+    """A text field: plain printable values are taken as they are, any other is checked by ``row_text``."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    found = _distinct(column, plain=plain)
+    if found is None or (found[1] and type(found[1][0]) is not str):
+        return _each(column, lambda v: row_text(0, field, v, required=required), plain=plain)
+    codes, distinct, empty = found
+    joined = "\x00".join(distinct)
+    if joined.replace("\x00", "-").isprintable() and not _EDGE_SPACE.search(joined):
+        values: list[Any] = list(distinct)
+        unsure = np.zeros(len(distinct) + 1, np.bool_)
+    else:
+        values, flags = [], []
+        for value in distinct:
+            try:
+                values.append(row_text(0, field, value, required=required))
+                flags.append(False)
+            except InvalidRow:
+                values.append(None)
+                flags.append(True)
+        unsure = np.asarray([*flags, False], np.bool_)
+    values.append(None)
+    unsure[-1] = required
+    codes = np.where(empty, len(distinct), codes)
+    bad = unsure[codes]
+    if empty.any() and not _plain_empty(column[empty]):
+        bad |= empty
+    return _Column(codes, values, bad)
+
+
+def _day_column(
+    column: Any, field: str, *, required: bool, date_format: DateFormat, plain: bool
+) -> tuple[Ints, Bools]:
+    """A date field as day ordinals (0: none), and the rows that need the whole-row check."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    if column.dtype.kind == "M":
+        days = column.astype("datetime64[D]")
+        # Naive midnight is the date itself, as the row-by-row reader takes it; anything else is checked whole.
+        midnight = (column == days) & ~np.isnat(column)
+        ordinals = days.astype(np.int64) + dt.date(1970, 1, 1).toordinal()
+        return np.where(midnight, ordinals, 0), ~midnight
+    checked = _each(
+        column, lambda v: cell_day(0, field, v, required=required, date_format=date_format), plain=plain
+    )
+    ordinals = np.asarray(
+        [0 if d is None or d is _UNSURE else d.toordinal() for d in checked.values], np.int64
+    )
+    return ordinals[checked.codes], checked.unsure
+
+
+def _with_default(column: _Column, default: Any) -> Any:
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    values = np.empty(len(column.values), object)
+    values[:] = [default if v is None or v is _UNSURE else v for v in column.values]
+    return values[column.codes]
+
+
+def build_table(
+    cells: Cells, names: Mapping[str, str], *, on_error: OnError, date_format: DateFormat
+) -> ReportTable:
+    """The :class:`.table.ReportTable` of *cells*, exactly as the row-by-row reader would build it."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    rows = cells.rows
+    n = int(rows.size)
+    raw = {f: cells.columns.get(names[f]) for f in FIELDS}
+    none = np.empty(n, object)
+    none[:] = None
+    col = {f: (none if raw[f] is None else raw[f]) for f in FIELDS}
+
+    text = {f: _text_column(col[f], f, required=r, plain=cells.plain) for f, r in _TEXT.items()}
+    unsure = np.zeros(n, np.bool_)
+    for c in text.values():
+        unsure |= c.unsure
+    days: dict[str, Ints] = {}
+    for f, r in _DAYS.items():
+        days[f], bad = _day_column(col[f], f, required=r, date_format=date_format, plain=cells.plain)
+        unsure |= bad
+    agency = _each(col["agency"], _agency, plain=cells.plain)
+    kind = _text_column(col["kind"], "kind", required=False, plain=cells.plain)
+    hate = _each(col["hate"], lambda v: flag(0, v), plain=cells.plain)
+    for c in (agency, kind, hate):
+        unsure |= c.unsure
+    began, ended, made = days["began_on"], days["ended_on"], days["made_on"]
+    unsure |= (ended != 0) & (ended < began)
+    unsure |= made < began
+
+    ids = _with_default(text["id"], None)
+    household = _with_default(text["household"], None)
+    incident = _with_default(text["incident"], None)
+    no_incident = np.equal(incident, None)
+    incident[no_incident] = ids[no_incident]
+    agency_codes = np.asarray([-1 if v is None or v is _UNSURE else _AGENCY_LIST.index(v)
+                               for v in agency.values], np.int64)[agency.codes]  # fmt: skip
+    hate_flags = np.asarray([bool(v) if v is not _UNSURE else False for v in hate.values], np.bool_)[
+        hate.codes
+    ]
+    values: dict[str, Any] = {
+        "id": ids,
+        "reporter": _with_default(text["reporter"], None),
+        "household": household,
+        "matter": _with_default(text["matter"], None),
+        "incident": incident,
+        "kind": _with_default(kind, "complaint"),
+        "began_on": began,
+        "ended_on": ended,
+        "made_on": made,
+        "agency": agency_codes,
+        "hate": hate_flags,
+    }
+
+    # The rows with a value that is not plainly good are checked whole, by the row-by-row reader's check.
+    checked: dict[int, dict[str, Any] | InvalidRow] = {}
+    for at in np.flatnonzero(unsure).tolist():
+        record = {f: _item(raw[f], at) for f in FIELDS if raw[f] is not None}
+        try:
+            checked[at] = check_row(int(rows[at]), record, date_format)
+        except InvalidRow as error:
+            checked[at] = error
+    for at, result in checked.items():
+        if isinstance(result, dict):
+            for f in FIELDS:
+                values[f][at] = _encode(f, result[f])
+        else:
+            # The id is read before the rest of the row, and a repeated id is named before them.
+            good_id = result.field != "id"
+            values["id"][at] = row_text(0, "id", raw["id"][at], required=True) if good_id else None
+    ok = np.ones(n, np.bool_)
+    ok[[at for at, r in checked.items() if isinstance(r, InvalidRow)]] = False
+    return _resolve(cells, values, ok, checked, raw, on_error)
+
+
+def _agency(value: object) -> Agency:
+    found = _AGENCIES.get((row_text(0, "agency", value, required=False) or "other").lower())
+    if found is None:
+        raise InvalidRow(0, "agency", value, "is not an agency")
+    return found
+
+
+def _item(column: Any, at: int) -> Any:
+    """The value the row-by-row reader sees in row *at* of *column* (``Series.tolist``'s)."""
+    value = column[at]
+    if getattr(column, "dtype", None) is not None and column.dtype.kind == "M":
+        import pandas as pd  # noqa: PLC0415 (optional extra)
+
+        return pd.Timestamp(value) if value == value else pd.NaT  # noqa: PLR0124 (NaT)
+    return value
+
+
+def _encode(field: str, value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    if field == "ended_on" and value is None:
+        return 0
+    if isinstance(value, Agency):
+        return _AGENCY_LIST.index(value)
+    return value
+
+
+def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order)
+    cells: Cells,
+    values: dict[str, Any],
+    ok: Bools,
+    checked: Mapping[int, dict[str, Any] | InvalidRow],
+    raw: Mapping[str, Any],
+    on_error: OnError,
+) -> ReportTable:
+    """Keep the good rows: a repeated id or an incident given two ways is found as the rows come in order."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    rows = cells.rows
+    n = int(rows.size)
+    ids = values["id"]
+    problems: list[RowProblem] = list(cells.problems)
+    for at, result in checked.items():
+        if isinstance(result, InvalidRow):
+            problems.append(RowProblem(result.row, result.field, result.value, result.problem))
+    has_id = ~np.equal(ids, None)
+    id_codes = pd.factorize(ids[has_id])[0] if n else np.zeros(0, np.int64)
+    repeated = id_codes.size > 0 and int(id_codes.max()) + 1 < id_codes.size
+    facts = _fact_codes(values, ok)
+    incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
+    conflict = False
+    if incident_codes.size:
+        # pandas numbers codes in order of first appearance: a code is new where it passes all before it.
+        before = np.maximum.accumulate(np.concatenate([[-1], incident_codes[:-1]]))
+        first = np.flatnonzero(incident_codes > before)
+        conflict = any(bool((f != f[first[incident_codes]]).any()) for f in facts)
+    if repeated or conflict:
+        ok, later = _in_order(values, ok, checked, rows)
+        problems = [p for p in problems if p.row not in later] + list(later.values())
+    problems.sort(key=lambda p: p.row)
+    if on_error == "stop" and problems:
+        first_problem = problems[0]
+        raise InvalidRow(first_problem.row, first_problem.field, first_problem.value, first_problem.problem)
+    return _table(values, ok, rows, tuple(problems))
+
+
+def _fact_codes(values: Mapping[str, Any], ok: Bools) -> list[Any]:
+    """For the rows kept, what rows naming one incident must agree on (:func:`.table.incident_facts`)."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    if not ok.any():
+        return []
+    matter = pd.factorize(values["matter"][ok])[0].astype(np.int64)
+    return [matter, values["began_on"][ok], values["ended_on"][ok], values["hate"][ok]]
+
+
+def _in_order(
+    values: Mapping[str, Any], ok: Bools, checked: Mapping[int, dict[str, Any] | InvalidRow], rows: Ints
+) -> tuple[Bools, dict[int, RowProblem]]:
+    """The row-by-row reader's resolution of repeated ids and incidents, row by row (only when one occurs)."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    kept = np.zeros(ok.size, np.bool_)
+    seen: set[str] = set()
+    incidents: dict[str, tuple[Any, ...]] = {}
+    later: dict[int, RowProblem] = {}
+    ids = values["id"].tolist()
+    incident = values["incident"].tolist()
+    fields = [values[f].tolist() for f in ("matter", "began_on", "ended_on", "hate")]
+    for at in range(ok.size):
+        number = int(rows[at])
+        report_id = ids[at]
+        result = checked.get(at)
+        if isinstance(result, InvalidRow):
+            # The id is checked before the rest: a row repeating a kept id is named for its id.
+            if result.field != "id" and report_id in seen:
+                later[number] = RowProblem(number, "id", report_id, "is used by an earlier row")
+            continue
+        if report_id in seen:
+            later[number] = RowProblem(number, "id", report_id, "is used by an earlier row")
+            continue
+        facts = tuple(f[at] for f in fields)
+        known = incidents.get(incident[at])
+        if known is not None and known != facts:
+            later[number] = RowProblem(number, "incident", incident[at], INCIDENT_CONFLICT)
+            continue
+        seen.add(report_id)
+        incidents.setdefault(incident[at], facts)
+        kept[at] = True
+    return kept, later
+
+
+def _table(values: Mapping[str, Any], ok: Bools, rows: Ints, problems: tuple[RowProblem, ...]) -> ReportTable:
+    import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    kept = {f: values[f][ok] for f in FIELDS}
+    began, ended, made = kept["began_on"], kept["ended_on"], kept["made_on"]
+
+    def dates(ordinals: Ints) -> tuple[dt.date | None, ...]:
+        codes, distinct = pd.factorize(ordinals)
+        days = np.empty(distinct.size, object)
+        days[:] = [None if d == 0 else dt.date.fromordinal(int(d)) for d in distinct.tolist()]
+        return tuple(days[codes].tolist())
+
+    agencies = np.empty(len(_AGENCY_LIST), object)
+    agencies[:] = _AGENCY_LIST
+    base = (int(began.min()) if began.size else dt.date(2000, 1, 1).toordinal()) - 2
+    kinds_codes, kinds = pd.factorize(kept["kind"])
+    encoded = {
+        "base": base,
+        "made": made - base,
+        "began": began - base,
+        "ended": np.where(ended == 0, began, ended) - base,
+        "matter": pd.factorize(kept["matter"])[0].astype(np.int64),
+        "reporter": pd.factorize(kept["reporter"])[0].astype(np.int64),
+        "incident": pd.factorize(kept["incident"])[0].astype(np.int64),
+        "hate": kept["hate"].astype(np.bool_),
+        "kinds": {k: i for i, k in enumerate(kinds.tolist())},
+        "kind": kinds_codes.astype(np.int64),
+        "agency": kept["agency"].astype(np.int64),
+    }
+    return ReportTable(
+        tuple(kept["id"].tolist()),
+        tuple(kept["reporter"].tolist()),
+        tuple(kept["household"].tolist()),
+        tuple(kept["matter"].tolist()),
+        tuple(kept["incident"].tolist()),
+        dates(began),  # type: ignore[arg-type]
+        dates(ended),
+        dates(made),  # type: ignore[arg-type]
+        tuple(agencies[kept["agency"]].tolist()),
+        tuple(kept["kind"].tolist()),
+        tuple(kept["hate"].astype(bool).tolist()),
+        tuple(rows[ok].tolist()),
+        problems,
+        encoded=encoded,
+    )
