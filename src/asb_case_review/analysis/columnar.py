@@ -212,6 +212,32 @@ def _replay(  # noqa: PLR0917 (the columns of one replay, named at the call)
         nth[slot] = -1 if found is None else found
 
 
+def _encode(table: ReportTable) -> dict[str, Any]:
+    """*table*'s columns as arrays: day numbers from ``base``, codes in order of first appearance."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    n = len(table)
+    base = min(table.began_on, default=dt.date(2000, 1, 1)).toordinal() - 2
+    ordinal = dt.date.toordinal
+    began = np.fromiter(map(ordinal, table.began_on), np.int64, n) - base
+    ended = np.fromiter((0 if d is None else d.toordinal() for d in table.ended_on), np.int64, n) - base
+    kinds = {k: i for i, k in enumerate(dict.fromkeys(table.kind))}
+    agencies = {a: i for i, a in enumerate(Agency)}
+    return {
+        "base": base,
+        "made": np.fromiter(map(ordinal, table.made_on), np.int64, n) - base,
+        "began": began,
+        "ended": np.where(ended == -base, began, ended),
+        "matter": _codes(table.matter),
+        "reporter": _codes(table.reporter),
+        "incident": _codes(table.incident),
+        "hate": np.fromiter(table.hate, np.bool_, n),
+        "kinds": kinds,
+        "kind": np.fromiter(map(kinds.__getitem__, table.kind), np.int64, n),
+        "agency": np.fromiter(map(agencies.__getitem__, table.agency), np.int64, n),
+    }
+
+
 class Columns:
     """A report table encoded for the columnar sweep; build once, sweep many policies.
 
@@ -221,30 +247,27 @@ class Columns:
     """
 
     def __init__(self, table: ReportTable) -> None:
-        import numpy as np  # noqa: PLC0415 (optional extra)
 
         self.table = table
         n = len(table)
         self.size = n
-        base = min(table.began_on, default=dt.date(2000, 1, 1)).toordinal() - 2
-        self.base = base
-        self.made: Ints = np.fromiter((d.toordinal() - base for d in table.made_on), np.int64, n)
-        self.began: Ints = np.fromiter((d.toordinal() - base for d in table.began_on), np.int64, n)
-        self.ended: Ints = np.fromiter(
-            (self.began[i] if d is None else d.toordinal() - base for i, d in enumerate(table.ended_on)),
-            np.int64,
-            n,
-        )
-        self.matter = _codes(table.matter)
-        self.reporter = _codes(table.reporter)
-        self.incident = _codes(table.incident)
-        self.hate: Bools = np.fromiter(table.hate, np.bool_, n)
-        self.kinds = {k: i for i, k in enumerate(dict.fromkeys(table.kind))}
-        self.kind = np.fromiter((self.kinds[k] for k in table.kind), np.int64, n)
-        agencies = list(Agency)
-        self.agency = np.fromiter((agencies.index(a) for a in table.agency), np.int64, n)
-        self.span = int(self.made.max(initial=0)) + 1
         self._cache: dict[Any, Any] = {}
+        encoded = table._encoded
+        if encoded is None or len(encoded["made"]) != n:
+            encoded = _encode(table)
+        # The columnar reader gives the table these arrays already (as _encode would make them).
+        self.base: int = encoded["base"]
+        self.made: Ints = encoded["made"]
+        self.began: Ints = encoded["began"]
+        self.ended: Ints = encoded["ended"]
+        self.matter: Ints = encoded["matter"]
+        self.reporter: Ints = encoded["reporter"]
+        self.incident: Ints = encoded["incident"]
+        self.hate: Bools = encoded["hate"]
+        self.kinds: dict[str, int] = encoded["kinds"]
+        self.kind: Ints = encoded["kind"]
+        self.agency: Ints = encoded["agency"]
+        self.span = int(self.made.max(initial=0)) + 1
 
     @classmethod
     def from_table(cls, table: ReportTable) -> Columns:

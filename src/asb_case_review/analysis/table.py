@@ -319,7 +319,7 @@ class _Builder:
         return values
 
     def table(self) -> ReportTable:
-        cols = {name: tuple(values) for name, values in self.columns.items()}
+        cols: dict[str, Any] = {name: tuple(values) for name, values in self.columns.items()}
         return ReportTable(**cols, problems=tuple(self.problems))
 
 
@@ -503,7 +503,7 @@ def csv_header(line: str, delimiter: str) -> tuple[str, ...]:
 
 
 def csv_row(number: int, line: str, header: tuple[str, ...], delimiter: str) -> dict[str, str] | RowProblem:
-    """Row *number*, a line that is not blank, as a record of the header's names, or the problem reading it."""
+    """Row *number* (a line not blank) as a record of the header's names, or the problem reading it."""
     try:
         cells = _cells(line, delimiter)
     except csv.Error as error:
@@ -527,7 +527,7 @@ def _line_problem(number: int, line: str, header: tuple[str, ...], delimiter: st
 
 
 def pandas_reader(reader: object) -> bool:
-    """Whether *reader* (``auto``, ``python`` or ``pandas``) means the columnar reader of :mod:`.vectorised`."""
+    """Whether *reader* (``auto``, ``python``, ``pandas``) means the columnar reader (:mod:`.vectorised`)."""
     if reader not in ("auto", "python", "pandas"):
         raise InvalidInput("reader", reader, "must be auto, python or pandas")
     if reader == "auto":

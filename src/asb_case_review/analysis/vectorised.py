@@ -1,4 +1,4 @@
-"""The columnar reader: report tables from CSV or a DataFrame a column at a time (the ``analysis`` extra).
+r"""The columnar reader: report tables from CSV or a DataFrame a column at a time (the ``analysis`` extra).
 
 :func:`.table.reports_from_csv` and :func:`.table.reports_from_dataframe`
 use it when pandas and numpy are installed.  It keeps every promise of the
@@ -24,9 +24,9 @@ row-by-row reader, because it decides nothing that reader would not:
 The table it builds carries its columns as numpy arrays, so that the numpy
 sweep (:class:`.columnar.Columns`) does not encode them again.
 
->>> table = build_table(csv_cells("id,reporter,matter,began_on,made_on\\nR1,P1,M1,2025-10-01,2025-10-02\\n", ","),
-...                     {"id": "id", "reporter": "reporter", "matter": "matter", "began_on": "began_on",
-...                      "made_on": "made_on"}, on_error="stop", date_format="iso")
+>>> text = "id,reporter,matter,began_on,made_on\nR1,P1,M1,2025-10-01,2025-10-02\n"
+>>> names = {name: name for name in ("id", "reporter", "matter", "began_on", "made_on")}
+>>> table = build_table(csv_cells(text, ","), names, on_error="stop", date_format="iso")
 >>> table.id, table.made_on
 (('R1',), (datetime.date(2025, 10, 2),))
 """
@@ -37,7 +37,6 @@ import csv
 import datetime as dt
 import enum
 import io
-import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -75,7 +74,18 @@ __all__ = ["Cells", "build_table", "csv_cells", "frame_cells"]
 _TEXT: Final = {"id": True, "reporter": True, "matter": True, "household": False, "incident": False}
 _DAYS: Final = {"began_on": True, "ended_on": False, "made_on": True}
 _AGENCY_LIST: Final = list(Agency)
-_EDGE_SPACE: Final = re.compile(r"(?:\A|\x00) | (?:\x00|\Z)|\x00\x00|\A\x00|\x00\Z|\A\Z")
+
+
+def _edge_space(joined: str) -> bool:
+    """Whether a value joined by NULs in *joined* is empty or starts or ends with a space."""
+    return (
+        not joined
+        or "\x00 " in joined
+        or " \x00" in joined
+        or "\x00\x00" in joined
+        or joined[0] in " \x00"
+        or joined[-1] in " \x00"
+    )
 
 
 @attrs.frozen(eq=False)
@@ -118,9 +128,9 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
     lf = np.flatnonzero(b == 10)
     cr = np.flatnonzero(b == 13)
     # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
-    paired = np.isin(cr + 1, lf)
-    lone = cr[~paired]
-    before = lf - np.isin(lf - 1, cr[paired])
+    after = np.append(b, np.uint8(0))[cr + 1]
+    lone = cr[after != 10]
+    before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
     ends = np.concatenate([before, lone])
     nexts = np.concatenate([lf + 1, lone + 1])
     order = np.argsort(ends, kind="stable")
@@ -139,10 +149,13 @@ def _per_line(flags: Any, starts: Ints) -> Ints:
     if starts.size == 0:
         return np.zeros(0, np.int64)
     # Line breaks are never flagged, so each line's count may run on to the next line's start.
-    return np.add.reduceat(flags, starts, dtype=np.int64)
+    # Summed as bytes into 32-bit counts: far quicker than booleans into 64-bit ones (a line is short).
+    return np.add.reduceat(flags.view(np.uint8), starts, dtype=np.int32).astype(np.int64)
 
 
-def csv_cells(source: str | bytes | Iterable[str], delimiter: str) -> Cells:
+def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together)
+    source: str | bytes | Iterable[str], delimiter: str
+) -> Cells:
     """The header and cells of CSV *source*, read as :func:`.table.csv_records` reads them.
 
     Plain lines (printable ASCII, no quote, no more cells than the header)
@@ -168,19 +181,28 @@ def csv_cells(source: str | bytes | Iterable[str], delimiter: str) -> Cells:
     b = np.frombuffer(data, np.uint8)
     ascii_delimiter = delimiter.isascii()
     code = ord(delimiter)
-    odd = (b < 32) | (b >= 127) | (b == 34)
+    # A line is plain when it holds only printable ASCII other than the quote, is within the line
+    # limit, and has no more cells than the header; bytes that are not are few, so they are found
+    # by position.
+    body = b[starts[0] :] if starts.size else b[:0]
+    odd = (body < 32) | (body >= 127) | (body == 34)
     if ascii_delimiter and code < 32:
-        odd &= b != code
-    odd &= (b != 10) & (b != 13)
-    plain = _per_line(odd, starts) == 0
-    del odd
-    plain &= (ends - starts) <= MAX_LINE
+        odd &= body != code
+    odd &= (body != 10) & (body != 13)
+    plain = (ends - starts) <= MAX_LINE
+    if starts.size:
+        plain[np.searchsorted(starts, np.flatnonzero(odd) + starts[0], "right") - 1] = False
+    del odd, body
     if ascii_delimiter:
         cells = _per_line(b == code, starts) + 1
         plain &= cells <= len(header)
     else:
         plain[:] = False
-    blank = plain & (_per_line((b != 32) & (b != 10) & (b != 13), starts) == 0)
+    # A plain line with one cell may be all spaces: a blank line, skipped.
+    blank = np.zeros(starts.size, np.bool_)
+    if ascii_delimiter:
+        for at in np.flatnonzero(plain & (cells == 1)).tolist():
+            blank[at] = not data[starts[at] : ends[at]].strip(b" ")
     plain &= ~blank
     del b
 
@@ -219,7 +241,7 @@ def csv_cells(source: str | bytes | Iterable[str], delimiter: str) -> Cells:
     return Cells(header, rows, columns, tuple(problems), plain=True)
 
 
-def _plain_cells(
+def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
     data: bytes, starts: Ints, ends: Ints, plain: Bools, header: tuple[str, ...], delimiter: str
 ) -> dict[str, Any]:
     """The cells of the plain lines, by pandas, one row per line in order."""
@@ -293,6 +315,8 @@ class _Column:
     codes: Any
     values: list[Any]
     unsure: Any
+    exact: bool = False
+    """Each value is the cell as written: equal codes are exactly equal values."""
 
 
 def _plain_empty(values: Any) -> bool:
@@ -323,7 +347,7 @@ def _distinct(column: Any, *, plain: bool) -> tuple[Any, list[Any], Any] | None:
 
 
 def _each(column: Any, check: Any, *, plain: bool) -> _Column:
-    """*check* (a value to the checked value, or an :class:`InvalidRow`) on each distinct value of *column*."""
+    """*check* (a value to its checked value, or :class:`InvalidRow`) on each distinct value of *column*."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     n = len(column)
@@ -372,12 +396,19 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     if found is None or (found[1] and type(found[1][0]) is not str):
         return _each(column, lambda v: row_text(0, field, v, required=required), plain=plain)
     codes, distinct, empty = found
-    joined = "\x00".join(distinct)
-    if joined.replace("\x00", "-").isprintable() and not _EDGE_SPACE.search(joined):
-        values: list[Any] = list(distinct)
+    # An empty cell ("" in a CSV) is one of the distinct values: it is checked on its own.
+    blank = distinct.index("") if "" in distinct else -1
+    joined = "\x00".join(distinct[:blank] + distinct[blank + 1 :] if blank >= 0 else distinct)
+    values: list[Any]
+    if joined.replace("\x00", "-").isprintable() and not _edge_space(joined):
+        values = list(distinct)
+        exact = True
         unsure = np.zeros(len(distinct) + 1, np.bool_)
+        if blank >= 0:
+            values[blank] = None
+            unsure[blank] = required
     else:
-        values, flags = [], []
+        values, flags, exact = [], [], False
         for value in distinct:
             try:
                 values.append(row_text(0, field, value, required=required))
@@ -392,7 +423,7 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     bad = unsure[codes]
     if empty.any() and not _plain_empty(column[empty]):
         bad |= empty
-    return _Column(codes, values, bad)
+    return _Column(codes, values, bad, exact)
 
 
 def _day_column(
@@ -403,7 +434,7 @@ def _day_column(
 
     if column.dtype.kind == "M":
         days = column.astype("datetime64[D]")
-        # Naive midnight is the date itself, as the row-by-row reader takes it; anything else is checked whole.
+        # Naive midnight is the date itself, as the row-by-row reader takes it; the rest is checked whole.
         midnight = (column == days) & ~np.isnat(column)
         ordinals = days.astype(np.int64) + dt.date(1970, 1, 1).toordinal()
         return np.where(midnight, ordinals, 0), ~midnight
@@ -457,7 +488,7 @@ def build_table(
     ids = _with_default(text["id"], None)
     household = _with_default(text["household"], None)
     incident = _with_default(text["incident"], None)
-    no_incident = np.equal(incident, None)
+    no_incident = np.equal(incident, None)  # type: ignore[call-overload] # (an object array)
     incident[no_incident] = ids[no_incident]
     agency_codes = np.asarray([-1 if v is None or v is _UNSURE else _AGENCY_LIST.index(v)
                                for v in agency.values], np.int64)[agency.codes]  # fmt: skip
@@ -493,10 +524,15 @@ def build_table(
         else:
             # The id is read before the rest of the row, and a repeated id is named before them.
             good_id = result.field != "id"
-            values["id"][at] = row_text(0, "id", raw["id"][at], required=True) if good_id else None
+            ids = raw["id"]
+            assert ids is not None  # a required column: the header has it
+            values["id"][at] = row_text(0, "id", ids[at], required=True) if good_id else None
     ok = np.ones(n, np.bool_)
     ok[[at for at, r in checked.items() if isinstance(r, InvalidRow)]] = False
-    return _resolve(cells, values, ok, checked, raw, on_error)
+    # Where every value is its cell as written (so a row checked whole reads it the same), the codes
+    # already group equal values.
+    codes = {f: text[f].codes for f in ("id", "matter", "reporter") if text[f].exact}
+    return _resolve(cells, values, codes, ok, checked, on_error)
 
 
 def _agency(value: object) -> Agency:
@@ -529,9 +565,9 @@ def _encode(field: str, value: Any) -> Any:
 def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order)
     cells: Cells,
     values: dict[str, Any],
+    codes: Mapping[str, Any],
     ok: Bools,
     checked: Mapping[int, dict[str, Any] | InvalidRow],
-    raw: Mapping[str, Any],
     on_error: OnError,
 ) -> ReportTable:
     """Keep the good rows: a repeated id or an incident given two ways is found as the rows come in order."""
@@ -542,13 +578,14 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     n = int(rows.size)
     ids = values["id"]
     problems: list[RowProblem] = list(cells.problems)
-    for at, result in checked.items():
-        if isinstance(result, InvalidRow):
-            problems.append(RowProblem(result.row, result.field, result.value, result.problem))
-    has_id = ~np.equal(ids, None)
-    id_codes = pd.factorize(ids[has_id])[0] if n else np.zeros(0, np.int64)
-    repeated = id_codes.size > 0 and int(id_codes.max()) + 1 < id_codes.size
-    facts = _fact_codes(values, ok)
+    problems.extend(
+        RowProblem(r.row, r.field, r.value, r.problem) for r in checked.values() if isinstance(r, InvalidRow)
+    )
+    has_id = ~np.equal(ids, None)  # type: ignore[call-overload] # (an object array)
+    id_codes = codes["id"][has_id] if "id" in codes else pd.factorize(ids[has_id])[0]
+    repeated = id_codes.size > 0 and int(np.bincount(id_codes).max()) > 1
+    matter = codes["matter"] if "matter" in codes else pd.factorize(values["matter"])[0]
+    facts = [matter[ok], values["began_on"][ok], values["ended_on"][ok], values["hate"][ok]]
     incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
     conflict = False
     if incident_codes.size:
@@ -563,18 +600,7 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     if on_error == "stop" and problems:
         first_problem = problems[0]
         raise InvalidRow(first_problem.row, first_problem.field, first_problem.value, first_problem.problem)
-    return _table(values, ok, rows, tuple(problems))
-
-
-def _fact_codes(values: Mapping[str, Any], ok: Bools) -> list[Any]:
-    """For the rows kept, what rows naming one incident must agree on (:func:`.table.incident_facts`)."""
-    import numpy as np  # noqa: PLC0415 (optional extra)
-    import pandas as pd  # noqa: PLC0415 (optional extra)
-
-    if not ok.any():
-        return []
-    matter = pd.factorize(values["matter"][ok])[0].astype(np.int64)
-    return [matter, values["began_on"][ok], values["ended_on"][ok], values["hate"][ok]]
+    return _table(values, codes, ok, rows, tuple(problems))
 
 
 def _in_order(
@@ -613,7 +639,22 @@ def _in_order(
     return kept, later
 
 
-def _table(values: Mapping[str, Any], ok: Bools, rows: Ints, problems: tuple[RowProblem, ...]) -> ReportTable:
+def _codes(codes: Any, ok: Bools, values: Any) -> Ints:
+    """Integer codes equal exactly where *values* are: the reader's own, or new ones."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    found: Ints = (pd.factorize(values)[0] if codes is None else codes[ok]).astype(np.int64)
+    return found
+
+
+def _table(
+    values: Mapping[str, Any],
+    codes: Mapping[str, Any],
+    ok: Bools,
+    rows: Ints,
+    problems: tuple[RowProblem, ...],
+) -> ReportTable:
     import numpy as np  # noqa: PLC0415 (optional extra)
     import pandas as pd  # noqa: PLC0415 (optional extra)
 
@@ -635,8 +676,8 @@ def _table(values: Mapping[str, Any], ok: Bools, rows: Ints, problems: tuple[Row
         "made": made - base,
         "began": began - base,
         "ended": np.where(ended == 0, began, ended) - base,
-        "matter": pd.factorize(kept["matter"])[0].astype(np.int64),
-        "reporter": pd.factorize(kept["reporter"])[0].astype(np.int64),
+        "matter": _codes(codes.get("matter"), ok, kept["matter"]),
+        "reporter": _codes(codes.get("reporter"), ok, kept["reporter"]),
         "incident": pd.factorize(kept["incident"])[0].astype(np.int64),
         "hate": kept["hate"].astype(np.bool_),
         "kinds": {k: i for i, k in enumerate(kinds.tolist())},
