@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -36,6 +36,10 @@ from .table import ReportTable
 __all__ = ["Comparison", "Flip", "compare"]
 
 Engine = EngineChoice
+_MET: Final = 2
+"""The outcome code of met in :class:`.sweep.SweepArrays`."""
+_FLOOR: Final = 3
+"""The route code of the statutory floor in :class:`.sweep.SweepArrays`."""
 
 
 @attrs.frozen
@@ -63,19 +67,47 @@ class Comparison:
         """One row per policy: applications met, met as written, floor conflicts, pairs ever met."""
         rows = []
         for s in self.sweeps:
-            ever = len({(s.reporter[i], s.matter[i]) for i, o in enumerate(s.outcome) if o is Outcome.MET})
+            a = s.arrays
+            if a is not None:
+                import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+                met = a.outcome == _MET
+                counts = (
+                    int(met.sum()),
+                    int((a.policy_outcome == _MET).sum()),
+                    int(((a.route == _FLOOR) & (a.policy_outcome == 0)).sum()),
+                    int(np.unique(a.pair[met]).size),
+                )
+            else:
+                counts = (
+                    sum(o is Outcome.MET for o in s.outcome),
+                    sum(o is Outcome.MET for o in s.policy_outcome),
+                    sum(e.floor_conflict for e in s),
+                    len({(s.reporter[i], s.matter[i]) for i, o in enumerate(s.outcome) if o is Outcome.MET}),
+                )
             rows.append(
                 {
                     "policy": s.policy_name,
                     "applications": len(s),
-                    "met": sum(o is Outcome.MET for o in s.outcome),
-                    "met_as_written": sum(o is Outcome.MET for o in s.policy_outcome),
-                    "floor_conflicts": sum(e.floor_conflict for e in s) if s.enforce_floor else 0,
-                    "reporters_ever_met": ever,
+                    "met": counts[0],
+                    "met_as_written": counts[1],
+                    "floor_conflicts": counts[2] if s.enforce_floor else 0,
+                    "reporters_ever_met": counts[3],
                     "engine": s.engine,
                 }
             )
         return rows
+
+    def _flipped(self, a: Sweep, b: Sweep) -> Iterator[int]:
+        """The rows met under *a* and not under *b*, in order."""
+        if a.arrays is not None and b.arrays is not None:
+            import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+            yield from np.flatnonzero((a.arrays.outcome == _MET) & (b.arrays.outcome != _MET)).tolist()
+            return
+        for i in range(len(a)):
+            if a.outcome[i] is Outcome.MET and b.outcome[i] is not Outcome.MET:
+                yield i
 
     def flips(self) -> Iterator[Flip]:
         """Every application met under one policy but not another, for every ordered pair."""
@@ -83,24 +115,37 @@ class Comparison:
             for b in self.sweeps:
                 if a is b:
                     continue
-                for i in range(len(a)):
-                    if a.outcome[i] is Outcome.MET and b.outcome[i] is not Outcome.MET:
-                        yield Flip(
-                            a.report[i],
-                            a.reporter[i],
-                            a.matter[i],
-                            a.day[i],
-                            a.policy_name,
-                            a.matched[i],
-                            b.policy_name,
-                        )
+                for i in self._flipped(a, b):
+                    yield Flip(
+                        a.report[i],
+                        a.reporter[i],
+                        a.matter[i],
+                        a.day[i],
+                        a.policy_name,
+                        a.matched[i],
+                        b.policy_name,
+                    )
 
     def flip_counts(self) -> list[dict[str, Any]]:
         """For each ordered pair of policies and the rules matched: how many applications flip."""
         counted: dict[tuple[str, str, tuple[str, ...]], int] = {}
-        for f in self.flips():
-            key = (f.met_under, f.not_met_under, f.matched)
-            counted[key] = counted.get(key, 0) + 1
+        for a in self.sweeps:
+            for b in self.sweeps:
+                if a is b:
+                    continue
+                if a.arrays is not None and b.arrays is not None:
+                    import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+                    flipped = (a.arrays.outcome == _MET) & (b.arrays.outcome != _MET)
+                    tally = np.bincount(a.arrays.matched[flipped], minlength=len(a.arrays.rule_sets))
+                    for rules, n in zip(a.arrays.rule_sets, tally.tolist(), strict=True):
+                        if n:
+                            key = (a.policy_name, b.policy_name, rules)
+                            counted[key] = counted.get(key, 0) + n
+                    continue
+                for i in self._flipped(a, b):
+                    key = (a.policy_name, b.policy_name, a.matched[i])
+                    counted[key] = counted.get(key, 0) + 1
         return [
             {"met_under": a, "not_met_under": b, "because": " ".join(rules), "applications": n}
             for (a, b, rules), n in sorted(counted.items())
@@ -109,16 +154,21 @@ class Comparison:
     def conflicts(self) -> Iterator[dict[str, Any]]:
         """Every statutory-floor conflict: the statute says met, the policy as written does not."""
         for s in self.sweeps:
-            for e in s:
-                if e.floor_conflict:
-                    yield {
-                        "policy": s.policy_name,
-                        "report": e.report,
-                        "reporter": e.reporter,
-                        "matter": e.matter,
-                        "day": e.day.isoformat(),
-                        "policy_outcome": e.policy_outcome.value,
-                    }
+            if s.arrays is not None:
+                import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+                rows = np.flatnonzero((s.arrays.route == _FLOOR) & (s.arrays.policy_outcome == 0)).tolist()
+            else:
+                rows = [i for i, e in enumerate(s) if e.floor_conflict]
+            for i in rows:
+                yield {
+                    "policy": s.policy_name,
+                    "report": s.report[i],
+                    "reporter": s.reporter[i],
+                    "matter": s.matter[i],
+                    "day": s.day[i].isoformat(),
+                    "policy_outcome": s.policy_outcome[i].value,
+                }
 
     def to_dataframe(self) -> Any:
         """The summary as a pandas DataFrame indexed by policy (needs the ``analysis`` extra)."""
