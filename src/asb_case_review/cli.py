@@ -27,7 +27,7 @@ import textwrap
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 
 from . import __version__
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
@@ -172,11 +172,16 @@ class _BadInput(Exception):
     """A file could not be read or parsed; the message names it."""
 
 
-def _read_text(path: str) -> str:
+_CHUNK: Final = 1 << 22
+"""Files are read in pieces of this many bytes (4 MiB), so that a progress bar can follow them."""
+
+
+def _read_text(path: str, *, bar: Callable[[Iterable[int], int], Iterable[int]] | None = None) -> str:
     """The text of the file at *path* ("-": standard input), or a one-line error naming it.
 
     The text must be UTF-8 (a byte-order mark is dropped); an error names the
-    byte offset of the first bad byte and never the bytes themselves.
+    byte offset of the first bad byte and never the bytes themselves.  *bar*
+    wraps the pieces of a file as they are read (a progress bar).
     """
     name = "<stdin>" if path == "-" else path
     try:
@@ -184,8 +189,10 @@ def _read_text(path: str) -> str:
             stream = getattr(sys.stdin, "buffer", None)
             # A text stream without bytes beneath (a test's StringIO) is already decoded.
             data: bytes | str = sys.stdin.read() if stream is None else stream.read()
-        else:
+        elif bar is None:
             data = Path(path).read_bytes()
+        else:
+            data = _read_in_pieces(Path(path), bar)
     except IsADirectoryError:
         raise _BadInput(f"{name}: is a directory, not a file") from None
     except OSError as error:
@@ -199,6 +206,18 @@ def _read_text(path: str) -> str:
         return decode(data)
     except Unreadable as error:
         raise _BadInput(f"{name}: {error}") from None
+
+
+def _read_in_pieces(path: Path, bar: Callable[[Iterable[int], int], Iterable[int]]) -> bytes:
+    """The bytes of *path*, read a piece at a time under *bar*."""
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        data = bytearray()
+        for _ in bar(range(size // _CHUNK + 1), size // _CHUNK + 1):
+            data += file.read(_CHUNK)
+        # A file that grew while it was read is read to its end.
+        data += file.read()
+    return bytes(data)
 
 
 def _load_application(path: str) -> Application:
@@ -585,15 +604,23 @@ the header) and field; --skip-bad-rows leaves them out and lists them instead of
 
 def _load_reports(args: argparse.Namespace) -> Any:
     # Only the analysis commands need these.
-    from .analysis.table import csv_lines, reports_from_csv  # noqa: PLC0415
+    from .analysis.table import csv_lines, pandas_reader, reports_from_csv  # noqa: PLC0415
 
+    on_error: Literal["skip", "stop"] = "skip" if args.skip_bad_rows else "stop"
     try:
-        # The library splits the lines where the csv module does; the bar counts them as they are read.
-        lines = csv_lines(_read_text(args.reports))
-        table = reports_from_csv(
-            progress(lines, label="reading", enabled=args.progress, delay=args.progress_delay),
-            on_error="skip" if args.skip_bad_rows else "stop",
-        )
+        if pandas_reader("auto"):
+            # The columnar reader takes the whole text at once; the bar follows the file as it is read.
+            text = _read_text(args.reports, bar=lambda pieces, total: progress(
+                pieces, total=total, label="reading", enabled=args.progress, delay=args.progress_delay
+            ))  # fmt: skip
+            table = reports_from_csv(text, on_error=on_error)
+        else:
+            # The library splits the lines where the csv module does; the bar counts them as they are read.
+            lines = csv_lines(_read_text(args.reports))
+            table = reports_from_csv(
+                progress(lines, label="reading", enabled=args.progress, delay=args.progress_delay),
+                on_error=on_error,
+            )
     except CaseReviewError as error:
         raise _BadInput(f"{args.reports}: {error}") from None
     for problem in table.problems:
@@ -641,13 +668,51 @@ def _sweep(args: argparse.Namespace) -> int:
     from .analysis.sweep import sweep  # noqa: PLC0415 (only the analysis commands need it)
 
     table = _load_reports(args)
-    rows: list[dict[str, Any]] = []
-    policies = _analysis_policies(args.policy)
-    for policy in progress(policies, label="sweeping", enabled=args.progress, delay=args.progress_delay):
-        result = sweep(table, policy, facts=_assumed(args.fact))
-        rows.extend(result.standing_records() if args.standings else result.records())
-    _rows_out(rows, args.format, args=args)
+    results = [
+        sweep(table, policy, facts=_assumed(args.fact))
+        for policy in progress(
+            _analysis_policies(args.policy),
+            label="sweeping",
+            enabled=args.progress,
+            delay=args.progress_delay,
+        )
+    ]
+    if args.standings or args.format == "json" or not _has_pandas():
+        rows: list[dict[str, Any]] = []
+        for result in results:
+            rows.extend(result.standing_records() if args.standings else result.records())
+        _rows_out(rows, args.format, args=args)
+    else:
+        _frames_out([result.to_dataframe() for result in results], args)
     return EXIT_MET
+
+
+def _has_pandas() -> bool:
+    from .analysis.table import pandas_reader  # noqa: PLC0415 (only the analysis commands need it)
+
+    return pandas_reader("auto")
+
+
+_ROWS_AT_ONCE: Final = 100_000
+"""The CSV writer writes this many rows at a time, so that the bar moves and memory stays flat."""
+
+
+def _frames_out(frames: Sequence[Any], args: argparse.Namespace) -> None:
+    """DataFrames as one CSV on standard output, a block of rows at a time (pandas' writer)."""
+    blocks = [(frame, at) for frame in frames for at in range(0, len(frame), _ROWS_AT_ONCE)]
+    if not blocks:
+        # As for the row-by-row writer: no rows, no output.
+        return
+    header = True
+    try:
+        for frame, at in progress(blocks, label="writing", enabled=args.progress, delay=args.progress_delay):
+            sys.stdout.write(
+                frame.iloc[at : at + _ROWS_AT_ONCE].to_csv(index=False, header=header, lineterminator="\n")
+            )
+            header = False
+        sys.stdout.flush()
+    except BrokenPipeError:
+        emit("")
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -656,7 +721,13 @@ def _compare(args: argparse.Namespace) -> int:
     table = _load_reports(args)
     try:
         comparison = compare(
-            table, _analysis_policies(args.policy), engine=args.engine, facts=_assumed(args.fact)
+            table,
+            _analysis_policies(args.policy),
+            engine=args.engine,
+            facts=_assumed(args.fact),
+            progress=lambda policies: progress(
+                policies, label="sweeping", enabled=args.progress, delay=args.progress_delay
+            ),
         )
     except ImportError as error:
         # Asked for the numpy engine without the extra that provides it: a setup problem, not a bug.

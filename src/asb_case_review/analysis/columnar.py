@@ -818,7 +818,7 @@ class ColumnarSweep:
         )
 
     def until_days(self, columns: Columns, valid: Ints | None = None) -> Ints:
-        """For each row: -1 if not met, else the last day number it stays met (``_NEVER`` or more: for ever)."""
+        """For each row: -1 if not met, else the last day number it stays met (``_NEVER`` and up: always)."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         valid = self.valid(columns) if valid is None else valid
@@ -864,7 +864,9 @@ class ColumnarSweep:
         ids = self.plan.rule_ids
         floor = self.route == RouteCode.STATUTORY_FLOOR
         if self.rules.shape[1] < 62:
-            packed = self.rules.astype(np.int64) @ (np.int64(1) << np.arange(self.rules.shape[1], dtype=np.int64))
+            packed = self.rules.astype(np.int64) @ (
+                np.int64(1) << np.arange(self.rules.shape[1], dtype=np.int64)
+            )
             key = np.where(floor, -1, np.where(self.route > 0, packed, -2))
             _, first, codes = np.unique(key, return_index=True, return_inverse=True)
             rows = first.tolist()
@@ -872,7 +874,7 @@ class ColumnarSweep:
             combined = np.column_stack([self.route == 0, floor, self.rules & (self.route > 0)[:, None]])
             _, first, codes = np.unique(combined, axis=0, return_index=True, return_inverse=True)
             rows = first.tolist()
-        sets = []
+        sets: list[tuple[str, ...]] = []
         for row in rows:
             if floor[row]:
                 sets.append((self.plan.floor_id,))
@@ -925,10 +927,11 @@ class ColumnarSweep:
             table.reporter,
             table.matter,
             table.made_on,
-            lambda: outcomes[self.outcome].tolist(),
-            lambda: outcomes[self.policy_outcome].tolist(),
-            lambda: routes[self.route].tolist(),
-            lambda: matched[codes].tolist(),
+            # Each lambda picks its values only when the column is first read.
+            lambda: outcomes[self.outcome].tolist(),  # noqa: PLW0108
+            lambda: outcomes[self.policy_outcome].tolist(),  # noqa: PLW0108
+            lambda: routes[self.route].tolist(),  # noqa: PLW0108
+            lambda: matched[codes].tolist(),  # noqa: PLW0108
             met_until,
             (lambda: self.standings(columns, valid)) if timeline else (),
             arrays=arrays,

@@ -20,7 +20,7 @@ and gives
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -240,6 +240,7 @@ def compare(
     *,
     engine: Engine = "auto",
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+    progress: Callable[[Sequence[Policy]], Iterable[Policy]] | None = None,
 ) -> Comparison:
     """Sweep every policy of *policies* over *table*.
 
@@ -247,6 +248,8 @@ def compare(
     installed (policies it does not compute are swept in Python), ``python``
     never does, ``numpy`` requires it.  The table is encoded once for all the
     policies.  *facts* are case facts assumed for every application.
+    *progress* wraps the policies as they are swept (a progress bar, such as
+    ``tqdm.tqdm``).
     """
     if not isinstance(table, ReportTable):
         raise InvalidInput("table", table, "must be a ReportTable (see reports_from_csv)")
@@ -266,4 +269,5 @@ def compare(
         from .columnar import Columns  # noqa: PLC0415 (needs numpy, the optional extra)
 
         columns = Columns.from_table(table)
-    return Comparison(tuple(_one(table, p, engine, columns, facts) for p in policies))
+    each = policies if progress is None else progress(policies)
+    return Comparison(tuple(_one(table, p, engine, columns, facts) for p in each))

@@ -266,7 +266,7 @@ class Sweep:
 
             codes = [Outcome.of(c) for c in range(3)]
             words = np.array([c.value for c in codes], object)
-            routes = np.array(["", *(route_of(c).value for c in range(1, 4))], object)  # type: ignore[union-attr]
+            routes = np.array(["", *(r.value for r in map(route_of, range(1, 4)) if r is not None)], object)
             outcome = words[a.outcome].tolist()
             policy_outcome = words[a.policy_outcome].tolist()
             route = routes[a.route].tolist()
