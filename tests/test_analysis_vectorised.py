@@ -103,6 +103,17 @@ def test_pandas_reader_splits_lines_where_the_csv_module_does(ending: str) -> No
         agree(lambda reader, s=source: reports_from_csv(s, on_error="skip", reader=reader))
 
 
+def test_cells_that_look_like_numbers_stay_as_written() -> None:
+    """Ids 007 and 7 are two reports, not one number: cells are text, whatever they look like."""
+    lines = [
+        "id,reporter,matter,began_on,made_on",
+        "007,1,2,2025-10-01,2025-10-02",
+        "7,1,2,2025-10-01,2025-10-02",
+    ]
+    table = reports_from_csv(lines, reader="pandas")
+    assert (table.id, table.reporter, table.matter) == (("007", "7"), ("1", "1"), ("2", "2"))
+
+
 def test_reader_is_refused_by_name() -> None:
     """An unknown reader is named, as every bad option is."""
     with pytest.raises(InvalidInput, match="reader='fast'"):
@@ -112,7 +123,7 @@ def test_reader_is_refused_by_name() -> None:
 # --------------------------------------------------------------------------- generated messy input
 
 _CELLS: dict[str, list[str]] = {
-    "id": ["R1", "R2", "R3", "R4", " R5", "", "R\x0b6", '"R7"', "R,8"],
+    "id": ["R1", "R2", "R3", "R4", " R5", "", "R\x0b6", '"R7"', "R,8", "007", "7", "1.5"],
     "reporter": ["P1", "P2", "P 3", "", "  ", "P\u20284", "Siân", "P\t5", '"P6'],
     "household": ["", "H1", "H2", " H3 ", "H\x1c4"],
     "matter": ["M1", "M2", "", "M\u00a03"],

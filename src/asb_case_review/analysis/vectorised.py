@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     Ints = npt.NDArray[np.int64]
     Bools = npt.NDArray[np.bool_]
 
-__all__ = ["Cells", "build_table", "csv_cells", "frame_cells"]
+__all__ = ["Cells", "Coded", "build_table", "csv_cells", "frame_cells"]
 
 _TEXT: Final = {"id": True, "reporter": True, "matter": True, "household": False, "incident": False}
 _DAYS: Final = {"began_on": True, "ended_on": False, "made_on": True}
@@ -103,6 +103,39 @@ class Cells:
     problems: tuple[RowProblem, ...] = ()
     plain: bool = False
     """Every value is a ``str`` or ``None`` (as the CSV reader gives them), so types need no check."""
+
+
+@attrs.frozen(eq=False)
+class Coded:
+    """A column of text as pandas reads it into categories: distinct ``values`` and a code per row.
+
+    A code of -1 is a row with no such cell; each value appears once, and
+    codes are numbered in order of first appearance.
+    """
+
+    codes: Any
+    values: Any
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def item(self, at: int) -> str | None:
+        """The cell of row *at* (``None``: the row has no such cell)."""
+        code = int(self.codes[at])
+        return None if code < 0 else self.values[code]  # type: ignore[no-any-return]
+
+    @classmethod
+    def of(cls, codes: Ints, values: Any) -> Coded:
+        """Codes into *values* (which may repeat a value), as distinct values in order of appearance."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+        import pandas as pd  # noqa: PLC0415 (optional extra)
+
+        same, distinct = pd.factorize(np.asarray(values, dtype=object))
+        canonical = np.where(codes >= 0, same[np.maximum(codes, 0)], -1) if len(same) else codes
+        out = np.full(len(codes), -1, np.int64)
+        present = canonical >= 0
+        out[present], order = pd.factorize(canonical[present])
+        return cls(out, np.asarray(distinct, dtype=object)[order])
 
 
 # ------------------------------------------------------------------------------------------------ CSV
@@ -221,36 +254,37 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
             other_rows.append(number)
             other.append(record)
 
-    columns = _plain_cells(data, starts, ends, plain, header, delimiter)
+    read = _plain_cells(data, starts, ends, plain, header, delimiter)
     if ascii_delimiter:
         # pandas gives an empty cell where a short row has none; the row-by-row reader has no value there.
         short = cells[plain]
         for index, name in enumerate(header):
-            missing = short <= index
-            if missing.any():
-                columns[name][missing] = None
+            read[name][0][short <= index] = -1
     rows = numbers[plain]
     if other:
         rows = np.concatenate([rows, np.asarray(other_rows, np.int64)])
         order = np.argsort(rows, kind="stable")
         rows = rows[order]
         for name in header:
-            extra = np.empty(len(other), object)
-            extra[:] = [record.get(name) for record in other]
-            columns[name] = np.concatenate([columns[name], extra])[order]
+            codes, values = read[name]
+            extra = [record.get(name) for record in other]
+            # The rows read by the row-by-row code get codes of their own after pandas' values.
+            more = np.asarray([-1 if v is None else len(values) + i for i, v in enumerate(extra)], np.int64)
+            read[name] = (np.concatenate([codes, more])[order], [*values, *extra])
+    columns = {name: Coded.of(*read[name]) for name in header}
     return Cells(header, rows, columns, tuple(problems), plain=True)
 
 
 def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
     data: bytes, starts: Ints, ends: Ints, plain: Bools, header: tuple[str, ...], delimiter: str
-) -> dict[str, Any]:
-    """The cells of the plain lines, by pandas, one row per line in order."""
+) -> dict[str, tuple[Ints, list[Any]]]:
+    """The cells of the plain lines, by pandas, one row per line in order: codes and values per column."""
     import numpy as np  # noqa: PLC0415 (optional extra)
     import pandas as pd  # noqa: PLC0415 (optional extra)
 
     chosen = np.flatnonzero(plain)
     if chosen.size == 0:
-        return {name: np.empty(0, object) for name in header}
+        return {name: (np.zeros(0, np.int64), []) for name in header}
     # Runs of consecutive plain lines are handed over as they stand; runs are joined by a line feed.
     breaks = np.flatnonzero(np.diff(chosen) != 1)
     run_first = chosen[np.concatenate([[0], breaks + 1])]
@@ -261,22 +295,41 @@ def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
         body = b"\n".join(
             data[starts[a] : ends[z]] for a, z in zip(run_first.tolist(), run_last.tolist(), strict=True)
         )
-    frame = pd.read_csv(
-        io.BytesIO(body),
-        sep=delimiter,
-        header=None,
-        names=list(range(len(header))),
-        dtype=object,
-        na_filter=False,
-        quoting=csv.QUOTE_NONE,
-        skip_blank_lines=False,
-        engine="c",
-        encoding="utf-8",
-        index_col=False,
-    )
+    # Read into categories: each distinct cell becomes one Python string, however often it repeats.
+    options: dict[str, Any] = {
+        "sep": delimiter,
+        "header": None,
+        "names": list(range(len(header))),
+        "na_filter": False,
+        "quoting": csv.QUOTE_NONE,
+        "skip_blank_lines": False,
+        "engine": "c",
+        "encoding": "utf-8",
+        "index_col": False,
+    }
+    frame = pd.read_csv(io.BytesIO(body), dtype="category", **options)
+    numeric = [
+        i for i in range(len(header)) if not pd.api.types.is_string_dtype(frame[i].array.categories.dtype)
+    ]
+    if numeric:
+        # pandas makes categories that all look like numbers into numbers ("007" into 7): those
+        # columns are read again as text.
+        kinds = {i: object if i in numeric else "category" for i in range(len(header))}
+        frame = pd.read_csv(io.BytesIO(body), dtype=kinds, **options)
     if len(frame) != chosen.size:  # pragma: no cover - a plain line is one row; checked, never assumed
         raise AssertionError(f"pandas read {len(frame)} rows from {chosen.size} lines")
-    return {name: frame[index].to_numpy(dtype=object, copy=True) for index, name in enumerate(header)}
+    out = {}
+    for index, name in enumerate(header):
+        if index in numeric:
+            codes, distinct = pd.factorize(frame[index].to_numpy(dtype=object))
+            out[name] = (codes.astype(np.int64), distinct.tolist())
+        else:
+            categorical = frame[index].array
+            out[name] = (
+                categorical.codes.astype(np.int64),
+                categorical.categories.to_numpy(dtype=object).tolist(),
+            )
+    return out
 
 
 # ------------------------------------------------------------------------------------------ DataFrame
@@ -333,6 +386,8 @@ def _distinct(column: Any, *, plain: bool) -> tuple[Any, list[Any], Any] | None:
     """
     import pandas as pd  # noqa: PLC0415 (optional extra)
 
+    if isinstance(column, Coded):
+        return column.codes, column.values.tolist(), column.codes < 0
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     values = list(uniques.tolist() if hasattr(uniques, "tolist") else uniques)
     empty = codes < 0
@@ -372,7 +427,7 @@ def _each(column: Any, check: Any, *, plain: bool) -> _Column:
     unsure.append(values[-1] is _UNSURE)
     codes = np.where(empty, len(distinct), codes)
     bad = np.asarray(unsure, np.bool_)[codes]
-    if empty.any() and not _plain_empty(column[empty]):
+    if not plain and empty.any() and not _plain_empty(column[empty]):
         # pd.NA, NaT and the like are not empty to the row-by-row reader: their rows are checked whole.
         bad |= empty
     return _Column(codes, values, bad)
@@ -421,7 +476,7 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     unsure[-1] = required
     codes = np.where(empty, len(distinct), codes)
     bad = unsure[codes]
-    if empty.any() and not _plain_empty(column[empty]):
+    if not plain and empty.any() and not _plain_empty(column[empty]):
         bad |= empty
     return _Column(codes, values, bad, exact)
 
@@ -432,7 +487,7 @@ def _day_column(
     """A date field as day ordinals (0: none), and the rows that need the whole-row check."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    if column.dtype.kind == "M":
+    if getattr(column, "dtype", None) is not None and column.dtype.kind == "M":
         days = column.astype("datetime64[D]")
         # Naive midnight is the date itself, as the row-by-row reader takes it; the rest is checked whole.
         midnight = (column == days) & ~np.isnat(column)
@@ -526,7 +581,7 @@ def build_table(
             good_id = result.field != "id"
             ids = raw["id"]
             assert ids is not None  # a required column: the header has it
-            values["id"][at] = row_text(0, "id", ids[at], required=True) if good_id else None
+            values["id"][at] = row_text(0, "id", _item(ids, at), required=True) if good_id else None
     ok = np.ones(n, np.bool_)
     ok[[at for at, r in checked.items() if isinstance(r, InvalidRow)]] = False
     # Where every value is its cell as written (so a row checked whole reads it the same), the codes
@@ -544,6 +599,8 @@ def _agency(value: object) -> Agency:
 
 def _item(column: Any, at: int) -> Any:
     """The value the row-by-row reader sees in row *at* of *column* (``Series.tolist``'s)."""
+    if isinstance(column, Coded):
+        return column.item(at)
     value = column[at]
     if getattr(column, "dtype", None) is not None and column.dtype.kind == "M":
         import pandas as pd  # noqa: PLC0415 (optional extra)
