@@ -88,7 +88,7 @@ def test_reading_a_file_in_pieces_under_a_bar_reads_it_all(
         seen.append(total)
         return list(pieces)
 
-    assert cli._read_text(str(path), bar=bar) == text
+    assert cli._read_bytes(str(path), bar=bar) == text.encode()
     assert seen == [len(text.encode()) // 1000 + 1]
 
 

@@ -176,23 +176,52 @@ _CHUNK: Final = 1 << 22
 """Files are read in pieces of this many bytes (4 MiB), so that a progress bar can follow them."""
 
 
-def _read_text(path: str, *, bar: Callable[[Iterable[int], int], Iterable[int]] | None = None) -> str:
+def _read_text(path: str) -> str:
     """The text of the file at *path* ("-": standard input), or a one-line error naming it.
 
     The text must be UTF-8 (a byte-order mark is dropped); an error names the
-    byte offset of the first bad byte and never the bytes themselves.  *bar*
-    wraps the pieces of a file as they are read (a progress bar).
+    byte offset of the first bad byte and never the bytes themselves.
     """
-    name = "<stdin>" if path == "-" else path
+    data = _read_file(path)
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return decode(data)
+    except Unreadable as error:
+        raise _BadInput(f"{_shown_path(path)}: {error}") from None
+
+
+def _read_bytes(path: str, *, bar: Callable[[Iterable[int], int], Iterable[int]] | None = None) -> bytes:
+    """The UTF-8 bytes of the file at *path*, checked as :func:`_read_text` checks them.
+
+    *bar* wraps the pieces of a file as they are read (a progress bar).
+    """
+    data = _read_file(path, bar=bar)
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogatepass")
+    try:
+        # Decoded only to be checked, so that a bad byte is named here as for every file.
+        decode(data)
+    except Unreadable as error:
+        raise _BadInput(f"{_shown_path(path)}: {error}") from None
+    return data
+
+
+def _shown_path(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+def _read_file(path: str, *, bar: Callable[[Iterable[int], int], Iterable[int]] | None = None) -> bytes | str:
+    """The bytes of the file at *path* ("-": standard input, which may be text), or a one-line error."""
+    name = _shown_path(path)
     try:
         if path == "-":
             stream = getattr(sys.stdin, "buffer", None)
             # A text stream without bytes beneath (a test's StringIO) is already decoded.
-            data: bytes | str = sys.stdin.read() if stream is None else stream.read()
-        elif bar is None:
-            data = Path(path).read_bytes()
-        else:
-            data = _read_in_pieces(Path(path), bar)
+            return sys.stdin.read() if stream is None else stream.read()
+        if bar is None:
+            return Path(path).read_bytes()
+        return _read_in_pieces(Path(path), bar)
     except IsADirectoryError:
         raise _BadInput(f"{name}: is a directory, not a file") from None
     except OSError as error:
@@ -200,12 +229,6 @@ def _read_text(path: str, *, bar: Callable[[Iterable[int], int], Iterable[int]] 
     except ValueError:
         # A path with a NUL in it, which no file can have.
         raise _BadInput(f"{name!r}: is not a usable file name") from None
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return decode(data)
-    except Unreadable as error:
-        raise _BadInput(f"{name}: {error}") from None
 
 
 def _read_in_pieces(path: Path, bar: Callable[[Iterable[int], int], Iterable[int]]) -> bytes:
@@ -610,10 +633,10 @@ def _load_reports(args: argparse.Namespace) -> Any:
     try:
         if pandas_reader("auto"):
             # The columnar reader takes the whole text at once; the bar follows the file as it is read.
-            text = _read_text(args.reports, bar=lambda pieces, total: progress(
+            data = _read_bytes(args.reports, bar=lambda pieces, total: progress(
                 pieces, total=total, label="reading", enabled=args.progress, delay=args.progress_delay
             ))  # fmt: skip
-            table = reports_from_csv(text, on_error=on_error)
+            table = reports_from_csv(data, on_error=on_error)
         else:
             # The library splits the lines where the csv module does; the bar counts them as they are read.
             lines = csv_lines(_read_text(args.reports))
@@ -683,7 +706,7 @@ def _sweep(args: argparse.Namespace) -> int:
             rows.extend(result.standing_records() if args.standings else result.records())
         _rows_out(rows, args.format, args=args)
     else:
-        _frames_out([result.to_dataframe() for result in results], args)
+        _frames_out(results, args)
     return EXIT_MET
 
 
@@ -697,18 +720,19 @@ _ROWS_AT_ONCE: Final = 100_000
 """The CSV writer writes this many rows at a time, so that the bar moves and memory stays flat."""
 
 
-def _frames_out(frames: Sequence[Any], args: argparse.Namespace) -> None:
-    """DataFrames as one CSV on standard output, a block of rows at a time (pandas' writer)."""
-    blocks = [(frame, at) for frame in frames for at in range(0, len(frame), _ROWS_AT_ONCE)]
+def _frames_out(results: Sequence[Any], args: argparse.Namespace) -> None:
+    """Sweeps as one CSV on standard output, a block of rows at a time, by pandas' CSV writer."""
+    import pandas as pd  # noqa: PLC0415 (the analysis extra, only for the columnar writer)
+
+    blocks = [(result, at) for result in results for at in range(0, len(result), _ROWS_AT_ONCE)]
     if not blocks:
         # As for the row-by-row writer: no rows, no output.
         return
     header = True
     try:
-        for frame, at in progress(blocks, label="writing", enabled=args.progress, delay=args.progress_delay):
-            sys.stdout.write(
-                frame.iloc[at : at + _ROWS_AT_ONCE].to_csv(index=False, header=header, lineterminator="\n")
-            )
+        for result, at in progress(blocks, label="writing", enabled=args.progress, delay=args.progress_delay):
+            block = pd.DataFrame(result.text_columns(at, at + _ROWS_AT_ONCE))
+            sys.stdout.write(block.to_csv(index=False, header=header, lineterminator="\n"))
             header = False
         sys.stdout.flush()
     except BrokenPipeError:

@@ -244,40 +244,44 @@ class Sweep:
 
     def records(self) -> Iterator[dict[str, Any]]:
         """One plain mapping per report, ready for CSV or JSON."""
-        columns = self._text_columns()
+        columns = self.text_columns()
         names = list(columns)
         for values in zip(*columns.values(), strict=True):
             yield dict(zip(names, values, strict=True))
 
-    def _text_columns(self) -> dict[str, Sequence[Any]]:
-        """The columns of :meth:`records`, each built in one go (from the arrays when numpy ran)."""
-        n = len(self)
+    def text_columns(self, start: int = 0, stop: int | None = None) -> dict[str, Sequence[Any]]:
+        """The columns of :meth:`records` for rows *start* to *stop*, each built in one go.
+
+        When numpy ran they are made from the arrays, so a writer can take a
+        national year a block of rows at a time.
+        """
+        rows = slice(start, len(self) if stop is None else min(stop, len(self)))
+        n = len(range(*rows.indices(len(self))))
         a = self.arrays
         if a is None:
-            outcome = [o.value for o in self.outcome]
-            policy_outcome = [o.value for o in self.policy_outcome]
-            route = ["" if r is None else r.value for r in self.route]
-            matched = [" ".join(m) for m in self.matched]
-            met_until = ["" if d is None else d.isoformat() for d in self.met_until]
-            days = [d.isoformat() for d in self.day]
-            conflict = [e.floor_conflict for e in self]
+            outcome = [o.value for o in self.outcome[rows]]
+            policy_outcome = [o.value for o in self.policy_outcome[rows]]
+            route = ["" if r is None else r.value for r in self.route[rows]]
+            matched = [" ".join(m) for m in self.matched[rows]]
+            met_until = ["" if d is None else d.isoformat() for d in self.met_until[rows]]
+            days = [d.isoformat() for d in self.day[rows]]
+            conflict = [self[i].floor_conflict for i in range(*rows.indices(len(self)))]
         else:
             import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
 
-            codes = [Outcome.of(c) for c in range(3)]
-            words = np.array([c.value for c in codes], object)
+            words = np.array([Outcome.of(c).value for c in range(3)], object)
             routes = np.array(["", *(r.value for r in map(route_of, range(1, 4)) if r is not None)], object)
-            outcome = words[a.outcome].tolist()
-            policy_outcome = words[a.policy_outcome].tolist()
-            route = routes[a.route].tolist()
-            matched = np.array([" ".join(m) for m in a.rule_sets], object)[a.matched].tolist()
-            met_until = _iso(a.met_until, a.base, a.never)
-            days = _iso(a.day, a.base, a.never)
-            conflict = ((a.route == 3) & (a.policy_outcome == 0)).tolist()
+            outcome = words[a.outcome[rows]].tolist()
+            policy_outcome = words[a.policy_outcome[rows]].tolist()
+            route = routes[a.route[rows]].tolist()
+            matched = np.array([" ".join(m) for m in a.rule_sets], object)[a.matched[rows]].tolist()
+            met_until = _iso(a.met_until[rows], a.base, a.never)
+            days = _iso(a.day[rows], a.base, a.never)
+            conflict = ((a.route[rows] == 3) & (a.policy_outcome[rows] == 0)).tolist()
         return {
-            "report": self.report,
-            "reporter": self.reporter,
-            "matter": self.matter,
+            "report": self.report[rows],
+            "reporter": self.reporter[rows],
+            "matter": self.matter[rows],
             "day": days,
             "policy": [self.policy_name] * n,
             "outcome": outcome,
@@ -305,7 +309,7 @@ class Sweep:
         """The per-report answers as a pandas DataFrame, built a column at a time (the ``analysis`` extra)."""
         import pandas as pd  # noqa: PLC0415 (optional extra, imported only when asked for)
 
-        return pd.DataFrame(self._text_columns())
+        return pd.DataFrame(self.text_columns())
 
 
 def _iso(numbers: Any, base: int, never: int) -> list[str]:

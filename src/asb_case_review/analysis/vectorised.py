@@ -74,6 +74,8 @@ __all__ = ["Cells", "Coded", "build_table", "csv_cells", "frame_cells"]
 _TEXT: Final = {"id": True, "reporter": True, "matter": True, "household": False, "incident": False}
 _DAYS: Final = {"began_on": True, "ended_on": False, "made_on": True}
 _AGENCY_LIST: Final = list(Agency)
+_ROWS_AT_ONCE: Final = 100_000
+"""pandas reads the plain lines this many at a time."""
 
 
 def _edge_space(joined: str) -> bool:
@@ -122,7 +124,7 @@ class Coded:
     def item(self, at: int) -> str | None:
         """The cell of row *at* (``None``: the row has no such cell)."""
         code = int(self.codes[at])
-        return None if code < 0 else self.values[code]  # type: ignore[no-any-return]
+        return None if code < 0 else self.values[code]
 
     @classmethod
     def of(cls, codes: Ints, values: Any) -> Coded:
@@ -141,16 +143,22 @@ class Coded:
 # ------------------------------------------------------------------------------------------------ CSV
 
 
-def _text(source: str | bytes | Iterable[str]) -> str:
-    """The CSV text of *source*, without a byte-order mark, with the lines the row-by-row reader sees."""
+def _data(source: str | bytes | Iterable[str]) -> bytes:
+    """The CSV of *source* as UTF-8 bytes without a byte-order mark, in the lines the row reader sees.
+
+    Bytes are checked to be UTF-8 (the error names the byte offset) and then
+    used as they are; text is encoded, a lone surrogate kept so that the line
+    holding it is refused by name.
+    """
     if isinstance(source, bytes):
         try:
-            return decode(source)
+            # Decoded only to be checked: the bytes themselves are read.
+            decode(source)
         except Unreadable as error:
             raise InvalidInput("lines", "<bytes>", str(error)) from None
-    if isinstance(source, str):
-        return source.removeprefix("\ufeff")
-    return "\n".join(_physical_lines(source))
+        return source.removeprefix(b"\xef\xbb\xbf")
+    text = source if isinstance(source, str) else "\n".join(_physical_lines(source))
+    return text.removeprefix("\ufeff").encode("utf-8", "surrogatepass")
 
 
 def _lines(data: bytes) -> tuple[Ints, Ints]:
@@ -175,6 +183,25 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
     return starts, ends
 
 
+def _odd_bytes(b: Any, first: int, delimiter: int) -> Ints:
+    """Where, from *first* on, *b* holds a byte that is not printable ASCII or is a quote (line breaks aside).
+
+    Looked at a piece at a time, so that the flags never take more memory than one piece.
+    """
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    found = []
+    piece = 1 << 23
+    for at in range(first, b.size, piece):
+        part = b[at : at + piece]
+        odd = (part < 32) | (part >= 127) | (part == 34)
+        odd &= (part != 10) & (part != 13)
+        if delimiter < 32:
+            odd &= part != delimiter
+        found.append(np.flatnonzero(odd) + at)
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
+
+
 def _per_line(flags: Any, starts: Ints) -> Ints:
     """How many of *flags* (one per byte) are set in each line (a line runs to the next one's start)."""
     import numpy as np  # noqa: PLC0415 (optional extra)
@@ -197,9 +224,7 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
     """
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    text = _text(source)
-    data = text.encode("utf-8", "surrogatepass")
-    del text
+    data = _data(source)
     starts, ends = _lines(data)
     first = 0
     header: tuple[str, ...] = ()
@@ -217,15 +242,9 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
     # A line is plain when it holds only printable ASCII other than the quote, is within the line
     # limit, and has no more cells than the header; bytes that are not are few, so they are found
     # by position.
-    body = b[starts[0] :] if starts.size else b[:0]
-    odd = (body < 32) | (body >= 127) | (body == 34)
-    if ascii_delimiter and code < 32:
-        odd &= body != code
-    odd &= (body != 10) & (body != 13)
     plain = (ends - starts) <= MAX_LINE
     if starts.size:
-        plain[np.searchsorted(starts, np.flatnonzero(odd) + starts[0], "right") - 1] = False
-    del odd, body
+        plain[np.searchsorted(starts, _odd_bytes(b, int(starts[0]), code), "right") - 1] = False
     if ascii_delimiter:
         cells = _per_line(b == code, starts) + 1
         plain &= cells <= len(header)
@@ -271,8 +290,17 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
             # The rows read by the row-by-row code get codes of their own after pandas' values.
             more = np.asarray([-1 if v is None else len(values) + i for i, v in enumerate(extra)], np.int64)
             read[name] = (np.concatenate([codes, more])[order], [*values, *extra])
-    columns = {name: Coded.of(*read[name]) for name in header}
+    if other:
+        columns = {name: Coded.of(*read[name]) for name in header}
+    else:
+        # pandas' values are distinct already, in order of appearance.
+        columns = {name: Coded(read[name][0], _objects(read[name][1])) for name in header}
     return Cells(header, rows, columns, tuple(problems), plain=True)
+
+
+def _break_after(data: bytes, end: int) -> int:
+    """The length of the line break at *end* of *data*: 0 (the end of the text), 1 or 2 (CRLF)."""
+    return 2 if data[end : end + 2] == b"\r\n" else min(1, len(data) - end)
 
 
 def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
@@ -289,46 +317,59 @@ def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
     breaks = np.flatnonzero(np.diff(chosen) != 1)
     run_first = chosen[np.concatenate([[0], breaks + 1])]
     run_last = chosen[np.concatenate([breaks, [chosen.size - 1]])]
-    if run_first.size == 1:
-        body = data[starts[run_first[0]] : ends[run_last[0]]]
+    if run_first.size == 1 and ends[run_last[0]] == len(data) - _break_after(data, int(ends[run_last[0]])):
+        # One run to the end of the text: pandas reads the bytes where they are.
+        source = io.BytesIO(data)
+        source.seek(int(starts[run_first[0]]))
+    elif run_first.size == 1:
+        source = io.BytesIO(data[starts[run_first[0]] : ends[run_last[0]]])
     else:
-        body = b"\n".join(
-            data[starts[a] : ends[z]] for a, z in zip(run_first.tolist(), run_last.tolist(), strict=True)
-        )
-    # Read into categories: each distinct cell becomes one Python string, however often it repeats.
-    options: dict[str, Any] = {
-        "sep": delimiter,
-        "header": None,
-        "names": list(range(len(header))),
-        "na_filter": False,
-        "quoting": csv.QUOTE_NONE,
-        "skip_blank_lines": False,
-        "engine": "c",
-        "encoding": "utf-8",
-        "index_col": False,
-    }
-    frame = pd.read_csv(io.BytesIO(body), dtype="category", **options)
-    numeric = [
-        i for i in range(len(header)) if not pd.api.types.is_string_dtype(frame[i].array.categories.dtype)
-    ]
-    if numeric:
-        # pandas makes categories that all look like numbers into numbers ("007" into 7): those
-        # columns are read again as text.
-        kinds = {i: object if i in numeric else "category" for i in range(len(header))}
-        frame = pd.read_csv(io.BytesIO(body), dtype=kinds, **options)
-    if len(frame) != chosen.size:  # pragma: no cover - a plain line is one row; checked, never assumed
-        raise AssertionError(f"pandas read {len(frame)} rows from {chosen.size} lines")
-    out = {}
-    for index, name in enumerate(header):
-        if index in numeric:
-            codes, distinct = pd.factorize(frame[index].to_numpy(dtype=object))
-            out[name] = (codes.astype(np.int64), distinct.tolist())
-        else:
-            categorical = frame[index].array
-            out[name] = (
-                categorical.codes.astype(np.int64),
-                categorical.categories.to_numpy(dtype=object).tolist(),
+        source = io.BytesIO(
+            b"\n".join(
+                data[starts[a] : ends[z]] for a, z in zip(run_first.tolist(), run_last.tolist(), strict=True)
             )
+        )
+    # Read a block of rows at a time, keeping each distinct cell once: a national year of dates,
+    # agencies and flags then costs a few hundred strings, not millions.
+    blocks = pd.read_csv(
+        source,
+        sep=delimiter,
+        header=None,
+        names=list(range(len(header))),
+        dtype=object,
+        na_filter=False,
+        quoting=csv.QUOTE_NONE,
+        skip_blank_lines=False,
+        engine="c",
+        encoding="utf-8",
+        index_col=False,
+        chunksize=_ROWS_AT_ONCE,
+    )
+    seen: list[dict[str, int]] = [{} for _ in header]
+    codes: list[list[Ints]] = [[] for _ in header]
+    read = 0
+    with blocks:
+        for block in blocks:
+            read += len(block)
+            for index in range(len(header)):
+                local, distinct = pd.factorize(block[index].to_numpy(dtype=object))
+                known = seen[index]
+                add = known.setdefault
+                mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
+                codes[index].append(mapped[local])
+    if read != chosen.size:  # pragma: no cover - a plain line is one row; checked, never assumed
+        raise AssertionError(f"pandas read {read} rows from {chosen.size} lines")
+    return {
+        name: (np.concatenate(codes[index]) if codes[index] else np.zeros(0, np.int64), list(seen[index]))
+        for index, name in enumerate(header)
+    }
+
+
+def _objects(values: list[Any]) -> Any:
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    out = np.empty(len(values), object)
+    out[:] = values
     return out
 
 
