@@ -356,7 +356,7 @@ def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
                 known = seen[index]
                 add = known.setdefault
                 mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
-                codes[index].append(mapped[local])
+                codes[index].append(mapped[local].astype(np.int32))
     if read != chosen.size:  # pragma: no cover - a plain line is one row; checked, never assumed
         raise AssertionError(f"pandas read {read} rows from {chosen.size} lines")
     return {
@@ -628,6 +628,8 @@ def build_table(
     # Where every value is its cell as written (so a row checked whole reads it the same), the codes
     # already group equal values.
     codes = {f: text[f].codes for f in ("id", "matter", "reporter") if text[f].exact}
+    # A national year's working columns are let go before the table is built.
+    del text, agency, kind, hate, days, unsure, col, raw
     return _resolve(cells, values, codes, ok, checked, on_error)
 
 
@@ -756,7 +758,8 @@ def _table(
     import numpy as np  # noqa: PLC0415 (optional extra)
     import pandas as pd  # noqa: PLC0415 (optional extra)
 
-    kept = {f: values[f][ok] for f in FIELDS}
+    # Every row kept (the usual case): the columns as they are, not copies.
+    kept = dict(values) if ok.all() else {f: values[f][ok] for f in FIELDS}
     began, ended, made = kept["began_on"], kept["ended_on"], kept["made_on"]
 
     def dates(ordinals: Ints) -> tuple[dt.date | None, ...]:
