@@ -107,3 +107,20 @@ def test_compare_takes_a_progress_wrapper() -> None:
     result = compare(synthetic_reports(100, seed=1), [CATALOGUE[n] for n in POLICIES], progress=wrapper)  # type: ignore[arg-type]
     assert passed == list(POLICIES)
     assert [s.policy.id for s in result.sweeps] == list(POLICIES)
+
+
+def test_without_pandas_the_row_by_row_path_writes_the_same_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install without pandas reads row by row and writes with the csv module: the same output."""
+    import asb_case_review.analysis.table as table_module  # noqa: PLC0415 (patched for this test)
+
+    text = _synthetic_csv(400)
+    path = tmp_path / "reports.csv"
+    path.write_text(text, encoding="utf-8")
+    argv = ["sweep", str(path), "--policy", "merseyside"]
+    assert cli.main(argv) == cli.EXIT_MET
+    columnar = capsys.readouterr().out
+    monkeypatch.setattr(table_module, "pandas_reader", lambda reader: reader == "pandas")
+    assert cli.main(argv) == cli.EXIT_MET
+    assert capsys.readouterr().out == columnar
