@@ -217,6 +217,11 @@ def messy_frame(draw: st.DrawFn) -> Any:
                 ),
                 format="ISO8601",
             )
+    for field in ("id", "reporter", "household", "matter", "incident", "kind", "agency"):
+        if field in frame and draw(st.integers(0, 2)) == 0:
+            # pandas' own text type (NaN where there is no value), as read_csv and from_records make.
+            pool = ["R1", "R2", " R3", "", "P\x0b1", "police", "complaint", None]
+            frame[field] = pd.Series([draw(st.sampled_from(pool)) for _ in range(size)], dtype="str")
     if "hate" in frame and draw(st.booleans()):
         frame["hate"] = pd.Series([draw(st.booleans()) for _ in range(size)], dtype=bool)
     return frame

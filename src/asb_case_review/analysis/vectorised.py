@@ -117,14 +117,16 @@ class Coded:
 
     codes: Any
     values: Any
+    missing: Any = None
+    """What a row with no value holds: ``None`` in a CSV, NaN in pandas' ``str`` columns."""
 
     def __len__(self) -> int:
         return len(self.codes)
 
-    def item(self, at: int) -> str | None:
-        """The cell of row *at* (``None``: the row has no such cell)."""
+    def item(self, at: int) -> Any:
+        """The cell of row *at* (``missing``: the row has no value there)."""
         code = int(self.codes[at])
-        return None if code < 0 else self.values[code]
+        return self.missing if code < 0 else self.values[code]
 
     @classmethod
     def of(cls, codes: Ints, values: Any) -> Coded:
@@ -380,9 +382,11 @@ def frame_cells(frame: Any, names: Mapping[str, str]) -> Cells:
     """The cells of the columns *names* finds in *frame*, as ``Series.tolist`` would give them.
 
     A column of naive datetimes is kept as datetime64 (the days are read
-    from it in one step); any other column is an array of Python values.
+    from it in one step), a column of pandas' ``str`` type as its distinct
+    strings; any other column is an array of Python values.
     """
     import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
 
     columns: dict[str, Any] = {}
     for column in names.values():
@@ -392,6 +396,11 @@ def frame_cells(frame: Any, names: Mapping[str, str]) -> Cells:
                 columns[column] = series.to_numpy(dtype="datetime64[ns]")
             elif series.dtype == object:
                 columns[column] = series.to_numpy(dtype=object)
+            elif isinstance(series.dtype, pd.StringDtype) and pd.isna(series.dtype.na_value):
+                # pandas' own text columns: strings, or NaN where there is none (as tolist gives them),
+                # so each distinct string is taken once, with no check of its type.
+                codes, distinct = pd.factorize(series)
+                columns[column] = Coded(codes, np.asarray(distinct, dtype=object), missing=float("nan"))
             else:
                 values = np.empty(len(series), object)
                 values[:] = series.tolist()
@@ -468,7 +477,7 @@ def _each(column: Any, check: Any, *, plain: bool) -> _Column:
     unsure.append(values[-1] is _UNSURE)
     codes = np.where(empty, len(distinct), codes)
     bad = np.asarray(unsure, np.bool_)[codes]
-    if not plain and empty.any() and not _plain_empty(column[empty]):
+    if not plain and not isinstance(column, Coded) and empty.any() and not _plain_empty(column[empty]):
         # pd.NA, NaT and the like are not empty to the row-by-row reader: their rows are checked whole.
         bad |= empty
     return _Column(codes, values, bad)
@@ -517,7 +526,7 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     unsure[-1] = required
     codes = np.where(empty, len(distinct), codes)
     bad = unsure[codes]
-    if not plain and empty.any() and not _plain_empty(column[empty]):
+    if not plain and not isinstance(column, Coded) and empty.any() and not _plain_empty(column[empty]):
         bad |= empty
     return _Column(codes, values, bad, exact)
 
