@@ -25,7 +25,7 @@ The table it builds carries its columns as numpy arrays, so that the numpy
 sweep (:class:`.columnar.Columns`) does not encode them again.
 
 >>> text = "id,reporter,matter,began_on,made_on\nR1,P1,M1,2025-10-01,2025-10-02\n"
->>> names = {name: name for name in ("id", "reporter", "matter", "began_on", "made_on")}
+>>> names = {name: name for name in FIELDS}  # each field under its own name
 >>> table = build_table(csv_cells(text, ","), names, on_error="stop", date_format="iso")
 >>> table.id, table.made_on
 (('R1',), (datetime.date(2025, 10, 2),))
