@@ -145,10 +145,18 @@ _SCREENS: Final = {
 
 
 def _codes(values: Sequence[Any]) -> Ints:
+    """A code per value, equal for equal values, numbered in order of first appearance."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    index: dict[Any, int] = {}
-    return np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    try:
+        import pandas as pd  # noqa: PLC0415 (the analysis extra: its hash table scales, a dict's does not)
+    except ImportError:  # pragma: no cover - the analysis extra installs pandas beside numpy
+        index: dict[Any, int] = {}
+        return np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64, count=len(values))
+    objects = np.empty(len(values), object)
+    objects[:] = values
+    codes: Ints = pd.factorize(objects)[0].astype(np.int64)
+    return codes
 
 
 def _run_starts(values: Ints) -> Ints:
