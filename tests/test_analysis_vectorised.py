@@ -279,3 +279,17 @@ def test_the_numpy_sweep_reads_the_readers_columns_as_its_own() -> None:
         assert ours.met_until(Columns.from_table(read)) == theirs.met_until(Columns.from_table(plain))
     same(read, reports_from_csv(text, reader="python"))
     same(reports_from_dataframe(frame, reader="pandas"), reports_from_dataframe(frame, reader="python"))
+
+
+def test_a_table_changed_by_evolve_is_encoded_afresh() -> None:
+    """The reader's arrays serve only the very columns they encode: evolve a column, and they do not."""
+    import attrs  # noqa: PLC0415 (only this test changes a table)
+
+    text = "id,reporter,matter,began_on,made_on,hate\n" + "".join(
+        f"R{i},P{i},M1,2025-10-0{i},2025-10-0{i},yes\n" for i in range(1, 4)
+    )
+    read = reports_from_csv(text, reader="pandas")
+    changed = attrs.evolve(read, hate=(False, False, False))
+    assert Columns.from_table(read).hate.tolist() == [True, True, True]
+    assert Columns.from_table(changed).hate.tolist() == [False, False, False]
+    assert Columns.from_table(attrs.evolve(read, problems=())).hate.tolist() == [True, True, True]

@@ -46,7 +46,7 @@ from ..policy import Policy
 from ..qualifying import Selection
 from .plan import BASE_HANDLES, CountPlan, Engine, LatestUnits, PolicyPlan, compile_policy, unit_refusal
 from .sweep import Standing, Sweep, SweepArrays, assumed_facts
-from .table import ReportTable
+from .table import FIELDS, ReportTable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -261,7 +261,9 @@ class Columns:
         self.size = n
         self._cache: dict[Any, Any] = {}
         encoded = table._encoded
-        if encoded is None or len(encoded["made"]) != n:
+        if encoded is None or any(
+            a is not b for a, b in zip(encoded["columns"], (getattr(table, f) for f in FIELDS), strict=True)
+        ):
             encoded = _encode(table)
         # The columnar reader gives the table these arrays already (as _encode would make them).
         self.base: int = encoded["base"]

@@ -794,19 +794,20 @@ def _table(
         "kind": kinds_codes.astype(np.int64),
         "agency": kept["agency"].astype(np.int64),
     }
-    return ReportTable(
+    columns: tuple[Any, ...] = (
         tuple(kept["id"].tolist()),
         tuple(kept["reporter"].tolist()),
         tuple(kept["household"].tolist()),
         tuple(kept["matter"].tolist()),
         tuple(kept["incident"].tolist()),
-        dates(began),  # type: ignore[arg-type]
+        dates(began),
         dates(ended),
-        dates(made),  # type: ignore[arg-type]
+        dates(made),
         tuple(agencies[kept["agency"]].tolist()),
         tuple(kept["kind"].tolist()),
         tuple(kept["hate"].astype(bool).tolist()),
-        tuple(rows[ok].tolist()),
-        problems,
-        encoded=encoded,
     )
+    # The very columns the arrays encode: a table changed by attrs.evolve is encoded afresh.
+    encoded["columns"] = columns
+    named: dict[str, Any] = dict(zip(FIELDS, columns, strict=True))
+    return ReportTable(**named, rows=tuple(rows[ok].tolist()), problems=problems, encoded=encoded)
