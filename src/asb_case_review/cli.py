@@ -187,7 +187,7 @@ class _BadInput(Exception):
     """A file could not be read or parsed; the message names it."""
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_workbook(path: str) -> bytes:
     """The bytes of the file at *path* (a spreadsheet), or a one-line error naming it."""
     try:
         return Path(path).read_bytes()
@@ -199,20 +199,56 @@ def _read_bytes(path: str) -> bytes:
         raise _BadInput(f"{path!r}: is not a usable file name") from None
 
 
+_CHUNK: Final = 1 << 22
+"""Files are read in pieces of this many bytes (4 MiB), so that a progress bar can follow them."""
+
+
 def _read_text(path: str) -> str:
     """The text of the file at *path* ("-": standard input), or a one-line error naming it.
 
     The text must be UTF-8 (a byte-order mark is dropped); an error names the
     byte offset of the first bad byte and never the bytes themselves.
     """
-    name = "<stdin>" if path == "-" else path
+    data = _read_file(path)
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return decode(data)
+    except Unreadable as error:
+        raise _BadInput(f"{_shown_path(path)}: {error}") from None
+
+
+def _read_bytes(path: str, *, bar: Callable[[Iterable[int], int], Iterable[int]] | None = None) -> bytes:
+    """The UTF-8 bytes of the file at *path*, checked as :func:`_read_text` checks them.
+
+    *bar* wraps the pieces of a file as they are read (a progress bar).
+    """
+    data = _read_file(path, bar=bar)
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogatepass")
+    try:
+        # Decoded only to be checked, so that a bad byte is named here as for every file.
+        decode(data)
+    except Unreadable as error:
+        raise _BadInput(f"{_shown_path(path)}: {error}") from None
+    return data
+
+
+def _shown_path(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+def _read_file(path: str, *, bar: Callable[[Iterable[int], int], Iterable[int]] | None = None) -> bytes | str:
+    """The bytes of the file at *path* ("-": standard input, which may be text), or a one-line error."""
+    name = _shown_path(path)
     try:
         if path == "-":
             stream = getattr(sys.stdin, "buffer", None)
             # A text stream without bytes beneath (a test's StringIO) is already decoded.
-            data: bytes | str = sys.stdin.read() if stream is None else stream.read()
-        else:
-            data = Path(path).read_bytes()
+            return sys.stdin.read() if stream is None else stream.read()
+        if bar is None:
+            return Path(path).read_bytes()
+        return _read_in_pieces(Path(path), bar)
     except IsADirectoryError:
         raise _BadInput(f"{name}: is a directory, not a file") from None
     except OSError as error:
@@ -220,12 +256,18 @@ def _read_text(path: str) -> str:
     except ValueError:
         # A path with a NUL in it, which no file can have.
         raise _BadInput(f"{name!r}: is not a usable file name") from None
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return decode(data)
-    except Unreadable as error:
-        raise _BadInput(f"{name}: {error}") from None
+
+
+def _read_in_pieces(path: Path, bar: Callable[[Iterable[int], int], Iterable[int]]) -> bytes:
+    """The bytes of *path*, read a piece at a time under *bar*."""
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        data = bytearray()
+        for _ in bar(range(size // _CHUNK + 1), size // _CHUNK + 1):
+            data += file.read(_CHUNK)
+        # A file that grew while it was read is read to its end.
+        data += file.read()
+    return bytes(data)
 
 
 def _load_application(path: str) -> Application:
@@ -440,7 +482,7 @@ def _applications(
     mapping = _mapping_of(args)
     try:
         if source.lower().endswith(".xlsx"):
-            sheet = read_xlsx(_read_bytes(source), sheet=mapping.sheet)
+            sheet = read_xlsx(_read_workbook(source), sheet=mapping.sheet)
             header, rows = sheet.header, iter(sheet.rows)
             where = f"sheet {sheet.name!r} "
         else:
@@ -1003,22 +1045,30 @@ the header) and field; --skip-bad-rows leaves them out and lists them instead of
 def _load_reports(args: argparse.Namespace) -> Any:
     # Only the analysis commands need these.
     from .analysis.intake import reports_from_xlsx  # noqa: PLC0415
-    from .analysis.table import csv_lines, reports_from_csv  # noqa: PLC0415
+    from .analysis.table import csv_lines, pandas_reader, reports_from_csv  # noqa: PLC0415
 
     mapping = _mapping_of(args)
     on_error: Literal["stop", "skip"] = "skip" if args.skip_bad_rows else "stop"
     try:
         if args.reports.lower().endswith(".xlsx"):
             table = reports_from_xlsx(
-                _read_bytes(args.reports),
+                _read_workbook(args.reports),
                 sheet=mapping.sheet,
                 columns=mapping.report_columns,
                 on_error=on_error,
                 date_format=mapping.date_format,
             )
+        elif args.sheet is not None:
+            raise _BadInput(f"--sheet {args.sheet}: {args.reports} is not an .xlsx workbook")
+        elif pandas_reader("auto"):
+            # The columnar reader takes the whole text at once; the bar follows the file as it is read.
+            data = _read_bytes(args.reports, bar=lambda pieces, total: progress(
+                pieces, total=total, label="reading", enabled=args.progress, delay=args.progress_delay
+            ))  # fmt: skip
+            table = reports_from_csv(
+                data, on_error=on_error, columns=mapping.report_columns, date_format=mapping.date_format
+            )
         else:
-            if args.sheet is not None:
-                raise _BadInput(f"--sheet {args.sheet}: {args.reports} is not an .xlsx workbook")
             # The library splits the lines where the csv module does; the bar counts them as they are read.
             lines = csv_lines(_read_text(args.reports))
             table = reports_from_csv(
@@ -1085,13 +1135,48 @@ def _sweep(args: argparse.Namespace) -> int:
     from .analysis.sweep import sweep  # noqa: PLC0415 (only the analysis commands need it)
 
     table = _load_reports(args)
-    rows: list[dict[str, Any]] = []
     policies = _analysis_policies(args.policy)
-    for policy in progress(policies, label="sweeping", enabled=args.progress, delay=args.progress_delay):
-        result = sweep(table, policy, facts=_assumed(args.fact))
-        rows.extend(result.standing_records() if args.standings else result.records())
-    _rows_out(rows, args.format, args=args, policies=policies)
+    results = [
+        sweep(table, policy, facts=_assumed(args.fact))
+        for policy in progress(policies, label="sweeping", enabled=args.progress, delay=args.progress_delay)
+    ]
+    if args.standings or args.format == "json" or not _has_pandas():
+        rows: list[dict[str, Any]] = []
+        for result in results:
+            rows.extend(result.standing_records() if args.standings else result.records())
+        _rows_out(rows, args.format, args=args, policies=policies)
+    else:
+        _frames_out(results, args)
     return EXIT_MET
+
+
+def _has_pandas() -> bool:
+    from .analysis.table import pandas_reader  # noqa: PLC0415 (only the analysis commands need it)
+
+    return pandas_reader("auto")
+
+
+_ROWS_AT_ONCE: Final = 100_000
+"""The CSV writer writes this many rows at a time, so that the bar moves and memory stays flat."""
+
+
+def _frames_out(results: Sequence[Any], args: argparse.Namespace) -> None:
+    """Sweeps as one CSV on standard output, a block of rows at a time, by pandas' CSV writer."""
+    import pandas as pd  # noqa: PLC0415 (the analysis extra, only for the columnar writer)
+
+    blocks = [(result, at) for result in results for at in range(0, len(result), _ROWS_AT_ONCE)]
+    if not blocks:
+        # As for the row-by-row writer: no rows, no output.
+        return
+    header = True
+    try:
+        for result, at in progress(blocks, label="writing", enabled=args.progress, delay=args.progress_delay):
+            block = pd.DataFrame(result.text_columns(at, at + _ROWS_AT_ONCE))
+            sys.stdout.write(block.to_csv(index=False, header=header, lineterminator="\n"))
+            header = False
+        sys.stdout.flush()
+    except BrokenPipeError:
+        emit("")
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -1100,7 +1185,15 @@ def _compare(args: argparse.Namespace) -> int:
     table = _load_reports(args)
     policies = _analysis_policies(args.policy)
     try:
-        comparison = compare(table, policies, engine=args.engine, facts=_assumed(args.fact))
+        comparison = compare(
+            table,
+            policies,
+            engine=args.engine,
+            facts=_assumed(args.fact),
+            progress=lambda policies: progress(
+                policies, label="sweeping", enabled=args.progress, delay=args.progress_delay
+            ),
+        )
     except ImportError as error:
         # Asked for the numpy engine without the extra that provides it: a setup problem, not a bug.
         raise _BadInput(

@@ -45,8 +45,8 @@ from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
 from .plan import BASE_HANDLES, CountPlan, Engine, LatestUnits, PolicyPlan, compile_policy, unit_refusal
-from .sweep import Standing, Sweep, assumed_facts
-from .table import ReportTable
+from .sweep import Standing, Sweep, SweepArrays, assumed_facts
+from .table import FIELDS, ReportTable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -145,10 +145,18 @@ _SCREENS: Final = {
 
 
 def _codes(values: Sequence[Any]) -> Ints:
+    """A code per value, equal for equal values, numbered in order of first appearance."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    index: dict[Any, int] = {}
-    return np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    try:
+        import pandas as pd  # noqa: PLC0415 (the analysis extra: its hash table scales, a dict's does not)
+    except ImportError:  # pragma: no cover - the analysis extra installs pandas beside numpy
+        index: dict[Any, int] = {}
+        return np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64, count=len(values))
+    objects = np.empty(len(values), object)
+    objects[:] = values
+    codes: Ints = pd.factorize(objects)[0].astype(np.int64)
+    return codes
 
 
 def _run_starts(values: Ints) -> Ints:
@@ -212,6 +220,32 @@ def _replay(  # noqa: PLR0917 (the columns of one replay, named at the call)
         nth[slot] = -1 if found is None else found
 
 
+def _encode(table: ReportTable) -> dict[str, Any]:
+    """*table*'s columns as arrays: day numbers from ``base``, codes in order of first appearance."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    n = len(table)
+    base = min(table.began_on, default=dt.date(2000, 1, 1)).toordinal() - 2
+    ordinal = dt.date.toordinal
+    began = np.fromiter(map(ordinal, table.began_on), np.int64, n) - base
+    ended = np.fromiter((0 if d is None else d.toordinal() for d in table.ended_on), np.int64, n) - base
+    kinds = {k: i for i, k in enumerate(dict.fromkeys(table.kind))}
+    agencies = {a: i for i, a in enumerate(Agency)}
+    return {
+        "base": base,
+        "made": np.fromiter(map(ordinal, table.made_on), np.int64, n) - base,
+        "began": began,
+        "ended": np.where(ended == -base, began, ended),
+        "matter": _codes(table.matter),
+        "reporter": _codes(table.reporter),
+        "incident": _codes(table.incident),
+        "hate": np.fromiter(table.hate, np.bool_, n),
+        "kinds": kinds,
+        "kind": np.fromiter(map(kinds.__getitem__, table.kind), np.int64, n),
+        "agency": np.fromiter(map(agencies.__getitem__, table.agency), np.int64, n),
+    }
+
+
 class Columns:
     """A report table encoded for the columnar sweep; build once, sweep many policies.
 
@@ -221,30 +255,29 @@ class Columns:
     """
 
     def __init__(self, table: ReportTable) -> None:
-        import numpy as np  # noqa: PLC0415 (optional extra)
 
         self.table = table
         n = len(table)
         self.size = n
-        base = min(table.began_on, default=dt.date(2000, 1, 1)).toordinal() - 2
-        self.base = base
-        self.made: Ints = np.fromiter((d.toordinal() - base for d in table.made_on), np.int64, n)
-        self.began: Ints = np.fromiter((d.toordinal() - base for d in table.began_on), np.int64, n)
-        self.ended: Ints = np.fromiter(
-            (self.began[i] if d is None else d.toordinal() - base for i, d in enumerate(table.ended_on)),
-            np.int64,
-            n,
-        )
-        self.matter = _codes(table.matter)
-        self.reporter = _codes(table.reporter)
-        self.incident = _codes(table.incident)
-        self.hate: Bools = np.fromiter(table.hate, np.bool_, n)
-        self.kinds = {k: i for i, k in enumerate(dict.fromkeys(table.kind))}
-        self.kind = np.fromiter((self.kinds[k] for k in table.kind), np.int64, n)
-        agencies = list(Agency)
-        self.agency = np.fromiter((agencies.index(a) for a in table.agency), np.int64, n)
-        self.span = int(self.made.max(initial=0)) + 1
         self._cache: dict[Any, Any] = {}
+        encoded = table._encoded
+        if encoded is None or any(
+            a is not b for a, b in zip(encoded["columns"], (getattr(table, f) for f in FIELDS), strict=True)
+        ):
+            encoded = _encode(table)
+        # The columnar reader gives the table these arrays already (as _encode would make them).
+        self.base: int = encoded["base"]
+        self.made: Ints = encoded["made"]
+        self.began: Ints = encoded["began"]
+        self.ended: Ints = encoded["ended"]
+        self.matter: Ints = encoded["matter"]
+        self.reporter: Ints = encoded["reporter"]
+        self.incident: Ints = encoded["incident"]
+        self.hate: Bools = encoded["hate"]
+        self.kinds: dict[str, int] = encoded["kinds"]
+        self.kind: Ints = encoded["kind"]
+        self.agency: Ints = encoded["agency"]
+        self.span = int(self.made.max(initial=0)) + 1
 
     @classmethod
     def from_table(cls, table: ReportTable) -> Columns:
@@ -794,11 +827,11 @@ class ColumnarSweep:
             len(self.plan.counts), columns.size
         )
 
-    def met_until(self, columns: Columns) -> list[dt.date | None]:
-        """For each row met: the last day it stays met with nothing new reported (``None``: for ever)."""
+    def until_days(self, columns: Columns, valid: Ints | None = None) -> Ints:
+        """For each row: -1 if not met, else the last day number it stays met (``_NEVER`` and up: always)."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
-        valid = self.valid(columns)
+        valid = self.valid(columns) if valid is None else valid
         rows = np.flatnonzero(self.met)
         leaves = np.where(valid[:, rows] >= columns.made[rows], MET, NOT_MET).astype(np.int8)
         until = np.full(columns.size, -1, np.int64)
@@ -810,40 +843,92 @@ class ColumnarSweep:
             self.facts,
             enforce_floor=self.enforce_floor,
         )
+        return until
+
+    def met_until(self, columns: Columns) -> list[dt.date | None]:
+        """For each row met: the last day it stays met with nothing new reported (``None``: for ever)."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        until = self.until_days(columns)
         out = _dates(np.where(until < 0, _NEVER, until), columns.base)
         return (
             [None if u < 0 else d for u, d in zip(until.tolist(), out, strict=True)]
-            if rows.size < until.size
+            if bool((until < 0).any())
             else out
         )
 
-    def standings(self, columns: Columns) -> tuple[Standing, ...]:
+    def standings(self, columns: Columns, valid: Ints | None = None) -> tuple[Standing, ...]:
         """For each reporter and matter: the periods an application would have been met."""
         return _standings(
-            columns, self.plan, self.valid(columns), self.facts, enforce_floor=self.enforce_floor
+            columns,
+            self.plan,
+            self.valid(columns) if valid is None else valid,
+            self.facts,
+            enforce_floor=self.enforce_floor,
         )
 
-    def to_sweep(self, columns: Columns, *, timeline: bool = True) -> Sweep:
-        """The same answers as a :class:`~.sweep.Sweep` (*timeline* false: no ``met_until``, no standings)."""
+    def rule_sets(self) -> tuple[Any, tuple[tuple[str, ...], ...]]:
+        """A code per row for the rules it matched, and the rules of each code."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
         ids = self.plan.rule_ids
-        floor_id = self.plan.floor_id
-        table = columns.table
-        named: dict[tuple[bool, ...], tuple[str, ...]] = {}
-        matched: list[tuple[str, ...]] = []
-        route_codes = self.route.tolist()
-        floor_code = RouteCode.STATUTORY_FLOOR
-        for code, flags in zip(route_codes, self.rules.tolist(), strict=True):
-            if code == floor_code:
-                matched.append((floor_id,))
-            elif code:
-                key = tuple(flags)
-                found = named.get(key)
-                if found is None:
-                    found = named[key] = tuple(i for i, f in zip(ids, key, strict=True) if f)
-                matched.append(found)
+        floor = self.route == RouteCode.STATUTORY_FLOOR
+        if self.rules.shape[1] < 62:
+            packed = self.rules.astype(np.int64) @ (
+                np.int64(1) << np.arange(self.rules.shape[1], dtype=np.int64)
+            )
+            key = np.where(floor, -1, np.where(self.route > 0, packed, -2))
+            _, first, codes = np.unique(key, return_index=True, return_inverse=True)
+            rows = first.tolist()
+        else:  # pragma: no cover - a policy of more than 61 routes
+            combined = np.column_stack([self.route == 0, floor, self.rules & (self.route > 0)[:, None]])
+            _, first, codes = np.unique(combined, axis=0, return_index=True, return_inverse=True)
+            rows = first.tolist()
+        sets: list[tuple[str, ...]] = []
+        for row in rows:
+            if floor[row]:
+                sets.append((self.plan.floor_id,))
+            elif self.route[row]:
+                sets.append(tuple(i for i, f in zip(ids, self.rules[row].tolist(), strict=True) if f))
             else:
-                matched.append(())
-        outcomes = tuple(Outcome.of(code) for code in range(3))
+                sets.append(())
+        return codes.reshape(-1).astype(np.int64), tuple(sets)
+
+    def to_sweep(self, columns: Columns, *, timeline: bool = True) -> Sweep:
+        """The same answers as a :class:`~.sweep.Sweep`, held as arrays (*timeline* false: no ``met_until``).
+
+        The Python values of each column, and the standings, are built the first time they are read.
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        table = columns.table
+        valid = self.valid(columns) if timeline else None
+        until = self.until_days(columns, valid) if timeline else np.full(columns.size, -1, np.int64)
+        codes, sets = self.rule_sets()
+        pair = columns._group(victim=True)[0] if columns.size else np.zeros(0, np.int64)
+        arrays = SweepArrays(
+            self.outcome,
+            self.policy_outcome,
+            self.route,
+            codes,
+            sets,
+            until,
+            columns.made,
+            columns.base,
+            _NEVER,
+            pair,
+        )
+        outcomes = np.array([Outcome.of(code) for code in range(3)], object)
+        routes = np.array([route_of(code) for code in range(4)], object)
+        matched = np.empty(len(sets), object)
+        matched[:] = sets
+
+        def met_until() -> list[dt.date | None]:
+            out = _dates(np.where(until < 0, _NEVER, until), columns.base)
+            if bool((until < 0).any()):
+                out = [None if u < 0 else d for u, d in zip(until.tolist(), out, strict=True)]
+            return out
+
         return Sweep(
             self.plan.policy,
             self.enforce_floor,
@@ -852,12 +937,14 @@ class ColumnarSweep:
             table.reporter,
             table.matter,
             table.made_on,
-            tuple(outcomes[c] for c in self.outcome.tolist()),
-            tuple(outcomes[c] for c in self.policy_outcome.tolist()),
-            tuple(route_of(c) for c in route_codes),
-            tuple(matched),
-            tuple(self.met_until(columns)) if timeline else (None,) * len(table),
-            self.standings(columns) if timeline else (),
+            # Each lambda picks its values only when the column is first read.
+            lambda: outcomes[self.outcome].tolist(),  # noqa: PLW0108
+            lambda: outcomes[self.policy_outcome].tolist(),  # noqa: PLW0108
+            lambda: routes[self.route].tolist(),  # noqa: PLW0108
+            lambda: matched[codes].tolist(),  # noqa: PLW0108
+            met_until,
+            (lambda: self.standings(columns, valid)) if timeline else (),
+            arrays=arrays,
         )
 
 

@@ -20,8 +20,8 @@ and gives
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final
 
 import attrs
 
@@ -44,6 +44,10 @@ CONFLICT_COLUMNS = ("policy", "report", "reporter", "matter", "day", "policy_out
 Engine = EngineChoice
 _STATUTE = "statutory"
 _RED = "#d4351c"
+_MET: Final = 2
+"""The outcome code of met in :class:`.sweep.SweepArrays`."""
+_FLOOR: Final = 3
+"""The route code of the statutory floor in :class:`.sweep.SweepArrays`."""
 
 
 @attrs.frozen
@@ -98,19 +102,47 @@ class Comparison:
         """One row per policy: applications met, met as written, floor conflicts, pairs ever met."""
         rows = []
         for s in self.sweeps:
-            ever = len({(s.reporter[i], s.matter[i]) for i, o in enumerate(s.outcome) if o is Outcome.MET})
+            a = s.arrays
+            if a is not None:
+                import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+                met = a.outcome == _MET
+                counts = (
+                    int(met.sum()),
+                    int((a.policy_outcome == _MET).sum()),
+                    int(((a.route == _FLOOR) & (a.policy_outcome == 0)).sum()),
+                    int(np.unique(a.pair[met]).size),
+                )
+            else:
+                counts = (
+                    sum(o is Outcome.MET for o in s.outcome),
+                    sum(o is Outcome.MET for o in s.policy_outcome),
+                    sum(e.floor_conflict for e in s),
+                    len({(s.reporter[i], s.matter[i]) for i, o in enumerate(s.outcome) if o is Outcome.MET}),
+                )
             rows.append(
                 {
                     "policy": s.policy_name,
                     "applications": len(s),
-                    "met": sum(o is Outcome.MET for o in s.outcome),
-                    "met_as_written": sum(o is Outcome.MET for o in s.policy_outcome),
-                    "floor_conflicts": sum(e.floor_conflict for e in s) if s.enforce_floor else 0,
-                    "reporters_ever_met": ever,
+                    "met": counts[0],
+                    "met_as_written": counts[1],
+                    "floor_conflicts": counts[2] if s.enforce_floor else 0,
+                    "reporters_ever_met": counts[3],
                     "engine": s.engine,
                 }
             )
         return rows
+
+    def _flipped(self, a: Sweep, b: Sweep) -> Iterator[int]:
+        """The rows met under *a* and not under *b*, in order."""
+        if a.arrays is not None and b.arrays is not None:
+            import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+            yield from np.flatnonzero((a.arrays.outcome == _MET) & (b.arrays.outcome != _MET)).tolist()
+            return
+        for i in range(len(a)):
+            if a.outcome[i] is Outcome.MET and b.outcome[i] is not Outcome.MET:
+                yield i
 
     def flips(self) -> Iterator[Flip]:
         """Every application met under one policy but not another, for every ordered pair."""
@@ -118,24 +150,37 @@ class Comparison:
             for b in self.sweeps:
                 if a is b:
                     continue
-                for i in range(len(a)):
-                    if a.outcome[i] is Outcome.MET and b.outcome[i] is not Outcome.MET:
-                        yield Flip(
-                            a.report[i],
-                            a.reporter[i],
-                            a.matter[i],
-                            a.day[i],
-                            a.policy_name,
-                            a.matched[i],
-                            b.policy_name,
-                        )
+                for i in self._flipped(a, b):
+                    yield Flip(
+                        a.report[i],
+                        a.reporter[i],
+                        a.matter[i],
+                        a.day[i],
+                        a.policy_name,
+                        a.matched[i],
+                        b.policy_name,
+                    )
 
     def flip_counts(self) -> list[dict[str, Any]]:
         """For each ordered pair of policies and the rules matched: how many applications flip."""
         counted: dict[tuple[str, str, tuple[str, ...]], int] = {}
-        for f in self.flips():
-            key = (f.met_under, f.not_met_under, f.matched)
-            counted[key] = counted.get(key, 0) + 1
+        for a in self.sweeps:
+            for b in self.sweeps:
+                if a is b:
+                    continue
+                if a.arrays is not None and b.arrays is not None:
+                    import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+                    flipped = (a.arrays.outcome == _MET) & (b.arrays.outcome != _MET)
+                    tally = np.bincount(a.arrays.matched[flipped], minlength=len(a.arrays.rule_sets))
+                    for rules, n in zip(a.arrays.rule_sets, tally.tolist(), strict=True):
+                        if n:
+                            key = (a.policy_name, b.policy_name, rules)
+                            counted[key] = counted.get(key, 0) + n
+                    continue
+                for i in self._flipped(a, b):
+                    key = (a.policy_name, b.policy_name, a.matched[i])
+                    counted[key] = counted.get(key, 0) + 1
         return [
             dict(zip(FLIP_COLUMNS, (a, b, " ".join(rules), n), strict=True))
             for (a, b, rules), n in sorted(counted.items())
@@ -144,10 +189,15 @@ class Comparison:
     def conflicts(self) -> Iterator[dict[str, Any]]:
         """Every statutory-floor conflict: the statute says met, the policy as written does not."""
         for s in self.sweeps:
-            for e in s:
-                if e.floor_conflict:
-                    values = (s.policy_name, e.report, e.reporter, e.matter, e.day.isoformat())
-                    yield dict(zip(CONFLICT_COLUMNS, (*values, e.policy_outcome.value), strict=True))
+            if s.arrays is not None:
+                import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+                rows = np.flatnonzero((s.arrays.route == _FLOOR) & (s.arrays.policy_outcome == 0)).tolist()
+            else:
+                rows = [i for i, e in enumerate(s) if e.floor_conflict]
+            for i in rows:
+                values = (s.policy_name, s.report[i], s.reporter[i], s.matter[i], s.day[i].isoformat())
+                yield dict(zip(CONFLICT_COLUMNS, (*values, s.policy_outcome[i].value), strict=True))
 
     def to_dataframe(self) -> Any:
         """The summary as a pandas DataFrame indexed by policy (needs the ``analysis`` extra)."""
@@ -307,6 +357,7 @@ def compare(
     *,
     engine: Engine = "auto",
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+    progress: Callable[[Sequence[Policy]], Iterable[Policy]] | None = None,
 ) -> Comparison:
     """Sweep every policy of *policies* over *table*.
 
@@ -314,6 +365,8 @@ def compare(
     installed (policies it does not compute are swept in Python), ``python``
     never does, ``numpy`` requires it.  The table is encoded once for all the
     policies.  *facts* are case facts assumed for every application.
+    *progress* wraps the policies as they are swept (a progress bar, such as
+    ``tqdm.tqdm``).
     """
     if not isinstance(table, ReportTable):
         raise InvalidInput("table", table, "must be a ReportTable (see reports_from_csv)")
@@ -333,4 +386,5 @@ def compare(
         from .columnar import Columns  # noqa: PLC0415 (needs numpy, the optional extra)
 
         columns = Columns.from_table(table)
-    return Comparison(tuple(_one(table, p, engine, columns, facts) for p in policies))
+    each = policies if progress is None else progress(policies)
+    return Comparison(tuple(_one(table, p, engine, columns, facts) for p in each))

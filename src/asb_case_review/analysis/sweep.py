@@ -60,7 +60,16 @@ from ..qualifying import Lag
 from .plan import MET, NOT_MET, PYTHON, CountPlan, LatestUnits, PolicyPlan, Unsupported, compile_policy
 from .table import ReportTable
 
-__all__ = ["Eligibility", "EngineChoice", "Standing", "Sweep", "assumed_facts", "numpy_installed", "sweep"]
+__all__ = [
+    "Eligibility",
+    "EngineChoice",
+    "Standing",
+    "Sweep",
+    "SweepArrays",
+    "assumed_facts",
+    "numpy_installed",
+    "sweep",
+]
 
 _ONE_DAY: Final = dt.timedelta(days=1)
 
@@ -116,8 +125,40 @@ class Standing:
 
 
 @attrs.frozen(eq=False)
+class SweepArrays:
+    """A sweep's answers as numpy arrays, in the table's row order (what the numpy engine computes).
+
+    ``outcome`` and ``policy_outcome`` hold 0 (not met), 1 (unknown) or 2
+    (met); ``route`` 0 (none), 1 (mandatory), 2 (discretionary) or 3
+    (statutory floor); ``matched`` a code into ``rule_sets``; ``met_until`` and
+    ``day`` day numbers from ``base`` (``met_until`` -1 where not met, and
+    ``never`` or more where met for ever); ``pair`` one code per reporter and
+    matter.
+    """
+
+    outcome: Any
+    policy_outcome: Any
+    route: Any
+    matched: Any
+    rule_sets: tuple[tuple[str, ...], ...]
+    met_until: Any
+    day: Any
+    base: int
+    never: int
+    pair: Any
+
+
+_Lazy = tuple[Any, ...] | Callable[[], Sequence[Any]]
+
+
+@attrs.frozen(eq=False)
 class Sweep:
-    """The sweep of one policy over a table: columns in the table's row order."""
+    """The sweep of one policy over a table: columns in the table's row order.
+
+    When the numpy engine ran, the answers are held as arrays (``arrays``)
+    and each column of Python values is built the first time it is read; the
+    summaries of :mod:`.compare` and :meth:`to_dataframe` read the arrays.
+    """
 
     policy: Policy
     enforce_floor: bool
@@ -127,12 +168,55 @@ class Sweep:
     reporter: tuple[str, ...]
     matter: tuple[str, ...]
     day: tuple[dt.date, ...]
-    outcome: tuple[Outcome, ...]
-    policy_outcome: tuple[Outcome, ...]
-    route: tuple[Route | None, ...]
-    matched: tuple[tuple[str, ...], ...]
-    met_until: tuple[dt.date | None, ...]
-    standings: tuple[Standing, ...] = ()
+    _outcome: _Lazy = attrs.field(alias="outcome")
+    _policy_outcome: _Lazy = attrs.field(alias="policy_outcome")
+    _route: _Lazy = attrs.field(alias="route")
+    _matched: _Lazy = attrs.field(alias="matched")
+    _met_until: _Lazy = attrs.field(alias="met_until")
+    _standings: _Lazy = attrs.field(default=(), alias="standings")
+    arrays: SweepArrays | None = attrs.field(default=None, kw_only=True, repr=False)
+    """The answers as arrays, when the numpy engine computed them."""
+    _built: dict[str, tuple[Any, ...]] = attrs.field(factory=dict, init=False, repr=False)
+
+    def _column(self, name: str) -> tuple[Any, ...]:
+        value = getattr(self, f"_{name}")
+        if not callable(value):
+            return value  # type: ignore[no-any-return]
+        found = self._built.get(name)
+        if found is None:
+            # Built once; two threads racing here build equal tuples, and either is kept.
+            found = self._built[name] = tuple(value())
+        return found
+
+    @property
+    def outcome(self) -> tuple[Outcome, ...]:
+        """Each application's outcome (the statutory floor enforced unless ``enforce_floor`` is false)."""
+        return self._column("outcome")
+
+    @property
+    def policy_outcome(self) -> tuple[Outcome, ...]:
+        """What the policy as written says of each application."""
+        return self._column("policy_outcome")
+
+    @property
+    def route(self) -> tuple[Route | None, ...]:
+        """The route by which each application is met, if it is."""
+        return self._column("route")
+
+    @property
+    def matched(self) -> tuple[tuple[str, ...], ...]:
+        """The rules each application matched."""
+        return self._column("matched")
+
+    @property
+    def met_until(self) -> tuple[dt.date | None, ...]:
+        """For each application met, the last day it stays met with nothing new reported."""
+        return self._column("met_until")
+
+    @property
+    def standings(self) -> tuple[Standing, ...]:
+        """For each reporter and matter, the periods an application would have been met."""
+        return self._column("standings")
 
     def __len__(self) -> int:
         return len(self.report)
@@ -160,21 +244,53 @@ class Sweep:
 
     def records(self) -> Iterator[dict[str, Any]]:
         """One plain mapping per report, ready for CSV or JSON."""
-        name = self.policy_name
-        for e in self:
-            yield {
-                "report": e.report,
-                "reporter": e.reporter,
-                "matter": e.matter,
-                "day": e.day.isoformat(),
-                "policy": name,
-                "outcome": e.outcome.value,
-                "policy_outcome": e.policy_outcome.value,
-                "route": "" if e.route is None else e.route.value,
-                "matched": " ".join(e.matched),
-                "met_until": "" if e.met_until is None else e.met_until.isoformat(),
-                "floor_conflict": e.floor_conflict,
-            }
+        columns = self.text_columns()
+        names = list(columns)
+        for values in zip(*columns.values(), strict=True):
+            yield dict(zip(names, values, strict=True))
+
+    def text_columns(self, start: int = 0, stop: int | None = None) -> dict[str, Sequence[Any]]:
+        """The columns of :meth:`records` for rows *start* to *stop*, each built in one go.
+
+        When numpy ran they are made from the arrays, so a writer can take a
+        national year a block of rows at a time.
+        """
+        rows = slice(start, len(self) if stop is None else min(stop, len(self)))
+        n = len(range(*rows.indices(len(self))))
+        a = self.arrays
+        if a is None:
+            outcome = [o.value for o in self.outcome[rows]]
+            policy_outcome = [o.value for o in self.policy_outcome[rows]]
+            route = ["" if r is None else r.value for r in self.route[rows]]
+            matched = [" ".join(m) for m in self.matched[rows]]
+            met_until = ["" if d is None else d.isoformat() for d in self.met_until[rows]]
+            days = [d.isoformat() for d in self.day[rows]]
+            conflict = [self[i].floor_conflict for i in range(*rows.indices(len(self)))]
+        else:
+            import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+            words = np.array([Outcome.of(c).value for c in range(3)], object)
+            routes = np.array(["", *(r.value for r in map(route_of, range(1, 4)) if r is not None)], object)
+            outcome = words[a.outcome[rows]].tolist()
+            policy_outcome = words[a.policy_outcome[rows]].tolist()
+            route = routes[a.route[rows]].tolist()
+            matched = np.array([" ".join(m) for m in a.rule_sets], object)[a.matched[rows]].tolist()
+            met_until = _iso(a.met_until[rows], a.base, a.never)
+            days = _iso(a.day[rows], a.base, a.never)
+            conflict = ((a.route[rows] == 3) & (a.policy_outcome[rows] == 0)).tolist()
+        return {
+            "report": self.report[rows],
+            "reporter": self.reporter[rows],
+            "matter": self.matter[rows],
+            "day": days,
+            "policy": [self.policy_name] * n,
+            "outcome": outcome,
+            "policy_outcome": policy_outcome,
+            "route": route,
+            "matched": matched,
+            "met_until": met_until,
+            "floor_conflict": conflict,
+        }
 
     def standing_records(self) -> Iterator[dict[str, Any]]:
         """One plain mapping per reporter and matter."""
@@ -190,10 +306,22 @@ class Sweep:
             }
 
     def to_dataframe(self) -> Any:
-        """The per-report answers as a pandas DataFrame (needs the ``analysis`` extra)."""
+        """The per-report answers as a pandas DataFrame, built a column at a time (the ``analysis`` extra)."""
         import pandas as pd  # noqa: PLC0415 (optional extra, imported only when asked for)
 
-        return pd.DataFrame.from_records(list(self.records()))
+        return pd.DataFrame(self.text_columns())
+
+
+def _iso(numbers: Any, base: int, never: int) -> list[str]:
+    """Day numbers as ``YYYY-MM-DD`` in one conversion; negative or ``never`` and beyond as ``""``."""
+    import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+    epoch = dt.date(1970, 1, 1).toordinal()
+    known = (numbers >= 0) & (numbers < never)
+    text = np.datetime_as_string((np.where(known, numbers, 0) + (base - epoch)).astype("datetime64[D]"))
+    out = text.astype(object)
+    out[~known] = ""
+    return out.tolist()  # type: ignore[no-any-return]
 
 
 class _Days:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, Literal
@@ -36,7 +37,9 @@ from ..models import Agency, Application, Fact, Incident, Report
 
 __all__ = [
     "FIELDS",
+    "DateFormat",
     "OnError",
+    "Reader",
     "ReportTable",
     "RowProblem",
     "csv_lines",
@@ -47,6 +50,8 @@ __all__ = [
 ]
 
 OnError = Literal["stop", "skip"]
+Reader = Literal["auto", "python", "pandas"]
+"""Which reader builds a table: ``auto`` (pandas when installed), ``python``, or ``pandas``."""
 
 FIELDS: Final = (
     "id",
@@ -105,6 +110,8 @@ class ReportTable:
     hate: tuple[bool, ...]
     rows: tuple[int, ...]
     problems: tuple[RowProblem, ...] = ()
+    _encoded: Mapping[str, Any] | None = attrs.field(default=None, repr=False, kw_only=True)
+    """The columns as numpy arrays, when the pandas reader built them (the numpy sweep reuses them)."""
 
     def __len__(self) -> int:
         return len(self.id)
@@ -171,7 +178,8 @@ class ReportTable:
         )
 
 
-def _flag(row: int, value: object) -> bool:
+def flag(row: int, value: object) -> bool:
+    """The hate flag in a cell: a bool, or true/false, yes/no, 1/0 in words."""
     if isinstance(value, bool):
         return value
     text = (row_text(row, "hate", value, required=False) or "").lower()
@@ -182,14 +190,81 @@ def _flag(row: int, value: object) -> bool:
     raise InvalidRow(row, "hate", value, "must be true or false (yes/no, 1/0)")
 
 
+INCIDENT_CONFLICT: Final = "is given by an earlier row with a different matter, behaviour dates or hate flag"
+_DAY_FIRST: Final = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def check_options(on_error: object, date_format: object) -> None:
+    """Refuse an unknown ``on_error`` or ``date_format`` by name."""
+    if on_error not in ("stop", "skip"):
+        raise InvalidInput("on_error", on_error, "must be 'stop' or 'skip'")
+    check_date_format(date_format)
+
+
+def cell_day(
+    row: int, field: str, value: object, *, required: bool, date_format: DateFormat
+) -> dt.date | None:
+    """The day in a cell written as *date_format* says, or :class:`InvalidRow` naming row and field."""
+    return row_day(row, field, value, required=required, date_format=date_format)
+
+
+def incident_facts(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What every row naming one incident must agree on."""
+    return (values["matter"], values["began_on"], values["ended_on"], values["hate"])
+
+
+def check_row(row: int, get: Mapping[str, object], date_format: DateFormat = "iso") -> dict[str, Any]:
+    """One row's values, checked as the models check them, or :class:`InvalidRow` for the first bad field.
+
+    Only what the row itself shows is checked here: a repeated id or an
+    incident given differently by an earlier row is the table's to find.
+    """
+    report_id = row_text(row, "id", get.get("id"), required=True)
+    assert report_id is not None
+    reporter = row_text(row, "reporter", get.get("reporter"), required=True)
+    matter = row_text(row, "matter", get.get("matter"), required=True)
+    household = row_text(row, "household", get.get("household"), required=False)
+    incident = row_text(row, "incident", get.get("incident"), required=False) or report_id
+    began = cell_day(row, "began_on", get.get("began_on"), required=True, date_format=date_format)
+    ended = cell_day(row, "ended_on", get.get("ended_on"), required=False, date_format=date_format)
+    made = cell_day(row, "made_on", get.get("made_on"), required=True, date_format=date_format)
+    assert began is not None
+    assert made is not None
+    if ended is not None and ended < began:
+        raise InvalidRow(row, "ended_on", get.get("ended_on"), f"is before began_on={began.isoformat()}")
+    if made < began:
+        raise InvalidRow(
+            row, "made_on", get.get("made_on"), f"is before the behaviour began ({began.isoformat()})"
+        )
+    agency_text = (row_text(row, "agency", get.get("agency"), required=False) or "other").lower()
+    agency = _AGENCIES.get(agency_text)
+    if agency is None:
+        raise InvalidRow(row, "agency", get.get("agency"), f"must be one of {', '.join(_AGENCIES)}")
+    kind = row_text(row, "kind", get.get("kind"), required=False) or "complaint"
+    hate = flag(row, get.get("hate"))
+    return {
+        "id": report_id,
+        "reporter": reporter,
+        "household": household,
+        "matter": matter,
+        "incident": incident,
+        "began_on": began,
+        "ended_on": ended,
+        "made_on": made,
+        "agency": agency,
+        "kind": kind,
+        "hate": hate,
+        "rows": row,
+    }
+
+
 class _Builder:
     """Collects rows into columns, checking each as the models would."""
 
     def __init__(self, on_error: OnError, date_format: DateFormat = "iso") -> None:
-        if on_error not in ("stop", "skip"):
-            raise InvalidInput("on_error", on_error, "must be 'stop' or 'skip'")
+        check_options(on_error, date_format)
         self.on_error = on_error
-        self.date_format = check_date_format(date_format)
+        self.date_format = date_format
         self.columns: dict[str, list[Any]] = {name: [] for name in (*FIELDS, "rows")}
         self.problems: list[RowProblem] = []
         self.ids: set[str] = set()
@@ -210,64 +285,22 @@ class _Builder:
             self.problems.append(RowProblem(row, error.field, error.value, error.problem))
             return
         self.ids.add(values["id"])
-        self.incidents.setdefault(
-            values["incident"],
-            (values["matter"], values["began_on"], values["ended_on"], values["hate"]),
-        )
+        self.incidents.setdefault(values["incident"], incident_facts(values))
         for name, value in values.items():
             self.columns[name].append(value)
 
     def _check(self, row: int, get: Mapping[str, object]) -> dict[str, Any]:
         report_id = row_text(row, "id", get.get("id"), required=True)
-        assert report_id is not None
         if report_id in self.ids:
             raise InvalidRow(row, "id", report_id, "is used by an earlier row")
-        reporter = row_text(row, "reporter", get.get("reporter"), required=True)
-        matter = row_text(row, "matter", get.get("matter"), required=True)
-        household = row_text(row, "household", get.get("household"), required=False)
-        incident = row_text(row, "incident", get.get("incident"), required=False) or report_id
-        began = row_day(row, "began_on", get.get("began_on"), required=True, date_format=self.date_format)
-        ended = row_day(row, "ended_on", get.get("ended_on"), required=False, date_format=self.date_format)
-        made = row_day(row, "made_on", get.get("made_on"), required=True, date_format=self.date_format)
-        assert began is not None
-        assert made is not None
-        if ended is not None and ended < began:
-            raise InvalidRow(row, "ended_on", get.get("ended_on"), f"is before began_on={began.isoformat()}")
-        if made < began:
-            raise InvalidRow(
-                row, "made_on", get.get("made_on"), f"is before the behaviour began ({began.isoformat()})"
-            )
-        agency_text = (row_text(row, "agency", get.get("agency"), required=False) or "other").lower()
-        agency = _AGENCIES.get(agency_text)
-        if agency is None:
-            raise InvalidRow(row, "agency", get.get("agency"), f"must be one of {', '.join(_AGENCIES)}")
-        kind = row_text(row, "kind", get.get("kind"), required=False) or "complaint"
-        hate = _flag(row, get.get("hate"))
-        known = self.incidents.get(incident)
-        if known is not None and known != (matter, began, ended, hate):
-            raise InvalidRow(
-                row,
-                "incident",
-                incident,
-                "is given by an earlier row with a different matter, behaviour dates or hate flag",
-            )
-        return {
-            "id": report_id,
-            "reporter": reporter,
-            "household": household,
-            "matter": matter,
-            "incident": incident,
-            "began_on": began,
-            "ended_on": ended,
-            "made_on": made,
-            "agency": agency,
-            "kind": kind,
-            "hate": hate,
-            "rows": row,
-        }
+        values = check_row(row, get, self.date_format)
+        known = self.incidents.get(values["incident"])
+        if known is not None and known != incident_facts(values):
+            raise InvalidRow(row, "incident", values["incident"], INCIDENT_CONFLICT)
+        return values
 
     def table(self) -> ReportTable:
-        cols = {name: tuple(values) for name, values in self.columns.items()}
+        cols: dict[str, Any] = {name: tuple(values) for name, values in self.columns.items()}
         return ReportTable(**cols, problems=tuple(self.problems))
 
 
@@ -428,11 +461,23 @@ def csv_records(
     header: tuple[str, ...] = ()
     for line in lines:
         if line.strip():
-            try:
-                header = tuple(_cells(line, delimiter))
-            except csv.Error as error:
-                raise InvalidInput("header", line, f"cannot be read: {error}") from None
+            header = csv_header(line, delimiter)
             break
+
+    def rows() -> Iterator[tuple[int, dict[str, str] | RowProblem]]:
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield number, csv_row(number, line, header, delimiter)
+
+    return header, rows()
+
+
+def csv_header(line: str, delimiter: str) -> tuple[str, ...]:
+    """The column names in the header *line*; :class:`InvalidInput` for a header not read with certainty."""
+    try:
+        header = tuple(_cells(line, delimiter))
+    except csv.Error as error:
+        raise InvalidInput("header", line, f"cannot be read: {error}") from None
     seen: dict[str, int] = {}
     for index, name in enumerate(header, start=1):
         if not name.strip():
@@ -440,27 +485,18 @@ def csv_records(
         if name in seen:
             raise InvalidInput("header", name, f"names columns {seen[name]} and {index}: each once")
         seen[name] = index
+    return header
 
-    def rows() -> Iterator[tuple[int, dict[str, str] | RowProblem]]:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                cells = _cells(line, delimiter)
-            except csv.Error as error:
-                yield number, _line_problem(number, line, header, delimiter, str(error))
-                continue
-            if len(cells) > len(header):
-                yield (
-                    number,
-                    RowProblem(
-                        number, "row", len(cells), f"has {len(cells)} cells; the header has {len(header)}"
-                    ),
-                )
-                continue
-            yield number, dict(zip(header, cells, strict=False))
 
-    return header, rows()
+def csv_row(number: int, line: str, header: tuple[str, ...], delimiter: str) -> dict[str, str] | RowProblem:
+    """Row *number* (a line not blank) as a record of the header's names, or the problem reading it."""
+    try:
+        cells = _cells(line, delimiter)
+    except csv.Error as error:
+        return _line_problem(number, line, header, delimiter, str(error))
+    if len(cells) > len(header):
+        return RowProblem(number, "row", len(cells), f"has {len(cells)} cells; the header has {len(header)}")
+    return dict(zip(header, cells, strict=False))
 
 
 def _line_problem(number: int, line: str, header: tuple[str, ...], delimiter: str, error: str) -> RowProblem:
@@ -476,6 +512,15 @@ def _line_problem(number: int, line: str, header: tuple[str, ...], delimiter: st
     return RowProblem(number, "row", line, f"a quoted cell is malformed: {error}")
 
 
+def pandas_reader(reader: object) -> bool:
+    """Whether *reader* (``auto``, ``python``, ``pandas``) means the columnar reader (:mod:`.vectorised`)."""
+    if reader not in ("auto", "python", "pandas"):
+        raise InvalidInput("reader", reader, "must be auto, python or pandas")
+    if reader == "auto":
+        return all(importlib.util.find_spec(name) is not None for name in ("numpy", "pandas"))
+    return reader == "pandas"
+
+
 def reports_from_csv(
     lines: str | bytes | Iterable[str],
     *,
@@ -483,20 +528,28 @@ def reports_from_csv(
     on_error: OnError = "stop",
     delimiter: str = ",",
     date_format: DateFormat = "iso",
+    reader: Reader = "auto",
 ) -> ReportTable:
     """A table from CSV with a header row: text, UTF-8 bytes, an open file or any iterable of lines.
 
     The library never opens files: the caller passes what it opened.  A row
     whose CSV cannot be read (a stray quote, too long, more cells than the
     header) is a bad row like any other: it stops the load, or is listed in
-    ``problems`` and the rows after it are read.  Dates are read in
-    *date_format*, as :func:`reports_from_records` reads them.
+    ``problems`` and the rows after it are read.
 
-    >>> reports_from_csv(["id,reporter,matter,began_on,made_on", "R1,P1,M1,01/10/2025,02/10/2025"],
-    ...                  date_format="day-first").made_on
-    (datetime.date(2025, 10, 2),)
+    *reader* ``auto`` reads a column at a time with pandas and numpy (the
+    ``analysis`` extra) when they are installed, row by row in Python
+    otherwise; both give the same table and the same problems.
     """
     names = _mapping(columns)
+    check_options(on_error, date_format)
+    delimiter = _check_delimiter(delimiter)
+    if pandas_reader(reader):
+        from .vectorised import build_table, csv_cells  # noqa: PLC0415 (needs the analysis extra)
+
+        raw = csv_cells(lines, delimiter)
+        _check_header(raw.header, names)
+        return build_table(raw, names, on_error=on_error, date_format=date_format)
     builder = _Builder(on_error, date_format)
     header, rows = csv_records(lines, delimiter=delimiter)
     _check_header(header, names)
@@ -514,14 +567,19 @@ def reports_from_dataframe(
     columns: Mapping[str, str] | None = None,
     on_error: OnError = "stop",
     date_format: DateFormat = "iso",
+    reader: Reader = "auto",
 ) -> ReportTable:
     """A table from a pandas DataFrame; rows are numbered by position from 1.
 
-    The frame's own index is not used; pandas itself is not imported here.
-    Dates held as text are read in *date_format*, as :func:`reports_from_records` reads them.
+    The frame's own index is not used.  *reader* is as for :func:`reports_from_csv`.
     """
     names = _mapping(columns)
+    check_options(on_error, date_format)
     _check_header((str(c) for c in frame.columns), names)
+    if pandas_reader(reader):
+        from .vectorised import build_table, frame_cells  # noqa: PLC0415 (needs the analysis extra)
+
+        return build_table(frame_cells(frame, names), names, on_error=on_error, date_format=date_format)
     present = [c for c in names.values() if c in frame.columns]
     data = {c: frame[c].tolist() for c in present}
     records = ({c: data[c][i] for c in present} for i in range(len(frame)))
