@@ -40,6 +40,7 @@ from asb_case_review import (
     Who,
     Window,
     count,
+    days,
     evaluate,
     months,
     not_,
@@ -51,7 +52,7 @@ from asb_case_review.analysis.plan import BASE_HANDLES, PYTHON, Engine, Unsuppor
 from asb_case_review.analysis.sweep import EngineChoice, _by_evaluate, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
 from asb_case_review.law.reports import FIELDS, UNITS
-from tests.strategies import engine_policies, tables
+from tests.strategies import engine_policies, numpy_trees, tables
 
 SRC = Path(asb_case_review.__file__).parent
 
@@ -261,6 +262,68 @@ def test_every_engine_equals_evaluate_on_generated_policies(
 ) -> None:
     """Outcome, policy outcome, route, rules matched, met_until and standings equal evaluate's."""
     _assert_engines_agree(table, policy, facts, enforce_floor=enforce_floor)
+
+
+def _two_reports(selection: Selection) -> Policy:
+    return Policy(
+        "probe",
+        title="probe",
+        version="1",
+        effective_from=dt.date(2014, 10, 20),
+        mandatory=rule("two", count(2, unit=CountUnit.REPORTS, selection=selection), label="two reports"),
+    )
+
+
+FIRST_REPORT_WINDOW = _two_reports(
+    Selection(window=Window(months(1), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
+)
+FIRST_REPORT_LAG = _two_reports(Selection(lag=Lag(days(7), applies_to=LagScope.FIRST)))
+WINDOW_ROWS = [
+    {"id": f"R{i}", "reporter": "P1", "matter": "M", "began_on": day, "made_on": day}
+    for i, day in enumerate(["2025-01-10", "2025-01-20", "2025-03-01"])
+]
+# Two reports on one day in each matter: the first by id is late in A and in time in B (where it
+# is the second row).
+LAG_ROWS = [
+    {"id": "R1", "reporter": "P1", "matter": "A", "began_on": "2025-01-01", "made_on": "2025-03-01"},
+    {"id": "R2", "reporter": "P1", "matter": "A", "began_on": "2025-02-28", "made_on": "2025-03-01"},
+    {"id": "R4", "reporter": "P1", "matter": "B", "began_on": "2025-01-01", "made_on": "2025-03-01"},
+    {"id": "R3", "reporter": "P1", "matter": "B", "began_on": "2025-02-28", "made_on": "2025-03-01"},
+]
+
+
+@pytest.mark.parametrize(
+    ("policy", "rows", "expected", "until"),
+    [
+        # The period of one month begins with the first report (10 Jan) and ends on 9 Feb; the
+        # application on 1 Mar is outside it, and no later report reopens it.
+        (FIRST_REPORT_WINDOW, WINDOW_ROWS, ["not_met", "met", "not_met"], dt.date(2025, 2, 9)),
+        # Only the first report by day, then id, is held to the lag: late in A, in time in B.
+        (FIRST_REPORT_LAG, LAG_ROWS, ["not_met", "not_met", "met", "met"], dt.date(2025, 8, 31)),
+    ],
+    ids=["first-report-window", "first-report-lag"],
+)
+def test_the_numpy_engine_places_the_first_report_as_the_law_does(
+    policy: Policy, rows: list[dict[str, Any]], expected: list[str], until: dt.date
+) -> None:
+    """A window fixed by the first report closes for good; a late first report (by day, then id) bars all."""
+    table = reports_from_records(rows)
+    result = sweep(table, policy, enforce_floor=False, engine="numpy")
+    assert [o.value for o in result.policy_outcome] == expected
+    assert {u for u, o in zip(result.met_until, expected, strict=True) if o == "met"} == {until}
+    _assert_engines_agree(table, policy, {}, enforce_floor=False)
+    _assert_engines_agree(table, policy, {}, enforce_floor=True)
+
+
+@given(table=tables(10), policy=engine_policies(numpy_trees()), facts=FACTS, enforce_floor=st.booleans())
+def test_the_numpy_engine_computes_its_vocabulary_and_equals_evaluate(
+    table: ReportTable, policy: Policy, facts: dict[Fact, bool], *, enforce_floor: bool
+) -> None:
+    """Windows fixed by the first report, lags binding the first report, consent: computed, and exact."""
+    numpy = _numpy_engine()
+    assert numpy is not None
+    compile_policy(policy, numpy)  # Refusing any of them would fail here, not be skipped.
+    _assert_engines_agree(table, policy, facts, enforce_floor=enforce_floor, engines=[numpy])
 
 
 # ------------------------------------------------------------------ a new unit, in the core alone

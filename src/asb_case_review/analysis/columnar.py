@@ -40,7 +40,7 @@ from ..dates import Arithmetic, Span, earliest_start, period_last_day
 from ..decision import route_of
 from ..law.floor import FloorReading
 from ..law.logic import MET, NOT_MET, Node, Outcome, RouteCode, combine, value
-from ..law.reports import BehaviourDay, DateOf, KeyField, Screen, UnitSpec, screens
+from ..law.reports import Anchor, BehaviourDay, DateOf, KeyField, LagScope, Screen, UnitSpec, screens
 from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
@@ -67,8 +67,31 @@ def _numpy_unit(spec: UnitSpec) -> str | None:
     return unit_refusal(spec, _KEY_FIELDS)
 
 
-NUMPY: Final = Engine("numpy", BASE_HANDLES, _numpy_unit)
-"""The columnar sweep: the same settings as the pure-Python sweep, and units of the fields above."""
+def _numpy_anchor(anchor: object) -> bool:
+    match anchor:
+        case Anchor.EACH_REPORT | Anchor.APPLICATION | Anchor.FIRST_REPORT_AND_APPLICATION:
+            return True
+        case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT | Anchor.LATEST_INCIDENT:
+            # A run chosen among the reports, or a window that moves with the latest incident:
+            # not a prefix count along the days.
+            return False
+    return False  # pragma: no cover - not an Anchor
+
+
+def _numpy_lag_scope(lag_scope: object) -> bool:
+    match lag_scope:
+        case LagScope.EVERY | LagScope.FIRST:
+            return True
+    return False  # pragma: no cover - not a LagScope
+
+
+NUMPY: Final = Engine(
+    "numpy",
+    {**BASE_HANDLES, "Window.anchor": _numpy_anchor, "Lag.applies_to": _numpy_lag_scope},
+    _numpy_unit,
+)
+"""The columnar sweep: the pure-Python sweep's settings, a lag binding only the first report, a
+window fixed by the first report; units of the fields above."""
 
 
 class _Arrays:
@@ -401,13 +424,72 @@ class Columns:
 
         selection = plan.selection
         ok = np.ones(self.size, np.bool_)
-        lag = selection.lag
-        if lag is not None:
-            behaviour = self._behaviour(selection.behaviour_day)
-            ok &= self.made <= self._days(lag.span, lag.arithmetic, backward=False)[behaviour]
         for screen in screens(selection):
             ok &= _SCREENS[screen.field](self, screen, selection)
-        return ok
+        lag = selection.lag
+        if lag is None:
+            return ok
+        behaviour = self._behaviour(selection.behaviour_day)
+        in_time = self.made <= self._days(lag.span, lag.arithmetic, backward=False)[behaviour]
+        match lag.applies_to:
+            case LagScope.EVERY:
+                return ok & in_time
+            case LagScope.FIRST:
+                # Only the first report the value tests let through (by day, then id) is held to
+                # the lag; when it was late, no later report of its group counts (qualifying.select).
+                group, _, _, _, _ = self._group(victim=plan.victim)
+                screened = np.flatnonzero(ok)
+                ranked = screened[
+                    np.lexsort((self._id_rank()[screened], self.made[screened], group[screened]))
+                ]
+                heads = (
+                    ranked[np.r_[True, group[ranked][1:] != group[ranked][:-1]]] if ranked.size else ranked
+                )
+                late = np.zeros(int(group.max(initial=0)) + 1, np.bool_)
+                late[group[heads]] = ~in_time[heads]
+                return ok & ~late[group]
+            case _:  # pragma: no cover - exhaustive
+                assert_never(lag.applies_to)
+
+    def _id_rank(self) -> Ints:
+        """Each row's place in the order of the reports' ids (the law's tie-break within a day)."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        found = self._cache.get("id_rank")
+        if found is None:
+            rank = np.empty(self.size, np.int64)
+            rank[np.argsort(np.asarray(self.table.id, dtype=object), kind="stable")] = np.arange(self.size)
+            found = self._cache["id_rank"] = rank
+        return found
+
+    def _first_report_window(self, plan: CountPlan) -> Ints:
+        """:meth:`valid_days` for a window beginning with the first report and holding the application.
+
+        The period begins with the group's first report that passes the rule's tests, whatever
+        the day asked; every such report made by the day is inside it, so the count is the
+        number of units first reported by then, and it holds until the period ends (or never).
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        ok = self.qualifying(plan)
+        group, order, _, start, end = self._group(victim=plan.victim)
+        window = plan.selection.window
+        last = self._days(window.span, window.arithmetic, backward=False)
+        first = np.full(int(group.max(initial=0)) + 1, _NEVER, np.int64)
+        np.minimum.at(first, group[ok], self.made[ok])
+        keyed, combined = self._key_order(plan)
+        events = keyed[ok[keyed]]
+        new_unit = np.zeros(self.size, np.bool_)
+        if events.size:
+            new_unit[events] = np.r_[True, combined[events[1:]] != combined[events[:-1]]]
+        units = np.zeros(self.size + 1, np.int64)
+        np.cumsum(new_unit[order], out=units[1:])
+        counted = np.empty(self.size, np.int64)
+        counted[order] = units[end] - units[start]
+        opened = first[group]
+        closes = last[np.minimum(opened, self.span)]
+        held = (counted >= plan.at_least) & (self.made <= closes)
+        return np.where(held, closes, -1)
 
     def _count_met_by_behaviour_day(self, plan: CountPlan, ok: Bools) -> Bools:
         """:meth:`count_met` for a window that tests the day of the behaviour.
@@ -453,8 +535,10 @@ class Columns:
         """For each row: whether *plan*'s count is met had its reporter applied on its day."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
-        ok = self.qualifying(plan)
         window = plan.selection.window
+        if window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
+            return self.valid_days(plan) >= 0
+        ok = self.qualifying(plan)
         if window.date_of is DateOf.INCIDENT:
             return self._count_met_by_behaviour_day(plan, ok)
         _, order, _, start, end = self._group(victim=plan.victim)
@@ -498,6 +582,9 @@ class Columns:
         found = self._cache.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
+        if plan.selection.window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
+            found = self._cache[key] = self._first_report_window(plan)
+            return found
         ok = self.qualifying(plan)
         group, order, ordered, _, _ = self._group(victim=plan.victim)
         window = plan.selection.window
