@@ -435,10 +435,17 @@ NUMPY_UNITS: Final = (
 
 
 def numpy_trees() -> st.SearchStrategy[Predicate]:
-    """Rules in the numpy engine's vocabulary, a window fixed by the first report and a lag binding
-    only the first report drawn as often as the statute's."""
+    """Rules in the numpy engine's vocabulary: windows fixed by the first report or placed by the
+    latest incident, and a lag binding only the first report, drawn as often as the statute's."""
     selections = engine_selections(
-        st.sampled_from([Anchor.EACH_REPORT, Anchor.APPLICATION, Anchor.FIRST_REPORT_AND_APPLICATION]),
+        st.sampled_from(
+            [
+                Anchor.EACH_REPORT,
+                Anchor.APPLICATION,
+                Anchor.FIRST_REPORT_AND_APPLICATION,
+                Anchor.LATEST_INCIDENT,
+            ]
+        ),
         st.sampled_from(LagScope),
     )
     return engine_trees(NUMPY_UNITS, selections)

@@ -278,6 +278,13 @@ FIRST_REPORT_WINDOW = _two_reports(
     Selection(window=Window(months(1), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
 )
 FIRST_REPORT_LAG = _two_reports(Selection(lag=Lag(days(7), applies_to=LagScope.FIRST)))
+LATEST_INCIDENT_WINDOW = _two_reports(Selection(window=Window(months(6), anchor=Anchor.LATEST_INCIDENT)))
+LATEST_ROWS = [
+    {"id": f"R{i}", "reporter": "P1", "matter": "M", "began_on": began, "made_on": made}
+    for i, (began, made) in enumerate(
+        [("2025-01-01", "2025-01-02"), ("2025-02-01", "2025-02-20"), ("2025-08-14", "2025-08-15")]
+    )
+]
 WINDOW_ROWS = [
     {"id": f"R{i}", "reporter": "P1", "matter": "M", "began_on": day, "made_on": day}
     for i, day in enumerate(["2025-01-10", "2025-01-20", "2025-03-01"])
@@ -298,15 +305,18 @@ LAG_ROWS = [
         # The period of one month begins with the first report (10 Jan) and ends on 9 Feb; the
         # application on 1 Mar is outside it, and no later report reopens it.
         (FIRST_REPORT_WINDOW, WINDOW_ROWS, ["not_met", "met", "not_met"], dt.date(2025, 2, 9)),
+        # The latest incident (1 Feb) places the period: the application by 31 Jul; an incident on
+        # 14 Aug moves it to begin on 15 Feb, past both earlier incidents (one reported on 20 Feb).
+        (LATEST_INCIDENT_WINDOW, LATEST_ROWS, ["not_met", "met", "not_met"], dt.date(2025, 7, 31)),
         # Only the first report by day, then id, is held to the lag: late in A, in time in B.
         (FIRST_REPORT_LAG, LAG_ROWS, ["not_met", "not_met", "met", "met"], dt.date(2025, 8, 31)),
     ],
-    ids=["first-report-window", "first-report-lag"],
+    ids=["first-report-window", "latest-incident-window", "first-report-lag"],
 )
-def test_the_numpy_engine_places_the_first_report_as_the_law_does(
+def test_the_numpy_engine_places_windows_by_the_reports_as_the_law_does(
     policy: Policy, rows: list[dict[str, Any]], expected: list[str], until: dt.date
 ) -> None:
-    """A window fixed by the first report closes for good; a late first report (by day, then id) bars all."""
+    """Windows fixed by the first report or moved by the latest incident; a late first report bars all."""
     table = reports_from_records(rows)
     result = sweep(table, policy, enforce_floor=False, engine="numpy")
     assert [o.value for o in result.policy_outcome] == expected
@@ -319,7 +329,7 @@ def test_the_numpy_engine_places_the_first_report_as_the_law_does(
 def test_the_numpy_engine_computes_its_vocabulary_and_equals_evaluate(
     table: ReportTable, policy: Policy, facts: dict[Fact, bool], *, enforce_floor: bool
 ) -> None:
-    """Windows fixed by the first report, lags binding the first report, consent: computed, and exact."""
+    """Windows fixed by the first report or the latest incident, first-report lags, consent: exact."""
     numpy = _numpy_engine()
     assert numpy is not None
     compile_policy(policy, numpy)  # Refusing any of them would fail here, not be skipped.

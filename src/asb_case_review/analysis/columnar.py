@@ -69,11 +69,15 @@ def _numpy_unit(spec: UnitSpec) -> str | None:
 
 def _numpy_anchor(anchor: object) -> bool:
     match anchor:
-        case Anchor.EACH_REPORT | Anchor.APPLICATION | Anchor.FIRST_REPORT_AND_APPLICATION:
+        case (
+            Anchor.EACH_REPORT
+            | Anchor.APPLICATION
+            | Anchor.FIRST_REPORT_AND_APPLICATION
+            | Anchor.LATEST_INCIDENT
+        ):
             return True
-        case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT | Anchor.LATEST_INCIDENT:
-            # A run chosen among the reports, or a window that moves with the latest incident:
-            # not a prefix count along the days.
+        case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT:
+            # The best of the runs of reports beginning with each report: not a count along the days.
             return False
     return False  # pragma: no cover - not an Anchor
 
@@ -91,7 +95,7 @@ NUMPY: Final = Engine(
     _numpy_unit,
 )
 """The columnar sweep: the pure-Python sweep's settings, a lag binding only the first report, a
-window fixed by the first report; units of the fields above."""
+window fixed by the first report or placed by the latest incident; units of the fields above."""
 
 
 class _Arrays:
@@ -531,12 +535,71 @@ class Columns:
         met[order] = counted >= plan.at_least
         return met
 
+    def _latest_incident_window(self, plan: CountPlan) -> Ints:
+        """:meth:`valid_days` for a window placed by the latest incident (``Anchor.LATEST_INCIDENT``).
+
+        On a day, the latest day of behaviour among the reports made by then that pass the
+        rule's tests places the period: the application must be made by its last day, and a
+        unit counts when one of its reports is about a day in the period ending with that
+        latest day.  The latest day only grows, and so does the period's first day: a unit
+        whose latest day of behaviour so far is *v* counts from its report until its next
+        report, or until the first day on which the period begins after *v*.
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        ok = self.qualifying(plan)
+        group, order, _, _, end = self._group(victim=plan.victim)
+        window = plan.selection.window
+        back = self._days(window.span, window.arithmetic, backward=True)
+        last = self._days(window.span, window.arithmetic, backward=False)
+        day = self._behaviour(plan.selection.behaviour_day)
+        stride = self.span + 2
+        # In group order, the latest day of behaviour of the reports that pass, by the end of
+        # each day (-1: none yet); a running maximum that restarts with each group.
+        ranked = group[order]
+        running = (
+            np.maximum.accumulate(ranked * stride + np.where(ok[order], day[order], -1)) - ranked * stride
+        )
+        latest = running[end - 1] if self.size else running
+        lo = np.where(latest >= 0, np.maximum(back[np.maximum(latest, 0)], 0), 0)
+        # The first position of the group at which the period begins after v: searched per unit.
+        lo_key = ranked * stride + lo
+        keyed, combined = self._key_order(plan)
+        events = keyed[ok[keyed]]
+        units = combined[events]
+        unit_rank = np.zeros(events.size, np.int64)
+        if events.size:
+            np.cumsum(units[1:] != units[:-1], out=unit_rank[1:])
+        seen = np.maximum.accumulate(unit_rank * stride + day[events]) - unit_rank * stride
+        begins = self.made[events]
+        following = np.full(events.size, self.span, np.int64)
+        if events.size > 1:
+            same = units[1:] == units[:-1]
+            following[:-1] = np.where(same, begins[1:], self.span)
+        event_group = group[events]
+        after = np.searchsorted(lo_key, event_group * stride + seen, "right")
+        inside = after < self.size
+        safe = np.where(inside, after, 0)
+        beyond = inside & (ranked[safe] == event_group)
+        stops = np.minimum(following, np.where(beyond, self.made[order][safe], self.span))
+        kept = stops > begins
+        codes = event_group[kept] * stride
+        begun = np.sort(codes + begins[kept])
+        ended = np.sort(codes + stops[kept])
+        asked = ranked * stride + self.made[order]
+        counted = np.searchsorted(begun, asked, "right") - np.searchsorted(ended, asked, "right")
+        closes = last[np.maximum(latest, 0)]
+        held = (latest >= 0) & (counted >= plan.at_least) & (self.made[order] <= closes)
+        valid = np.empty(self.size, np.int64)
+        valid[order] = np.where(held, closes, -1)
+        return valid
+
     def count_met(self, plan: CountPlan) -> Bools:
         """For each row: whether *plan*'s count is met had its reporter applied on its day."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         window = plan.selection.window
-        if window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
+        if window.anchor in (Anchor.FIRST_REPORT_AND_APPLICATION, Anchor.LATEST_INCIDENT):
             return self.valid_days(plan) >= 0
         ok = self.qualifying(plan)
         if window.date_of is DateOf.INCIDENT:
@@ -582,9 +645,15 @@ class Columns:
         found = self._cache.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        if plan.selection.window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
-            found = self._cache[key] = self._first_report_window(plan)
-            return found
+        match plan.selection.window.anchor:
+            case Anchor.FIRST_REPORT_AND_APPLICATION:
+                found = self._cache[key] = self._first_report_window(plan)
+                return found
+            case Anchor.LATEST_INCIDENT:
+                found = self._cache[key] = self._latest_incident_window(plan)
+                return found
+            case _:
+                pass
         ok = self.qualifying(plan)
         group, order, ordered, _, _ = self._group(victim=plan.victim)
         window = plan.selection.window
