@@ -1,6 +1,6 @@
 """Statutory-floor conflicts per area over a seeded synthetic national year.
 
-    python benchmarks/conflicts.py [--reports 50000] [--seed 1] [--sample 2000] [--run-sample 100]
+    python benchmarks/conflicts.py [--reports 20000] [--seed 1] [--sample 1000] [--run-sample 100]
                                    [--plot docs/img/conflicts.png]
 
 For every area in the built-in catalogue, every report is read as the application its reporter
@@ -74,9 +74,9 @@ def _sampled(
 def main() -> None:
     """Sweep every area and print its conflicts."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=50_000)
+    parser.add_argument("--reports", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--sample", type=int, default=1000)
     parser.add_argument("--run-sample", type=int, default=100)
     parser.add_argument("--plot", default=None)
     args = parser.parse_args()

@@ -581,3 +581,51 @@ def test_first_import_after_the_package_is_always_safe() -> None:
     """With ``import asb_case_review`` done first (the documented remedy), every entry point is safe."""
     for code, out in _first_imports("package-first"):
         assert code == 0, out
+
+
+# ------------------------------------------------------------------ the what-if page's engines
+
+_REFUSED_AS = {
+    "windows beginning with the first incident counted": "Window.anchor='first_incident'",
+    "incidents matched to separate days": "unit='incident_dates'",
+    "households": "unit='households'",
+}
+
+
+def test_the_what_if_page_names_the_areas_the_numpy_engine_refuses() -> None:
+    """docs/what-if.md: how many areas the numpy engine sweeps whole, and which it refuses, and why."""
+    numpy = _numpy_engine()
+    assert numpy is not None
+    from asb_case_review.catalogue import CATALOGUE  # noqa: PLC0415 (read only by this test)
+
+    refused: dict[str, str] = {}
+    for name, policy in CATALOGUE.items():
+        if name == "statutory":
+            continue
+        try:
+            compile_policy(policy, numpy)
+        except Unsupported as why:
+            refused[name] = str(why)
+    areas = len(CATALOGUE) - 1
+    page = (SRC.parent.parent / "docs" / "what-if.md").read_text(encoding="utf-8")
+    section = " ".join(page.split("## Every area's conflicts with s.104(4)")[1].split("## ")[0].split())
+    assert (
+        f"sweeps {areas - len(refused)} of the {areas} areas whole, every report of the year. "
+        f"It refuses the other {len(refused)} by name:"
+    ) in section
+    named: dict[str, str] = {}
+    for kind, refusal in _REFUSED_AS.items():
+        listed = section.split(f"* {kind}")[1].split(":", 1)[1].split(";")[0].split(". ")[0]
+        for area in (a.strip(" .") for a in listed.split(",")):
+            named[area] = kind
+            assert refusal in refused[area], area
+    assert sorted(named) == sorted(refused)
+
+
+def test_an_area_the_numpy_engine_refuses_is_decided_by_evaluate() -> None:
+    """Each refused area sweeps with engine="python", which falls back to evaluate, report by report."""
+    table = reports_from_records(PROBE_ROWS)
+    from asb_case_review.catalogue import CATALOGUE  # noqa: PLC0415 (read only by this test)
+
+    for name in ("ashfield", "cheltenham", "rotherham"):
+        assert sweep(table, CATALOGUE[name], engine="python").engine == "evaluate"
