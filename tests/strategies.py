@@ -14,7 +14,7 @@ import datetime as dt
 import string
 import zoneinfo
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from dateutil.relativedelta import SU, relativedelta
 from hypothesis import strategies as st
@@ -352,20 +352,21 @@ _ANCHORS = st.sampled_from([Anchor.EACH_REPORT, Anchor.APPLICATION, *Anchor])
 _SCOPES = st.sampled_from([LagScope.EVERY, *LagScope])
 
 
-def engine_selections() -> st.SearchStrategy[Selection]:
-    """Any selection, every setting drawn from its whole vocabulary."""
+def engine_selections(
+    anchors: st.SearchStrategy[Anchor] = _ANCHORS, scopes: st.SearchStrategy[LagScope] = _SCOPES
+) -> st.SearchStrategy[Selection]:
+    """Any selection, every setting drawn from its whole vocabulary (or the *anchors* and *scopes* given)."""
     return st.builds(
         Selection,
         who=st.sampled_from(Who),
         window=st.builds(
             Window,
             _TABLE_SPANS,
-            anchor=_ANCHORS,
+            anchor=anchors,
             date_of=st.sampled_from(DateOf),
             arithmetic=st.sampled_from(Arithmetic),
         ),
-        lag=st.none()
-        | st.builds(Lag, _LAG_SPANS, applies_to=_SCOPES, arithmetic=st.sampled_from(Arithmetic)),
+        lag=st.none() | st.builds(Lag, _LAG_SPANS, applies_to=scopes, arithmetic=st.sampled_from(Arithmetic)),
         hate_only=st.booleans(),
         exclude_kinds=st.sampled_from([frozenset(), frozenset({"diary_sheet"})]),
         agencies=st.sampled_from(
@@ -375,11 +376,18 @@ def engine_selections() -> st.SearchStrategy[Selection]:
     )
 
 
-def engine_trees() -> st.SearchStrategy[Predicate]:
-    """Every leaf kind (count of every unit, recency, fact, consent) under all_of, any_of and not_."""
+def engine_trees(
+    units: Sequence[CountUnit] = tuple(CountUnit),
+    selections: st.SearchStrategy[Selection] | None = None,
+) -> st.SearchStrategy[Predicate]:
+    """Every leaf kind (count of every unit, recency, fact, consent) under all_of, any_of and not_.
+
+    *units* and *selections* narrow the counts to a vocabulary an engine computes.
+    """
+    chosen = engine_selections() if selections is None else selections
     leaves = st.one_of(
-        st.builds(count, st.integers(1, 3), unit=st.sampled_from(CountUnit), selection=engine_selections()),
-        st.builds(recency, _TABLE_SPANS, date_of=st.sampled_from(DateOf), selection=engine_selections()),
+        st.builds(count, st.integers(1, 3), unit=st.sampled_from(units), selection=chosen),
+        st.builds(recency, _TABLE_SPANS, date_of=st.sampled_from(DateOf), selection=chosen),
         st.builds(fact, st.sampled_from(Fact), expected=st.booleans()),
         st.just(consent()),
     )
@@ -396,12 +404,16 @@ def engine_trees() -> st.SearchStrategy[Predicate]:
 
 
 @st.composite
-def engine_policies(draw: st.DrawFn) -> Policy:
-    """Policies of generated rules: a mandatory route (the statute's or any tree), local rules, conditions."""
-    own = rule("mandatory", draw(engine_trees()), label="the mandatory route as generated")
+def engine_policies(draw: st.DrawFn, trees: st.SearchStrategy[Predicate] | None = None) -> Policy:
+    """Policies of generated rules: a mandatory route (the statute's or any tree), local rules, conditions.
+
+    *trees* (default :func:`engine_trees`) draws each rule.
+    """
+    drawn = engine_trees() if trees is None else trees
+    own = rule("mandatory", draw(drawn), label="the mandatory route as generated")
     mandatory = draw(st.sampled_from([own, statutory_route(draw(st.integers(1, 4)))]))
-    local = draw(st.lists(engine_trees(), max_size=2))
-    conditions = draw(st.lists(engine_trees(), max_size=2))
+    local = draw(st.lists(drawn, max_size=2))
+    conditions = draw(st.lists(drawn, max_size=2))
     return Policy(
         "generated",
         title="a generated policy",
@@ -411,6 +423,32 @@ def engine_policies(draw: st.DrawFn) -> Policy:
         local=tuple(rule(f"local-{i}", p, label=f"local rule {i}") for i, p in enumerate(local)),
         conditions=tuple(rule(f"condition-{i}", p, label=f"condition {i}") for i, p in enumerate(conditions)),
     )
+
+
+NUMPY_UNITS: Final = (
+    CountUnit.REPORTS,
+    CountUnit.COMPLAINTS,
+    CountUnit.INCIDENTS,
+    CountUnit.REPORTERS,
+)
+"""The units the numpy engine counts (units of equal report values that are never missing)."""
+
+
+def numpy_trees() -> st.SearchStrategy[Predicate]:
+    """Rules in the numpy engine's vocabulary: windows fixed by the first report or placed by the
+    latest incident, and a lag binding only the first report, drawn as often as the statute's."""
+    selections = engine_selections(
+        st.sampled_from(
+            [
+                Anchor.EACH_REPORT,
+                Anchor.APPLICATION,
+                Anchor.FIRST_REPORT_AND_APPLICATION,
+                Anchor.LATEST_INCIDENT,
+            ]
+        ),
+        st.sampled_from(LagScope),
+    )
+    return engine_trees(NUMPY_UNITS, selections)
 
 
 # ------------------------------------------------------- policy files (any policy the format holds)

@@ -40,6 +40,7 @@ from asb_case_review import (
     Who,
     Window,
     count,
+    days,
     evaluate,
     months,
     not_,
@@ -51,7 +52,7 @@ from asb_case_review.analysis.plan import BASE_HANDLES, PYTHON, Engine, Unsuppor
 from asb_case_review.analysis.sweep import EngineChoice, _by_evaluate, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
 from asb_case_review.law.reports import FIELDS, UNITS
-from tests.strategies import engine_policies, tables
+from tests.strategies import engine_policies, numpy_trees, tables
 
 SRC = Path(asb_case_review.__file__).parent
 
@@ -261,6 +262,78 @@ def test_every_engine_equals_evaluate_on_generated_policies(
 ) -> None:
     """Outcome, policy outcome, route, rules matched, met_until and standings equal evaluate's."""
     _assert_engines_agree(table, policy, facts, enforce_floor=enforce_floor)
+
+
+def _two_reports(selection: Selection) -> Policy:
+    return Policy(
+        "probe",
+        title="probe",
+        version="1",
+        effective_from=dt.date(2014, 10, 20),
+        mandatory=rule("two", count(2, unit=CountUnit.REPORTS, selection=selection), label="two reports"),
+    )
+
+
+FIRST_REPORT_WINDOW = _two_reports(
+    Selection(window=Window(months(1), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
+)
+FIRST_REPORT_LAG = _two_reports(Selection(lag=Lag(days(7), applies_to=LagScope.FIRST)))
+LATEST_INCIDENT_WINDOW = _two_reports(Selection(window=Window(months(6), anchor=Anchor.LATEST_INCIDENT)))
+LATEST_ROWS = [
+    {"id": f"R{i}", "reporter": "P1", "matter": "M", "began_on": began, "made_on": made}
+    for i, (began, made) in enumerate(
+        [("2025-01-01", "2025-01-02"), ("2025-02-01", "2025-02-20"), ("2025-08-14", "2025-08-15")]
+    )
+]
+WINDOW_ROWS = [
+    {"id": f"R{i}", "reporter": "P1", "matter": "M", "began_on": day, "made_on": day}
+    for i, day in enumerate(["2025-01-10", "2025-01-20", "2025-03-01"])
+]
+# Two reports on one day in each matter: the first by id is late in A and in time in B (where it
+# is the second row).
+LAG_ROWS = [
+    {"id": "R1", "reporter": "P1", "matter": "A", "began_on": "2025-01-01", "made_on": "2025-03-01"},
+    {"id": "R2", "reporter": "P1", "matter": "A", "began_on": "2025-02-28", "made_on": "2025-03-01"},
+    {"id": "R4", "reporter": "P1", "matter": "B", "began_on": "2025-01-01", "made_on": "2025-03-01"},
+    {"id": "R3", "reporter": "P1", "matter": "B", "began_on": "2025-02-28", "made_on": "2025-03-01"},
+]
+
+
+@pytest.mark.parametrize(
+    ("policy", "rows", "expected", "until"),
+    [
+        # The period of one month begins with the first report (10 Jan) and ends on 9 Feb; the
+        # application on 1 Mar is outside it, and no later report reopens it.
+        (FIRST_REPORT_WINDOW, WINDOW_ROWS, ["not_met", "met", "not_met"], dt.date(2025, 2, 9)),
+        # The latest incident (1 Feb) places the period: the application by 31 Jul; an incident on
+        # 14 Aug moves it to begin on 15 Feb, past both earlier incidents (one reported on 20 Feb).
+        (LATEST_INCIDENT_WINDOW, LATEST_ROWS, ["not_met", "met", "not_met"], dt.date(2025, 7, 31)),
+        # Only the first report by day, then id, is held to the lag: late in A, in time in B.
+        (FIRST_REPORT_LAG, LAG_ROWS, ["not_met", "not_met", "met", "met"], dt.date(2025, 8, 31)),
+    ],
+    ids=["first-report-window", "latest-incident-window", "first-report-lag"],
+)
+def test_the_numpy_engine_places_windows_by_the_reports_as_the_law_does(
+    policy: Policy, rows: list[dict[str, Any]], expected: list[str], until: dt.date
+) -> None:
+    """Windows fixed by the first report or moved by the latest incident; a late first report bars all."""
+    table = reports_from_records(rows)
+    result = sweep(table, policy, enforce_floor=False, engine="numpy")
+    assert [o.value for o in result.policy_outcome] == expected
+    assert {u for u, o in zip(result.met_until, expected, strict=True) if o == "met"} == {until}
+    _assert_engines_agree(table, policy, {}, enforce_floor=False)
+    _assert_engines_agree(table, policy, {}, enforce_floor=True)
+
+
+@given(table=tables(10), policy=engine_policies(numpy_trees()), facts=FACTS, enforce_floor=st.booleans())
+def test_the_numpy_engine_computes_its_vocabulary_and_equals_evaluate(
+    table: ReportTable, policy: Policy, facts: dict[Fact, bool], *, enforce_floor: bool
+) -> None:
+    """Windows fixed by the first report or the latest incident, first-report lags, consent: exact."""
+    numpy = _numpy_engine()
+    assert numpy is not None
+    compile_policy(policy, numpy)  # Refusing any of them would fail here, not be skipped.
+    _assert_engines_agree(table, policy, facts, enforce_floor=enforce_floor, engines=[numpy])
 
 
 # ------------------------------------------------------------------ a new unit, in the core alone
@@ -508,3 +581,51 @@ def test_first_import_after_the_package_is_always_safe() -> None:
     """With ``import asb_case_review`` done first (the documented remedy), every entry point is safe."""
     for code, out in _first_imports("package-first"):
         assert code == 0, out
+
+
+# ------------------------------------------------------------------ the what-if page's engines
+
+_REFUSED_AS = {
+    "windows beginning with the first incident counted": "Window.anchor='first_incident'",
+    "incidents matched to separate days": "unit='incident_dates'",
+    "households": "unit='households'",
+}
+
+
+def test_the_what_if_page_names_the_areas_the_numpy_engine_refuses() -> None:
+    """docs/what-if.md: how many areas the numpy engine sweeps whole, and which it refuses, and why."""
+    numpy = _numpy_engine()
+    assert numpy is not None
+    from asb_case_review.catalogue import CATALOGUE  # noqa: PLC0415 (read only by this test)
+
+    refused: dict[str, str] = {}
+    for name, policy in CATALOGUE.items():
+        if name == "statutory":
+            continue
+        try:
+            compile_policy(policy, numpy)
+        except Unsupported as why:
+            refused[name] = str(why)
+    areas = len(CATALOGUE) - 1
+    page = (SRC.parent.parent / "docs" / "what-if.md").read_text(encoding="utf-8")
+    section = " ".join(page.split("## Every area's conflicts with s.104(4)")[1].split("## ")[0].split())
+    assert (
+        f"sweeps {areas - len(refused)} of the {areas} areas whole, every report of the year. "
+        f"It refuses the other {len(refused)} by name:"
+    ) in section
+    named: dict[str, str] = {}
+    for kind, refusal in _REFUSED_AS.items():
+        listed = section.split(f"* {kind}")[1].split(":", 1)[1].split(";")[0].split(". ")[0]
+        for area in (a.strip(" .") for a in listed.split(",")):
+            named[area] = kind
+            assert refusal in refused[area], area
+    assert sorted(named) == sorted(refused)
+
+
+def test_an_area_the_numpy_engine_refuses_is_decided_by_evaluate() -> None:
+    """Each refused area sweeps with engine="python", which falls back to evaluate, report by report."""
+    table = reports_from_records(PROBE_ROWS)
+    from asb_case_review.catalogue import CATALOGUE  # noqa: PLC0415 (read only by this test)
+
+    for name in ("ashfield", "cheltenham", "rotherham"):
+        assert sweep(table, CATALOGUE[name], engine="python").engine == "evaluate"

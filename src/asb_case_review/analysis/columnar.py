@@ -40,7 +40,7 @@ from ..dates import Arithmetic, Span, earliest_start, period_last_day
 from ..decision import route_of
 from ..law.floor import FloorReading
 from ..law.logic import MET, NOT_MET, Node, Outcome, RouteCode, combine, value
-from ..law.reports import BehaviourDay, DateOf, KeyField, Screen, UnitSpec, screens
+from ..law.reports import Anchor, BehaviourDay, DateOf, KeyField, LagScope, Screen, UnitSpec, screens
 from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
@@ -67,8 +67,35 @@ def _numpy_unit(spec: UnitSpec) -> str | None:
     return unit_refusal(spec, _KEY_FIELDS)
 
 
-NUMPY: Final = Engine("numpy", BASE_HANDLES, _numpy_unit)
-"""The columnar sweep: the same settings as the pure-Python sweep, and units of the fields above."""
+def _numpy_anchor(anchor: object) -> bool:
+    match anchor:
+        case (
+            Anchor.EACH_REPORT
+            | Anchor.APPLICATION
+            | Anchor.FIRST_REPORT_AND_APPLICATION
+            | Anchor.LATEST_INCIDENT
+        ):
+            return True
+        case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT:
+            # The best of the runs of reports beginning with each report: not a count along the days.
+            return False
+    return False  # pragma: no cover - not an Anchor
+
+
+def _numpy_lag_scope(lag_scope: object) -> bool:
+    match lag_scope:
+        case LagScope.EVERY | LagScope.FIRST:
+            return True
+    return False  # pragma: no cover - not a LagScope
+
+
+NUMPY: Final = Engine(
+    "numpy",
+    {**BASE_HANDLES, "Window.anchor": _numpy_anchor, "Lag.applies_to": _numpy_lag_scope},
+    _numpy_unit,
+)
+"""The columnar sweep: the pure-Python sweep's settings, a lag binding only the first report, a
+window fixed by the first report or placed by the latest incident; units of the fields above."""
 
 
 class _Arrays:
@@ -434,13 +461,72 @@ class Columns:
 
         selection = plan.selection
         ok = np.ones(self.size, np.bool_)
-        lag = selection.lag
-        if lag is not None:
-            behaviour = self._behaviour(selection.behaviour_day)
-            ok &= self.made <= self._days(lag.span, lag.arithmetic, backward=False)[behaviour]
         for screen in screens(selection):
             ok &= _SCREENS[screen.field](self, screen, selection)
-        return ok
+        lag = selection.lag
+        if lag is None:
+            return ok
+        behaviour = self._behaviour(selection.behaviour_day)
+        in_time = self.made <= self._days(lag.span, lag.arithmetic, backward=False)[behaviour]
+        match lag.applies_to:
+            case LagScope.EVERY:
+                return ok & in_time
+            case LagScope.FIRST:
+                # Only the first report the value tests let through (by day, then id) is held to
+                # the lag; when it was late, no later report of its group counts (qualifying.select).
+                group, _, _, _, _ = self._group(victim=plan.victim)
+                screened = np.flatnonzero(ok)
+                ranked = screened[
+                    np.lexsort((self._id_rank()[screened], self.made[screened], group[screened]))
+                ]
+                heads = (
+                    ranked[np.r_[True, group[ranked][1:] != group[ranked][:-1]]] if ranked.size else ranked
+                )
+                late = np.zeros(int(group.max(initial=0)) + 1, np.bool_)
+                late[group[heads]] = ~in_time[heads]
+                return ok & ~late[group]
+            case _:  # pragma: no cover - exhaustive
+                assert_never(lag.applies_to)
+
+    def _id_rank(self) -> Ints:
+        """Each row's place in the order of the reports' ids (the law's tie-break within a day)."""
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        found = self._cache.get("id_rank")
+        if found is None:
+            rank = np.empty(self.size, np.int64)
+            rank[np.argsort(np.asarray(self.table.id, dtype=object), kind="stable")] = np.arange(self.size)
+            found = self._cache["id_rank"] = rank
+        return found
+
+    def _first_report_window(self, plan: CountPlan) -> Ints:
+        """:meth:`valid_days` for a window beginning with the first report and holding the application.
+
+        The period begins with the group's first report that passes the rule's tests, whatever
+        the day asked; every such report made by the day is inside it, so the count is the
+        number of units first reported by then, and it holds until the period ends (or never).
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        ok = self.qualifying(plan)
+        group, order, _, start, end = self._group(victim=plan.victim)
+        window = plan.selection.window
+        last = self._days(window.span, window.arithmetic, backward=False)
+        first = np.full(int(group.max(initial=0)) + 1, _NEVER, np.int64)
+        np.minimum.at(first, group[ok], self.made[ok])
+        keyed, combined = self._key_order(plan)
+        events = keyed[ok[keyed]]
+        new_unit = np.zeros(self.size, np.bool_)
+        if events.size:
+            new_unit[events] = np.r_[True, combined[events[1:]] != combined[events[:-1]]]
+        units = np.zeros(self.size + 1, np.int64)
+        np.cumsum(new_unit[order], out=units[1:])
+        counted = np.empty(self.size, np.int64)
+        counted[order] = units[end] - units[start]
+        opened = first[group]
+        closes = last[np.minimum(opened, self.span)]
+        held = (counted >= plan.at_least) & (self.made <= closes)
+        return np.where(held, closes, -1)
 
     def _count_met_by_behaviour_day(self, plan: CountPlan, ok: Bools) -> Bools:
         """:meth:`count_met` for a window that tests the day of the behaviour.
@@ -482,12 +568,73 @@ class Columns:
         met[order] = counted >= plan.at_least
         return met
 
+    def _latest_incident_window(self, plan: CountPlan) -> Ints:
+        """:meth:`valid_days` for a window placed by the latest incident (``Anchor.LATEST_INCIDENT``).
+
+        On a day, the latest day of behaviour among the reports made by then that pass the
+        rule's tests places the period: the application must be made by its last day, and a
+        unit counts when one of its reports is about a day in the period ending with that
+        latest day.  The latest day only grows, and so does the period's first day: a unit
+        whose latest day of behaviour so far is *v* counts from its report until its next
+        report, or until the first day on which the period begins after *v*.
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        ok = self.qualifying(plan)
+        group, order, _, _, end = self._group(victim=plan.victim)
+        window = plan.selection.window
+        back = self._days(window.span, window.arithmetic, backward=True)
+        last = self._days(window.span, window.arithmetic, backward=False)
+        day = self._behaviour(plan.selection.behaviour_day)
+        stride = self.span + 2
+        # In group order, the latest day of behaviour of the reports that pass, by the end of
+        # each day (-1: none yet); a running maximum that restarts with each group.
+        ranked = group[order]
+        running = (
+            np.maximum.accumulate(ranked * stride + np.where(ok[order], day[order], -1)) - ranked * stride
+        )
+        latest = running[end - 1] if self.size else running
+        lo = np.where(latest >= 0, np.maximum(back[np.maximum(latest, 0)], 0), 0)
+        # The first position of the group at which the period begins after v: searched per unit.
+        lo_key = ranked * stride + lo
+        keyed, combined = self._key_order(plan)
+        events = keyed[ok[keyed]]
+        units = combined[events]
+        unit_rank = np.zeros(events.size, np.int64)
+        if events.size:
+            np.cumsum(units[1:] != units[:-1], out=unit_rank[1:])
+        seen = np.maximum.accumulate(unit_rank * stride + day[events]) - unit_rank * stride
+        begins = self.made[events]
+        following = np.full(events.size, self.span, np.int64)
+        if events.size > 1:
+            same = units[1:] == units[:-1]
+            following[:-1] = np.where(same, begins[1:], self.span)
+        event_group = group[events]
+        after = np.searchsorted(lo_key, event_group * stride + seen, "right")
+        inside = after < self.size
+        safe = np.where(inside, after, 0)
+        beyond = inside & (ranked[safe] == event_group)
+        stops = np.minimum(following, np.where(beyond, self.made[order][safe], self.span))
+        kept = stops > begins
+        codes = event_group[kept] * stride
+        begun = np.sort(codes + begins[kept])
+        ended = np.sort(codes + stops[kept])
+        asked = ranked * stride + self.made[order]
+        counted = np.searchsorted(begun, asked, "right") - np.searchsorted(ended, asked, "right")
+        closes = last[np.maximum(latest, 0)]
+        held = (latest >= 0) & (counted >= plan.at_least) & (self.made[order] <= closes)
+        valid = np.empty(self.size, np.int64)
+        valid[order] = np.where(held, closes, -1)
+        return valid
+
     def count_met(self, plan: CountPlan) -> Bools:
         """For each row: whether *plan*'s count is met had its reporter applied on its day."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
-        ok = self.qualifying(plan)
         window = plan.selection.window
+        if window.anchor in (Anchor.FIRST_REPORT_AND_APPLICATION, Anchor.LATEST_INCIDENT):
+            return self.valid_days(plan) >= 0
+        ok = self.qualifying(plan)
         if window.date_of is DateOf.INCIDENT:
             return self._count_met_by_behaviour_day(plan, ok)
         _, order, _, start, end = self._group(victim=plan.victim)
@@ -531,6 +678,15 @@ class Columns:
         found = self._cache.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
+        match plan.selection.window.anchor:
+            case Anchor.FIRST_REPORT_AND_APPLICATION:
+                found = self._cache[key] = self._first_report_window(plan)
+                return found
+            case Anchor.LATEST_INCIDENT:
+                found = self._cache[key] = self._latest_incident_window(plan)
+                return found
+            case _:
+                pass
         ok = self.qualifying(plan)
         group, order, ordered, _, _ = self._group(victim=plan.victim)
         window = plan.selection.window

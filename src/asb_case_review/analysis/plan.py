@@ -64,7 +64,7 @@ from ..law.reports import (
 from ..models import Fact
 from ..policy import Policy
 from ..qualifying import Selection
-from ..rules import AllOf, AnyOf, Count, FactIs, Not, Recency, Rule
+from ..rules import AllOf, AnyOf, Consent, Count, FactIs, Not, Recency, Rule
 
 __all__ = [
     "FLOOR_ID",
@@ -311,7 +311,7 @@ def _count(path: str, count: Count, engine: Engine) -> CountPlan:
     return CountPlan(path, count)
 
 
-def _tree(path: str, predicate: object, counts: list[CountPlan], engine: Engine) -> Node:
+def _tree(path: str, predicate: object, counts: list[CountPlan], engine: Engine) -> Node:  # noqa: PLR0911 (one return per rule kind)
     match predicate:
         case Rule():
             return _tree(f"{path} ({predicate.id})", predicate.predicate, counts, engine)
@@ -323,6 +323,11 @@ def _tree(path: str, predicate: object, counts: list[CountPlan], engine: Engine)
             return CountLeaf(counts.index(plan))
         case FactIs():
             return FactLeaf(predicate.fact, predicate.expected)
+        case Consent():
+            # Every application a sweep answers for is made by the victim themselves
+            # (ReportTable.application names no one on whose behalf it is made), and the law's
+            # consent is met when the victim applied: the empty conjunction, met.
+            return AllNode(())
         case AllOf():
             return AllNode(
                 tuple(_tree(f"{path}[{i}]", p, counts, engine) for i, p in enumerate(predicate.parts))
