@@ -96,7 +96,12 @@ def test_a_consent_condition_is_also_an_error_against_the_statute() -> None:
     }
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# Each example runs the whole conformance search: half the profile's examples (30 by default).
+@settings(
+    max_examples=max(30, settings().max_examples // 2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(engine_policies(), st.lists(applications(max_reports=6), min_size=1, max_size=4))
 def test_every_turn_away_hypothesis_finds_is_reported(policy: Policy, candidates: list[Application]) -> None:
     """If some application is turned away as written while the floor is met, check reports an error."""

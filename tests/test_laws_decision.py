@@ -270,6 +270,44 @@ def test_the_missing_reports_made_on_the_deadline_meet_the_count_and_the_day_aft
     assert _outcome(predicate, _fresh(application, day_after, missing), day_after) is not Outcome.MET
 
 
+def _unknown_household_pair(window: Window) -> tuple[Count, Application]:
+    """Two households wanted; one report with no household, one from H1 about a later behaviour day."""
+    d = dt.date
+    noise = Incident("I1", matter="M", began_on=d(2020, 8, 28))
+    earlier = Incident("I2", matter="M", began_on=d(2020, 8, 16), ended_on=d(2020, 8, 29))
+    application = Application(
+        "A",
+        applicant="P1",
+        made_on=d(2021, 3, 10),
+        matter="M",
+        reports=(
+            Report("R0", reporter="P1", made_on=d(2020, 9, 30), incident=noise, agency=Agency.COUNCIL),
+            Report(
+                "R1", reporter="P6", made_on=d(2020, 9, 10), incident=earlier,
+                agency=Agency.COUNCIL, household="H1",
+            ),
+        ),
+    )  # fmt: skip
+    return count(
+        2, unit=CountUnit.HOUSEHOLDS, selection=Selection(who=Who.ANYONE, lag=None, window=window)
+    ), application
+
+
+def test_the_deadline_of_a_run_is_the_latest_run_holding_as_many_units() -> None:
+    """Found by the law above: the run shown (R0 and R1, H1 certain) closes on 27 August 2021, but the run
+    beginning with R1's behaviour day holds as many certain units and closes a day later.  It is out of
+    time today (six months after R1), yet a new report made by its last day is its latest and brings it
+    back in time; so the missing household, reported on 28 August 2021, meets the count."""
+    predicate, application = _unknown_household_pair(Window(span=months(12), anchor=Anchor.FIRST_INCIDENT))
+    tally = predicate(Context(application, application.made_on)).tally
+    assert tally is not None
+    assert (tally.count, tally.possible, tally.shortfall, tally.deadline) == (1, 2, 1, dt.date(2021, 8, 28))
+    on_deadline = _fresh(application, dt.date(2021, 8, 28), 1)
+    assert _outcome(predicate, on_deadline, dt.date(2021, 8, 28)) is Outcome.MET
+    day_after = _fresh(application, dt.date(2021, 8, 29), 1)
+    assert _outcome(predicate, day_after, dt.date(2021, 8, 29)) is not Outcome.MET
+
+
 @given(applications(), _policies())
 def test_the_statutory_floor_is_never_defeated(application: Application, policy: Policy) -> None:
     """Whenever three qualifying complaints are made, an enforced decision is met, whatever the policy."""

@@ -221,8 +221,10 @@ class Tally:
     window: Period | None
     deadline: dt.date | None
     """When not met: the last day on which the missing reports could be made and,
-    with every report counted now, meet the count.  ``None`` when nothing is counted,
-    or when no new report can combine with the reports counted (see ``combinable``)."""
+    with every report counted now, meet the count (for a window that begins with the
+    first report or incident of a run: with a run holding at least as many units as the
+    one shown, which may close later).  ``None`` when nothing is counted, or when no new
+    report can combine with the reports counted (see ``combinable``)."""
     combinable: bool = attrs.field(default=True, kw_only=True)
     """When not met: whether new reports can still combine with the reports counted.  False
     when the window they fall in has closed (a window that begins with the first of them):
@@ -410,6 +412,9 @@ class Count(_Combinable):
             return self._tally(selected)
 
         best: tuple[tuple[bool, bool, int, dt.date, dt.date], Result] | None = None
+        # The last day each number of units counted could still be joined by new reports: a run
+        # other than the one shown may hold as many units and close later.
+        joinable: dict[int, dt.date] = {}
         tested = [(d if by_incident else r.made_on, r, d) for r, d in candidates]
         for start in sorted({day for day, _, _ in tested}):
             end = period_last_day(start, window.span, window.arithmetic)
@@ -424,12 +429,28 @@ class Count(_Combinable):
             fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
             inside = tuple((r, d, bound) for r, d in members) if in_time else ()
             run = Selected(fates, inside, selected.in_scope, Period(start, end))
-            result = self._tally(run, reachable_by=end if end >= as_of else None)
+            reach = end if end >= as_of else None
+            result = self._tally(run, reachable_by=reach)
             score = (result.met, in_time, result.tally.count if result.tally else 0, bound, start)
+            if reach is not None:
+                # A new report made by the run's last day is its latest, so the run is then in time.
+                everyone = tuple((r, d, bound) for r, d in members)
+                whole = result if in_time else self._tally(attrs.evolve(run, inside=everyone))
+                count = whole.tally.count if whole.tally else 0
+                joinable[count] = max(joinable.get(count, reach), reach)
             if best is None or score > best[0]:
                 best = (score, result)
         assert best is not None
-        return best[1]
+        shown = best[1]
+        tally = shown.tally
+        if tally is None or tally.deadline is None:
+            return shown
+        # The missing units made on this day meet the count in some run holding at least as many
+        # units as the one shown; made a day later, in none (tests/test_laws_decision.py).
+        latest = max(day for count, day in joinable.items() if count >= tally.count)
+        if latest == tally.deadline:
+            return shown
+        return attrs.evolve(shown, tally=attrs.evolve(tally, deadline=latest))
 
     def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:
         """Count the units among ``selected.inside``; *reachable_by*: a run's last day for a new report."""
