@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from asb_case_review.models import Application, Incident, Report
+from asb_case_review.models import Application, Fact, Incident, Report
+from asb_case_review.policy import Policy
+from asb_case_review.rules import fact, rule
 
 D = dt.date
 
@@ -33,3 +35,14 @@ def app(made_on: dt.date, *reports: Report, **fields: Any) -> Application:
     values: dict[str, Any] = {"applicant": "P1", "matter": "M"}
     values.update(fields)
     return Application("A1", made_on=made_on, reports=reports, **values)
+
+
+def high_risk_policy() -> Policy:
+    """A policy met only on the case fact that the victim is high risk: undetermined until it is given."""
+    return Policy(
+        "risk",
+        title="High risk",
+        version="1",
+        effective_from=dt.date(2020, 1, 1),
+        mandatory=rule("risk", fact(Fact.VICTIM_HIGH_RISK), label="the victim is assessed as high risk"),
+    )

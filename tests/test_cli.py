@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import json
 import sys
@@ -13,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from asb_case_review import Fact, Policy, cli, fact, rule
+from asb_case_review import cli
 from asb_case_review.policyfile import dump
+from tests.builders import high_risk_policy
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -143,13 +143,7 @@ def test_unknown_policy_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_undetermined_exits_3(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A decision that hangs on a fact not supplied exits 3."""
-    risky = Policy(
-        "risk",
-        title="High risk",
-        version="1",
-        effective_from=dt.date(2020, 1, 1),
-        mandatory=rule("risk", fact(Fact.VICTIM_HIGH_RISK), label="the victim is assessed as high risk"),
-    )
+    risky = high_risk_policy()
     path = tmp_path / "risk.toml"
     path.write_text(dump(risky), encoding="utf-8")
     code, out, _ = run(capsys, "check", "--example", "--policy", str(path), "--report-floor-only")

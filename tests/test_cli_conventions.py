@@ -4,7 +4,6 @@ CSV outputs keep their header, and the shell completion script works in bash."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 import subprocess
@@ -13,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from asb_case_review import Fact, InvalidPolicy, Policy, cli, fact, get_policy, rule
+from asb_case_review import InvalidPolicy, cli, get_policy
 from asb_case_review.policyfile import dump
+from tests.builders import high_risk_policy
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -34,13 +34,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int | str | Non
 @pytest.fixture
 def files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
     """The files the invocations below name: reports, applications, a fact policy, a failing cases file."""
-    risky = Policy(
-        "risk",
-        title="High risk",
-        version="1",
-        effective_from=dt.date(2020, 1, 1),
-        mandatory=rule("risk", fact(Fact.VICTIM_HIGH_RISK), label="the victim is assessed as high risk"),
-    )
+    risky = high_risk_policy()
     (tmp_path / "risk.toml").write_text(dump(risky), encoding="utf-8")
     assert cli.main(["synthetic", "300", "--seed", "3"]) == 0
     (tmp_path / "reports.csv").write_text(capsys.readouterr().out, encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -10,11 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from asb_case_review import CATALOGUE, Application, Fact, Policy, evaluate, fact, for_officer, rule, to_dict
+from asb_case_review import CATALOGUE, Application, Policy, evaluate, for_officer, to_dict
 from asb_case_review.catalogue import get_policy
 from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_from_mapping
 from asb_case_review.render import settings as settings_of
+from tests.builders import high_risk_policy
 
 from .strategies import applications, policies
 
@@ -72,13 +72,7 @@ def test_generated_policies_and_applications_read_as_english(
 
 def test_the_text_says_undetermined_as_the_docs_and_exit_codes_do() -> None:
     """An undetermined decision is UNDETERMINED in the text; the JSON keeps the value "unknown"."""
-    risky = Policy(
-        "risk",
-        title="High risk",
-        version="1",
-        effective_from=dt.date(2020, 1, 1),
-        mandatory=rule("risk", fact(Fact.VICTIM_HIGH_RISK), label="the victim is assessed as high risk"),
-    )
+    risky = high_risk_policy()
     decision = evaluate(example_application(), risky, enforce_floor=False)
     text = for_officer(decision)
     assert decision.outcome.value == "unknown"

@@ -348,9 +348,7 @@ _TEXT: Final = {"content": {"text/plain": {"schema": {"type": "string"}}}}
 )
 async def letter(request: Request) -> Response:
     """The applicant's letter."""
-    data = await _json(request)
-    text = await _work(request, lambda: for_applicant(_decide(data)))
-    return Response(text, media_type="text/plain; charset=utf-8")
+    return await _text_of(request, for_applicant)
 
 
 @router.post(
@@ -363,8 +361,13 @@ async def letter(request: Request) -> Response:
 )
 async def officer(request: Request) -> Response:
     """The officer's text."""
+    return await _text_of(request, for_officer)
+
+
+async def _text_of(request: Request, render: Callable[[Decision], str]) -> Response:
+    """The decision on the request's application, rendered as plain text by *render*."""
     data = await _json(request)
-    text = await _work(request, lambda: for_officer(_decide(data)))
+    text = await _work(request, lambda: render(_decide(data)))
     return Response(text, media_type="text/plain; charset=utf-8")
 
 
