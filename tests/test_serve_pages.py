@@ -277,6 +277,24 @@ def _self_check(**fields: str) -> dict[str, str]:
     return form
 
 
+def _two_more_reports() -> dict[str, str]:
+    """Two more of the applicant's own reports, each within a month of its behaviour: three in all."""
+    days = {1: ("15", "11", "1", "11"), 2: ("2", "2", "30", "1")}
+    fields: dict[str, str] = {}
+    for n, (made_day, made_month, began_day, began_month) in days.items():
+        year = "2025" if made_month == "11" else "2026"
+        fields |= {
+            f"reports-{n}-made_on-day": made_day,
+            f"reports-{n}-made_on-month": made_month,
+            f"reports-{n}-made_on-year": year,
+            f"reports-{n}-began_on-day": began_day,
+            f"reports-{n}-began_on-month": began_month,
+            f"reports-{n}-began_on-year": year,
+            f"reports-{n}-agency": "council",
+        }
+    return fields
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
@@ -388,6 +406,18 @@ def test_the_self_check_answer_is_the_librarys_letter(client: httpx.Client) -> N
     assert "Your reports alone would not meet the threshold" in response.text
     assert "The council and its partners decide" in response.text
     assert "hate incident/crime" in response.text.replace("&#34;", '"')
+    # A self-check decides nothing: no decision to have reviewed, no next steps of an application.
+    letter = re.search(r'<p class="govuk-body" id="letter">(.*?)</p>', response.text, re.S)
+    assert letter is not None
+    assert letter[1].startswith("Your application of 28 February 2026 does not meet the threshold")
+    assert "reviewed" not in letter[1]
+    assert "What happens next" not in letter[1]
+    met = client.post("/self-check", data=_self_check(**_two_more_reports()))
+    assert "Your reports alone would meet the threshold" in met.text
+    met_letter = re.search(r'<p class="govuk-body" id="letter">(.*?)</p>', met.text, re.S)
+    assert met_letter is not None
+    assert "meets the threshold" in met_letter[1]
+    assert "What happens next" not in met_letter[1]
 
 
 def test_pages_work_unstyled_and_say_how_to_fetch_the_styles(

@@ -320,12 +320,18 @@ def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> s
 
 
 def applicant_paragraphs(
-    decision: Decision, *, decided_on: dt.date | None = None, language: Language = "en"
+    decision: Decision,
+    *,
+    decided_on: dt.date | None = None,
+    language: Language = "en",
+    next_steps: bool = True,
 ) -> tuple[str, ...]:
     """The applicant's letter (:func:`for_applicant`) in paragraphs, in *language* (``en`` or ``cy``).
 
     The first paragraph gives the decision and what counted, the next what the
-    law also says, the next what happens now or how to ask for a review.
+    law also says, the next what happens now or how to ask for a review.  With
+    ``next_steps=False`` that last part is left out: a self-check, which decides
+    nothing, has no next steps and no decision to review.
 
     >>> from asb_case_review import STATUTORY, evaluate
     >>> from asb_case_review.examples import example_application
@@ -338,6 +344,8 @@ def applicant_paragraphs(
     owner = "you" if application.on_behalf_of in (None, application.applicant) else "victim"
     v = _Voice(messages(language), owner, _told_of(decision))
     paragraphs = _met(decision, v, decided_on) if decision.met else _not_met(decision, v, decided_on)
+    if not next_steps:
+        paragraphs = paragraphs[:-1]  # both give the next steps (or how to ask for a review) last
     if decision.signals and v.told is not None:
         paragraphs.append([v.m.text(f"counted.{owner}.signal")])
     return tuple(" ".join(p) for p in paragraphs if p)

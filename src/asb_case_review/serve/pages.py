@@ -43,7 +43,7 @@ from ..errors import CaseReviewError, InvalidInput, InvalidPolicy, InvalidRow, R
 from ..models import Agency, Application, Fact
 from ..parsing import application_from_mapping, parse_day
 from ..policy import Area
-from ..render import for_applicant, for_officer, long_date, report_rows, to_dict
+from ..render import applicant_paragraphs, for_applicant, for_officer, long_date, report_rows, to_dict
 from .assets import GOVUK_FRONTEND, STATIC, VENDORED, vendored
 
 __all__ = ["MAX_ROWS", "MAX_UPLOAD", "SERVICE_NAME", "router"]
@@ -499,7 +499,8 @@ def _self_check_result(application: Application, area: Area) -> dict[str, Any]:
     return {
         "decision": decision,
         "policy": policy,
-        "letter": for_applicant(decision),
+        # The letter's account of the reports, without its next steps: a self-check decides nothing.
+        "letter": " ".join(applicant_paragraphs(decision, next_steps=False)),
         "picture": _picture(decision, private=True),
         "alt": _alt(decision, rows, private=True),
     }
