@@ -249,6 +249,23 @@ def test_sweep_and_compare_give_the_cli_rows(client: TestClient, tmp_path: Path)
         assert compared.text.rstrip("\n") == cli_rows[1].rstrip("\n")
 
 
+@pytest.mark.parametrize("show", ["flips", "conflicts"])
+def test_an_empty_comparison_view_keeps_its_header_as_the_cli_does(
+    client: TestClient, tmp_path: Path, show: str
+) -> None:
+    """One policy flips against nothing and the statute never conflicts with itself: the header alone."""
+    text = synthetic(30)
+    path = tmp_path / "reports.csv"
+    path.write_text(text, encoding="utf-8")
+    answer = client.post(
+        f"/api/compare?policy=statutory&show={show}", content=text, headers={"Content-Type": "text/csv"}
+    )
+    printed = run_cli("compare", str(path), "--policy", "statutory", "--show", show)[1]
+    assert answer.status_code == 200
+    assert len(answer.text.splitlines()) == 1  # the header, no row
+    assert answer.text.rstrip("\n") == printed.rstrip("\n")
+
+
 def test_sweep_edges_match_the_cli(client: TestClient, tmp_path: Path) -> None:
     """A CSV of a header alone sweeps to nothing, as the command does; a bad fact is named."""
     header = synthetic(1).splitlines()[0] + "\n"

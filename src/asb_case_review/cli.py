@@ -515,10 +515,8 @@ def _batch_letters(args: argparse.Namespace) -> None:
     if args.letters and args.letter not in (None, "text"):
         raise _BadInput(f"--letters writes text letters; give --letter {args.letter} alone")
     args.letter = args.letter or ("text" if args.letters else None)
-    if args.letter is None and args.language is not None:
-        raise _BadInput(
-            f"--language {args.language}: is an option of the letter; give --letter text|html|docx"
-        )
+    if args.letter is None:
+        _refuse_letter_options(args)
     try:
         args.decided_on = _decided_on(args.decided_on)
     except CaseReviewError as error:
@@ -623,12 +621,17 @@ def _write(path: Path, text: str) -> None:
         raise _BadInput(f"{path}: cannot write: {error.strerror or error}") from None
 
 
+def _refuse_letter_options(args: argparse.Namespace) -> None:
+    """--output and --language shape a letter: refused, by name, when no letter is asked for."""
+    for given, name in ((args.output, "--output"), (args.language, "--language")):
+        if given is not None:
+            raise _BadInput(f"{name} {given}: is an option of the letter; give --letter text|html|docx")
+
+
 def _letter_options(args: argparse.Namespace) -> str | None:
     """The letter's format, after refusing options that make no sense together, before any work."""
     if args.letter is None:
-        for given, name in ((args.output, "--output"), (args.language, "--language")):
-            if given is not None:
-                raise _BadInput(f"{name} {given}: is an option of the letter; give --letter text|html|docx")
+        _refuse_letter_options(args)
         return None
     if args.output is None:
         if args.letter == "docx":
@@ -1180,7 +1183,7 @@ def _frames_out(results: Sequence[Any], args: argparse.Namespace) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .analysis.compare import CONFLICT_COLUMNS, FLIP_COLUMNS, compare  # noqa: PLC0415 (analysis only)
+    from .analysis.compare import compare  # noqa: PLC0415 (analysis only)
 
     table = _load_reports(args)
     policies = _analysis_policies(args.policy)
@@ -1199,13 +1202,7 @@ def _compare(args: argparse.Namespace) -> int:
         raise _BadInput(
             f"compare --engine {args.engine}: needs asb-case-review[analysis] ({error.name})"
         ) from None
-    columns: tuple[str, ...] = ()
-    if args.show == "flips":
-        rows, columns = comparison.flip_counts(), FLIP_COLUMNS
-    elif args.show == "conflicts":
-        rows, columns = list(comparison.conflicts()), CONFLICT_COLUMNS
-    else:
-        rows = comparison.summary()
+    rows, columns = comparison.view(args.show)
     _rows_out(rows, args.format, args=args, policies=policies, columns=columns)
     return EXIT_MET
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -42,6 +42,8 @@ CONFLICT_COLUMNS = ("policy", "report", "reporter", "matter", "day", "policy_out
 """The keys of each row of :meth:`Comparison.conflicts`, in order."""
 
 Engine = EngineChoice
+Show = Literal["summary", "flips", "conflicts"]
+"""The views of a comparison (:meth:`Comparison.view`)."""
 _STATUTE = "statutory"
 _RED = "#d4351c"
 _MET: Final = 2
@@ -185,6 +187,18 @@ class Comparison:
             dict(zip(FLIP_COLUMNS, (a, b, " ".join(rules), n), strict=True))
             for (a, b, rules), n in sorted(counted.items())
         ]
+
+    def view(self, show: Show) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+        """The rows of one view (``compare --show``) and, where they are fixed, its columns.
+
+        Flips and conflicts always have the same columns, so a table of none still has its header;
+        the summary's columns follow the policies compared (``()``: take them from the rows).
+        """
+        if show == "flips":
+            return self.flip_counts(), FLIP_COLUMNS
+        if show == "conflicts":
+            return list(self.conflicts()), CONFLICT_COLUMNS
+        return self.summary(), ()
 
     def conflicts(self) -> Iterator[dict[str, Any]]:
         """Every statutory-floor conflict: the statute says met, the policy as written does not."""

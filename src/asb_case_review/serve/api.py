@@ -652,22 +652,31 @@ def _table(raw: bytes, *, skip: bool) -> Any:
 
 
 def _rows_response(
-    rows: list[dict[str, Any]], problems: Sequence[object], fmt: str, policies: Sequence[Policy]
+    rows: list[dict[str, Any]],
+    problems: Sequence[object],
+    fmt: str,
+    policies: Sequence[Policy],
+    columns: Sequence[str] = (),
 ) -> Response:
     if fmt == "json":
         # As the command line writes it: the audit fields lead; a cell empty in CSV is null.
         plain = [{key: None if value == "" else value for key, value in row.items()} for row in rows]
         return JSONResponse({**audit_fields(policies), "rows": plain, "skipped": [str(p) for p in problems]})
-    return StreamingResponse(_csv_chunks(rows), media_type="text/csv; charset=utf-8")
+    return StreamingResponse(_csv_chunks(rows, columns), media_type="text/csv; charset=utf-8")
 
 
-def _csv_chunks(rows: list[dict[str, Any]], size: int = 2_000) -> Iterator[str]:
-    """The rows as CSV (the command line's), written out *size* rows at a time as the client reads."""
-    if not rows:
+def _csv_chunks(rows: list[dict[str, Any]], columns: Sequence[str] = (), size: int = 2_000) -> Iterator[str]:
+    """The rows as CSV (the command line's), written out *size* rows at a time as the client reads.
+
+    With no row, nothing; or, when the table's *columns* are fixed, its header alone, as ``compare`` prints.
+    """
+    if not rows and not columns:
         return
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\n")
     writer.writeheader()
+    if not rows:
+        yield out.getvalue()
     for start in range(0, len(rows), size):
         writer.writerows(rows[start : start + size])
         yield out.getvalue()
@@ -713,22 +722,18 @@ async def sweep_reports(
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
     """The sweep's rows."""
-    _skipping(skip_bad_rows, fmt)
-    raw, chosen = await _upload(request, policy)
 
-    def work() -> tuple[list[dict[str, Any]], Sequence[object]]:
+    def rows_of(table: Any, chosen: list[Policy]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
         from ..analysis.sweep import sweep  # noqa: PLC0415 - the analysis routes alone need it
 
-        table = _table(raw, skip=skip_bad_rows)
         assumed = _facts(fact or ())
         rows: list[dict[str, Any]] = []
         for one in chosen:
             result = sweep(table, one, facts=assumed)
             rows.extend(result.standing_records() if standings else result.records())
-        return [{k: _plain(v) for k, v in row.items()} for row in rows], table.problems
+        return rows, ()
 
-    rows, problems = await _work(request, work)
-    return _rows_response(rows, problems, fmt, chosen)
+    return await _rows_route(request, policy, rows_of, skip=skip_bad_rows, fmt=fmt)
 
 
 def _plain(value: object) -> object:
@@ -755,24 +760,38 @@ async def compare_reports(
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
     """The comparison's rows."""
-    _skipping(skip_bad_rows, fmt)
-    raw, chosen = await _upload(request, policy)
 
-    def work() -> tuple[list[dict[str, Any]], Sequence[object]]:
+    def rows_of(table: Any, chosen: list[Policy]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
         from ..analysis.compare import compare  # noqa: PLC0415 - the analysis routes alone need it
 
-        table = _table(raw, skip=skip_bad_rows)
-        comparison = compare(table, chosen, facts=_facts(fact or ()))
-        if show == "flips":
-            rows = comparison.flip_counts()
-        elif show == "conflicts":
-            rows = list(comparison.conflicts())
-        else:
-            rows = comparison.summary()
-        return [{k: _plain(v) for k, v in row.items()} for row in rows], table.problems
+        return compare(table, chosen, facts=_facts(fact or ())).view(show)
 
-    rows, problems = await _work(request, work)
-    return _rows_response(rows, problems, fmt, chosen)
+    return await _rows_route(request, policy, rows_of, skip=skip_bad_rows, fmt=fmt)
+
+
+Rows = tuple[list[dict[str, Any]], tuple[str, ...]]
+"""Rows, and the columns of a table that has them fixed (``()``: from the rows)."""
+
+
+async def _rows_route(
+    request: Request,
+    policy: Sequence[str] | None,
+    rows_of: Callable[[Any, list[Policy]], Rows],
+    *,
+    skip: bool,
+    fmt: str,
+) -> Response:
+    """An analysis route: read the uploaded CSV, compute its rows off the event loop, answer as the CLI."""
+    _skipping(skip, fmt)
+    raw, chosen = await _upload(request, policy)
+
+    def work() -> tuple[list[dict[str, Any]], tuple[str, ...], Sequence[object]]:
+        table = _table(raw, skip=skip)
+        rows, columns = rows_of(table, chosen)
+        return [{k: _plain(v) for k, v in row.items()} for row in rows], columns, table.problems
+
+    rows, columns, problems = await _work(request, work)
+    return _rows_response(rows, problems, fmt, chosen, columns)
 
 
 @router.get("/health", summary="The service is up", responses={200: {"description": "Up."}})

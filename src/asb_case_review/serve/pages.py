@@ -353,10 +353,15 @@ def home() -> HTMLResponse:
     return _page("start.html", title="Check the threshold for an ASB Case Review", active="home")
 
 
+def _text_fields(form: FormData) -> dict[str, str]:
+    """The form's text fields, as typed, to show again (uploads are not shown)."""
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
 def _officer_form(form: FormData | None, rows: int) -> dict[str, Any]:
     values: dict[str, str] = {}
     if form is not None:
-        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        values = _text_fields(form)
     return {
         "title": "Decide an application",
         "active": "officer",
@@ -513,7 +518,7 @@ def _self_check_form(form: FormData | None, rows: int, today: dt.date) -> dict[s
         "apply_on-year": str(today.year),
     }
     if form is not None:
-        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        values = _text_fields(form)
     return {
         "title": "Check if your reports meet the threshold",
         "active": "self-check",
