@@ -1,24 +1,55 @@
-"""The examples in docs/*.md and README.md, collected as tests by Sybil (see tests/docs_examples.py)."""
+"""The examples in docs/*.md and README.md, run as tests with Sybil (see tests/docs_examples.py).
+
+Each page is one test: its examples run in order in one namespace, as a reader runs them, whatever
+worker pytest-xdist gives the page (an example per test could run on a worker where the block that
+defines its names never ran).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from sybil import Sybil
 from tests.docs_examples import sybils, workdir
 
-
-@pytest.fixture(scope="session")
-def _docs_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return workdir(tmp_path_factory.mktemp("docs-examples"))
-
-
-@pytest.fixture
-def docs_workdir(_docs_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each example runs in the session's examples folder, which holds reports.csv."""
-    monkeypatch.chdir(_docs_folder)
-    return _docs_folder
-
-
 _docs, _readme = sybils()
-pytest_collect_file = (_docs + _readme).pytest()
+
+
+class _Page(pytest.Item):
+    """Every example of one page, in order, in the session's examples folder (which holds reports.csv)."""
+
+    def __init__(self, *, sybil: Sybil, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.sybil = sybil
+
+    def runtest(self) -> None:
+        folder = workdir(self.config._tmp_path_factory.mktemp("docs-examples"))  # type: ignore[attr-defined]
+        here = Path.cwd()
+        os.chdir(folder)
+        try:
+            for example in self.sybil.parse(self.path).examples():
+                example.evaluate()
+        finally:
+            os.chdir(here)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"examples of {self.path.name}"
+
+
+class _PageFile(pytest.File):
+    def __init__(self, *, sybil: Sybil, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.sybil = sybil
+
+    def collect(self) -> list[_Page]:
+        return [_Page.from_parent(self, name="examples", sybil=self.sybil)]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> _PageFile | None:
+    """A page of the docs, or the README, as one test of its examples."""
+    for sybil in (_docs, _readme):
+        if sybil.should_parse(file_path):
+            return _PageFile.from_parent(parent, path=file_path, sybil=sybil)  # type: ignore[no-any-return]
+    return None
