@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 
 from . import __version__
+from ._csvtext import cells, frame_cells
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
 from ._readers import DATE_FORMATS, unknown
 from .audit import audit_fields, stamped_decision
@@ -566,7 +567,7 @@ def _check_batch(args: argparse.Namespace) -> int:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(_SUMMARY), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(cells(row) for row in rows)
     _write(out / "summary.csv", buffer.getvalue())
     summary = {**audit_fields(policies.values()), "applications": rows}
     _write(out / "summary.json", json.dumps(summary, indent=2) + "\n")
@@ -1118,7 +1119,7 @@ def _rows_out(
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(progress(rows, label="writing", enabled=shown, delay=delay))
+    writer.writerows(cells(row) for row in progress(rows, label="writing", enabled=shown, delay=delay))
     emit(buffer.getvalue().rstrip("\n"))
 
 
@@ -1174,7 +1175,7 @@ def _frames_out(results: Sequence[Any], args: argparse.Namespace) -> None:
     header = True
     try:
         for result, at in progress(blocks, label="writing", enabled=args.progress, delay=args.progress_delay):
-            block = pd.DataFrame(result.text_columns(at, at + _ROWS_AT_ONCE))
+            block = frame_cells(pd.DataFrame(result.text_columns(at, at + _ROWS_AT_ONCE)))
             sys.stdout.write(block.to_csv(index=False, header=header, lineterminator="\n"))
             header = False
         sys.stdout.flush()
@@ -1238,12 +1239,7 @@ def _synthetic(args: argparse.Namespace) -> int:
     if not first <= args.year <= last:
         raise _BadInput(f"synthetic: --year={args.year}: must be a year from {first} to {last}")
     table = synthetic_reports(args.count, seed=args.seed, year_starting=args.year)
-    rows = [
-        {key: "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-         for key, value in record.items()}
-        for record in table.records()
-    ]  # fmt: skip
-    _rows_out(rows, "csv")
+    _rows_out(list(table.records()), "csv")
     return EXIT_MET
 
 
