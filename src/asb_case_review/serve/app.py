@@ -30,10 +30,16 @@ def create_app(
     asb_case_review.errors.InvalidInput: max_depth=0: must be a whole number of at least 1
     """
     limits = Limits(max_body=max_body, max_upload=max_upload, max_depth=max_depth, time_limit=time_limit)
+    # FastAPI's interactive pages (/docs, /redoc) load their scripts and styles from a CDN: a
+    # service that decides cases must not depend on one, nor send its users' browsers there. The
+    # OpenAPI document itself is served (/openapi.json) and published (docs/openapi.json), for any
+    # OpenAPI viewer or client generator to read.
     app = FastAPI(
         title="asb-case-review",
         version=__version__,
         summary="Decide whether an application for an ASB Case Review meets the threshold, and why.",
+        docs_url=None,
+        redoc_url=None,
     )
     api.install(app, limits)
     app.include_router(pages.router)
