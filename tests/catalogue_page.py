@@ -61,11 +61,31 @@ def _source(policy: Policy) -> str:
     return (f"[{title}]({source.url})" if source.url else title) + read
 
 
-def _coverage() -> list[dict[str, object]]:
+def coverage() -> list[dict[str, object]]:
+    """Every area searched, found or not (research/catalogue/coverage-*.toml)."""
     rows: list[dict[str, object]] = []
     for file in sorted(RESEARCH.glob("coverage-*.toml")):
         rows.extend(tomllib.loads(file.read_text(encoding="utf-8"))["area"])
     return rows
+
+
+def not_added() -> dict[str, str]:
+    """Why an area whose page was read is not in the catalogue, where the reviews record it."""
+    why: dict[str, str] = {}
+    for file in sorted(RESEARCH.glob("review-*.toml")):
+        for entry in tomllib.loads(file.read_text(encoding="utf-8")).get("not_added", []):
+            why[entry["id"]] = str(entry["why"]).removeprefix("not added: ")
+    return why
+
+
+def in_catalogue(row: dict[str, object]) -> str:
+    """The coverage table's catalogue cell, from the catalogue itself: the area (and the scheme it
+    applies), "not added" for a threshold found but not encoded, or a dash."""
+    file = str(row.get("file") or "")
+    if file in AREAS:
+        scheme = AREAS[file].latest.scheme
+        return f"`{file}`" + (f" (applies `{scheme}`)" if scheme else "")
+    return "not added" if row.get("found") else "—"
 
 
 def page() -> str:
@@ -79,8 +99,10 @@ def page() -> str:
     }
     narrowing = {n for n, p in latest.items() if features(p) & set(NARROWING)}
     by_region = collections.Counter("(none)" if p.region is None else str(p.region) for p in latest.values())
-    coverage = _coverage()
-    searched_found = [r for r in coverage if r.get("found")]
+    searched = coverage()
+    searched_found = [r for r in searched if r.get("found")]
+    encoded = [r for r in searched if str(r.get("file") or "") in AREAS]
+    reasons = not_added()
     lines = [
         "# The national catalogue",
         "",
@@ -135,18 +157,32 @@ def page() -> str:
             "",
             "## Coverage: areas searched",
             "",
-            f"{len(coverage)} councils, forces, commissioners and partnerships were searched for in stored",
-            f"copies of their pages; {len(searched_found)} published a threshold that could be read. The gap",
-            "is visible here so that it can be closed: an area marked not found had no page, a page that",
-            "states no threshold, or a copy cut off before it.",
+            f"{len(searched)} councils, forces, commissioners and partnerships were searched for in stored",
+            f"copies of their pages; {len(searched_found)} published a threshold that could be read, and",
+            f"{len(encoded)} rows name an area in the catalogue (an area that applies a scheme, such as a",
+            "county's, is in it with that scheme, whether or not its own page states it). The gap is",
+            "visible here so that it can be closed: an area marked not found had no page, a page that",
+            "states no threshold, or a copy cut off before it; one marked *not added* had a threshold read",
+            "but not yet encoded, with the reason where the reviews in `research/catalogue/` record one.",
+            "The catalogue column is made from the catalogue itself, so it cannot name an area the",
+            "catalogue does not hold.",
             "",
             "| area searched | region | found | in the catalogue | note |",
             "|---|---|---|---|---|",
         ]
     )
-    for row in sorted(coverage, key=lambda r: (str(r.get("region", "")), str(r.get("name", "")))):
-        file = str(row.get("file") or "")
-        encoded = f"`{file}`" if file and file in AREAS else "—"
+    for row in sorted(searched, key=lambda r: (str(r.get("region", "")), str(r.get("name", "")))):
+        cell = in_catalogue(row)
+        note = " ".join(
+            part
+            for part in (
+                str(row.get("note", "")),
+                f"Not added: {reasons[str(row.get('file'))]}"
+                if cell == "not added" and str(row.get("file")) in reasons
+                else "",
+            )
+            if part
+        )
         lines.append(
             "| "
             + " | ".join(
@@ -154,8 +190,8 @@ def page() -> str:
                     _cell(str(row.get("name", ""))),
                     _cell(str(row.get("region", ""))),
                     "yes" if row.get("found") else "no",
-                    encoded,
-                    _cell(str(row.get("note", ""))) or "—",
+                    cell,
+                    _cell(note) or "—",
                 ]
             )
             + " |"
