@@ -30,16 +30,16 @@ import numpy as np
 import pandas as pd
 
 from asb_case_review import CATALOGUE, Application, Incident, Outcome, Report, evaluate
-from asb_case_review.law.floor import floor_rule
-from asb_case_review.qualifying import Anchor, BehaviourDay, DateOf, LagScope, Who
-from asb_case_review.render import for_officer
-from asb_case_review.rules import AllOf, AnyOf, Consent, Count, CountUnit, FactIs, Not, Recency, Rule
 from asb_case_review.analysis.columnar import Columns, sweep_columns
 from asb_case_review.analysis.plan import compile_policy
-from asb_case_review.law.logic import CountLeaf
 from asb_case_review.analysis.sweep import sweep
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.dates import earliest_start, period_last_day
+from asb_case_review.law.floor import floor_rule
+from asb_case_review.law.logic import CountLeaf
+from asb_case_review.qualifying import Anchor, BehaviourDay, DateOf, LagScope, Who
+from asb_case_review.render import for_officer
+from asb_case_review.rules import AllOf, AnyOf, Consent, Count, CountUnit, FactIs, Not, Recency, Rule
 
 BENCHED = {name: CATALOGUE[name] for name in ("statutory", "staffordshire-moorlands", "merseyside")}
 
@@ -74,7 +74,8 @@ def pandas_reference(frame, base, policy):
     """
     plan = compile_policy(policy)
     # The reference covers policies whose rules are each one count, as the three benchmarked are.
-    assert plan.mandatory == CountLeaf(0) and plan.local == tuple(CountLeaf(k) for k in range(1, plan.routes))
+    assert plan.mandatory == CountLeaf(0)
+    assert plan.local == tuple(CountLeaf(k) for k in range(1, plan.routes))
     assert not plan.conditions
     made = frame["made"].to_numpy()
     horizon = int(made.max()) + 1
@@ -86,7 +87,9 @@ def pandas_reference(frame, base, policy):
         start = np.array([(earliest_start(d, window.span, window.arithmetic) - base).days for d in calendar])
         ok = np.ones(len(frame), bool)
         if lag is not None:
-            lag_last = np.array([(period_last_day(d, lag.span, lag.arithmetic) - base).days for d in calendar])
+            lag_last = np.array(
+                [(period_last_day(d, lag.span, lag.arithmetic) - base).days for d in calendar]
+            )
             ok &= made <= lag_last[np.minimum(frame["ended"].to_numpy(), made)]
         if selection.hate_only:
             ok &= frame["hate"].to_numpy()
@@ -99,7 +102,8 @@ def pandas_reference(frame, base, policy):
         unit = {
             # A complaint is a reporter's report of an incident on one day of the behaviour.
             "complaints": (
-                frame["reporter"].to_numpy() * (int(frame["incident"].max()) + 1) + frame["incident"].to_numpy()
+                frame["reporter"].to_numpy() * (int(frame["incident"].max()) + 1)
+                + frame["incident"].to_numpy()
             )
             * (horizon + 1)
             + behaviour,
@@ -174,8 +178,9 @@ def twenty_reports():
 
 
 def _numpy_computes(policy) -> bool:
-    from asb_case_review.analysis.columnar import NUMPY
-    from asb_case_review.analysis.plan import Unsupported
+    # The numpy engine is imported only when a benchmark asks whether it computes a policy.
+    from asb_case_review.analysis.columnar import NUMPY  # noqa: PLC0415
+    from asb_case_review.analysis.plan import Unsupported  # noqa: PLC0415
 
     try:
         compile_policy(policy, NUMPY)
@@ -237,7 +242,7 @@ def _bare_units(unit, chosen):
     return len(keys), (len({r.reporter for r, _ in chosen if r.household is None}) if unknown else 0)
 
 
-def bare_count(count, application, as_of):
+def bare_count(count, application, as_of):  # noqa: PLR0912, PLR0915 - one pass, every test inline, on purpose
     """The outcome code of one count: its tests applied in one pass over the reports."""
     s, at_least, unit = count.selection, count.at_least, count.unit
     window, lag = s.window, s.lag
@@ -254,7 +259,9 @@ def bare_count(count, application, as_of):
             continue
         if s.who is Who.VICTIM and report.reporter != victim:
             continue
-        if (s.exclude_kinds and report.kind in s.exclude_kinds) or (s.agencies and report.agency not in s.agencies):
+        if s.exclude_kinds and report.kind in s.exclude_kinds:
+            continue
+        if s.agencies and report.agency not in s.agencies:
             continue
         if s.hate_only and not incident.hate:
             continue
@@ -264,10 +271,13 @@ def bare_count(count, application, as_of):
             day = incident.began_on
         else:
             day = min(incident.ended_on or incident.began_on, report.made_on)
-        if lag is not None and (lag.applies_to is LagScope.EVERY or not chosen):
-            if report.made_on > period_last_day(day, lag.span, lag.arithmetic):
-                first_late = lag.applies_to is LagScope.FIRST
-                continue
+        if (
+            lag is not None
+            and (lag.applies_to is LagScope.EVERY or not chosen)
+            and report.made_on > period_last_day(day, lag.span, lag.arithmetic)
+        ):
+            first_late = lag.applies_to is LagScope.FIRST
+            continue
         chosen.append((report, day))
     start_of = (lambda r, d: r.made_on) if window.date_of is DateOf.REPORT else (lambda r, d: d)
     if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
@@ -301,7 +311,7 @@ def bare_count(count, application, as_of):
     return MET if counted >= at_least else UNKNOWN if counted + unknown >= at_least else NOT_MET
 
 
-def bare_tree(predicate):
+def bare_tree(predicate):  # noqa: PLR0911 - one return per rule kind
     """The rule as a function of (application, day) giving an outcome code, read once from *predicate*."""
     match predicate:
         case Rule():
@@ -380,14 +390,18 @@ def _best(*steps, rounds=7):
 def _officer_reports(n):
     return tuple(
         Report(f"R{i}", reporter=f"P{i % 50}", made_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150),
-               incident=Incident(f"I{i}", matter="M", began_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150)))
+               incident=Incident(f"I{i}", matter="M",
+                                 began_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150)))
         for i in range(n)
     )  # fmt: skip
 
 
 def import_ms():
-    """``import asb_case_review`` in a fresh interpreter: (CPU ms, wall ms as python -X importtime counts it)."""
-    script = "import time; began = time.process_time(); import asb_case_review; print(time.process_time() - began)"
+    """``import asb_case_review`` in a fresh interpreter: (CPU ms, wall ms as -X importtime counts it)."""
+    script = (
+        "import time; began = time.process_time(); import asb_case_review; "
+        "print(time.process_time() - began)"
+    )
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", script],
                           capture_output=True, text=True, check=True)  # fmt: skip
     for row in done.stderr.splitlines():
@@ -398,6 +412,7 @@ def import_ms():
 
 
 def verdict(met):
+    """How a figure stands against its target."""
     return "target met" if met else "target NOT met"
 
 
@@ -405,7 +420,8 @@ def single_application():
     """Every target of issue 11 for one application, each printed beside its figure."""
     application = twenty_reports()
     print(f"\nevaluate() on one application of {len(application.reports)} reports, every catalogue policy "
-          f"(least CPU time of 7 interleaved rounds; the bare count: see bare_count in bench.py):")  # fmt: skip
+          f"(least CPU time of 7 interleaved rounds; the bare count: see bare_count in bench.py):"
+    )  # fmt: skip
     ratios = {}
     for name, policy in sorted(CATALOGUE.items()):
         decide = bare_policy(policy)
@@ -417,10 +433,13 @@ def single_application():
     middle = statistics.median(r for r, _, _ in ratios.values())
     print(f"  {len(ratios)} policies: evaluate / bare count, median {middle:.2f}x, worst {worst:.2f}x "
           f"({worst_name}: {ours * 1e6:.0f} us vs {bare * 1e6:.0f} us); target every policy <= 2x: "
-          f"{verdict(worst <= 2)} ({sum(r <= 2 for r, _, _ in ratios.values())} of {len(ratios)} within)")  # fmt: skip
+          f"{verdict(worst <= 2)} ({sum(r <= 2 for r, _, _ in ratios.values())} of {len(ratios)} within)"
+    )  # fmt: skip
     for name in ("statutory", "staffordshire-moorlands", "merseyside", *(n for n, _ in ordered[-3:])):
         ratio, ours, bare = ratios[name]
-        print(f"    {name:<28} evaluate {ours * 1e6:6.0f} us | bare count {bare * 1e6:5.0f} us | {ratio:4.2f}x")
+        print(
+            f"    {name:<28} evaluate {ours * 1e6:6.0f} us | bare count {bare * 1e6:5.0f} us | {ratio:4.2f}x"
+        )
 
     policy = CATALOGUE["merseyside"]
     base = application.reports[0]
@@ -432,14 +451,17 @@ def single_application():
     grown = attrs.evolve(application, reports=application.reports + extra)
     small, large = _best(lambda: evaluate(application, policy), lambda: evaluate(grown, policy))
     per = (large - small) / len(extra)
-    print(f"  cost per extra report (merseyside, 20 -> 220 reports: {small * 1e6:.0f} -> {large * 1e6:.0f} us): "
+    print(f"  cost per extra report (merseyside, 20 -> 220 reports: "
+          f"{small * 1e6:.0f} -> {large * 1e6:.0f} us): "
           f"{per * 1e6:.2f} us; target <= 2 us: {verdict(per <= 2e-6)}")  # fmt: skip
 
     until = {}
     for name in ("statutory", "staffordshire-moorlands", "merseyside"):
         p = CATALOGUE[name]
         assert evaluate(application, p).met, name
-        both, alone = _best(lambda p=p: evaluate(application, p).met_until, lambda p=p: evaluate(application, p))
+        both, alone = _best(
+            lambda p=p: evaluate(application, p).met_until, lambda p=p: evaluate(application, p)
+        )
         until[name] = both / alone
     print("  met_until (evaluate + met_until) / evaluate: "
           + ", ".join(f"{n} {r:.1f}x" for n, r in until.items())
@@ -466,6 +488,7 @@ def single_application():
 
 
 def main() -> None:
+    """Run the benchmarks the command line asks for and print their figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
@@ -492,9 +515,9 @@ def main() -> None:
 
     total_cold = total_ref = 0.0
     for name, policy in BENCHED.items():
-        result, seconds, mb = peak(lambda: cold(policy))
-        _, warm, _ = peak(lambda: sweep_columns(columns, policy), traced=False)
-        ref, ref_seconds, ref_mb = peak(lambda: pandas_reference(frame, base, policy))
+        result, seconds, mb = peak(lambda policy=policy: cold(policy))
+        _, warm, _ = peak(lambda policy=policy: sweep_columns(columns, policy), traced=False)
+        ref, ref_seconds, ref_mb = peak(lambda policy=policy: pandas_reference(frame, base, policy))
         assert np.array_equal(ref, result.met), name
         total_cold += seconds
         total_ref += ref_seconds
@@ -526,7 +549,9 @@ def main() -> None:
     if not args.skip_python:
         for name in ("statutory", "merseyside"):
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            result, seconds, _ = peak(lambda: sweep(table, CATALOGUE[name], engine="python"), traced=False)
+            result, seconds, _ = peak(
+                lambda name=name: sweep(table, CATALOGUE[name], engine="python"), traced=False
+            )
             grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
             print(f"pure-Python sweep {name:<18} {seconds:6.2f} s  {n / seconds / 1e6:5.2f} M reports/s  "
                   f"process peak grew {grown:5.0f} MB  (standings: {len(result.standings):,})")

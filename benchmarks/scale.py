@@ -29,16 +29,16 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench import pandas_reference, prepare_frame, twenty_reports  # noqa: E402
+from bench import pandas_reference, prepare_frame, twenty_reports
 
-from asb_case_review import CATALOGUE, Application, Incident, Report, evaluate  # noqa: E402
-from asb_case_review.analysis.columnar import Columns, sweep_columns  # noqa: E402
-from asb_case_review.analysis.plan import Unsupported, compile_policy  # noqa: E402
-from asb_case_review.analysis.sweep import sweep  # noqa: E402
-from asb_case_review.analysis.synthetic import synthetic_reports  # noqa: E402
-from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe  # noqa: E402
-from asb_case_review.dates import earliest_start  # noqa: E402
-from asb_case_review.render import for_officer  # noqa: E402
+from asb_case_review import CATALOGUE, Application, Incident, Report, evaluate
+from asb_case_review.analysis.columnar import Columns, sweep_columns
+from asb_case_review.analysis.plan import Unsupported, compile_policy
+from asb_case_review.analysis.sweep import sweep
+from asb_case_review.analysis.synthetic import synthetic_reports
+from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe
+from asb_case_review.dates import earliest_start
+from asb_case_review.render import for_officer
 
 POLICY = "staffordshire-moorlands"
 THREE = ("statutory", "staffordshire-moorlands", "merseyside")
@@ -55,12 +55,16 @@ def median(step: Callable[[], Any], runs: int) -> tuple[float, Any]:
 
 
 def line(label: str, ours: float, reference: float | None = None, target: float | None = None) -> None:
+    """Print one figure, and its ratio to the reference and the target when there is one."""
     if reference is None:
         print(f"{label:<58} {ours:9.3f} s")
         return
     ratio = ours / reference
     verdict = "" if target is None else ("  target met" if ratio <= target else "  target NOT met")
-    print(f"{label:<58} {ours:9.3f} s | reference {reference:7.3f} s | {ratio:5.2f}x (target {target}x){verdict}")
+    print(
+        f"{label:<58} {ours:9.3f} s | reference {reference:7.3f} s | "
+        f"{ratio:5.2f}x (target {target}x){verdict}"
+    )
 
 
 def reference_frame(frame: pd.DataFrame) -> Any:
@@ -140,6 +144,7 @@ def bare_count(application: Application, policy: Any) -> int:
 
 
 def small(runs: int) -> None:
+    """Print the single-application figures: evaluate against a bare count, the officer text, the import."""
     application = twenty_reports()
     print(f"\nevaluate() on one application of {len(application.reports)} reports (best of 5 x autorange):")
     for name, policy in sorted(CATALOGUE.items()):
@@ -151,7 +156,10 @@ def small(runs: int) -> None:
         ours = _best(lambda p=policy: evaluate(application, p))
         bare = _best(lambda p=policy: bare_count(application, p))
         verdict = "met" if ours <= 2 * bare else "NOT met"
-        print(f"  {name:<30} {ours * 1e6:7.0f} us | bare count {bare * 1e6:6.0f} us | {ours / bare:5.1f}x ({verdict})")
+        print(
+            f"  {name:<30} {ours * 1e6:7.0f} us | bare count {bare * 1e6:6.0f} us | "
+            f"{ours / bare:5.1f}x ({verdict})"
+        )
     policy = CATALOGUE["merseyside"]
     base = application.reports[0]
     for size in (20, 220):
@@ -166,7 +174,9 @@ def small(runs: int) -> None:
             small_time = _best(lambda g=grown: evaluate(g, policy))
         else:
             per = (_best(lambda g=grown: evaluate(g, policy)) - small_time) / 200
-            print(f"  cost per extra report (merseyside, 20 → 220 reports): {per * 1e6:.2f} us (target ≤ 2 us)")
+            print(
+                f"  cost per extra report (merseyside, 20 → 220 reports): {per * 1e6:.2f} us (target ≤ 2 us)"
+            )
     decided = evaluate(application, policy)
     plain = _best(lambda: evaluate(application, policy))
     until = _best(lambda: evaluate(application, policy).met_until)
@@ -174,7 +184,8 @@ def small(runs: int) -> None:
           f"{until / plain:.1f}x (target ≤ 5x; met: {decided.met})")  # fmt: skip
     reports = tuple(
         Report(f"R{i}", reporter=f"P{i % 50}", made_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150),
-               incident=Incident(f"I{i}", matter="M", began_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150)))
+               incident=Incident(f"I{i}", matter="M",
+                                 began_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 150)))
         for i in range(100_000)
     )  # fmt: skip
     big = evaluate(Application("A", applicant="P1", made_on=dt.date(2025, 6, 1), matter="M", reports=reports),
@@ -183,7 +194,9 @@ def small(runs: int) -> None:
     seconds, _ = median(lambda: for_officer(big), runs)
     print(f"  for_officer, 100,000 reports: {seconds:.2f} s (target < 2 s)")
     imports = sorted(import_time() for _ in range(max(runs, 3)))
-    print(f"  import asb_case_review: median {statistics.median(imports):.0f} ms of {imports} (target ≤ 50 ms)")
+    print(
+        f"  import asb_case_review: median {statistics.median(imports):.0f} ms of {imports} (target ≤ 50 ms)"
+    )
 
 
 def _best(step: Callable[[], Any]) -> float:
@@ -192,7 +205,8 @@ def _best(step: Callable[[], Any]) -> float:
     return min(timer.repeat(5, loops)) / loops
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 - one benchmark after another, as the options ask
+    """Run the benchmarks the command line asks for and print their figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
