@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 
+import attrs
+
 from . import __version__
 from ._csvtext import cells, frame_cells
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from .analysis.intake import ColumnMapping, Unread
+    from .letters import Format, LetterLanguage
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -329,7 +332,7 @@ def _check(args: argparse.Namespace) -> int:
     if letter is not None and args.output is None:
         # The letter alone on standard output (text or HTML).
         stream = io.BytesIO()
-        _write_letter(decision, args, stream, decided_on)
+        _write_letter(decision, _Letter(letter, args.language, decided_on), stream)
         emit(stream.getvalue().decode("utf-8").removesuffix("\n"))
     elif args.format == "json":
         # The applicant's JSON carries only what the letter may say: no other person's ids.
@@ -344,7 +347,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         emit(for_officer(decision))
     if letter is not None and args.output is not None:
-        _write_letter(decision, args, args.output, decided_on)
+        _write_letter(decision, _Letter(letter, args.language, decided_on), args.output)
         print(f"letter saved to {args.output}", file=sys.stderr)
     if figure is not None and plot is not None:
         _save(figure, plot)
@@ -507,21 +510,47 @@ def _applications(
     return [(f"{where}{rows_of}", item) for rows_of, item in read]
 
 
-def _batch_letters(args: argparse.Namespace) -> None:
-    """A batch's letters: ``--letters`` is ``--letter text``; each is written into --out, never --output."""
+@attrs.frozen
+class _Letter:
+    """How an applicant's letter is written: its format, language and date of decision."""
+
+    format: Format
+    language: LetterLanguage | None
+    decided_on: dt.date | None
+
+
+@attrs.frozen
+class _Batch:
+    """What a batch check does for each application, read once from the options (which stay as given)."""
+
+    enforce_floor: bool
+    audience: str
+    letter: _Letter | None
+
+
+def _batch_options(args: argparse.Namespace) -> _Batch:
+    """A batch's options, read once.
+
+    ``--letters`` is ``--letter text``; each letter is written into --out, never --output.
+    """
     if args.output is not None:
         raise _BadInput(
             f"--output {args.output}: names one letter's file; a batch writes each letter into --out"
         )
     if args.letters and args.letter not in (None, "text"):
         raise _BadInput(f"--letters writes text letters; give --letter {args.letter} alone")
-    args.letter = args.letter or ("text" if args.letters else None)
-    if args.letter is None:
+    letter: Format | None = args.letter or ("text" if args.letters else None)
+    if letter is None:
         _refuse_letter_options(args)
     try:
-        args.decided_on = _decided_on(args.decided_on)
+        decided_on = _decided_on(args.decided_on)
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
+    return _Batch(
+        enforce_floor=not args.report_floor_only,
+        audience=args.audience,
+        letter=None if letter is None else _Letter(letter, args.language, decided_on),
+    )
 
 
 def _check_batch(args: argparse.Namespace) -> int:
@@ -534,7 +563,7 @@ def _check_batch(args: argparse.Namespace) -> int:
         )
     if args.plot is not None or args.as_of is not None:
         raise _BadInput("check: --plot and --as-of decide one application, not a batch")
-    _batch_letters(args)
+    options = _batch_options(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise _BadInput(f"--out {args.out}: is a file; name a folder")
@@ -556,7 +585,7 @@ def _check_batch(args: argparse.Namespace) -> int:
                 row["application"] = entry.id
                 raise _BadInput(entry.problem)
             row["application"] = entry.id
-            decision = _decide_into(out, entry, area, used, args)
+            decision = _decide_into(out, entry, area, used, options)
         except (CaseReviewError, _BadInput) as error:
             row["problem"] = str(error)
             print(f"asb-case-review: {args.application}: {source}: {error}", file=sys.stderr)
@@ -583,7 +612,7 @@ def _check_batch(args: argparse.Namespace) -> int:
 
 
 def _decide_into(
-    out: Path, application: Application, area: Area, used: dict[str, str], args: argparse.Namespace
+    out: Path, application: Application, area: Area, used: dict[str, str], options: _Batch
 ) -> Decision:
     """Decide *application* and write its decision (and letter) into *out*."""
     name = _SAFE.sub("_", application.id).lstrip(".") or "_"
@@ -591,14 +620,12 @@ def _decide_into(
         raise _BadInput(f"its file name {name}.json is taken by application {used[name]!r}")
     policy = area.version_on(application.made_on)
     used[name] = application.id
-    decision = evaluate(application, policy, enforce_floor=not args.report_floor_only)
-    data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
+    decision = evaluate(application, policy, enforce_floor=options.enforce_floor)
+    data = to_applicant_dict(decision) if options.audience == "applicant" else to_dict(decision)
     _write(out / f"{name}.json", json.dumps(stamped_decision(data, policy), indent=2) + "\n")
-    if args.letter is not None:
-        path = out / f"{name}.letter.{_LETTER_SUFFIX[args.letter]}"
-        _write_letter(
-            decision, argparse.Namespace(**{**vars(args), "output": path}), str(path), args.decided_on
-        )
+    if options.letter is not None:
+        path = out / f"{name}.letter.{_LETTER_SUFFIX[options.letter.format]}"
+        _write_letter(decision, options.letter, str(path))
     return decision
 
 
@@ -629,7 +656,7 @@ def _refuse_letter_options(args: argparse.Namespace) -> None:
             raise _BadInput(f"{name} {given}: is an option of the letter; give --letter text|html|docx")
 
 
-def _letter_options(args: argparse.Namespace) -> str | None:
+def _letter_options(args: argparse.Namespace) -> Format | None:
     """The letter's format, after refusing options that make no sense together, before any work."""
     if args.letter is None:
         _refuse_letter_options(args)
@@ -643,10 +670,11 @@ def _letter_options(args: argparse.Namespace) -> str | None:
             raise _BadInput(
                 f"--letter {args.letter}: with {shown}, name the letter's file with --output FILE"
             )
-        return str(args.letter)
-    if Path(args.output).is_dir():
+    elif Path(args.output).is_dir():
         raise _BadInput(f"--output {args.output}: is a directory; name a file, such as letter.{args.letter}")
-    return str(args.letter)
+    # argparse's choices made it one of the formats.
+    chosen: Format = args.letter
+    return chosen
 
 
 def _decided_on(value: str | None) -> dt.date | None:
@@ -658,19 +686,17 @@ def _decided_on(value: str | None) -> dt.date | None:
     return parse_day(value, "--decided-on")
 
 
-def _write_letter(
-    decision: Decision, args: argparse.Namespace, target: str | io.BytesIO, decided_on: dt.date | None
-) -> None:
+def _write_letter(decision: Decision, letter: _Letter, target: str | io.BytesIO) -> None:
+    """Write *decision*'s letter to the file named *target*, or into the stream."""
     from .letters import write_letter  # noqa: PLC0415 - letters are loaded only for the command that writes one
 
     try:
-        write_letter(decision, args.letter, target, language=args.language, decided_on=decided_on)
+        write_letter(decision, letter.format, target, language=letter.language, decided_on=letter.decided_on)
     except ImportError as error:
-        raise _BadInput(f"--letter {args.letter}: {error}") from None
+        raise _BadInput(f"--letter {letter.format}: {error}") from None
     except OSError as error:
-        raise _BadInput(
-            f"--output {args.output}: cannot write the letter: {error.strerror or error}"
-        ) from None
+        # Only a file can fail to be written: a stream is memory.
+        raise _BadInput(f"--output {target}: cannot write the letter: {error.strerror or error}") from None
 
 
 _DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
