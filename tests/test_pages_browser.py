@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -380,3 +381,24 @@ def test_self_check_result_and_errors_have_no_wcag_22_aa_violation(page: Page, a
     page.click("#check")
     assert page.locator(".govuk-error-summary").is_visible()
     assert _summary(browser.axe_violations(page, axe)) == []
+
+
+# Text elements of every page, whose typeface the reader sees.
+_TEXT = "body, h1, h2, p, a, label, button, .govuk-generic-header__homepage-link"
+
+
+@pytest.mark.parametrize("path", ["/", "/officer", "/self-check"])
+def test_pages_use_the_systems_fonts_and_no_govuk_crown_or_logo(page: Page, path: str) -> None:
+    """No GOV.UK crown, logo or Transport typeface: the service's own name, in the system's fonts."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    fonts = page.evaluate(
+        f"() => [...document.querySelectorAll({_TEXT!r})].map(e => getComputedStyle(e).fontFamily)"
+    )
+    assert fonts
+    assert all(font.startswith("system-ui") and "Transport" not in font for font in fonts), set(fonts)
+    assert not [url for url in fetched if re.search(r"\.(woff2?|ttf|otf|svg|png|ico)$", url)]
+    assert page.locator("header svg, header img, .govuk-header__logotype, .govuk-logo").count() == 0
+    assert page.inner_text(".govuk-generic-header__homepage-link").strip() == "ASB Case Review check"
