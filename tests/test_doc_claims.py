@@ -6,6 +6,7 @@ import collections
 import re
 import shlex
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -18,8 +19,10 @@ from asb_case_review.analysis.columnar import NUMPY
 from asb_case_review.analysis.plan import Unsupported, compile_policy
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.catalogue import AREAS
+from asb_case_review.conformance import Code, check_area
 from asb_case_review.dates import months, period_last_day
-from asb_case_review.rules import recency, rule
+from asb_case_review.models import Fact
+from asb_case_review.rules import Count, FactIs, Recency, recency, rule
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -172,3 +175,82 @@ def test_pages_name_only_tests_that_exist(page: Path) -> None:
             assert re.search(rf"^def {name}\(", source.read_text(encoding="utf-8"), re.M), (
                 f"{page.name} names {path}::{name}"
             )
+
+
+# ------------------------------------------------------------------ docs/conformance.md
+
+
+def findings_of(name: str) -> dict[str, Code]:
+    """The conformance findings of a built-in area, by place in the policy."""
+    return {finding.path: finding.code for finding in check_area(AREAS[name])}
+
+
+def test_gateshead_in_the_statutes_words_narrows_nothing() -> None:
+    """conformance.md: Gateshead, whose page uses the statute's own words, narrows nothing."""
+    assert set(findings_of("gateshead").values()) <= {Code.NO_APPEAL_ROUTE}
+
+
+@pytest.mark.parametrize(
+    ("name", "attached"),
+    [
+        ("stafford", Fact.APPLICANT_SAYS_NO_EFFECTIVE_ACTION),
+        ("essex-colchester", Fact.APPLICANT_SAYS_NO_EFFECTIVE_ACTION),
+        ("aylesbury-vale", Fact.APPLICANT_SAYS_NO_EFFECTIVE_ACTION),
+        ("hammersmith-and-fulham", Fact.NO_ACTION_TAKEN),
+        ("guildford", Fact.PROBLEM_PERSISTS),
+    ],
+)
+def test_facts_attached_to_the_mandatory_wording_are_reported_as_narrower(name: str, attached: Fact) -> None:
+    """conformance.md: the fact each area attaches to its wording is a mandatory_narrower error."""
+    mandatory = AREAS[name].latest.mandatory.predicate
+    facts = [(i, part) for i, part in enumerate(getattr(mandatory, "parts", ())) if isinstance(part, FactIs)]
+    assert [part.fact for _, part in facts] == [attached]
+    assert findings_of(name)[f"mandatory.parts[{facts[0][0]}]"] is Code.MANDATORY_NARROWER
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("staffordshire-police", Recency), ("stafford", Recency), ("guildford", FactIs)]
+)
+def test_recency_gates_and_pending_responses_are_conditions_that_turn_away(name: str, kind: type) -> None:
+    """conformance.md: Staffordshire Police's and Stafford's recency gates and Guildford's pending
+    response are conditions on every route, each reported as turning away what s.104(4) accepts."""
+    (condition,) = AREAS[name].latest.conditions
+    assert isinstance(condition.predicate, kind)
+    assert findings_of(name)["conditions[0]"] is Code.CONDITION_TURNS_AWAY
+
+
+@pytest.mark.parametrize("name", ["stafford", "hammersmith-and-fulham"])
+def test_windows_dated_by_the_incident_are_reported(name: str) -> None:
+    """conformance.md: Stafford and Hammersmith and Fulham date the window by the incident (`window`)."""
+    assert findings_of(name)["mandatory.parts[0].window"] is Code.WINDOW_ANCHOR
+
+
+def test_the_appeal_routes_the_page_names_are_recorded() -> None:
+    """conformance.md: Stafford, Cleveland (within ten working days) and Colchester record an appeal route."""
+    for name in ("stafford", "cleveland", "essex-colchester"):
+        assert AREAS[name].latest.appeal is not None, name
+        assert Code.NO_APPEAL_ROUTE not in findings_of(name).values(), name
+    assert AREAS["cleveland"].latest.timescales.appeal == 10
+
+
+def counts(value: object) -> Iterator[Count]:
+    """Every count rule held anywhere in *value*, by walking its attributes."""
+    if isinstance(value, Count):
+        yield value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):  # type: ignore[arg-type]
+            yield from counts(getattr(value, field.name))
+    elif isinstance(value, tuple | list | frozenset):
+        for item in value:
+            yield from counts(item)
+
+
+def test_no_catalogue_policy_asks_for_more_than_three() -> None:
+    """conformance.md: no catalogue policy asks for more than three qualifying complaints."""
+    asked = {
+        (name, version.version): [count.at_least for count in counts(version.mandatory)]
+        for name, area in AREAS.items()
+        for version in area.versions
+    }
+    assert all(asked.values())
+    assert {key: numbers for key, numbers in asked.items() if max(numbers) > 3} == {}
