@@ -15,8 +15,6 @@ from hypothesis import settings
 
 from asb_case_review import STATUTORY
 from asb_case_review.analysis import sweep
-from asb_case_review.analysis.columnar import NUMPY
-from asb_case_review.analysis.plan import Unsupported, compile_policy
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.catalogue import AREAS
 from asb_case_review.conformance import Code, check_area
@@ -40,41 +38,6 @@ def found(pattern: str, within: str) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ docs/what-if.md
-
-# What each reason in the page's list of refused areas is, in the words of the engine's refusal.
-REFUSED_FOR = {
-    "windows beginning with the first incident counted": "Window.anchor='first_incident'",
-    "incidents matched to separate days": "unit='incident_dates'",
-    "households, where a report with no household recorded leaves the count uncertain": "unit='households'",
-}
-
-
-def test_the_numpy_engine_refuses_by_name_exactly_the_areas_the_page_lists() -> None:
-    """what-if.md: the numpy engine sweeps the other areas whole and refuses the nine it names, for why."""
-    page = text("docs/what-if.md")
-    swept, total, refused_count = map(
-        int, found(r"sweeps (\d+) of the (\d+) areas whole.*?refuses the other (\d+)", page)
-    )
-    block = page[page.index("It refuses the other") :].split("\n\n")[1]
-    bullets = [" ".join(item.split()) for item in ("\n" + block).split("\n* ")[1:]]
-    listed: dict[str, str] = {}
-    for item in bullets:
-        reason, names = found(r"^(.+): ([a-z-]+(?:, [a-z-]+)*)[;.]$", item)
-        listed[reason] = names
-    assert set(listed) == set(REFUSED_FOR)
-    refusals: dict[str, str] = {}
-    for name, area in AREAS.items():
-        if name == "statutory":
-            continue
-        try:
-            compile_policy(area.latest, NUMPY)
-        except Unsupported as refusal:
-            refusals[name] = str(refusal)
-    assert (swept, total, refused_count) == (len(AREAS) - 1 - len(refusals), len(AREAS) - 1, len(refusals))
-    for reason, names in listed.items():
-        for name in names.split(", "):
-            assert REFUSED_FOR[reason] in refusals.pop(name), name
-    assert refusals == {}
 
 
 def test_synthetic_reports_are_as_the_page_describes() -> None:
