@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import collections
+import importlib.util
 import re
 import shlex
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -212,3 +214,41 @@ def test_no_catalogue_policy_asks_for_more_than_three() -> None:
     }
     assert all(asked.values())
     assert {key: numbers for key, numbers in asked.items() if max(numbers) > 3} == {}
+
+
+# ------------------------------------------------------------------ docs/mutation.md
+
+
+def mutation_tool() -> Any:
+    """tools/mutation.py, loaded as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("mutation_tool", ROOT / "tools" / "mutation.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_mutation_page_lists_the_tests_the_tool_selects() -> None:
+    """mutation.md's table is tools/mutation.py's selection, module by module."""
+    table = dict(
+        re.findall(r"^\| `([a-z/]+)` \| ((?:`test_\w+`(?:, )?)+) \|$", text("docs/mutation.md"), re.M)
+    )
+    selected = {
+        path.removeprefix("src/asb_case_review/").removesuffix(".py"): [Path(t).stem for t in tests]
+        for path, tests in mutation_tool().TARGETS.values()
+    }
+    assert {module: re.findall(r"`(\w+)`", tests) for module, tests in table.items()} == selected
+
+
+def test_every_test_the_mutation_runs_leave_out_exists() -> None:
+    """The tests tools/mutation.py and pyproject's [tool.mutmut] deselect are tests the suite has."""
+    mutmut = tomllib.loads(text("pyproject.toml"))["tool"]["mutmut"]["pytest_add_cli_args"]
+    named = {
+        *mutation_tool().DESELECT,
+        *(mutmut[i + 1] for i, arg in enumerate(mutmut) if arg == "--deselect"),
+    }
+    assert named
+    for test in named:
+        path, _, name = test.partition("::")
+        assert re.search(rf"^def {name}\(", text(path), re.M), test
