@@ -6,6 +6,7 @@ import collections
 import importlib.util
 import re
 import shlex
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ from asb_case_review.conformance import Code, check_area
 from asb_case_review.dates import months, period_last_day
 from asb_case_review.models import Fact
 from asb_case_review.rules import Count, FactIs, Recency, recency, rule
+
+from .test_analysis_cli import _run_with_stderr_on_a_terminal as run_with_stderr_on_a_terminal
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -252,3 +255,24 @@ def test_every_test_the_mutation_runs_leave_out_exists() -> None:
     for test in named:
         path, _, name = test.partition("::")
         assert re.search(rf"^def {name}\(", text(path), re.M), test
+
+
+# ------------------------------------------------------------------ docs/cli.md
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_stats_shows_its_reading_and_writing_bars_on_a_terminal(tmp_path: Path) -> None:
+    """cli.md: in `stats` too, reading and writing show a bar on a terminal; the output holds only CSV."""
+    pytest.importorskip("tqdm")
+    path = tmp_path / "applications.csv"
+    rows = [f"A{n},2025-0{1 + n % 9}-1{n % 10},met,,," for n in range(40)]
+    path.write_text(
+        "id,received_on,threshold,decided_on,review_completed_on,recommendations\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    out, err = run_with_stderr_on_a_terminal("stats", str(path), "--progress")
+    for label in ("reading", "writing"):
+        assert label in err, err
+    assert "%|" in err
+    assert out.startswith("period,applications,")
+    assert "%|" not in out
