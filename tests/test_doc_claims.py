@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import collections
 import importlib.util
 import re
@@ -276,3 +277,77 @@ def test_stats_shows_its_reading_and_writing_bars_on_a_terminal(tmp_path: Path) 
     assert "%|" in err
     assert out.startswith("period,applications,")
     assert "%|" not in out
+
+
+# ------------------------------------------------------------------ docs/architecture.md
+
+PACKAGE = ROOT / "src" / "asb_case_review"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_at_import_time(path: Path) -> set[str]:
+    """The package's modules that *path* imports as it is imported (not under TYPE_CHECKING, not in a
+    function), as names relative to the package."""
+    name = module_name(path)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.ImportFrom) or not node.level:
+            continue
+        base = package[: len(package) - node.level + 1]
+        if node.module is None:
+            found.update(".".join([*base, alias.name]) for alias in node.names)
+        else:
+            found.add(".".join([*base, node.module]))
+    # The version string is an attribute of the package, not a module.
+    return {module for module in found if module and module != "__version__"}
+
+
+def test_each_module_depends_only_on_what_the_architecture_table_says() -> None:
+    """architecture.md: every module has a row, and what it imports is what its row's dependencies are
+    or import in turn ("everything" for the command line, "everything but cli" for the service)."""
+    modules = {module_name(path): imports_at_import_time(path) for path in PACKAGE.rglob("*.py")}
+    rows = re.findall(r"^\| ((?:`[\w.]+`(?:, )?)+) \| .*? \| ([^|]*) \|$", text("docs/architecture.md"), re.M)
+    table = {name: deps.strip() for names, deps in rows for name in re.findall(r"`([\w.]+)`", names)}
+
+    def within(module: str, owner: str) -> bool:
+        return module == owner or module.startswith(owner + ".")
+
+    def reach(names: set[str]) -> set[str]:
+        """The modules these names are, with their submodules and everything they import in turn."""
+        seen: set[str] = set()
+        todo = [module for module in modules if any(within(module, name) for name in names)]
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(modules.get(module, ()))
+        return seen
+
+    wrong: dict[str, set[str]] = {}
+    for module, imported in modules.items():
+        if module in {"", "__main__"} or (not imported and module in {"law", "serve", "catalogue"}):
+            continue
+        owners = [name for name in table if within(module, name)]
+        assert owners, f"{module} has no row in the architecture table"
+        listed = table[max(owners, key=len)]
+        allowed = (
+            set(modules) if listed == "everything"
+            else set(modules) - {"cli"} if listed == "everything but cli"
+            else set() if listed == "—"
+            else reach({dep.strip() for dep in listed.split(",")})
+        )  # fmt: skip
+        outside = {
+            dep
+            for dep in imported
+            if not any(within(dep, owner) for owner in owners)
+            and dep not in allowed
+            and not any(within(found, dep) for found in allowed)
+        }
+        if outside:
+            wrong[module] = outside
+    assert wrong == {}
