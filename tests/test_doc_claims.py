@@ -127,6 +127,13 @@ def test_the_readme_states_the_hypothesis_profiles_and_ci_checks() -> None:
     assert settings.get_profile("fast").max_examples == default
     assert settings.get_profile("ci").max_examples == ci
     assert settings.get_profile("thorough").max_examples == thorough
+    # docs/mutation.md: mutation runs use twenty examples, derandomised.
+    assert (settings.get_profile("mutation").max_examples, settings.get_profile("mutation").derandomize) == (
+        20,
+        True,
+    )
+    assert "Python 3.11 or newer" in readme
+    assert tomllib.loads(text("pyproject.toml"))["project"]["requires-python"] == ">=3.11"
     run = text(".ci/run").splitlines()
     assert "mypy" in run
     assert tomllib.loads(text("pyproject.toml"))["tool"]["mypy"]["strict"] is True
