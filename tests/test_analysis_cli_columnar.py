@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from asb_case_review import cli
+from asb_case_review._csvtext import cells
 from asb_case_review.analysis.sweep import sweep
 from asb_case_review.analysis.table import reports_from_csv
 from asb_case_review.catalogue import CATALOGUE
@@ -29,7 +30,7 @@ def _row_by_row(text: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(cells(row) for row in rows)
     return buffer.getvalue()
 
 
