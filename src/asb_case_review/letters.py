@@ -25,10 +25,11 @@ import textwrap
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Final, Literal, TypeAlias, get_args
+from typing import IO, Final, Literal, TypeAlias, cast, get_args
 
 import attrs
 
+from ._limits import supported_day
 from ._messages import LANGUAGES, Language, messages
 from .decision import Decision
 from .errors import InvalidInput
@@ -135,6 +136,8 @@ def compose(
         isinstance(decided_on, dt.datetime) or not isinstance(decided_on, dt.date)
     ):
         raise InvalidInput("decided_on", decided_on, "must be a date (datetime.date) or None")
+    if decided_on is not None:
+        supported_day(decided_on, "decided_on")
     letters = []
     for code in _languages(language, decision.policy):
         m = messages(code)
@@ -298,6 +301,7 @@ def write_letter(
     """
     if format not in FORMATS:
         raise InvalidInput("format", format, f"must be one of: {', '.join(FORMATS)}")
+    path = _target_path(target)
     letters = compose(decision, language=language, decided_on=decided_on)
     if format == "docx":
         built = io.BytesIO()
@@ -305,7 +309,19 @@ def write_letter(
         data = built.getvalue()
     else:
         data = (render_text(letters) if format == "text" else render_html(letters)).encode("utf-8")
-    if isinstance(target, str | os.PathLike):
-        Path(target).write_bytes(data)
+    if path is not None:
+        path.write_bytes(data)
     else:
-        target.write(data)
+        cast("IO[bytes]", target).write(data)
+
+
+def _target_path(target: object) -> Path | None:
+    """The path *target* names, or ``None`` for a binary stream; anything else is refused by name."""
+    if isinstance(target, str | os.PathLike):
+        name = os.fspath(target)
+        if not isinstance(name, str) or not name or "\x00" in name:
+            raise InvalidInput("target", target, "must be a file name (text, not empty, without NUL)")
+        return Path(name)
+    if isinstance(target, io.TextIOBase) or not callable(getattr(target, "write", None)):
+        raise InvalidInput("target", target, "must be a file name or a binary stream (opened 'wb')")
+    return None

@@ -37,11 +37,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tomllib
+import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
 import attrs
 
+from .._limits import MAX_DATA_DEPTH, MAX_DIGITS, MAX_WORKBOOK
 from .._readers import (
     DATE_FORMATS,
     DateFormat,
@@ -87,7 +89,17 @@ _MAPPING_KEYS: Final = ("source", "date_format", "sheet", "columns")
 
 
 def _pairs(columns: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    if not isinstance(columns, Mapping):
+        raise InvalidInput("columns", columns, "must map the library's fields to the export's column names")
+    for field in columns:
+        if not isinstance(field, str):
+            raise InvalidInput("columns", field, "is not a field: fields are named by text")
     return tuple(sorted(dict(columns).items()))
+
+
+def _optional_text(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInput(attribute.name, value, "must be a non-empty string, or None")
 
 
 @attrs.frozen
@@ -101,8 +113,8 @@ class ColumnMapping:
 
     columns: tuple[tuple[str, str], ...] = attrs.field(converter=_pairs)
     date_format: DateFormat = attrs.field(default="iso", kw_only=True, converter=check_date_format)
-    sheet: str | None = attrs.field(default=None, kw_only=True)
-    source: str | None = attrs.field(default=None, kw_only=True)
+    sheet: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
+    source: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
 
     @columns.validator
     def _known(self, _: object, pairs: tuple[tuple[str, str], ...]) -> None:
@@ -118,6 +130,16 @@ class ColumnMapping:
                     f"columns.{field}", column, f"is already the column of {taken[column]}: one field each"
                 )
             taken[column] = field
+        # A field left unmapped reads the column of its own name: a column mapped to another field
+        # would then be read twice, as both (``id = "reporter"``), and is refused.
+        mapped = dict(pairs)
+        for field in MAPPING_FIELDS:
+            if field not in mapped and field in taken:
+                raise InvalidInput(
+                    f"columns.{taken[field]}",
+                    field,
+                    f"is also the column of {field}, which is not mapped elsewhere: one field each",
+                )
 
     @property
     def names(self) -> dict[str, str]:
@@ -152,10 +174,17 @@ def load_mapping(text: str, *, file: str = "<columns>") -> ColumnMapping:
     asb_case_review.errors.InvalidPolicyFile: cms.toml: columns.report='Ref': is not a key of ...
     """
     reader = FileReader(file)
+    if not isinstance(text, str):
+        raise reader.fail("", None, f"must be given text (str), not {type(text).__name__}")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise reader.fail("", None, f"is not valid TOML: {error}") from None
+    except RecursionError:
+        raise reader.fail("", None, f"is not valid TOML: nests more than {MAX_DATA_DEPTH} deep") from None
+    except ValueError:
+        # tomllib reads integers with int(), which refuses more digits than Python's limit.
+        raise reader.fail("", None, f"is not valid TOML: a number has more than {MAX_DIGITS:,} digits") from None
     reader.table(data, "", _MAPPING_KEYS, "a column mapping")
     columns = reader.table(data.get("columns", {}), "columns", MAPPING_FIELDS, "a report or application")
     for field, column in columns.items():
@@ -236,6 +265,9 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
         ) from None
     if not isinstance(data, bytes | bytearray):
         raise InvalidInput("data", data, "must be the bytes of an .xlsx workbook")
+    if sheet is not None and not isinstance(sheet, str):
+        raise InvalidInput("sheet", sheet, "must be the name of a sheet (text), or None for the first")
+    _expanded(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
@@ -250,10 +282,31 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
             name = sheet
         else:
             raise InvalidInput("sheet", sheet, unknown("a sheet of the workbook", sheet, names))
-        values = [tuple(row) for row in book[name].iter_rows(values_only=True)]
+        worksheet = book[name]
+        # Read-only mode trusts the sheet's recorded dimensions, and silently stops at them; some
+        # writers record them wrongly (too small), so they are ignored and every row is read.
+        worksheet.reset_dimensions()
+        values = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
     finally:
         book.close()
     return _sheet(name, values)
+
+
+def _expanded(data: bytes) -> None:
+    """Refuse a workbook that would expand to more than :data:`MAX_WORKBOOK` bytes (a zip bomb).
+
+    A zip file records each member's size, and Python's reader never gives more
+    than that: the sum is what reading the workbook could cost.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip file at all: openpyxl names it so below
+    if size > MAX_WORKBOOK:
+        raise InvalidInput(
+            "workbook", "<bytes>", f"expands to {size:,} bytes, more than the limit of {MAX_WORKBOOK:,}"
+        )
 
 
 def _sheet(name: str, values: list[tuple[object, ...]]) -> Sheet:
