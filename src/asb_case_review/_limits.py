@@ -116,6 +116,22 @@ _FREE_CONTROLS: Final = frozenset("\t\n\r\x7f")
 """The control characters free text may hold: tab, newline, carriage return, and DEL (inert)."""
 
 
+_FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would read as a formula begins (OWASP's list for CSV injection)."""
+
+
+def spreadsheet_cell(value: object) -> object:
+    """*value* as a cell of a CSV file a spreadsheet may open: text that would be read as a formula
+    gets a leading apostrophe, which spreadsheets show as text; other values are unchanged.
+
+    >>> spreadsheet_cell('=HYPERLINK("http://x")'), spreadsheet_cell("R1"), spreadsheet_cell(-1)
+    ('\'=HYPERLINK("http://x")', 'R1', -1)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
 def too_deep(value: object, limit: int = MAX_DATA_DEPTH) -> bool:
     """Whether the lists and mappings in *value* nest more than *limit* deep (checked without recursion).
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 
 from . import __version__
-from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
+from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json, spreadsheet_cell
 from ._readers import DATE_FORMATS, unknown
 from .audit import audit_fields, stamped_decision
 from .cases import load_cases, run_cases
@@ -534,9 +534,14 @@ def _check_batch(args: argparse.Namespace) -> int:
     if args.plot is not None or args.as_of is not None:
         raise _BadInput("check: --plot and --as-of decide one application, not a batch")
     _batch_letters(args)
+    if not args.out.strip() or "\x00" in args.out:
+        raise _BadInput(f"--out={args.out!r}: name a folder to write the decisions to")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise _BadInput(f"--out {args.out}: is a file; name a folder")
+    if out.is_dir() and Path(args.application).is_dir() and out.samefile(args.application):
+        # Its decisions, named by application, would overwrite the application files read.
+        raise _BadInput(f"--out {args.out}: is the folder of the applications; name another folder")
     facts = _facts(args.fact)
     entries = _applications(args, facts)
     area = _load_policy(args.policy)
@@ -566,7 +571,7 @@ def _check_batch(args: argparse.Namespace) -> int:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(_SUMMARY), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_cell(value) for key, value in row.items()} for row in rows)
     _write(out / "summary.csv", buffer.getvalue())
     summary = {**audit_fields(policies.values()), "applications": rows}
     _write(out / "summary.json", json.dumps(summary, indent=2) + "\n")
@@ -586,10 +591,14 @@ def _decide_into(
 ) -> Decision:
     """Decide *application* and write its decision (and letter) into *out*."""
     name = _SAFE.sub("_", application.id).lstrip(".") or "_"
-    if name in used:
-        raise _BadInput(f"its file name {name}.json is taken by application {used[name]!r}")
+    if name.split(".")[0].upper() in _DEVICES or name.casefold() == "summary":
+        # Windows gives these names to devices, and summary.json is the batch's own file.
+        name = "_" + name
+    # Compared without case, as Windows and macOS compare file names: Abc.json would overwrite abc.json.
+    if name.casefold() in used:
+        raise _BadInput(f"its file name {name}.json is taken by application {used[name.casefold()]!r}")
     policy = area.version_on(application.made_on)
-    used[name] = application.id
+    used[name.casefold()] = application.id
     decision = evaluate(application, policy, enforce_floor=not args.report_floor_only)
     data = to_applicant_dict(decision) if args.audience == "applicant" else to_dict(decision)
     _write(out / f"{name}.json", json.dumps(stamped_decision(data, policy), indent=2) + "\n")
@@ -602,6 +611,10 @@ def _decide_into(
 
 
 _LETTER_SUFFIX: Final = {"text": "txt", "html": "html", "docx": "docx"}
+_DEVICES: Final = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+)
+"""The file names Windows keeps for devices, whatever their suffix."""
 
 
 def _summary_of(decision: Decision) -> dict[str, Any]:
@@ -643,6 +656,8 @@ def _letter_options(args: argparse.Namespace) -> str | None:
                 f"--letter {args.letter}: with {shown}, name the letter's file with --output FILE"
             )
         return str(args.letter)
+    if not args.output.strip() or "\x00" in args.output:
+        raise _BadInput(f"--output={args.output!r}: name the letter's file")
     if Path(args.output).is_dir():
         raise _BadInput(f"--output {args.output}: is a directory; name a file, such as letter.{args.letter}")
     return str(args.letter)
@@ -1118,7 +1133,10 @@ def _rows_out(
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(progress(rows, label="writing", enabled=shown, delay=delay))
+    writer.writerows(
+        {key: spreadsheet_cell(value) for key, value in row.items()}
+        for row in progress(rows, label="writing", enabled=shown, delay=delay)
+    )
     emit(buffer.getvalue().rstrip("\n"))
 
 

@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from .._limits import MAX_DATA_DEPTH, Unreadable, decode, loads_json, too_deep
+from .._limits import MAX_DATA_DEPTH, Unreadable, decode, loads_json, spreadsheet_cell, too_deep
 from .._readers import unknown
 from ..audit import audit_fields, stamped_decision
 from ..cases import load_cases, run_cases
@@ -678,7 +678,9 @@ def _csv_chunks(rows: list[dict[str, Any]], columns: Sequence[str] = (), size: i
     if not rows:
         yield out.getvalue()
     for start in range(0, len(rows), size):
-        writer.writerows(rows[start : start + size])
+        writer.writerows(
+            {key: spreadsheet_cell(value) for key, value in row.items()} for row in rows[start : start + size]
+        )
         yield out.getvalue()
         out.seek(0)
         out.truncate()
