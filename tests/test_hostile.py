@@ -872,3 +872,217 @@ def test_reliability_page_states_the_limits() -> None:
         assert f"| {value:,} " in page, value
     assert f"how deeply rules nest (a leaf is 1 deep) | {_limits.MAX_RULE_DEPTH} |" in page
     assert f"from **{_limits.MIN_DATE:%-d %B %Y} to {_limits.MAX_DATE:%-d %B %Y}**" in page
+
+
+# ================================================================================ the newer surfaces
+# Column mappings, .xlsx workbooks, batch check (a folder, .jsonl, .csv or .xlsx into --out, with
+# letters), letters in text, HTML and Word, the HTTP API and the web pages.
+
+# ------------------------------------------------------------------------------------- column mappings
+
+MAPPING_FILES: list[tuple[str, str, str]] = [
+    ("not-toml", "[[[", "m.toml: is not valid TOML"),
+    ("deep", "x = " + "[" * 100_000, "m.toml: is not valid TOML: nests more than 100 deep"),
+    ("huge-number", "x = " + "9" * 5000, "m.toml: is not valid TOML: a number has more than 4,300 digits"),
+    ("duplicate-key", '[columns]\nid = "A"\nid = "B"', "m.toml: is not valid TOML"),
+    ("byte-order-mark", '\ufeff[columns]\nid = "A"', "m.toml: is not valid TOML"),
+    ("surrogate-escape", '[columns]\nid = "\\udc80"', "m.toml: is not valid TOML"),
+    ("one-column-two-fields", '[columns]\nid = "A"\nreporter = "A"', "m.toml: columns.reporter='A': is already the column of id"),
+    ("column-of-another-field", '[columns]\nid = "reporter"', "m.toml: columns.id='reporter': is also the column of reporter"),
+    ("unknown-field", '[columns]\nreport = "A"', "m.toml: columns.report='A': is not a key of a report or application"),
+    ("column-int", "[columns]\nid = 5", "m.toml: columns.id=5: must be a non-empty string"),
+    ("column-blank", '[columns]\nid = "  "', "m.toml: columns.id='  ': must be a non-empty string"),
+    ("column-newline", '[columns]\nid = "A\\nB"', "m.toml: columns.id='A\\nB': holds the control character U+000A"),
+    ("column-nul", '[columns]\nid = "A\\u0000"', "m.toml: columns.id='A\\x00': holds the control character U+0000"),
+    ("column-bidi", '[columns]\nid = "A\\u202eB"', "m.toml: columns.id='A\\u202eB': holds the bidirectional control U+202E"),
+    ("columns-list", 'columns = ["a"]', "m.toml: columns=['a']: must be a table"),
+    ("date-format-us", 'date_format = "mm/dd/yyyy"', "m.toml: date_format='mm/dd/yyyy': is not a date format"),
+    ("date-format-int", "date_format = 1", "m.toml: date_format=1: is not a date format"),
+    ("sheet-int", "sheet = 1", "m.toml: sheet=1: must be a non-empty string"),
+    ("source-table", "source = { a = 1 }", "m.toml: source={'a': 1}: must be a non-empty string"),
+    ("unknown-key", "colums = {}", "m.toml: colums={}: is not a key of a column mapping; did you mean 'columns'?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "names"), [c[1:] for c in MAPPING_FILES], ids=[c[0] for c in MAPPING_FILES])
+def test_mapping_file_is_refused_by_name(text: str, names: str) -> None:
+    """A hostile column-mapping file is refused naming the file, the key and the value."""
+    from asb_case_review.analysis.intake import load_mapping  # noqa: PLC0415 (the analysis extra)
+
+    with pytest.raises(InvalidPolicyFile) as caught:
+        load_mapping(text, file="m.toml")
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+def _mapping(*args: Any, **kwargs: Any) -> object:
+    from asb_case_review.analysis.intake import ColumnMapping  # noqa: PLC0415 (the analysis extra)
+
+    return ColumnMapping(*args, **kwargs)
+
+
+def _csv_columns(columns: Any) -> object:
+    return reports_from_csv(["X,reporter,matter,began_on,made_on", "R,P,M,2025-10-01,2025-10-02"], columns=columns)
+
+
+MAPPING_API: list[tuple[str, Callable[[], object], str]] = [
+    ("none", lambda: _mapping(None), "columns=None: must map"),
+    ("list-of-pairs", lambda: _mapping([("id", "A")]), "columns=[('id', 'A')]: must map"),
+    ("field-int", lambda: _mapping({5: "A"}), "columns=5: is not a field"),
+    ("column-int", lambda: _mapping({"id": 5}), "columns.id=5: must be a column name"),
+    ("two-fields-one-column", lambda: _mapping({"id": "A", "reporter": "A"}), "columns.reporter='A': is already the column of id"),
+    ("column-of-another-field", lambda: _mapping({"made_on": "began_on"}), "columns.made_on='began_on': is also the column of began_on"),
+    ("sheet-int", lambda: _mapping({}, sheet=5), "sheet=5: must be a non-empty string, or None"),
+    ("source-blank", lambda: _mapping({}, source=" "), "source=' ': must be a non-empty string, or None"),
+    ("date-format-us", lambda: _mapping({}, date_format="us"), "date_format='us': must be 'iso' or 'day-first'"),
+    ("csv-two-fields-one-column", lambda: _csv_columns({"id": "X", "reporter": "X"}), "columns.id='X': is also the column of reporter"),
+    ("csv-column-of-another-field", lambda: _csv_columns({"id": "reporter"}), "columns.id='reporter': is also the column of reporter"),
+    ("csv-columns-list", lambda: _csv_columns([("id", "X")]), "columns=[('id', 'X')]: must map"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("build", "names"), [c[1:] for c in MAPPING_API], ids=[c[0] for c in MAPPING_API])
+def test_column_mapping_is_refused_by_name(build: Callable[[], object], names: str) -> None:
+    """A column mapping built in code is refused by name, never a TypeError or a column read twice."""
+    with pytest.raises(InvalidInput) as caught:
+        build()
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+# ------------------------------------------------------------------------------------- .xlsx workbooks
+
+_SHEET_HEADER: list[object] = ["id", "reporter", "matter", "began_on", "made_on"]
+
+
+def _book(rows: list[list[object]], *, patch: Callable[[bytes], bytes] | None = None) -> bytes:
+    """An .xlsx workbook with *rows* on the sheet 'Reports'; *patch* rewrites the sheet's XML."""
+    import zipfile  # noqa: PLC0415
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Reports"
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if patch is None:
+        return buffer.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info.filename, patch(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+def _row(*cells: object) -> list[object]:
+    return [*cells, "P1", "M1", "2025-10-01", "2025-10-02"][:5] if len(cells) == 1 else list(cells)
+
+
+_DT = dt.datetime
+XLSX_CASES: list[tuple[str, Callable[[], bytes], dict[str, Any], str]] = [
+    ("not-bytes", lambda: "abc", {}, "data='abc': must be the bytes"),  # type: ignore[return-value,arg-type]
+    ("empty", lambda: b"", {}, "workbook='<bytes>': is not an .xlsx workbook"),
+    ("csv-text", lambda: b"id,reporter\nR1,P1\n", {}, "is not an .xlsx workbook"),
+    ("old-xls-or-encrypted", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), {}, "is not an .xlsx workbook"),
+    ("zip-not-workbook", lambda: _zip({"a.txt": b"x"}), {}, "is not an .xlsx workbook"),
+    ("undefined-entity", lambda: _book([_SHEET_HEADER, _row("R1")], patch=lambda x: x.replace(b"<t>R1</t>", b"<t>&lol;</t>")), {}, "is not an .xlsx workbook"),
+    ("external-entity", lambda: _book([_SHEET_HEADER, _row("R1")], patch=lambda x: x.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1).replace(b"<t>R1</t>", b"<t>&e;</t>")), {}, "is not an .xlsx workbook"),
+    ("sheet-missing", lambda: _book([_SHEET_HEADER]), {"sheet": "Incidents"}, "sheet='Incidents': is not a sheet of the workbook"),
+    ("sheet-int", lambda: _book([_SHEET_HEADER]), {"sheet": 5}, "sheet=5: must be the name of a sheet"),
+    ("empty-sheet", lambda: _book([]), {}, "the began_on column is missing from sheet 'Reports'"),
+    ("duplicate-header", lambda: _book([["id", "id ", "reporter"]]), {}, "header='id': sheet 'Reports', cell B1: names a column already named"),
+    ("unnamed-column", lambda: _book([["id", None, "reporter"]]), {}, "header=None: sheet 'Reports', cell B1: the column has no name"),
+    ("formula-header", lambda: _book([["=1+1", "reporter"]]), {}, "sheet 'Reports', cell A1: the column has no name"),
+    ("missing-column", lambda: _book([["id", "reporter"], ["R1", "P1"]]), {}, "the began_on column is missing"),
+    ("mapping-two-fields-one-column", lambda: _book([_SHEET_HEADER]), {"columns": {"id": "A", "reporter": "A"}}, "columns.id='A': is also the column of reporter"),
+    ("mapping-column-of-another", lambda: _book([_SHEET_HEADER]), {"columns": {"id": "reporter"}}, "columns.id='reporter': is also the column of reporter"),
+]  # fmt: skip
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile  # noqa: PLC0415
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("data", "options", "names"), [c[1:] for c in XLSX_CASES], ids=[c[0] for c in XLSX_CASES])
+def test_workbook_is_refused_by_name(data: Callable[[], bytes], options: dict[str, Any], names: str) -> None:
+    """A hostile workbook, sheet or mapping is refused by name, never an openpyxl or XML exception."""
+    from asb_case_review.analysis.intake import reports_from_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    with pytest.raises(InvalidInput) as caught:
+        reports_from_xlsx(data(), **options)
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+XLSX_ROWS: list[tuple[str, list[object], str]] = [
+    ("formula-without-value", _row("=HYPERLINK(\"http://x\")"), "id=None: is required (sheet 'Reports', cell A3)"),
+    ("error-n-a", _row("#N/A"), "row='#N/A': is a spreadsheet error, not a value (sheet 'Reports', cell A3)"),
+    ("error-ref", ["R9", "#REF!", "M1", "2025-10-01", "2025-10-02"], "row='#REF!': is a spreadsheet error, not a value (sheet 'Reports', cell B3)"),
+    ("error-div0-date", ["R9", "P1", "M1", "#DIV/0!", "2025-10-02"], "cell D3"),
+    ("id-newline", _row("R\nOutcome: MET"), "id='R\\nOutcome: MET': holds the control character U+000A"),
+    ("id-bidi-override", _row("R\u202eTEM"), "holds the bidirectional control U+202E"),
+    ("id-next-line", _row("R\x85"), "holds the control character U+0085"),
+    ("id-line-separator", _row("R\u2028"), "holds the line separator U+2028"),
+    ("id-nan", _row(float("nan")), "id=None: is required"),
+    ("id-infinity", _row(float("inf")), "id=None: is required"),
+    ("date-cell-9999", ["R9", "P1", "M1", _DT(9999, 12, 31), _DT(9999, 12, 31)], "began_on=datetime.date(9999, 12, 31): is outside the supported dates"),
+    ("date-cell-2500", ["R9", "P1", "M1", _DT(2025, 10, 1), _DT(2500, 1, 1)], "made_on=datetime.date(2500, 1, 1): is outside the supported dates"),
+    ("date-cell-1899", ["R9", "P1", "M1", _DT(1899, 12, 31), _DT(2025, 10, 2)], "began_on="),
+    ("date-cell-with-time", ["R9", "P1", "M1", _DT(2025, 10, 1, 13, 30), _DT(2025, 10, 2)], "began_on=datetime.datetime(2025, 10, 1, 13, 30): datetime has no timezone"),
+    ("date-as-serial-number", ["R9", "P1", "M1", 45000, "2025-10-02"], "began_on=45000: is not a date written YYYY-MM-DD"),
+    ("date-time-only", ["R9", "P1", "M1", dt.time(12, 0), "2025-10-02"], "began_on=datetime.time(12, 0): is not a date"),
+    ("date-text-9999", ["R9", "P1", "M1", "9999-01-01", "9999-01-02"], "began_on='9999-01-01': is outside the supported dates"),
+    ("date-text-fullwidth", ["R9", "P1", "M1", "２０２５-１０-０１", "2025-10-02"], "began_on='２０２５-１０-０１': is not a date written YYYY-MM-DD"),
+    ("date-text-day-first", ["R9", "P1", "M1", "01/10/2025", "2025-10-02"], "began_on='01/10/2025': is not a date written YYYY-MM-DD"),
+    ("made-before-began", ["R9", "P1", "M1", "2025-10-05", "2025-10-02"], "made_on="),
+    ("cell-beyond-header", ["R9", "P1", "M1", "2025-10-01", "2025-10-02", "x"], "has a value in column F, which has no header"),
+    ("id-repeated", _row("G1"), "id='G1': is used by an earlier row"),
+    ("reporter-blank", ["R9", "  ", "M1", "2025-10-01", "2025-10-02"], "reporter='  ': is required"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("bad", "names"), [c[1:] for c in XLSX_ROWS], ids=[c[0] for c in XLSX_ROWS])
+def test_workbook_keeps_every_good_row_and_lists_the_bad_one(bad: list[object], names: str) -> None:
+    """A bad row of a sheet is listed by number and cell among five good ones, all kept; stop raises it."""
+    from asb_case_review.analysis.intake import reports_from_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    good = [[f"G{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(1, 6)]
+    data = _book([_SHEET_HEADER, good[0], bad, *good[1:]])
+    table = reports_from_xlsx(data, on_error="skip")
+    assert table.id == tuple(f"G{n}" for n in range(1, 6))
+    assert len(table.problems) == 1
+    assert str(table.problems[0]).startswith("row 2: ")
+    assert names in str(table.problems[0])
+    with pytest.raises(InvalidRow) as caught:
+        reports_from_xlsx(data)
+    one_line(str(caught.value))
+    assert caught.value.row == 2
+
+
+def test_workbook_rows_past_its_recorded_dimensions_are_read() -> None:
+    """A sheet whose recorded size is too small (some writers get it wrong) still gives every row."""
+    from asb_case_review.analysis.intake import read_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    rows = [_SHEET_HEADER, *([f"G{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(1, 4))]
+    data = _book(rows, patch=lambda x: x.replace(b'<dimension ref="A1:E4"/>', b'<dimension ref="A1:B2"/>'))
+    sheet = read_xlsx(data)
+    assert [dict(r)["id"] for _, r in sheet.rows if not isinstance(r, Exception)] == ["G1", "G2", "G3"]
+    assert sheet.header == tuple(_SHEET_HEADER)
+
+
+def test_workbook_that_expands_past_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zip bomb is refused by the sizes its members declare, before a byte of it is unpacked."""
+    from asb_case_review.analysis import intake  # noqa: PLC0415 (the xlsx extra)
+
+    data = _book([_SHEET_HEADER, ["G1", "P1", "M1", "2025-10-01", "2025-10-02"]])
+    monkeypatch.setattr(intake, "MAX_WORKBOOK", 1_000)
+    with pytest.raises(InvalidInput, match=r"^workbook='<bytes>': expands to [\d,]+ bytes, more than the limit of 1,000$"):
+        intake.read_xlsx(data)

@@ -254,8 +254,11 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
 
     The first row with any value is the header; empty rows are skipped but keep
     their number.  A value in a column with no header is a problem of its row,
-    never dropped.  A formula gives the value saved with it (a workbook saved
-    without values gives empty cells).  Needs openpyxl (the ``xlsx`` extra).
+    never dropped, and so is a cell holding a spreadsheet error (``#N/A``).  A
+    formula gives the value saved with it (a workbook saved without values gives
+    empty cells).  Every row is read, whatever size the sheet records; a
+    workbook that would unzip to more than 1 GiB is refused.  Needs openpyxl
+    (the ``xlsx`` extra).
     """
     try:
         import openpyxl  # noqa: PLC0415 - the xlsx extra, only for spreadsheets
@@ -287,6 +290,10 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
         # writers record them wrongly (too small), so they are ignored and every row is read.
         worksheet.reset_dimensions()
         values = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
+    except CaseReviewError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the sheet's XML is parsed as it is read, and may be broken
+        raise InvalidInput("workbook", "<bytes>", f"is not an .xlsx workbook ({type(error).__name__})") from None
     finally:
         book.close()
     return _sheet(name, values)
@@ -307,6 +314,10 @@ def _expanded(data: bytes) -> None:
         raise InvalidInput(
             "workbook", "<bytes>", f"expands to {size:,} bytes, more than the limit of {MAX_WORKBOOK:,}"
         )
+
+
+_ERRORS: Final = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+"""The values a spreadsheet gives a formula that failed (openpyxl's ``ERROR_CODES``)."""
 
 
 def _sheet(name: str, values: list[tuple[object, ...]]) -> Sheet:
@@ -330,6 +341,13 @@ def _sheet(name: str, values: list[tuple[object, ...]]) -> Sheet:
         if all(v in (None, "") for v in row):
             continue
         extra = [i for i, v in enumerate(row) if i >= len(header) and v not in (None, "")]
+        failed = [i for i, v in enumerate(row) if isinstance(v, str) and v in _ERRORS]
+        if failed:
+            # A formula that failed (#N/A, #REF!) holds no value; read as text it would be an id.
+            cell = f"sheet {name!r}, cell {_column_letter(failed[0])}{start + 1 + number}"
+            problem = f"is a spreadsheet error, not a value ({cell})"
+            rows.append((number, RowProblem(number, "row", row[failed[0]], problem)))
+            continue
         if extra:
             column = _column_letter(extra[0])
             cell = f"sheet {name!r}, cell {column}{start + 1 + number}"
