@@ -13,6 +13,7 @@ is kept and every bad row listed with its number.
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
 import io
 import json
@@ -1086,3 +1087,284 @@ def test_workbook_that_expands_past_the_limit_is_refused(monkeypatch: pytest.Mon
     monkeypatch.setattr(intake, "MAX_WORKBOOK", 1_000)
     with pytest.raises(InvalidInput, match=r"^workbook='<bytes>': expands to [\d,]+ bytes, more than the limit of 1,000$"):
         intake.read_xlsx(data)
+
+
+# ---------------------------------------------------------------------------------------------- letters
+
+
+def _decision(policy: Policy = STATUTORY) -> Any:
+    return evaluate(example_application(), policy)
+
+
+def _letter(**options: Any) -> Callable[[], object]:
+    from asb_case_review.letters import write_letter  # noqa: PLC0415 (letters are loaded when written)
+
+    fields: dict[str, Any] = {"format": "text", "target": io.BytesIO()}
+    fields.update(options)
+    decision = fields.pop("decision", None) or _decision()
+    return lambda: write_letter(decision, fields.pop("format"), fields.pop("target"), **fields)
+
+
+_TITLED = 'id = "p"\ntitle = "{}"\nversion = "1"\neffective_from = 2014-04-01\n'
+
+LETTERS: list[tuple[str, Callable[[], object], type[Exception], str]] = [
+    ("format-pdf", _letter(format="pdf"), InvalidInput, "format='pdf': must be one of: text, html, docx"),
+    ("format-none", _letter(format=None), InvalidInput, "format=None"),
+    ("language-fr", _letter(language="fr"), InvalidInput, "language='fr': must be one of: en, cy, both"),
+    ("language-list", _letter(language=["en"]), InvalidInput, "language=['en']"),
+    ("decided-on-text", _letter(decided_on="2026-03-01"), InvalidInput, "decided_on='2026-03-01': must be a date"),
+    ("decided-on-datetime", _letter(decided_on=dt.datetime(2026, 3, 1)), InvalidInput, "decided_on=datetime.datetime(2026, 3, 1, 0, 0)"),
+    ("decided-on-9999", _letter(decided_on=D(9999, 12, 31)), InvalidInput, "decided_on=datetime.date(9999, 12, 31): is outside the supported dates"),
+    ("decided-on-min", _letter(decided_on=D.min), InvalidInput, "decided_on=datetime.date(1, 1, 1): is outside the supported dates"),
+    ("target-none", _letter(target=None), InvalidInput, "target=None: must be a file name or a binary stream"),
+    ("target-int", _letter(target=5), InvalidInput, "target=5"),
+    ("target-text-stream", _letter(target=io.StringIO()), InvalidInput, "target=<_io.StringIO"),
+    ("target-nul", _letter(target="letter\x00.txt"), InvalidInput, "target='letter\\x00.txt': must be a file name"),
+    ("target-empty", _letter(target=""), InvalidInput, "target='': must be a file name"),
+    ("decision-text", _letter(decision="x"), InvalidInput, "decision='x': must be a Decision"),
+    ("for-applicant-max", lambda: for_applicant(_not_met(), decided_on=D.max), InvalidInput, "decided_on=datetime.date(9999, 12, 31)"),
+    ("for-applicant-text", lambda: for_applicant(_not_met(), decided_on="x"), InvalidInput, "decided_on='x'"),  # type: ignore[arg-type]
+    ("applicant-dict-max", lambda: _applicant_dict(decided_on=D.max), InvalidInput, "decided_on=datetime.date(9999, 12, 31)"),
+    ("applicant-dict-text", lambda: _applicant_dict(decided_on="2026-01-01"), InvalidInput, "decided_on='2026-01-01'"),
+    ("title-form-feed", lambda: load_policy(_TITLED.format("Area\\f"), file="p.toml"), InvalidPolicyFile, "p.toml: title='Area\\x0c': holds the control character U+000C"),
+    ("title-escape", lambda: load_policy(_TITLED.format("A\\u001b[31mB"), file="p.toml"), InvalidPolicyFile, "p.toml: title='A\\x1b[31mB': holds the control character U+001B"),
+    ("title-nul", lambda: load_policy(_TITLED.format("A\\u0000"), file="p.toml"), InvalidPolicyFile, "holds the control character U+0000"),
+    ("title-c1", lambda: load_policy(_TITLED.format("A\\u009b2J"), file="p.toml"), InvalidPolicyFile, "holds the control character U+009B"),
+    ("label-vertical-tab", lambda: rule("r", count(1), label="a\x0bb"), InvalidInput, "label='a\\x0bb': holds the control character U+000B"),
+    ("policy-title-bell", lambda: _policy(title="T\x07"), InvalidPolicy, "title='T\\x07'"),
+]  # fmt: skip
+
+
+def _not_met() -> Any:
+    import attrs  # noqa: PLC0415
+
+    application = example_application()
+    return evaluate(attrs.evolve(application, reports=application.reports[:1]), get_policy("birmingham"))
+
+
+def _applicant_dict(**options: Any) -> object:
+    from asb_case_review.render import to_applicant_dict  # noqa: PLC0415
+
+    return to_applicant_dict(_not_met(), **options)
+
+
+@pytest.mark.parametrize(("build", "error", "names"), [c[1:] for c in LETTERS], ids=[c[0] for c in LETTERS])
+def test_letter_is_refused_by_name(build: Callable[[], object], error: type[Exception], names: str) -> None:
+    """A hostile letter argument, or free text no letter can hold, is refused by name before writing."""
+    with pytest.raises(error) as caught:
+        build()
+    assert isinstance(caught.value, CaseReviewError)
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["text", "html", "docx"])
+def test_letters_hold_hostile_text_as_text(kind: str) -> None:
+    """Markup, Welsh, right-to-left script and line breaks in a policy's text are written as text in every format."""
+    from asb_case_review.letters import write_letter  # noqa: PLC0415
+
+    title = "<script>alert(1)</script> & Cyngor ŵŷ \u0645\u0631\u062d\u0628\u0627\nline two\ttab"
+    policy = load_policy(_TITLED.format(title.replace("\n", "\\n").replace("\t", "\\t")), file="p.toml")
+    out = io.BytesIO()
+    write_letter(_decision(policy), kind, out)  # type: ignore[arg-type]
+    data = out.getvalue()
+    if kind == "html":
+        assert b"<script>" not in data
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cyngor ŵŷ".encode() in data
+    elif kind == "text":
+        assert data.decode().startswith(title + "\n")
+    else:
+        import zipfile  # noqa: PLC0415
+
+        document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cyngor ŵŷ" in document
+
+
+# ------------------------------------------------------------------------------------------- batch check
+
+_APPS_HEADER = "application,applicant,applied_on,id,reporter,matter,began_on,made_on"
+
+
+def _three(app: str, applied: str = "2025-11-01") -> str:
+    """Three rows of application *app*: three complaints, met under the statute."""
+    return "\n".join(f"{app},P1,{applied},{app}-R{n},P{n},M1,2025-10-01,2025-10-02" for n in range(3))
+
+
+def _apps(*blocks: str) -> str:
+    return "\n".join([_APPS_HEADER, *blocks]) + "\n"
+
+
+def _one(app_id: str, **changes: object) -> str:
+    data: dict[str, object] = {"id": app_id, "applicant": "P1", "made_on": "2025-11-01", "matter": "M1", "reports": []}
+    data.update(changes)
+    return json.dumps(data)
+
+
+BATCH_REFUSED: list[tuple[str, list[str], dict[str, str | bytes], str]] = [
+    ("out-is-the-input-folder", ["check", "{d}/in", "--out", "{d}/in"], {"in/a.json": _one("b"), "in/b.json": _one("c")}, "--out {d}/in: is the folder of the applications"),
+    ("out-nul", ["check", "{d}/a.csv", "--out", "{d}/o\x00"], {"a.csv": _apps(_three("A"))}, "--out='{d}/o\\x00': name a folder"),
+    ("out-empty", ["check", "{d}/a.csv", "--out", ""], {"a.csv": _apps(_three("A"))}, "--out='': name a folder"),
+    ("out-blank", ["check", "{d}/a.csv", "--out", "  "], {"a.csv": _apps(_three("A"))}, "--out='  ': name a folder"),
+    ("out-is-a-file", ["check", "{d}/a.csv", "--out", "{d}/a.csv"], {"a.csv": _apps(_three("A"))}, "--out {d}/a.csv: is a file"),
+    ("out-under-a-file", ["check", "{d}/a.csv", "--out", "{d}/a.csv/o"], {"a.csv": _apps(_three("A"))}, "cannot make the folder"),
+    ("no-out", ["check", "{d}/a.csv"], {"a.csv": _apps(_three("A"))}, "name a folder to write them to, --out DIR"),
+    ("columns-deep", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": "x = " + "[" * 100_000}, "{d}/m.toml: is not valid TOML: nests more than 100 deep"),
+    ("columns-huge-number", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": "x = " + "9" * 5000}, "{d}/m.toml: is not valid TOML: a number has more than 4,300 digits"),
+    ("columns-latin1", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": b"source = '\xe9'"}, "{d}/m.toml: not UTF-8 text"),
+    ("columns-missing", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps()}, "{d}/m.toml: cannot read"),
+    ("columns-a-folder", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}"], {"a.csv": _apps()}, "{d}: is a directory"),
+    ("columns-one-column-two-fields", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": '[columns]\nid = "X"\nreporter = "X"'}, "{d}/m.toml: columns.reporter='X': is already the column of id"),
+    ("column-of-another-field", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "id=reporter"], {"a.csv": _apps(_three("A"))}, "--column: columns.id='reporter': is also the column of reporter"),
+    ("column-twice", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "id=X", "--column", "reporter=X"], {"a.csv": _apps(_three("A"))}, "columns.reporter='X': is already the column of id"),
+    ("column-unknown", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "report=X"], {"a.csv": _apps(_three("A"))}, "--column: columns='report': is not a field"),
+    ("column-no-equals", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "reporter"], {"a.csv": _apps(_three("A"))}, "--column='reporter': write LIBRARY_NAME=THEIR_NAME"),
+    ("column-newline", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "id=X\nY"], {"a.csv": _apps(_three("A"))}, "columns='X\\nY': the id column is missing"),
+    ("sheet-of-a-csv", ["check", "{d}/a.csv", "--out", "{d}/o", "--sheet", "Reports"], {"a.csv": _apps(_three("A"))}, "--sheet Reports: {d}/a.csv is not an .xlsx workbook"),
+    ("csv-duplicate-header", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _APPS_HEADER + ",id\n"}, "{d}/a.csv: header='id': names columns 4 and 9"),
+    ("csv-no-application-column", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _CSV_HEADER + "\n"}, "{d}/a.csv: columns='application': the application column is missing"),
+    ("csv-empty", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": ""}, "the application column is missing"),
+    ("csv-latin1", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _APPS_HEADER.encode() + b"\n\xe9"}, "{d}/a.csv: not UTF-8 text"),
+    ("csv-missing", ["check", "{d}/a.csv", "--out", "{d}/o"], {}, "{d}/a.csv: cannot read"),
+    ("jsonl-latin1", ["check", "{d}/a.jsonl", "--out", "{d}/o"], {"a.jsonl": b'{"id": "\xe9"}\n'}, "{d}/a.jsonl: not UTF-8 text: invalid continuation byte at byte 8"),
+    ("xlsx-garbage", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": b"garbage"}, "{d}/a.xlsx: workbook='<bytes>': is not an .xlsx workbook"),
+    ("xlsx-a-csv-inside", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": _apps(_three("A")).encode()}, "is not an .xlsx workbook"),
+    ("xlsx-sheet-missing", ["check", "{d}/a.xlsx", "--out", "{d}/o", "--sheet", "Nope"], {"a.xlsx": b"<book>"}, "{d}/a.xlsx: sheet='Nope': is not a sheet of the workbook"),
+    ("xlsx-entity", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": b"<entity>"}, "{d}/a.xlsx: workbook='<bytes>': is not an .xlsx workbook (ParseError)"),
+    ("letters-and-output", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--output", "x.txt"], {"a.csv": _apps(_three("A"))}, "--output x.txt: names one letter's file"),
+    ("letters-and-docx", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--letter", "docx"], {"a.csv": _apps(_three("A"))}, "--letters writes text letters"),
+    ("language-without-letter", ["check", "{d}/a.csv", "--out", "{d}/o", "--language", "cy"], {"a.csv": _apps(_three("A"))}, "--language cy: is an option of the letter"),
+    ("decided-on-9999", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--decided-on", "9999-01-01"], {"a.csv": _apps(_three("A"))}, "--decided-on=datetime.date(9999, 1, 1): is outside the supported dates"),
+    ("decided-on-words", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--decided-on", "yesterday"], {"a.csv": _apps(_three("A"))}, "--decided-on='yesterday'"),
+    ("fact-unknown", ["check", "{d}/a.csv", "--out", "{d}/o", "--fact", "raining=yes"], {"a.csv": _apps(_three("A"))}, "--fact raining: is not a case fact"),
+    ("plot-of-a-batch", ["check", "{d}/a.csv", "--out", "{d}/o", "--plot", "t.png"], {"a.csv": _apps(_three("A"))}, "--plot and --as-of decide one application"),
+    ("policy-missing", ["check", "{d}/a.csv", "--out", "{d}/o", "--policy", "nowhere"], {"a.csv": _apps(_three("A"))}, "policy='nowhere'"),
+    ("one-letter-output-nul", ["check", "--example", "--letter", "text", "--output", "{d}/l\x00.txt"], {}, "--output='{d}/l\\x00.txt': name the letter's file"),
+    ("one-letter-output-empty", ["check", "--example", "--letter", "text", "--output", ""], {}, "--output='': name the letter's file"),
+    ("one-letter-output-folder", ["check", "--example", "--letter", "html", "--output", "{d}"], {}, "--output {d}: is a directory"),
+    ("one-letter-docx-to-terminal", ["check", "--example", "--letter", "docx"], {}, "--letter docx: a Word file needs --output FILE.docx"),
+    ("one-application-out", ["check", "--example", "--out", "{d}/o"], {}, "--out and --letters decide a folder"),
+    ("one-application-column", ["check", "--example", "--column", "id=X"], {}, "--column, --columns, --date-format and --sheet read tables"),
+]  # fmt: skip
+
+
+def _files(tmp_path: Path, files: dict[str, str | bytes]) -> None:
+    for name, data in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if data == b"<book>":
+            data = _book([_APPS_HEADER.split(",")])
+        elif data == b"<entity>":
+            data = _book([_APPS_HEADER.split(",")], patch=lambda x: x.replace(b"</sheetData>", b'<row r="2"><c r="A2" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData>'))
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("argv", "files", "names"), [c[1:] for c in BATCH_REFUSED], ids=[c[0] for c in BATCH_REFUSED])
+def test_batch_check_refuses_with_one_line_and_writes_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    files: dict[str, str | bytes],
+    names: str,
+) -> None:
+    """A hostile batch, mapping or option exits 2 with one line naming it, and writes no file."""
+    _files(tmp_path, files)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert cli.main([a.replace("{d}", str(tmp_path)) for a in argv]) == cli.EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("asb-case-review: ")
+    assert names.replace("{d}", str(tmp_path)) in err
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def _xlsx_apps(*rows: list[object]) -> bytes:
+    return _book([_APPS_HEADER.split(","), *rows])
+
+
+_MET = ("met", None)
+BATCH_ROWS: list[tuple[str, list[str], dict[str, str | bytes], list[tuple[str, str | None, tuple[str | None, str | None]]], list[str]]] = [
+    ("formula-ids", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("=HYPERLINK(\"http://x\")"), _three("+1"), _three("@SUM(A1)"), _three("-2"))},
+     [("rows 1, 2, 3", '=HYPERLINK("http://x")', _MET), ("rows 4, 5, 6", "+1", _MET), ("rows 7, 8, 9", "@SUM(A1)", _MET), ("rows 10, 11, 12", "-2", _MET)],
+     ["_HYPERLINK__http___x__.json", "_1.json", "_SUM_A1_.json", "-2.json"]),
+    ("names-equal-but-for-case", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("Abc"), _three("abc"))},
+     [("rows 1, 2, 3", "Abc", _MET), ("rows 4, 5, 6", "abc", (None, "its file name abc.json is taken by application 'Abc'"))], ["Abc.json"]),
+    ("named-summary", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("summary"), _three("SUMMARY"))},
+     [("rows 1, 2, 3", "summary", _MET), ("rows 4, 5, 6", "SUMMARY", (None, "its file name _SUMMARY.json is taken by application 'summary'"))], ["_summary.json"]),
+    ("windows-devices", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("CON"), _three("nul.txt"), _three("com1"))},
+     [("rows 1, 2, 3", "CON", _MET), ("rows 4, 5, 6", "nul.txt", _MET), ("rows 7, 8, 9", "com1", _MET)], ["_CON.json", "_nul.txt.json", "_com1.json"]),
+    ("paths-in-ids", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("../../etc/x"), _three("/abs"), _three(".."), _three("C:\\x"))},
+     [("rows 1, 2, 3", "../../etc/x", _MET), ("rows 4, 5, 6", "/abs", _MET), ("rows 7, 8, 9", "..", _MET), ("rows 10, 11, 12", "C:\\x", _MET)],
+     ["_.._etc_x.json", "_abs.json", "_.json", "C__x.json"]),
+    ("welsh-ids-one-name", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("Siân"), _three("Siôn"))},
+     [("rows 1, 2, 3", "Siân", _MET), ("rows 4, 5, 6", "Siôn", (None, "its file name Si_n.json is taken by application 'Siân'"))], ["Si_n.json"]),
+    ("stray-quote", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A"), 'B,"P1,2025-11-01,R9,P1,M1,2025-10-01,2025-10-02', _three("C"))},
+     [("rows 1, 2, 3", "A", _MET), ("row 4", None, (None, "a quoted cell is not closed on its line")), ("rows 5, 6, 7", "C", _MET)], ["A.json", "C.json"]),
+    ("one-bad-row", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A"), "A,P1,2025-11-01,R9,P1,M1,2025-10-01,9999-10-02", _three("C"))},
+     [("rows 1, 2, 3, 4", "A", (None, "row 4: made_on='9999-10-02': is outside the supported dates")), ("rows 5, 6, 7", "C", _MET)], ["C.json"]),
+    ("id-bidi", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A\u202eB"), _three("C"))},
+     [("row 1", None, (None, "application='A\\u202eB': holds the bidirectional control U+202E")), ("row 2", None, (None, "U+202E")), ("row 3", None, (None, "U+202E")), ("rows 4, 5, 6", "C", _MET)], ["C.json"]),
+    ("applied-9999", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A", "9999-11-01"), _three("C"))},
+     [("rows 1, 2, 3", "A", (None, "row 1: applied_on='9999-11-01': is outside the supported dates")), ("rows 4, 5, 6", "C", _MET)], ["C.json"]),
+    ("applicants-disagree", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A").replace("A,P1,", "A,P2,", 1), _three("C"))},
+     [("rows 1, 2, 3", "A", (None, "row 2: applicant='P1': row 1 of the same application gives P2")), ("rows 4, 5, 6", "C", _MET)], ["C.json"]),
+    ("xlsx-date-9999-and-error", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": b"<apps>"},
+     [("sheet 'Reports' row 1", "A", (None, "applied_on=datetime.date(9999, 1, 1): is outside the supported dates, 1900-01-01 to 2499-12-31 (sheet 'Reports', cell C2)")),
+      ("sheet 'Reports' row 2", None, (None, "row='#N/A': is a spreadsheet error, not a value (sheet 'Reports', cell A3)")),
+      ("sheet 'Reports' rows 3, 4, 5", "B", _MET)], ["B.json"]),
+    ("jsonl-hostile-lines", ["check", "{d}/a.jsonl", "--out", "{d}/o"], {"a.jsonl": "{\n" + "[" * 100_000 + '\n{"id": "a", "id": "b"}\n' + _one("x\u2028y") + "\n" + _one("ok") + "\n"},
+     [("line 1", None, (None, "not valid JSON")), ("line 2", None, (None, "nest more than 100 deep")), ("line 3", None, (None, "the key 'id' is given twice")),
+      ("line 4", None, (None, "id='x\\u2028y': holds the line separator U+2028")), ("line 5", "ok", ("not_met", None))], ["ok.json"]),
+    ("folder-hostile-files", ["check", "{d}/in", "--out", "{d}/o"], {"in/a.json": "{", "in/b.json": b"\xff", "in/c.json": "[]", "in/d.json": _one("d", made_on="0001-01-01"), "in/e.json": _one("e"), "in/f.txt": "not an application"},
+     [("a.json", None, (None, "line 1: not valid JSON")), ("b.json", None, (None, "not UTF-8 text: invalid start byte at byte 0")), ("c.json", None, (None, "the application=[]: must be an object")),
+      ("d.json", None, (None, "made_on=datetime.date(1, 1, 1): is outside the supported dates")), ("e.json", "e", ("not_met", None))], ["e.json"]),
+    ("fact-against-the-file", ["check", "{d}/a.jsonl", "--out", "{d}/o", "--fact", "no_action_taken=yes"], {"a.jsonl": _one("x", facts={"no_action_taken": False}) + "\n" + _one("y") + "\n"},
+     [("line 1", None, (None, "facts.no_action_taken=False: the application records it; --fact says True")), ("line 2", "y", ("not_met", None))], ["y.json"]),
+    ("markup-in-id-html-letters", ["check", "{d}/a.csv", "--out", "{d}/o", "--letter", "html"], {"a.csv": _apps(_three("<script>alert(1)</script>"))},
+     [("rows 1, 2, 3", "<script>alert(1)</script>", _MET)], ["_script_alert_1___script_.json", "_script_alert_1___script_.letter.html"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "files", "expected", "written"), [c[1:] for c in BATCH_ROWS], ids=[c[0] for c in BATCH_ROWS])
+def test_batch_check_decides_every_good_application_and_lists_every_bad_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    files: dict[str, str | bytes],
+    expected: list[tuple[str, str | None, tuple[str | None, str | None]]],
+    written: list[str],
+) -> None:
+    """Each application of a hostile batch is decided or listed with where it is and why; none is lost,
+    no file overwrites another, and summary.csv holds no cell a spreadsheet would run as a formula."""
+    if files.get("a.xlsx") == b"<apps>":
+        files = {"a.xlsx": _xlsx_apps(["A", "P1", D(9999, 1, 1), "R1", "P1", "M1", "2025-10-01", "2025-10-02"], ["#N/A", "P1", "2025-11-01", "R2", "P1", "M1", "2025-10-01", "2025-10-02"],
+                                      *(["B", "P1", "2025-11-01", f"B{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(3)))}  # fmt: skip
+    _files(tmp_path, files)
+    bad = sum(1 for *_, (outcome, _) in expected if outcome is None)
+    code = cli.main([a.replace("{d}", str(tmp_path)) for a in argv])
+    assert code == (cli.EXIT_BAD_INPUT if bad else cli.EXIT_MET)
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == bad + 1
+    assert err[-1].startswith(f"asb-case-review: decided {len(expected) - bad} of {len(expected)} applications")
+    out = tmp_path / "o"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["applications"]
+    assert len(summary) == len(expected)
+    for row, (source, application, (outcome, problem)) in zip(summary, expected, strict=True):
+        assert (row["source"], row["application"], row["outcome"]) == (source, application, outcome)
+        if problem is None:
+            assert row["problem"] is None
+        else:
+            assert problem in row["problem"]
+            one_line(row["problem"])
+    decisions = sorted(p.name for p in out.iterdir() if p.name not in ("summary.csv", "summary.json"))
+    assert decisions == sorted(written)
+    for name in written:
+        if name.endswith(".json"):
+            assert json.loads((out / name).read_text(encoding="utf-8"))["application"] in {a for _, a, _ in expected}
+    for cells in csv.reader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8"))):
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+    for name in (n for n in written if n.endswith(".html")):
+        assert "<script>" not in (out / name).read_text(encoding="utf-8")
