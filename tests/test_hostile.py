@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -1368,3 +1369,214 @@ def test_batch_check_decides_every_good_application_and_lists_every_bad_one(
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
     for name in (n for n in written if n.endswith(".html")):
         assert "<script>" not in (out / name).read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------ the HTTP service
+
+
+@pytest.fixture(scope="module")
+def service() -> Any:
+    """The service in-process (no server): every answer, a 500 included, comes back as a response."""
+    testclient = pytest.importorskip("fastapi.testclient")
+    from asb_case_review.serve import create_app  # noqa: PLC0415 (the serve extra)
+
+    with testclient.TestClient(create_app(), raise_server_exceptions=False) as client:
+        yield client
+
+
+_APP_JSON: dict[str, Any] = json.loads(_GOOD_APP)
+_REPORTS_CSV = "id,reporter,matter,began_on,made_on\n"
+
+
+def _app_with(**changes: object) -> dict[str, Any]:
+    return {"application": {**_APP_JSON, **changes}}
+
+
+def _report_with(**changes: object) -> dict[str, Any]:
+    reports = copy.deepcopy(_APP_JSON["reports"])
+    reports[0].update(changes)
+    return {"application": {**_APP_JSON, "reports": reports}}
+
+
+_CSV_TYPE = "text/csv"
+API_CASES: list[tuple[str, str, dict[str, Any] | None, bytes | None, str, dict[str, Any], int, str]] = [
+    ("as-of-text", "/api/decide", {**_app_with(), "as_of": 5}, None, "", {}, 422, "as_of=5: must be a date written YYYY-MM-DD"),
+    ("as-of-9999", "/api/decide", {**_app_with(), "as_of": "9999-01-01"}, None, "", {}, 422, "as_of=datetime.date(9999, 1, 1): is outside the supported dates"),
+    ("as-of-before-the-policy", "/api/decide", {**_app_with(), "as_of": "2000-01-01"}, None, "", {}, 422, "statutory=datetime.date(2000, 1, 1): no version is in force"),
+    ("policy-int", "/api/decide", {**_app_with(), "policy": 5}, None, "", {}, 422, "policy=5: must be a string"),
+    ("policy-path", "/api/decide", {**_app_with(), "policy": "../../etc/passwd"}, None, "", {}, 422, "policy='../../etc/passwd': is not a built-in policy"),
+    ("policy-and-file", "/api/decide", {**_app_with(), "policy": "statutory", "policy_file": "x"}, None, "", {}, 422, "give policy (a built-in name) or policy_file, not both"),
+    ("policy-file-deep", "/api/decide", {**_app_with(), "policy_file": "x = " + "[" * 10_000}, None, "", {}, 422, "policy_file: not valid TOML: nests more than 100 deep"),
+    ("policy-file-huge-number", "/api/decide", {**_app_with(), "policy_file": "x = " + "9" * 5000}, None, "", {}, 422, "policy_file: not valid TOML: a number has more than 4,300 digits"),
+    ("policy-file-json-duplicate", "/api/decide", {**_app_with(), "policy_file": '{"id": "a", "id": "b"}', "policy_format": "json"}, None, "", {}, 422, "the key 'id' is given twice"),
+    ("policy-file-control-title", "/api/decide", {**_app_with(), "policy_file": _TITLED.format("A\\u001b[2J")}, None, "", {}, 422, "policy_file: title='A\\x1b[2J': holds the control character U+001B"),
+    ("policy-format-yaml", "/api/decide", {**_app_with(), "policy_file": "x", "policy_format": "yaml"}, None, "", {}, 422, "policy_format='yaml': must be 'toml' or 'json'"),
+    ("floor-text", "/api/decide", {**_app_with(), "report_floor_only": "yes"}, None, "", {}, 422, "report_floor_only='yes': must be true or false"),
+    ("unknown-key", "/api/decide", {**_app_with(), "bogus": 1}, None, "", {}, 422, "bogus=1: is not a known key"),
+    ("id-newline", "/api/decide/officer", _app_with(id="A\nOutcome: MET"), None, "", {}, 422, "id='A\\nOutcome: MET': holds the control character U+000A"),
+    ("id-bidi", "/api/decide/letter", _app_with(id="A\u202eB"), None, "", {}, 422, "id='A\\u202eB': holds the bidirectional control U+202E"),
+    ("report-id-escape", "/api/decide/officer", _report_with(id="R\x1b[2J"), None, "", {}, 422, "reports[0].id='R\\x1b[2J': holds the control character U+001B"),
+    ("made-on-0001", "/api/decide", _app_with(made_on="0001-03-01"), None, "", {}, 422, "made_on=datetime.date(1, 3, 1): is outside the supported dates"),
+    ("not-json", "/api/decide", None, b"{", "application/json", {}, 400, "line 1: not valid JSON"),
+    ("latin1", "/api/decide", None, b'{"a": "\xe9"}', "application/json", {}, 400, "not UTF-8 text: invalid continuation byte at byte 7"),
+    ("charset-latin1", "/api/decide", None, b"{}", "application/json; charset=latin-1", {}, 415, "charset='latin-1': must be utf-8"),
+    ("deep", "/api/decide", None, b"[" * 100_000, "application/json", {}, 400, "nest more than 100 deep"),
+    ("huge-number", "/api/decide", None, b'{"application": ' + b"9" * 5000 + b"}", "application/json", {}, 400, "a number has more than 4,300 digits"),
+    ("nan", "/api/decide", None, b'{"application": NaN}', "application/json", {}, 400, "NaN is not a JSON number"),
+    ("duplicate-key", "/api/decide", None, b'{"application": 1, "application": 2}', "application/json", {}, 400, "the key 'application' is given twice"),
+    ("array", "/api/decide", None, b"[]", "application/json", {}, 422, "the request=[]: must be an object"),
+    ("empty", "/api/decide", None, b"", "application/json", {}, 400, "not valid JSON: Expecting value"),
+    ("too-large", "/api/decide", None, b'{"a": "' + b"x" * 1_000_001 + b'"}', "application/json", {}, 413, "larger than the limit of 1,000,000 bytes"),
+    ("text-plain", "/api/decide", None, b"{}", "text/plain", {}, 415, "Content-Type='text/plain': must be application/json"),
+    ("timeline-gif", "/api/decide/timeline", _app_with(), None, "", {"format": "gif"}, 422, "format='gif': must be 'png' or 'svg'"),
+    ("timeline-for-bogus", "/api/decide/timeline", _app_with(), None, "", {"for": "press"}, 422, "for='press': must be 'officer' or 'applicant'"),
+    ("policy-check-deep", "/api/policy-check", {"policy_file": "x = " + "[" * 10_000}, None, "", {}, 422, "policy_file: not valid TOML: nests more than 100 deep"),
+    ("policy-check-missing", "/api/policy-check", {}, None, "", {}, 422, "policy_file=None: is required"),
+    ("policy-check-int", "/api/policy-check", {"policy_file": 5}, None, "", {}, 422, "policy_file=5: must be a string"),
+    ("cases-parent-policy", "/api/cases/run", {"cases": _CASES_HEAD.replace('"statutory"', '"../secret.toml"')}, None, "", {}, 422, "cases: policy='../secret.toml'"),
+    ("cases-policy-file-name", "/api/cases/run", {"cases": _CASES_HEAD.replace('"statutory"', '"mine.toml"')}, None, "", {}, 422, "cases.policy='mine.toml': names a policy file: send its text as policy_file"),
+    ("cases-format-xml", "/api/cases/run", {"cases": "x", "cases_format": "xml"}, None, "", {}, 422, "cases_format='xml': must be 'toml' or 'json'"),
+    ("cases-deep-json", "/api/cases/run", {"cases": "[" * 10_000, "cases_format": "json"}, None, "", {}, 422, "cases: not valid JSON: lists and objects nest more than 100 deep"),
+    ("sweep-latin1", "/api/sweep", None, _REPORTS_CSV.encode() + b"\xe9", _CSV_TYPE, {}, 422, "not UTF-8 text"),
+    ("sweep-charset-utf16", "/api/sweep", None, _REPORTS_CSV.encode(), "text/csv; charset=utf-16", {}, 415, "charset='utf-16': must be utf-8"),
+    ("sweep-json-type", "/api/sweep", None, b"{}", "application/json", {}, 415, "must be text/csv or text/plain"),
+    ("sweep-policy-unknown", "/api/sweep", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"policy": "../x"}, 422, "policy='../x': is not a built-in policy"),
+    ("sweep-fact-unknown", "/api/sweep", None, (_REPORTS_CSV + "R,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {"fact": "raining=yes"}, 422, "facts='raining': is not a known fact"),
+    ("sweep-fact-newline", "/api/sweep", None, (_REPORTS_CSV + "R,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {"fact": "no_action_taken=yes\nx"}, 422, "fact='no_action_taken=yes\\nx': write NAME=yes or NAME=no"),
+    ("sweep-9999", "/api/sweep", None, (_REPORTS_CSV + "R,P,M,9999-10-01,9999-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: began_on='9999-10-01': is outside the supported dates"),
+    ("sweep-duplicate-header", "/api/sweep", None, b"id,id\n", _CSV_TYPE, {}, 422, "header='id': names columns 1 and 2"),
+    ("sweep-long-line", "/api/sweep", None, (_REPORTS_CSV + "R" * 70_000 + ",P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: row='<70,026 characters>': the line is longer than 65,536 characters"),
+    ("sweep-nul", "/api/sweep", None, (_REPORTS_CSV + "R\x00,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: id='R\\x00': holds the control character U+0000"),
+    ("sweep-bidi", "/api/sweep", None, (_REPORTS_CSV + "R\u2066,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: id='R\\u2066': holds the bidirectional control U+2066"),
+    ("sweep-skip-as-csv", "/api/sweep", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"skip_bad_rows": "true"}, 422, "skip_bad_rows=True: needs format=json"),
+    ("sweep-skip-maybe", "/api/sweep", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"skip_bad_rows": "maybe"}, 422, "skip_bad_rows='maybe'"),
+    ("sweep-empty", "/api/sweep", None, b"", _CSV_TYPE, {}, 422, "the began_on column is missing"),
+    ("compare-show-bogus", "/api/compare", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"show": "all"}, 422, "show='all': must be 'summary', 'flips' or 'conflicts'"),
+    ("compare-stray-quote", "/api/compare", None, (_REPORTS_CSV + 'R,"P,M,2025-10-01,2025-10-02\n').encode(), _CSV_TYPE, {}, 422, "row 1: reporter="),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "raw", "kind", "params", "status", "names"),
+    [c[1:] for c in API_CASES],
+    ids=[c[0] for c in API_CASES],
+)
+def test_service_answers_a_problem_naming_the_field(
+    service: Any,
+    path: str,
+    body: dict[str, Any] | None,
+    raw: bytes | None,
+    kind: str,
+    params: dict[str, Any],
+    status: int,
+    names: str,
+) -> None:
+    """A hostile request gets a 4xx problem document whose one-line detail names the field and value."""
+    if raw is None:
+        response = service.post(path, json=body, params=params)
+    else:
+        response = service.post(path, content=raw, headers={"content-type": kind}, params=params)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    one_line(detail)
+    assert names in detail
+
+
+def test_service_csv_holds_no_formula(service: Any) -> None:
+    """Cells of an uploaded CSV that a spreadsheet would run as formulas come back as text (CSV); JSON keeps them."""
+    text = _REPORTS_CSV + '=HYPERLINK("http://x"),@P1,+M1,2025-10-01,2025-10-02\n'
+    answer = service.post("/api/sweep", content=text.encode(), headers={"content-type": _CSV_TYPE})
+    assert answer.status_code == 200
+    row = next(csv.DictReader(io.StringIO(answer.text)))
+    assert (row["report"], row["reporter"], row["matter"]) == ("'=HYPERLINK(\"http://x\")", "'@P1", "'+M1")
+    data = service.post("/api/sweep", content=text.encode(), headers={"content-type": _CSV_TYPE}, params={"format": "json"})
+    assert data.json()["rows"][0]["report"] == '=HYPERLINK("http://x")'
+
+
+# ----------------------------------------------------------------------------------------- the web pages
+
+_SELF = {
+    "area": "statutory",
+    "apply_on-day": "1", "apply_on-month": "11", "apply_on-year": "2025",
+    "reports-0-made_on-day": "2", "reports-0-made_on-month": "10", "reports-0-made_on-year": "2025",
+    "reports-0-began_on-day": "1", "reports-0-began_on-month": "10", "reports-0-began_on-year": "2025",
+}  # fmt: skip
+_OFFICER = {
+    "area": "statutory", "made_on": "2025-11-01", "applicant": "P1",
+    "reports-0-reporter": "P1", "reports-0-made_on": "2025-10-02", "reports-0-began_on": "2025-10-01",
+}  # fmt: skip
+
+PAGE_CASES: list[tuple[str, str, dict[str, str], tuple[str, bytes] | None, str, str]] = [
+    ("self-superscript-day", "/self-check", {**_SELF, "reports-0-made_on-day": "²"}, None, "reports-0-made_on-day", "made_on='²/10/2025'"),
+    ("self-day-of-5000-digits", "/self-check", {**_SELF, "apply_on-day": "9" * 5000}, None, "apply_on-day", "is not a date written YYYY-MM-DD"),
+    ("self-month-13", "/self-check", {**_SELF, "apply_on-month": "13"}, None, "apply_on-day", "made_on='2025-13-01'"),
+    ("self-year-0000", "/self-check", {**_SELF, "apply_on-year": "0000"}, None, "apply_on-day", "made_on='0000-11-01'"),
+    ("self-year-9999", "/self-check", {**_SELF, "reports-0-began_on-year": "9999"}, None, "reports-0-began_on-day", "is outside the supported dates"),
+    ("self-year-five-digits", "/self-check", {**_SELF, "apply_on-year": "20255"}, None, "apply_on-day", "made_on='1/11/20255'"),
+    ("self-area-path", "/self-check", {**_SELF, "area": "../../etc/passwd"}, None, "area", "area='../../etc/passwd': is not an area in the catalogue"),
+    ("self-area-markup", "/self-check", {**_SELF, "area": "<script>alert(1)</script>"}, None, "area", "area='&lt;script&gt;alert(1)&lt;/script&gt;'"),
+    ("self-agency-army", "/self-check", {**_SELF, "reports-0-agency": "army"}, None, "reports-0-agency", "reports[0].agency='army'"),
+    ("self-before-the-area", "/self-check", {**_SELF, "area": "wrexham", "apply_on-year": "1901"}, None, "area", "no version is in force"),
+    ("self-reported-before-it-happened", "/self-check", {**_SELF, "reports-0-made_on-month": "9"}, None, "reports-0-made_on-day", "is before the behaviour"),
+    ("officer-reference-newline", "/officer", {**_OFFICER, "reference": "A\nB"}, None, "reference", "id='A\\nB': holds the control character U+000A"),
+    ("officer-reference-bidi", "/officer", {**_OFFICER, "reference": "A\u202eB"}, None, "reference", "holds the bidirectional control U+202E"),
+    ("officer-reporter-nul", "/officer", {**_OFFICER, "reports-0-reporter": "P\x00"}, None, "reports-0-reporter", "reports[0].reporter='P\\x00'"),
+    ("officer-fact-maybe", "/officer", {**_OFFICER, "fact-no_action_taken": "maybe"}, None, "fact-no_action_taken", "facts.no_action_taken='maybe': must be true or false"),
+    ("officer-agency-army", "/officer", {**_OFFICER, "reports-0-agency": "army"}, None, "reports-0-agency", "reports[0].agency='army'"),
+    ("officer-date-day-first", "/officer", {**_OFFICER, "made_on": "01/11/2025"}, None, "made_on", "made_on='01/11/2025': is not a date written YYYY-MM-DD"),
+    ("officer-as-of-9999", "/officer", {**_OFFICER, "as_of": "9999-01-01"}, None, "as_of", "is outside the supported dates"),
+    ("officer-as-of-before-the-policy", "/officer", {**_OFFICER, "as_of": "2000-01-01"}, None, "area", "no version is in force"),
+    ("upload-json-deep", "/officer", _OFFICER, ("a.json", b"[" * 100_000), "upload", "a.json: not valid application JSON: lists and objects nest more than 100 deep"),
+    ("upload-json-huge-number", "/officer", _OFFICER, ("a.json", b'{"a": ' + b"9" * 5000 + b"}"), "upload", "a number has more than 4,300 digits"),
+    ("upload-json-duplicate", "/officer", _OFFICER, ("a.json", b'{"id": "a", "id": "b"}'), "upload", "the key 'id' is given twice"),
+    ("upload-json-9999", "/officer", _OFFICER, ("a.json", json.dumps({**_APP_JSON, "made_on": "9999-01-01"}).encode()), "upload", "made_on=datetime.date(9999, 1, 1): is outside the supported dates"),
+    ("upload-latin1", "/officer", _OFFICER, ("a.csv", b"id\n\xe9"), "upload", "a.csv: not UTF-8 text"),
+    ("upload-empty", "/officer", _OFFICER, ("a.csv", b""), "upload", "a.csv: the file is empty"),
+    ("upload-too-large", "/officer", _OFFICER, ("a.csv", b"x" * 1_000_001), "upload", "a.csv: is larger than 1,000,000 bytes"),
+    ("upload-name-markup", "/officer", _OFFICER, ("<img src=x onerror=alert(1)>.csv", b"\xff"), "upload", "&lt;img src=x onerror=alert(1)&gt;.csv: not UTF-8 text"),
+    ("upload-csv-two-matters", "/officer", _OFFICER, ("a.csv", (_REPORTS_CSV + "R1,P1,M,2025-10-01,2025-10-02\nR2,P1,N,2025-10-01,2025-10-02\n").encode()), "upload", "matter=['M', 'N']: a file must hold the reports of one matter"),
+    ("upload-csv-header-only", "/officer", _OFFICER, ("a.csv", _REPORTS_CSV.encode()), "upload", "matter=[]"),
+    ("upload-csv-9999", "/officer", _OFFICER, ("a.csv", (_REPORTS_CSV + "R1,P1,M,9999-10-01,9999-10-02\n").encode()), "upload", "row 1: began_on='9999-10-01'"),
+    ("upload-csv-duplicate-header", "/officer", _OFFICER, ("a.csv", b"id,id\n"), "upload", "header='id': names columns 1 and 2"),
+    ("upload-csv-formula-bidi", "/officer", _OFFICER, ("a.csv", (_REPORTS_CSV + "=1+1\u202e,P1,M,2025-10-01,2025-10-02\n").encode()), "upload", "holds the bidirectional control U+202E"),
+    ("upload-xlsx", "/officer", _OFFICER, ("a.xlsx", b"PK\x03\x04" + bytes(100)), "upload", "the began_on column is missing"),
+    ("upload-csv-no-applicant", "/officer", {**_OFFICER, "applicant": ""}, ("a.csv", (_REPORTS_CSV + "R1,P1,M,2025-10-01,2025-10-02\n").encode()), "applicant", "applicant='': must be a non-empty string"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "upload", "field", "names"), [c[1:] for c in PAGE_CASES], ids=[c[0] for c in PAGE_CASES]
+)
+def test_page_shows_the_problem_at_its_field(
+    service: Any, path: str, form: dict[str, str], upload: tuple[str, bytes] | None, field: str, names: str
+) -> None:
+    """A hostile form or upload gives the page again (400) with the problem linked to its field, escaped."""
+    files = None if upload is None else {"upload": upload}
+    response = service.post(path, data=form, files=files)
+    assert response.status_code == 400, response.text[:300]
+    assert "text/html" in response.headers["content-type"]
+    found = re.findall(r'<li><a href="#([^"]+)">(.*?)</a></li>', response.text, re.S)
+    assert len(found) == 1, found
+    assert found[0][0] == field
+    assert names.replace("'", "&#39;") in found[0][1]
+    assert "<script>" not in response.text
+    assert "<img src=x" not in response.text
+
+
+def test_page_decimal_digits_of_any_script_are_read() -> None:
+    """The self-check's date boxes read decimal digits of any script, as int() does, and nothing else."""
+    from asb_case_review.serve import pages  # noqa: PLC0415 (the serve extra)
+
+    form: Any = {"d-day": "٢", "d-month": "１０", "d-year": "２０２５"}
+    assert pages._date_value(form, "d") == "2025-10-02"  # noqa: SLF001 (the one reader of date boxes)
+    assert pages._date_value({"d-day": "²", "d-month": "1", "d-year": "2025"}, "d") == "²/1/2025"  # type: ignore[arg-type] # noqa: SLF001
+
+
+def test_new_surfaces_hold_at_least_150_hostile_cases() -> None:
+    """The tables of the newer surfaces hold at least 150 hostile inputs between them."""
+    total = (
+        len(MAPPING_FILES) + len(MAPPING_API) + len(XLSX_CASES) + len(XLSX_ROWS) + 2 + len(LETTERS) + 3
+        + len(BATCH_REFUSED) + sum(len(c[3]) for c in BATCH_ROWS) + len(API_CASES) + 1 + len(PAGE_CASES) + 2
+    )  # fmt: skip
+    assert total >= 150, total
