@@ -121,8 +121,10 @@ _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_cell(value: object) -> object:
-    """*value* as a cell of a CSV file a spreadsheet may open: text that would be read as a formula
-    gets a leading apostrophe, which spreadsheets show as text; other values are unchanged.
+    r"""*value* as a cell of a CSV file that a spreadsheet may open: never a formula.
+
+    Text that a spreadsheet would run as a formula gets a leading apostrophe,
+    which spreadsheets show as text; other values are unchanged.
 
     >>> spreadsheet_cell('=HYPERLINK("http://x")'), spreadsheet_cell("R1"), spreadsheet_cell(-1)
     ('\'=HYPERLINK("http://x")', 'R1', -1)

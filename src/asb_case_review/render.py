@@ -82,7 +82,7 @@ def _is_decision(decision: object) -> None:
 
 
 def _decided(decided_on: object) -> None:
-    """Refuse a date of decision that is not a supported date (it dates the letter and the review's last day)."""
+    """Refuse a date of decision that is not a supported date: it dates the letter and the review."""
     if decided_on is None:
         return
     if isinstance(decided_on, dt.datetime) or not isinstance(decided_on, dt.date):

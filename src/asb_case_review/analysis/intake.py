@@ -184,7 +184,9 @@ def load_mapping(text: str, *, file: str = "<columns>") -> ColumnMapping:
         raise reader.fail("", None, f"is not valid TOML: nests more than {MAX_DATA_DEPTH} deep") from None
     except ValueError:
         # tomllib reads integers with int(), which refuses more digits than Python's limit.
-        raise reader.fail("", None, f"is not valid TOML: a number has more than {MAX_DIGITS:,} digits") from None
+        raise reader.fail(
+            "", None, f"is not valid TOML: a number has more than {MAX_DIGITS:,} digits"
+        ) from None
     reader.table(data, "", _MAPPING_KEYS, "a column mapping")
     columns = reader.table(data.get("columns", {}), "columns", MAPPING_FIELDS, "a report or application")
     for field, column in columns.items():
@@ -293,7 +295,9 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
     except CaseReviewError:
         raise
     except Exception as error:  # noqa: BLE001 - the sheet's XML is parsed as it is read, and may be broken
-        raise InvalidInput("workbook", "<bytes>", f"is not an .xlsx workbook ({type(error).__name__})") from None
+        raise InvalidInput(
+            "workbook", "<bytes>", f"is not an .xlsx workbook ({type(error).__name__})"
+        ) from None
     finally:
         book.close()
     return _sheet(name, values)
