@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from asb_case_review import (
     Agency,
@@ -1266,10 +1268,10 @@ BATCH_REFUSED: list[tuple[str, list[str], dict[str, str | bytes], str]] = [
 
 
 def _files(tmp_path: Path, files: dict[str, str | bytes]) -> None:
-    for name, given in files.items():
+    for name, content in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = given
+        data = content
         if data == b"<book>":
             data = _book([_APPS_HEADER.split(",")])
         elif data == b"<entity>":
@@ -1614,5 +1616,110 @@ def test_new_surfaces_hold_at_least_150_hostile_cases() -> None:
     total = (
         len(MAPPING_FILES) + len(MAPPING_API) + len(XLSX_CASES) + len(XLSX_ROWS) + 2 + len(LETTERS) + 3
         + len(BATCH_REFUSED) + sum(len(c[3]) for c in BATCH_ROWS) + len(API_CASES) + 1 + len(PAGE_CASES) + 2
+        + len(DAY_FIRST)
     )  # fmt: skip
     assert total >= 150, total
+
+
+# ------------------------------------------------------------------------- fuzzing the newer surfaces
+
+_FUZZ_CHARS = st.one_of(
+    st.sampled_from(list("\"',=\n\r\t\x00\x0b\x85\u2028\u202e\udc80\ufeff[]{}#/0123456789-")), st.characters()
+)
+
+
+@st.composite
+def _spoiled(draw: st.DrawFn, text: str) -> str:
+    """*text* with a few characters inserted, deleted or replaced."""
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, max(0, len(text) - 1)))
+        cut = draw(st.integers(0, 3))
+        text = text[:at] + draw(st.text(_FUZZ_CHARS, max_size=3)) + text[at + cut :]
+    return text
+
+
+_MAPPING_TEXT = (
+    'source = "CMS"\ndate_format = "day-first"\nsheet = "Cases"\n[columns]\nid = "Ref"\nmade_on = "Date"\n'
+)
+
+
+@given(st.one_of(st.text(_FUZZ_CHARS, max_size=60), _spoiled(_MAPPING_TEXT)))
+def test_fuzz_mapping_file_raises_only_library_errors(text: str) -> None:
+    """load_mapping on any text gives a mapping that reads no column twice, or the library's own error."""
+    from asb_case_review.analysis.intake import load_mapping  # noqa: PLC0415 (the analysis extra)
+
+    try:
+        mapping = load_mapping(text, file="m.toml")
+    except CaseReviewError as error:
+        one_line(str(error))
+        return
+    names = list(mapping.names.values())
+    assert len(names) == len(set(names))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fuzz_workbook_raises_only_library_errors(data: st.DataObject) -> None:
+    """A workbook whose sheet XML is damaged gives a table or the library's own error, never openpyxl's."""
+    from asb_case_review.analysis.intake import reports_from_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    rows: list[list[object]] = [_SHEET_HEADER]
+    rows += [[f"G{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(3)]
+    workbook = _book(
+        rows, patch=lambda xml: data.draw(_spoiled(xml.decode())).encode("utf-8", "surrogatepass")
+    )
+    try:
+        table = reports_from_xlsx(workbook, on_error="skip")
+    except CaseReviewError as error:
+        one_line(str(error))
+        return
+    assert len(table) + len(table.problems) <= 4
+
+
+_BATCH_TEXT = _apps(_three("A"), "B,P1,2025-11-01,B1,P1,M1,2025-10-01,2025-10-02", _three("C"))
+
+
+@given(_spoiled(_BATCH_TEXT))
+def test_fuzz_table_of_applications_loses_no_row(text: str) -> None:
+    """Every row of a damaged table of applications is in exactly one application, read or not."""
+    from asb_case_review.analysis.intake import applications_from_table  # noqa: PLC0415 (the analysis extra)
+    from asb_case_review.analysis.table import csv_records  # noqa: PLC0415
+
+    try:
+        header, rows = csv_records(text)
+        numbered = list(rows)
+        found = applications_from_table(header, numbered)
+    except CaseReviewError as error:
+        one_line(str(error))
+        return
+    covered = [int(n) for where, _ in found for n in re.findall(r"\d+", where.partition("row")[2])]
+    assert sorted(covered) == [n for n, _ in numbered]
+
+
+DAY_FIRST: list[tuple[str, str, str]] = [
+    ("no-such-day", "31/02/2025", "there is no such day"),
+    ("day-zero", "00/01/2025", "there is no such day"),
+    ("month-first", "01/13/2025", "there is no such day"),
+    ("year-0001", "01/01/0001", "is outside the supported dates"),
+    ("year-9999", "31/12/9999", "is outside the supported dates"),
+    ("two-digit-year", "1/1/25", "is not a date written DD/MM/YYYY"),
+    ("year-first", "2025/01/01", "is not a date written DD/MM/YYYY"),
+    ("iso-in-a-day-first-file", "2025-10-01", "is not a date written DD/MM/YYYY"),
+    ("with-a-time", "01/10/2025T10:00", "is not a date written DD/MM/YYYY"),
+    ("dots", "01.10.2025", "is not a date written DD/MM/YYYY"),
+    (
+        "arabic-indic-digits",
+        "\u0660\u0661/\u0660\u0661/\u0662\u0660\u0662\u0665",
+        "is not a date written DD/MM/YYYY",
+    ),
+    ("fullwidth-digit", "\uff11/10/2025", "is not a date written DD/MM/YYYY"),
+]
+
+
+@pytest.mark.parametrize(("value", "names"), [c[1:] for c in DAY_FIRST], ids=[c[0] for c in DAY_FIRST])
+def test_day_first_dates_are_never_guessed(value: str, names: str) -> None:
+    """A day-first table refuses, by row and field, any date not written DD/MM/YYYY or outside the range."""
+    lines = ["id,reporter,matter,began_on,made_on", f"R1,P,M,{value},30/12/2025"]
+    with pytest.raises(InvalidRow, match=r"^row 1: began_on=") as caught:
+        reports_from_csv(lines, date_format="day-first")
+    assert names in str(caught.value)
