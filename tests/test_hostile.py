@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -966,6 +967,25 @@ def _book(rows: Sequence[Sequence[object]], *, patch: Callable[[bytes], bytes] |
     """An .xlsx workbook with *rows* on the sheet 'Reports'; *patch* rewrites the sheet's XML."""
     import zipfile  # noqa: PLC0415
 
+    saved = _saved(tuple(tuple(row) for row in rows))
+    if patch is None:
+        return saved
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(saved)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(
+                info.filename, patch(data) if info.filename == "xl/worksheets/sheet1.xml" else data
+            )
+    return out.getvalue()
+
+
+@functools.cache
+def _saved(rows: tuple[tuple[object, ...], ...]) -> bytes:
+    """The workbook of *rows*, saved once (openpyxl takes tens of milliseconds to save one)."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     book.active.title = "Reports"
@@ -973,16 +993,7 @@ def _book(rows: Sequence[Sequence[object]], *, patch: Callable[[bytes], bytes] |
         book.active.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    if patch is None:
-        return buffer.getvalue()
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            target.writestr(
-                info.filename, patch(data) if info.filename == "xl/worksheets/sheet1.xml" else data
-            )
-    return out.getvalue()
+    return buffer.getvalue()
 
 
 def _row(*cells: object) -> list[object]:
