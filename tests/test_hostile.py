@@ -1361,6 +1361,8 @@ BATCH_ROWS: list[tuple[str, list[str], dict[str, str | bytes], list[tuple[str, s
     ("folder-hostile-files", ["check", "{d}/in", "--out", "{d}/o"], {"in/a.json": "{", "in/b.json": b"\xff", "in/c.json": "[]", "in/d.json": _one("d", made_on="0001-01-01"), "in/e.json": _one("e"), "in/f.txt": "not an application"},
      [("a.json", None, (None, "line 1: not valid JSON")), ("b.json", None, (None, "not UTF-8 text: invalid start byte at byte 0")), ("c.json", None, (None, "the application=[]: must be an object")),
       ("d.json", None, (None, "made_on=datetime.date(1, 1, 1): is outside the supported dates")), ("e.json", "e", ("not_met", None))], ["e.json"]),
+    ("file-name-with-a-newline", ["check", "{d}/in", "--out", "{d}/o"], {"in/x\nasb-case-review: decided 9 of 9.json": "{", "in/y.json": _one("y")},
+     [("'x\\nasb-case-review: decided 9 of 9.json'", None, (None, "line 1: not valid JSON")), ("y.json", "y", ("not_met", None))], ["y.json"]),
     ("fact-against-the-file", ["check", "{d}/a.jsonl", "--out", "{d}/o", "--fact", "no_action_taken=yes"], {"a.jsonl": _one("x", facts={"no_action_taken": False}) + "\n" + _one("y") + "\n"},
      [("line 1", None, (None, "facts.no_action_taken=False: the application records it; --fact says True")), ("line 2", "y", ("not_met", None))], ["y.json"]),
     ("markup-in-id-html-letters", ["check", "{d}/a.csv", "--out", "{d}/o", "--letter", "html"], {"a.csv": _apps(_three("<script>alert(1)</script>"))},

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 
 from . import __version__
-from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json, spreadsheet_cell
+from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json, spreadsheet_cell, text_problem
 from ._readers import DATE_FORMATS, unknown
 from .audit import audit_fields, stamped_decision
 from .cases import load_cases, run_cases
@@ -463,7 +463,10 @@ def _applications(
     source = args.application
     if Path(source).is_dir():
         files = sorted(p for p in Path(source).iterdir() if p.suffix.lower() == ".json" and p.is_file())
-        return [(p.name, _unread_json(p, facts)) for p in files]
+        # A file's name is shown by its repr when it could break a line of the output (a newline in it).
+        return [
+            (p.name if text_problem(p.name) is None else repr(p.name), _unread_json(p, facts)) for p in files
+        ]
     if source.lower().endswith(".jsonl"):
         found: list[tuple[str, Application | Unread]] = []
         # JSON Lines ends a line at LF (CRLF too) only: a JSON string may hold U+2028 as it is.
