@@ -958,6 +958,58 @@ def test_column_mapping_is_refused_by_name(build: Callable[[], object], names: s
     assert names in str(caught.value)
 
 
+_APP_COLUMNS = ("application", "applicant", "applied_on", "id", "reporter", "matter", "began_on", "made_on")
+_APP_ROWS = [
+    (
+        1,
+        dict(
+            zip(
+                _APP_COLUMNS,
+                ["A1", "P1", "2025-11-01", "R1", "P1", "M1", "2025-10-01", "2025-10-02"],
+                strict=True,
+            )
+        ),
+    )
+]
+
+
+def _table_of_applications(*args: Any, **kwargs: Any) -> object:
+    from asb_case_review.analysis.intake import applications_from_table  # noqa: PLC0415 (the analysis extra)
+
+    return applications_from_table(*args, **kwargs)
+
+
+def _facts_added(*args: Any) -> object:
+    from asb_case_review.analysis.intake import with_facts  # noqa: PLC0415 (the analysis extra)
+
+    return with_facts(*args)
+
+
+INTAKE_API: list[tuple[str, Callable[[], object], str]] = [
+    ("header-none", lambda: _table_of_applications(None, _APP_ROWS), "header=None: must be the table's column names"),
+    ("header-text", lambda: _table_of_applications("application", _APP_ROWS), "header='application'"),
+    ("rows-none", lambda: _table_of_applications(_APP_COLUMNS, None), "rows=None: must be numbered rows"),
+    ("rows-not-pairs", lambda: _table_of_applications(_APP_COLUMNS, [("x",)]), "rows=('x',): must be numbered rows"),
+    ("rows-records", lambda: _table_of_applications(_APP_COLUMNS, [_APP_ROWS[0][1]]), "must be numbered rows"),
+    ("facts-unknown", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, facts={"raining": True}), "facts='raining': is not a case fact"),
+    ("facts-text", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, facts="x"), "facts='x': must map case facts"),
+    ("facts-yes", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, facts={"no_action_taken": "yes"}), "facts.no_action_taken='yes': must be true or false"),
+    ("sheet-text", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, sheet="x"), "sheet='x': must be the rows' Sheet"),
+    ("date-format-us", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, date_format="us"), "date_format='us'"),
+    ("with-facts-none", lambda: _facts_added(example_application(), None), "facts=None: must map case facts"),
+    ("with-facts-text-application", lambda: _facts_added("A1", {}), "application='A1': must be an Application"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("build", "names"), [c[1:] for c in INTAKE_API], ids=[c[0] for c in INTAKE_API])
+def test_table_of_applications_is_refused_by_name(build: Callable[[], object], names: str) -> None:
+    """Wrong types given to the readers of tables of applications are refused by name, never a TypeError."""
+    with pytest.raises(InvalidInput) as caught:
+        build()
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
 # ------------------------------------------------------------------------------------- .xlsx workbooks
 
 _SHEET_HEADER: list[object] = ["id", "reporter", "matter", "began_on", "made_on"]
@@ -1627,7 +1679,7 @@ def test_page_decimal_digits_of_any_script_are_read() -> None:
 def test_new_surfaces_hold_at_least_150_hostile_cases() -> None:
     """The tables of the newer surfaces hold at least 150 hostile inputs between them."""
     total = (
-        len(MAPPING_FILES) + len(MAPPING_API) + len(XLSX_CASES) + len(XLSX_ROWS) + 2 + len(LETTERS) + 3
+        len(MAPPING_FILES) + len(MAPPING_API) + len(INTAKE_API) + len(XLSX_CASES) + len(XLSX_ROWS) + 2 + len(LETTERS) + 3
         + len(BATCH_REFUSED) + sum(len(c[3]) for c in BATCH_ROWS) + len(API_CASES) + 1 + len(PAGE_CASES) + 2
         + len(DAY_FIRST)
     )  # fmt: skip

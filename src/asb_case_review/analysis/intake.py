@@ -38,7 +38,7 @@ import datetime as dt
 import io
 import tomllib
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Final
 
 import attrs
@@ -426,6 +426,9 @@ def with_facts(application: Application, facts: Mapping[Fact, bool]) -> Applicat
     >>> with_facts(example_application(), {Fact.NO_ACTION_TAKEN: True}).fact(Fact.NO_ACTION_TAKEN)
     True
     """
+    if not isinstance(application, Application):
+        raise InvalidInput("application", application, "must be an Application")
+    facts = _facts_of(facts)
     own = dict(application.facts)
     for fact, value in facts.items():
         if fact in own and own[fact] != value:
@@ -433,6 +436,37 @@ def with_facts(application: Application, facts: Mapping[Fact, bool]) -> Applicat
                 f"facts.{fact.value}", own[fact], f"the application records it; --fact says {value}"
             )
     return attrs.evolve(application, facts=(own | dict(facts)).items())
+
+
+def _facts_of(facts: object) -> dict[Fact, bool]:
+    """*facts* as case facts: a mapping of each fact (or its name) to true or false, else refused by name."""
+    if not isinstance(facts, Mapping):
+        raise InvalidInput("facts", facts, "must map case facts to true or false")
+    known = {fact.value: fact for fact in Fact}
+    found: dict[Fact, bool] = {}
+    for key, value in facts.items():
+        fact = key if isinstance(key, Fact) else known.get(key) if isinstance(key, str) else None
+        if fact is None:
+            raise InvalidInput("facts", key, unknown("a case fact", str(key), known))
+        if not isinstance(value, bool):
+            raise InvalidInput(f"facts.{fact.value}", value, "must be true or false")
+        found[fact] = value
+    return found
+
+
+def _numbered(rows: Iterable[object]) -> Iterator[tuple[int, Mapping[str, object] | RowProblem]]:
+    """*rows*, checked to be numbered records as :func:`~.table.csv_records` gives them."""
+    if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
+        raise InvalidInput("rows", rows, "must be numbered rows: (number, record) pairs")
+    for item in rows:
+        if not (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[0], int)
+            and isinstance(item[1], Mapping | RowProblem)
+        ):
+            raise InvalidInput("rows", item, "must be numbered rows: (number, record) pairs")
+        yield item
 
 
 def applications_from_table(
@@ -468,6 +502,11 @@ def applications_from_table(
     row 2 | row 2 (application A2): made_on='2025-10-01': is before the behaviour began (2025-10-09)
     """
     names = ColumnMapping(columns or {}, date_format=date_format).names
+    if isinstance(header, str | bytes) or not isinstance(header, Iterable):
+        raise InvalidInput("header", header, "must be the table's column names")
+    if sheet is not None and not isinstance(sheet, Sheet):
+        raise InvalidInput("sheet", sheet, "must be the rows' Sheet (read_xlsx), or None")
+    facts = _facts_of(facts or {})
     present = set(header)
     for field in (*APPLICATION_FIELDS, *sorted(_REQUIRED)):
         if names[field] not in present:
@@ -475,7 +514,7 @@ def applications_from_table(
     groups: dict[str, list[tuple[int, Mapping[str, object]]]] = {}
     found: list[tuple[str, Application | Unread]] = []
     order: list[str | Unread] = []
-    for number, record in rows:
+    for number, record in _numbered(rows):
         if isinstance(record, RowProblem):
             order.append(Unread(f"row {number}", None, f"{record.field}={record.value!r}: {record.problem}"))
             continue
