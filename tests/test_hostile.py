@@ -1206,9 +1206,28 @@ LETTERS: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("title-escape", lambda: load_policy(_TITLED.format("A\\u001b[31mB"), file="p.toml"), InvalidPolicyFile, "p.toml: title='A\\x1b[31mB': holds the control character U+001B"),
     ("title-nul", lambda: load_policy(_TITLED.format("A\\u0000"), file="p.toml"), InvalidPolicyFile, "holds the control character U+0000"),
     ("title-c1", lambda: load_policy(_TITLED.format("A\\u009b2J"), file="p.toml"), InvalidPolicyFile, "holds the control character U+009B"),
+    ("render-text-none", lambda: _render("render_text", None), InvalidInput, "letters=None: must be one or more Letter"),
+    ("render-html-empty", lambda: _render("render_html", []), InvalidInput, "letters=[]: must be one or more Letter"),
+    ("render-docx-text", lambda: _render("render_docx", "x", io.BytesIO()), InvalidInput, "letters='x'"),
+    ("render-docx-stream-none", lambda: _render("render_docx", _letters(), None), InvalidInput, "stream=None: must be a binary stream"),
+    ("render-docx-stream-text", lambda: _render("render_docx", _letters(), io.StringIO()), InvalidInput, "stream=<_io.StringIO"),
+    ("render-docx-stream-path", lambda: _render("render_docx", _letters(), "letter.docx"), InvalidInput, "stream='letter.docx'"),
+    ("default-language-text", lambda: _render("default_language", "wrexham"), InvalidInput, "policy='wrexham': must be a Policy"),
     ("label-vertical-tab", lambda: rule("r", count(1), label="a\x0bb"), InvalidInput, "label='a\\x0bb': holds the control character U+000B"),
     ("policy-title-bell", lambda: _policy(title="T\x07"), InvalidPolicy, "title='T\\x07'"),
 ]  # fmt: skip
+
+
+def _render(name: str, *args: Any) -> object:
+    from asb_case_review import letters  # noqa: PLC0415 (letters are loaded when written)
+
+    return getattr(letters, name)(*args)
+
+
+def _letters() -> object:
+    from asb_case_review.letters import compose  # noqa: PLC0415
+
+    return compose(_decision())
 
 
 def _not_met() -> Any:

@@ -94,6 +94,8 @@ def default_language(policy: Policy) -> LetterLanguage:
     >>> default_language(get_policy("wrexham")), default_language(get_policy("statutory"))
     ('both', 'en')
     """
+    if not isinstance(policy, Policy):
+        raise InvalidInput("policy", policy, "must be a Policy")
     return "both" if policy.region is Region.WALES else "en"
 
 
@@ -159,6 +161,13 @@ def compose(
     return tuple(letters)
 
 
+def _checked(letters: object) -> tuple[Letter, ...]:
+    """*letters*, refused by name unless they are one or more :class:`Letter` (as :func:`compose` gives)."""
+    if isinstance(letters, Sequence) and letters and all(isinstance(one, Letter) for one in letters):
+        return tuple(letters)
+    raise InvalidInput("letters", letters, "must be one or more Letter, as compose() gives them")
+
+
 def _wrap(paragraph: str) -> str:
     """*paragraph* wrapped for a plain-text letter, never splitting a date such as 1 March 2026."""
     glued = _DATE.sub(lambda m: "\N{NO-BREAK SPACE}".join(m.groups()), paragraph)
@@ -169,6 +178,7 @@ def _wrap(paragraph: str) -> str:
 
 def render_text(letters: Sequence[Letter]) -> str:
     """The letters as plain text, wrapped at 78 characters, one after another."""
+    letters = _checked(letters)
     blocks = []
     for letter in letters:
         lines = [letter.area, "", letter.title, letter.reference]
@@ -191,6 +201,7 @@ _STYLE: Final = (
 
 def render_html(letters: Sequence[Letter]) -> str:
     """The letters as one HTML page, each an ``<article>`` with its own ``lang``, text escaped."""
+    letters = _checked(letters)
     e = html.escape
     first = letters[0]
     parts = [
@@ -228,6 +239,9 @@ def render_docx(letters: Sequence[Letter], stream: IO[bytes]) -> None:
     The document's own dates are the letter's date (or 1 January 1980 when
     none was given) and no clock is read: the same letter gives the same bytes.
     """
+    letters = _checked(letters)
+    if isinstance(stream, io.TextIOBase) or not callable(getattr(stream, "write", None)):
+        raise InvalidInput("stream", stream, "must be a binary stream (opened 'wb')")
     try:
         import docx  # noqa: PLC0415 - the optional extra, imported only to write a Word file
         from docx.enum.text import WD_BREAK  # noqa: PLC0415 - as above
