@@ -66,3 +66,22 @@ def test_synthetic_reports_spell_flags_the_same_and_read_back(reports: Path) -> 
     assert column(text, "hate") == {"true", "false"}
     table = reports_from_csv(text)
     assert set(table.hate) == {True, False}
+
+
+def test_the_sweep_writes_no_formula_by_either_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids a spreadsheet would run as formulas come out as text, whether pandas or the row writer writes."""
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "id,reporter,matter,began_on,made_on\n"
+        '=HYPERLINK("http://x"),@P1,+M1,2025-10-01,2025-10-02\n'
+        "-R2,P2,M1,2025-10-01,2025-10-03\n",
+        encoding="utf-8",
+    )
+    by_pandas = run_cli("sweep", str(path), "--no-progress")
+    assert column(by_pandas, "report") == {'\'=HYPERLINK("http://x")', "'-R2"}
+    assert column(by_pandas, "reporter") == {"'@P1", "P2"}
+    assert column(by_pandas, "matter") == {"'+M1", "M1"}
+    monkeypatch.setattr(cli, "_has_pandas", lambda: False)
+    assert run_cli("sweep", str(path), "--no-progress") == by_pandas

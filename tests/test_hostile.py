@@ -13,15 +13,20 @@ is kept and every bad row listed with its number.
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from asb_case_review import (
     Agency,
@@ -868,7 +873,943 @@ def test_reliability_page_states_the_limits() -> None:
         _limits.MAX_DATA_DEPTH,
         _limits.MAX_DIGITS,
         _limits.MAX_LINE,
+        _limits.MAX_WORKBOOK,
     ):
         assert f"| {value:,} " in page, value
     assert f"how deeply rules nest (a leaf is 1 deep) | {_limits.MAX_RULE_DEPTH} |" in page
     assert f"from **{_limits.MIN_DATE:%-d %B %Y} to {_limits.MAX_DATE:%-d %B %Y}**" in page
+
+
+# ================================================================================ the newer surfaces
+# Column mappings, .xlsx workbooks, batch check (a folder, .jsonl, .csv or .xlsx into --out, with
+# letters), letters in text, HTML and Word, the HTTP API and the web pages.
+
+# ------------------------------------------------------------------------------------- column mappings
+
+MAPPING_FILES: list[tuple[str, str, str]] = [
+    ("not-toml", "[[[", "m.toml: is not valid TOML"),
+    ("deep", "x = " + "[" * 100_000, "m.toml: is not valid TOML: nests more than 100 deep"),
+    ("huge-number", "x = " + "9" * 5000, "m.toml: is not valid TOML: a number has more than 4,300 digits"),
+    ("duplicate-key", '[columns]\nid = "A"\nid = "B"', "m.toml: is not valid TOML"),
+    ("byte-order-mark", '\ufeff[columns]\nid = "A"', "m.toml: is not valid TOML"),
+    ("surrogate-escape", '[columns]\nid = "\\udc80"', "m.toml: is not valid TOML"),
+    ("one-column-two-fields", '[columns]\nid = "A"\nreporter = "A"', "m.toml: columns.reporter='A': is already the column of id"),
+    ("column-of-another-field", '[columns]\nid = "reporter"', "m.toml: columns.id='reporter': is also the column of reporter"),
+    ("unknown-field", '[columns]\nreport = "A"', "m.toml: columns.report='A': is not a key of a report or application"),
+    ("column-int", "[columns]\nid = 5", "m.toml: columns.id=5: must be a non-empty string"),
+    ("column-blank", '[columns]\nid = "  "', "m.toml: columns.id='  ': must be a non-empty string"),
+    ("column-newline", '[columns]\nid = "A\\nB"', "m.toml: columns.id='A\\nB': holds the control character U+000A"),
+    ("column-nul", '[columns]\nid = "A\\u0000"', "m.toml: columns.id='A\\x00': holds the control character U+0000"),
+    ("column-bidi", '[columns]\nid = "A\\u202eB"', "m.toml: columns.id='A\\u202eB': holds the bidirectional control U+202E"),
+    ("columns-list", 'columns = ["a"]', "m.toml: columns=['a']: must be a table"),
+    ("date-format-us", 'date_format = "mm/dd/yyyy"', "m.toml: date_format='mm/dd/yyyy': is not a date format"),
+    ("date-format-int", "date_format = 1", "m.toml: date_format=1: is not a date format"),
+    ("sheet-int", "sheet = 1", "m.toml: sheet=1: must be a non-empty string"),
+    ("source-table", "source = { a = 1 }", "m.toml: source={'a': 1}: must be a non-empty string"),
+    ("unknown-key", "colums = {}", "m.toml: colums={}: is not a key of a column mapping; did you mean 'columns'?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "names"), [c[1:] for c in MAPPING_FILES], ids=[c[0] for c in MAPPING_FILES])
+def test_mapping_file_is_refused_by_name(text: str, names: str) -> None:
+    """A hostile column-mapping file is refused naming the file, the key and the value."""
+    from asb_case_review.analysis.intake import load_mapping  # noqa: PLC0415 (the analysis extra)
+
+    with pytest.raises(InvalidPolicyFile) as caught:
+        load_mapping(text, file="m.toml")
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+def _mapping(*args: Any, **kwargs: Any) -> object:
+    from asb_case_review.analysis.intake import ColumnMapping  # noqa: PLC0415 (the analysis extra)
+
+    return ColumnMapping(*args, **kwargs)
+
+
+def _csv_columns(columns: Any) -> object:
+    return reports_from_csv(
+        ["X,reporter,matter,began_on,made_on", "R,P,M,2025-10-01,2025-10-02"], columns=columns
+    )
+
+
+MAPPING_API: list[tuple[str, Callable[[], object], str]] = [
+    ("none", lambda: _mapping(None), "columns=None: must map"),
+    ("list-of-pairs", lambda: _mapping([("id", "A")]), "columns=[('id', 'A')]: must map"),
+    ("field-int", lambda: _mapping({5: "A"}), "columns=5: is not a field"),
+    ("column-int", lambda: _mapping({"id": 5}), "columns.id=5: must be a column name"),
+    ("two-fields-one-column", lambda: _mapping({"id": "A", "reporter": "A"}), "columns.reporter='A': is already the column of id"),
+    ("column-of-another-field", lambda: _mapping({"made_on": "began_on"}), "columns.made_on='began_on': is also the column of began_on"),
+    ("sheet-int", lambda: _mapping({}, sheet=5), "sheet=5: must be a non-empty string, or None"),
+    ("source-blank", lambda: _mapping({}, source=" "), "source=' ': must be a non-empty string, or None"),
+    ("date-format-us", lambda: _mapping({}, date_format="us"), "date_format='us': must be 'iso' or 'day-first'"),
+    ("csv-two-fields-one-column", lambda: _csv_columns({"id": "X", "reporter": "X"}), "columns.id='X': is also the column of reporter"),
+    ("csv-column-of-another-field", lambda: _csv_columns({"id": "reporter"}), "columns.id='reporter': is also the column of reporter"),
+    ("csv-columns-list", lambda: _csv_columns([("id", "X")]), "columns=[('id', 'X')]: must map"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("build", "names"), [c[1:] for c in MAPPING_API], ids=[c[0] for c in MAPPING_API])
+def test_column_mapping_is_refused_by_name(build: Callable[[], object], names: str) -> None:
+    """A column mapping built in code is refused by name, never a TypeError or a column read twice."""
+    with pytest.raises(InvalidInput) as caught:
+        build()
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+_APP_COLUMNS = ("application", "applicant", "applied_on", "id", "reporter", "matter", "began_on", "made_on")
+_APP_ROWS = [
+    (
+        1,
+        dict(
+            zip(
+                _APP_COLUMNS,
+                ["A1", "P1", "2025-11-01", "R1", "P1", "M1", "2025-10-01", "2025-10-02"],
+                strict=True,
+            )
+        ),
+    )
+]
+
+
+def _table_of_applications(*args: Any, **kwargs: Any) -> object:
+    from asb_case_review.analysis.intake import applications_from_table  # noqa: PLC0415 (the analysis extra)
+
+    return applications_from_table(*args, **kwargs)
+
+
+def _facts_added(*args: Any) -> object:
+    from asb_case_review.analysis.intake import with_facts  # noqa: PLC0415 (the analysis extra)
+
+    return with_facts(*args)
+
+
+INTAKE_API: list[tuple[str, Callable[[], object], str]] = [
+    ("header-none", lambda: _table_of_applications(None, _APP_ROWS), "header=None: must be the table's column names"),
+    ("header-text", lambda: _table_of_applications("application", _APP_ROWS), "header='application'"),
+    ("rows-none", lambda: _table_of_applications(_APP_COLUMNS, None), "rows=None: must be numbered rows"),
+    ("rows-not-pairs", lambda: _table_of_applications(_APP_COLUMNS, [("x",)]), "rows=('x',): must be numbered rows"),
+    ("rows-records", lambda: _table_of_applications(_APP_COLUMNS, [_APP_ROWS[0][1]]), "must be numbered rows"),
+    ("facts-unknown", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, facts={"raining": True}), "facts='raining': is not a case fact"),
+    ("facts-text", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, facts="x"), "facts='x': must map case facts"),
+    ("facts-yes", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, facts={"no_action_taken": "yes"}), "facts.no_action_taken='yes': must be true or false"),
+    ("sheet-text", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, sheet="x"), "sheet='x': must be the rows' Sheet"),
+    ("date-format-us", lambda: _table_of_applications(_APP_COLUMNS, _APP_ROWS, date_format="us"), "date_format='us'"),
+    ("with-facts-none", lambda: _facts_added(example_application(), None), "facts=None: must map case facts"),
+    ("with-facts-text-application", lambda: _facts_added("A1", {}), "application='A1': must be an Application"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("build", "names"), [c[1:] for c in INTAKE_API], ids=[c[0] for c in INTAKE_API])
+def test_table_of_applications_is_refused_by_name(build: Callable[[], object], names: str) -> None:
+    """Wrong types given to the readers of tables of applications are refused by name, never a TypeError."""
+    with pytest.raises(InvalidInput) as caught:
+        build()
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+# ------------------------------------------------------------------------------------- .xlsx workbooks
+
+_SHEET_HEADER: list[object] = ["id", "reporter", "matter", "began_on", "made_on"]
+
+
+def _book(rows: Sequence[Sequence[object]], *, patch: Callable[[bytes], bytes] | None = None) -> bytes:
+    """An .xlsx workbook with *rows* on the sheet 'Reports'; *patch* rewrites the sheet's XML."""
+    import zipfile  # noqa: PLC0415
+
+    saved = _saved(tuple(tuple(row) for row in rows))
+    if patch is None:
+        return saved
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(saved)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(
+                info.filename, patch(data) if info.filename == "xl/worksheets/sheet1.xml" else data
+            )
+    return out.getvalue()
+
+
+@functools.cache
+def _saved(rows: tuple[tuple[object, ...], ...]) -> bytes:
+    """The workbook of *rows*, saved once (openpyxl takes tens of milliseconds to save one)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Reports"
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _row(*cells: object) -> list[object]:
+    return [*cells, "P1", "M1", "2025-10-01", "2025-10-02"][:5] if len(cells) == 1 else list(cells)
+
+
+_DT = dt.datetime
+XLSX_CASES: list[tuple[str, Callable[[], bytes], dict[str, Any], str]] = [
+    ("not-bytes", lambda: cast("bytes", "abc"), {}, "data='abc': must be the bytes"),
+    ("empty", lambda: b"", {}, "workbook='<bytes>': is not an .xlsx workbook"),
+    ("csv-text", lambda: b"id,reporter\nR1,P1\n", {}, "is not an .xlsx workbook"),
+    ("old-xls-or-encrypted", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), {}, "is not an .xlsx workbook"),
+    ("zip-not-workbook", lambda: _zip({"a.txt": b"x"}), {}, "is not an .xlsx workbook"),
+    ("undefined-entity", lambda: _book([_SHEET_HEADER, _row("R1")], patch=lambda x: x.replace(b"<t>R1</t>", b"<t>&lol;</t>")), {}, "is not an .xlsx workbook"),
+    ("external-entity", lambda: _book([_SHEET_HEADER, _row("R1")], patch=lambda x: x.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1).replace(b"<t>R1</t>", b"<t>&e;</t>")), {}, "is not an .xlsx workbook"),
+    ("sheet-missing", lambda: _book([_SHEET_HEADER]), {"sheet": "Incidents"}, "sheet='Incidents': is not a sheet of the workbook"),
+    ("sheet-int", lambda: _book([_SHEET_HEADER]), {"sheet": 5}, "sheet=5: must be the name of a sheet"),
+    ("empty-sheet", lambda: _book([]), {}, "the began_on column is missing from sheet 'Reports'"),
+    ("duplicate-header", lambda: _book([["id", "id ", "reporter"]]), {}, "header='id': sheet 'Reports', cell B1: names a column already named"),
+    ("unnamed-column", lambda: _book([["id", None, "reporter"]]), {}, "header=None: sheet 'Reports', cell B1: the column has no name"),
+    ("formula-header", lambda: _book([["=1+1", "reporter"]]), {}, "sheet 'Reports', cell A1: the column has no name"),
+    ("missing-column", lambda: _book([["id", "reporter"], ["R1", "P1"]]), {}, "the began_on column is missing"),
+    ("mapping-two-fields-one-column", lambda: _book([_SHEET_HEADER]), {"columns": {"id": "A", "reporter": "A"}}, "columns.id='A': is also the column of reporter"),
+    ("mapping-column-of-another", lambda: _book([_SHEET_HEADER]), {"columns": {"id": "reporter"}}, "columns.id='reporter': is also the column of reporter"),
+]  # fmt: skip
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile  # noqa: PLC0415
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "options", "names"), [c[1:] for c in XLSX_CASES], ids=[c[0] for c in XLSX_CASES]
+)
+def test_workbook_is_refused_by_name(data: Callable[[], bytes], options: dict[str, Any], names: str) -> None:
+    """A hostile workbook, sheet or mapping is refused by name, never an openpyxl or XML exception."""
+    from asb_case_review.analysis.intake import reports_from_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    with pytest.raises(InvalidInput) as caught:
+        reports_from_xlsx(data(), **options)
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+XLSX_ROWS: list[tuple[str, list[object], str]] = [
+    ("formula-without-value", _row("=HYPERLINK(\"http://x\")"), "id=None: is required (sheet 'Reports', cell A3)"),
+    ("error-n-a", _row("#N/A"), "row='#N/A': is a spreadsheet error, not a value (sheet 'Reports', cell A3)"),
+    ("error-ref", ["R9", "#REF!", "M1", "2025-10-01", "2025-10-02"], "row='#REF!': is a spreadsheet error, not a value (sheet 'Reports', cell B3)"),
+    ("error-div0-date", ["R9", "P1", "M1", "#DIV/0!", "2025-10-02"], "cell D3"),
+    ("id-newline", _row("R\nOutcome: MET"), "id='R\\nOutcome: MET': holds the control character U+000A"),
+    ("id-bidi-override", _row("R\u202eTEM"), "holds the bidirectional control U+202E"),
+    ("id-next-line", _row("R\x85"), "holds the control character U+0085"),
+    ("id-line-separator", _row("R\u2028"), "holds the line separator U+2028"),
+    ("id-nan", _row(float("nan")), "id=None: is required"),
+    ("id-infinity", _row(float("inf")), "id=None: is required"),
+    ("date-cell-9999", ["R9", "P1", "M1", _DT(9999, 12, 31), _DT(9999, 12, 31)], "began_on=datetime.date(9999, 12, 31): is outside the supported dates"),
+    ("date-cell-2500", ["R9", "P1", "M1", _DT(2025, 10, 1), _DT(2500, 1, 1)], "made_on=datetime.date(2500, 1, 1): is outside the supported dates"),
+    ("date-cell-1899", ["R9", "P1", "M1", _DT(1899, 12, 31), _DT(2025, 10, 2)], "began_on="),
+    ("date-cell-with-time", ["R9", "P1", "M1", _DT(2025, 10, 1, 13, 30), _DT(2025, 10, 2)], "began_on=datetime.datetime(2025, 10, 1, 13, 30): datetime has no timezone"),
+    ("date-as-serial-number", ["R9", "P1", "M1", 45000, "2025-10-02"], "began_on=45000: is not a date written YYYY-MM-DD"),
+    ("date-time-only", ["R9", "P1", "M1", dt.time(12, 0), "2025-10-02"], "began_on=datetime.time(12, 0): is not a date"),
+    ("date-text-9999", ["R9", "P1", "M1", "9999-01-01", "9999-01-02"], "began_on='9999-01-01': is outside the supported dates"),
+    ("date-text-fullwidth", ["R9", "P1", "M1", "\uff12\uff10\uff12\uff15-\uff11\uff10-\uff10\uff11", "2025-10-02"], "began_on='\uff12\uff10\uff12\uff15-\uff11\uff10-\uff10\uff11': is not a date written YYYY-MM-DD"),
+    ("date-text-day-first", ["R9", "P1", "M1", "01/10/2025", "2025-10-02"], "began_on='01/10/2025': is not a date written YYYY-MM-DD"),
+    ("made-before-began", ["R9", "P1", "M1", "2025-10-05", "2025-10-02"], "made_on="),
+    ("cell-beyond-header", ["R9", "P1", "M1", "2025-10-01", "2025-10-02", "x"], "has a value in column F, which has no header"),
+    ("id-repeated", _row("G1"), "id='G1': is used by an earlier row"),
+    ("reporter-blank", ["R9", "  ", "M1", "2025-10-01", "2025-10-02"], "reporter='  ': is required"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("bad", "names"), [c[1:] for c in XLSX_ROWS], ids=[c[0] for c in XLSX_ROWS])
+def test_workbook_keeps_every_good_row_and_lists_the_bad_one(bad: list[object], names: str) -> None:
+    """A bad row of a sheet is listed by number and cell among five good ones, all kept; stop raises it."""
+    from asb_case_review.analysis.intake import reports_from_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    good: list[list[object]] = [[f"G{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(1, 6)]
+    data = _book([_SHEET_HEADER, good[0], bad, *good[1:]])
+    table = reports_from_xlsx(data, on_error="skip")
+    assert table.id == tuple(f"G{n}" for n in range(1, 6))
+    assert len(table.problems) == 1
+    assert str(table.problems[0]).startswith("row 2: ")
+    assert names in str(table.problems[0])
+    with pytest.raises(InvalidRow) as caught:
+        reports_from_xlsx(data)
+    one_line(str(caught.value))
+    assert caught.value.row == 2
+
+
+def test_workbook_rows_past_its_recorded_dimensions_are_read() -> None:
+    """A sheet whose recorded size is too small (some writers get it wrong) still gives every row."""
+    from asb_case_review.analysis.intake import read_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    rows: list[list[object]] = [_SHEET_HEADER]
+    rows += [[f"G{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(1, 4)]
+    # The recorded size says two rows of two columns; the header also ends in an empty, styled cell.
+    data = _book(
+        rows,
+        patch=lambda x: x.replace(b'<dimension ref="A1:E4"/>', b'<dimension ref="A1:B2"/>').replace(
+            b"<t>made_on</t></is></c></row>", b'<t>made_on</t></is></c><c r="F1" s="0"/></row>', 1
+        ),
+    )
+    sheet = read_xlsx(data)
+    assert [r["id"] for _, r in sheet.rows if isinstance(r, Mapping)] == ["G1", "G2", "G3"]
+    assert sheet.header == tuple(_SHEET_HEADER)
+
+
+def test_workbook_that_expands_past_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zip bomb is refused by the sizes its members declare, before a byte of it is unpacked."""
+    from asb_case_review.analysis import intake  # noqa: PLC0415 (the xlsx extra)
+
+    data = _book([_SHEET_HEADER, ["G1", "P1", "M1", "2025-10-01", "2025-10-02"]])
+    monkeypatch.setattr(intake, "MAX_WORKBOOK", 1_000)
+    with pytest.raises(
+        InvalidInput, match=r"^workbook='<bytes>': expands to [\d,]+ bytes, more than the limit of 1,000$"
+    ):
+        intake.read_xlsx(data)
+
+
+# ---------------------------------------------------------------------------------------------- letters
+
+
+def _decision(policy: Policy = STATUTORY) -> Any:
+    return evaluate(example_application(), policy)
+
+
+def _letter(**options: Any) -> Callable[[], object]:
+    from asb_case_review.letters import write_letter  # noqa: PLC0415 (letters are loaded when written)
+
+    fields: dict[str, Any] = {"format": "text", "target": io.BytesIO()}
+    fields.update(options)
+    decision = fields.pop("decision", None) or _decision()
+    return lambda: write_letter(decision, fields.pop("format"), fields.pop("target"), **fields)
+
+
+_TITLED = 'id = "p"\ntitle = "{}"\nversion = "1"\neffective_from = 2014-04-01\n'
+
+LETTERS: list[tuple[str, Callable[[], object], type[Exception], str]] = [
+    ("format-pdf", _letter(format="pdf"), InvalidInput, "format='pdf': must be one of: text, html, docx"),
+    ("format-none", _letter(format=None), InvalidInput, "format=None"),
+    ("language-fr", _letter(language="fr"), InvalidInput, "language='fr': must be one of: en, cy, both"),
+    ("language-list", _letter(language=["en"]), InvalidInput, "language=['en']"),
+    ("decided-on-text", _letter(decided_on="2026-03-01"), InvalidInput, "decided_on='2026-03-01': must be a date"),
+    ("decided-on-datetime", _letter(decided_on=dt.datetime(2026, 3, 1)), InvalidInput, "decided_on=datetime.datetime(2026, 3, 1, 0, 0)"),
+    ("decided-on-9999", _letter(decided_on=D(9999, 12, 31)), InvalidInput, "decided_on=datetime.date(9999, 12, 31): is outside the supported dates"),
+    ("decided-on-min", _letter(decided_on=D.min), InvalidInput, "decided_on=datetime.date(1, 1, 1): is outside the supported dates"),
+    ("target-none", _letter(target=None), InvalidInput, "target=None: must be a file name or a binary stream"),
+    ("target-int", _letter(target=5), InvalidInput, "target=5"),
+    ("target-text-stream", _letter(target=io.StringIO()), InvalidInput, "target=<_io.StringIO"),
+    ("target-nul", _letter(target="letter\x00.txt"), InvalidInput, "target='letter\\x00.txt': must be a file name"),
+    ("target-empty", _letter(target=""), InvalidInput, "target='': must be a file name"),
+    ("decision-text", _letter(decision="x"), InvalidInput, "decision='x': must be a Decision"),
+    ("for-applicant-max", lambda: for_applicant(_not_met(), decided_on=D.max), InvalidInput, "decided_on=datetime.date(9999, 12, 31)"),
+    ("for-applicant-text", lambda: for_applicant(_not_met(), decided_on="x"), InvalidInput, "decided_on='x'"),  # type: ignore[arg-type]
+    ("applicant-dict-max", lambda: _applicant_dict(decided_on=D.max), InvalidInput, "decided_on=datetime.date(9999, 12, 31)"),
+    ("applicant-dict-text", lambda: _applicant_dict(decided_on="2026-01-01"), InvalidInput, "decided_on='2026-01-01'"),
+    ("title-form-feed", lambda: load_policy(_TITLED.format("Area\\f"), file="p.toml"), InvalidPolicyFile, "p.toml: title='Area\\x0c': holds the control character U+000C"),
+    ("title-escape", lambda: load_policy(_TITLED.format("A\\u001b[31mB"), file="p.toml"), InvalidPolicyFile, "p.toml: title='A\\x1b[31mB': holds the control character U+001B"),
+    ("title-nul", lambda: load_policy(_TITLED.format("A\\u0000"), file="p.toml"), InvalidPolicyFile, "holds the control character U+0000"),
+    ("title-c1", lambda: load_policy(_TITLED.format("A\\u009b2J"), file="p.toml"), InvalidPolicyFile, "holds the control character U+009B"),
+    ("render-text-none", lambda: _render("render_text", None), InvalidInput, "letters=None: must be one or more Letter"),
+    ("render-html-empty", lambda: _render("render_html", []), InvalidInput, "letters=[]: must be one or more Letter"),
+    ("render-docx-text", lambda: _render("render_docx", "x", io.BytesIO()), InvalidInput, "letters='x'"),
+    ("render-docx-stream-none", lambda: _render("render_docx", _letters(), None), InvalidInput, "stream=None: must be a binary stream"),
+    ("render-docx-stream-text", lambda: _render("render_docx", _letters(), io.StringIO()), InvalidInput, "stream=<_io.StringIO"),
+    ("render-docx-stream-path", lambda: _render("render_docx", _letters(), "letter.docx"), InvalidInput, "stream='letter.docx'"),
+    ("default-language-text", lambda: _render("default_language", "wrexham"), InvalidInput, "policy='wrexham': must be a Policy"),
+    ("label-vertical-tab", lambda: rule("r", count(1), label="a\x0bb"), InvalidInput, "label='a\\x0bb': holds the control character U+000B"),
+    ("policy-title-bell", lambda: _policy(title="T\x07"), InvalidPolicy, "title='T\\x07'"),
+]  # fmt: skip
+
+
+def _render(name: str, *args: Any) -> object:
+    from asb_case_review import letters  # noqa: PLC0415 (letters are loaded when written)
+
+    return getattr(letters, name)(*args)
+
+
+def _letters() -> object:
+    from asb_case_review.letters import compose  # noqa: PLC0415
+
+    return compose(_decision())
+
+
+def _not_met() -> Any:
+    import attrs  # noqa: PLC0415
+
+    application = example_application()
+    return evaluate(attrs.evolve(application, reports=application.reports[:1]), get_policy("birmingham"))
+
+
+def _applicant_dict(**options: Any) -> object:
+    from asb_case_review.render import to_applicant_dict  # noqa: PLC0415
+
+    return to_applicant_dict(_not_met(), **options)
+
+
+@pytest.mark.parametrize(("build", "error", "names"), [c[1:] for c in LETTERS], ids=[c[0] for c in LETTERS])
+def test_letter_is_refused_by_name(build: Callable[[], object], error: type[Exception], names: str) -> None:
+    """A hostile letter argument, or free text no letter can hold, is refused by name before writing."""
+    with pytest.raises(error) as caught:
+        build()
+    assert isinstance(caught.value, CaseReviewError)
+    one_line(str(caught.value))
+    assert names in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["text", "html", "docx"])
+def test_letters_hold_hostile_text_as_text(kind: str) -> None:
+    """Markup, Welsh, right-to-left script and line breaks in a policy's text are written as text in every format."""
+    from asb_case_review.letters import write_letter  # noqa: PLC0415
+
+    title = "<script>alert(1)</script> & Cyngor ŵŷ \u0645\u0631\u062d\u0628\u0627\nline two\ttab\r"
+    escaped = title.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    policy = load_policy(_TITLED.format(escaped), file="p.toml")
+    out = io.BytesIO()
+    write_letter(_decision(policy), kind, out)  # type: ignore[arg-type]
+    data = out.getvalue()
+    if kind == "html":
+        assert b"<script>" not in data
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cyngor ŵŷ".encode() in data
+    elif kind == "text":
+        assert data.decode().startswith(title + "\n")
+    else:
+        import zipfile  # noqa: PLC0415
+
+        document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cyngor ŵŷ" in document
+
+
+# ------------------------------------------------------------------------------------------- batch check
+
+_APPS_HEADER = "application,applicant,applied_on,id,reporter,matter,began_on,made_on"
+
+
+def _three(app: str, applied: str = "2025-11-01") -> str:
+    """Three rows of application *app*: three complaints, met under the statute."""
+    return "\n".join(f"{app},P1,{applied},{app}-R{n},P{n},M1,2025-10-01,2025-10-02" for n in range(3))
+
+
+def _apps(*blocks: str) -> str:
+    return "\n".join([_APPS_HEADER, *blocks]) + "\n"
+
+
+def _one(app_id: str, **changes: object) -> str:
+    data: dict[str, object] = {
+        "id": app_id,
+        "applicant": "P1",
+        "made_on": "2025-11-01",
+        "matter": "M1",
+        "reports": [],
+    }
+    data.update(changes)
+    return json.dumps(data)
+
+
+BATCH_REFUSED: list[tuple[str, list[str], dict[str, str | bytes], str]] = [
+    ("out-is-the-input-folder", ["check", "{d}/in", "--out", "{d}/in"], {"in/a.json": _one("b"), "in/b.json": _one("c")}, "--out {d}/in: is the folder of the applications"),
+    ("out-nul", ["check", "{d}/a.csv", "--out", "{d}/o\x00"], {"a.csv": _apps(_three("A"))}, "--out='{d}/o\\x00': name a folder"),
+    ("out-empty", ["check", "{d}/a.csv", "--out", ""], {"a.csv": _apps(_three("A"))}, "--out='': name a folder"),
+    ("out-blank", ["check", "{d}/a.csv", "--out", "  "], {"a.csv": _apps(_three("A"))}, "--out='  ': name a folder"),
+    ("out-is-a-file", ["check", "{d}/a.csv", "--out", "{d}/a.csv"], {"a.csv": _apps(_three("A"))}, "--out {d}/a.csv: is a file"),
+    ("out-under-a-file", ["check", "{d}/a.csv", "--out", "{d}/a.csv/o"], {"a.csv": _apps(_three("A"))}, "cannot make the folder"),
+    ("no-out", ["check", "{d}/a.csv"], {"a.csv": _apps(_three("A"))}, "name a folder to write them to, --out DIR"),
+    ("columns-deep", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": "x = " + "[" * 100_000}, "{d}/m.toml: is not valid TOML: nests more than 100 deep"),
+    ("columns-huge-number", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": "x = " + "9" * 5000}, "{d}/m.toml: is not valid TOML: a number has more than 4,300 digits"),
+    ("columns-latin1", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": b"source = '\xe9'"}, "{d}/m.toml: not UTF-8 text"),
+    ("columns-missing", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps()}, "{d}/m.toml: cannot read"),
+    ("columns-a-folder", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}"], {"a.csv": _apps()}, "{d}: is a directory"),
+    ("columns-one-column-two-fields", ["check", "{d}/a.csv", "--out", "{d}/o", "--columns", "{d}/m.toml"], {"a.csv": _apps(), "m.toml": '[columns]\nid = "X"\nreporter = "X"'}, "{d}/m.toml: columns.reporter='X': is already the column of id"),
+    ("column-of-another-field", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "id=reporter"], {"a.csv": _apps(_three("A"))}, "--column: columns.id='reporter': is also the column of reporter"),
+    ("column-twice", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "id=X", "--column", "reporter=X"], {"a.csv": _apps(_three("A"))}, "columns.reporter='X': is already the column of id"),
+    ("column-unknown", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "report=X"], {"a.csv": _apps(_three("A"))}, "--column: columns='report': is not a field"),
+    ("column-no-equals", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "reporter"], {"a.csv": _apps(_three("A"))}, "--column='reporter': write LIBRARY_NAME=THEIR_NAME"),
+    ("column-newline", ["check", "{d}/a.csv", "--out", "{d}/o", "--column", "id=X\nY"], {"a.csv": _apps(_three("A"))}, "columns='X\\nY': the id column is missing"),
+    ("sheet-of-a-csv", ["check", "{d}/a.csv", "--out", "{d}/o", "--sheet", "Reports"], {"a.csv": _apps(_three("A"))}, "--sheet Reports: {d}/a.csv is not an .xlsx workbook"),
+    ("csv-duplicate-header", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _APPS_HEADER + ",id\n"}, "{d}/a.csv: header='id': names columns 4 and 9"),
+    ("csv-no-application-column", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _CSV_HEADER + "\n"}, "{d}/a.csv: columns='application': the application column is missing"),
+    ("csv-empty", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": ""}, "the application column is missing"),
+    ("csv-latin1", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _APPS_HEADER.encode() + b"\n\xe9"}, "{d}/a.csv: not UTF-8 text"),
+    ("csv-missing", ["check", "{d}/a.csv", "--out", "{d}/o"], {}, "{d}/a.csv: cannot read"),
+    ("jsonl-latin1", ["check", "{d}/a.jsonl", "--out", "{d}/o"], {"a.jsonl": b'{"id": "\xe9"}\n'}, "{d}/a.jsonl: not UTF-8 text: invalid continuation byte at byte 8"),
+    ("xlsx-garbage", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": b"garbage"}, "{d}/a.xlsx: workbook='<bytes>': is not an .xlsx workbook"),
+    ("xlsx-a-csv-inside", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": _apps(_three("A")).encode()}, "is not an .xlsx workbook"),
+    ("xlsx-sheet-missing", ["check", "{d}/a.xlsx", "--out", "{d}/o", "--sheet", "Nope"], {"a.xlsx": b"<book>"}, "{d}/a.xlsx: sheet='Nope': is not a sheet of the workbook"),
+    ("xlsx-entity", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": b"<entity>"}, "{d}/a.xlsx: workbook='<bytes>': is not an .xlsx workbook (ParseError)"),
+    ("letters-and-output", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--output", "x.txt"], {"a.csv": _apps(_three("A"))}, "--output x.txt: names one letter's file"),
+    ("letters-and-docx", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--letter", "docx"], {"a.csv": _apps(_three("A"))}, "--letters writes text letters"),
+    ("language-without-letter", ["check", "{d}/a.csv", "--out", "{d}/o", "--language", "cy"], {"a.csv": _apps(_three("A"))}, "--language cy: is an option of the letter"),
+    ("decided-on-9999", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--decided-on", "9999-01-01"], {"a.csv": _apps(_three("A"))}, "--decided-on=datetime.date(9999, 1, 1): is outside the supported dates"),
+    ("decided-on-words", ["check", "{d}/a.csv", "--out", "{d}/o", "--letters", "--decided-on", "yesterday"], {"a.csv": _apps(_three("A"))}, "--decided-on='yesterday'"),
+    ("fact-unknown", ["check", "{d}/a.csv", "--out", "{d}/o", "--fact", "raining=yes"], {"a.csv": _apps(_three("A"))}, "--fact raining: is not a case fact"),
+    ("plot-of-a-batch", ["check", "{d}/a.csv", "--out", "{d}/o", "--plot", "t.png"], {"a.csv": _apps(_three("A"))}, "--plot and --as-of decide one application"),
+    ("policy-missing", ["check", "{d}/a.csv", "--out", "{d}/o", "--policy", "nowhere"], {"a.csv": _apps(_three("A"))}, "policy='nowhere'"),
+    ("one-letter-output-nul", ["check", "--example", "--letter", "text", "--output", "{d}/l\x00.txt"], {}, "--output='{d}/l\\x00.txt': name the letter's file"),
+    ("one-letter-output-empty", ["check", "--example", "--letter", "text", "--output", ""], {}, "--output='': name the letter's file"),
+    ("one-letter-output-folder", ["check", "--example", "--letter", "html", "--output", "{d}"], {}, "--output {d}: is a directory"),
+    ("one-letter-docx-to-terminal", ["check", "--example", "--letter", "docx"], {}, "--letter docx: a Word file needs --output FILE.docx"),
+    ("one-application-out", ["check", "--example", "--out", "{d}/o"], {}, "--out and --letters decide a folder"),
+    ("one-application-column", ["check", "--example", "--column", "id=X"], {}, "--column, --columns, --date-format and --sheet read tables"),
+]  # fmt: skip
+
+
+def _files(tmp_path: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content
+        if data == b"<book>":
+            data = _book([_APPS_HEADER.split(",")])
+        elif data == b"<entity>":
+            data = _book(
+                [_APPS_HEADER.split(",")],
+                patch=lambda x: x.replace(
+                    b"</sheetData>",
+                    b'<row r="2"><c r="A2" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData>',
+                ),
+            )
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("argv", "files", "names"), [c[1:] for c in BATCH_REFUSED], ids=[c[0] for c in BATCH_REFUSED]
+)
+def test_batch_check_refuses_with_one_line_and_writes_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    files: dict[str, str | bytes],
+    names: str,
+) -> None:
+    """A hostile batch, mapping or option exits 2 with one line naming it, and writes no file."""
+    _files(tmp_path, files)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert cli.main([a.replace("{d}", str(tmp_path)) for a in argv]) == cli.EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("asb-case-review: ")
+    assert names.replace("{d}", str(tmp_path)) in err
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def _xlsx_apps(*rows: Sequence[object]) -> bytes:
+    return _book([_APPS_HEADER.split(","), *rows])
+
+
+_MET = ("met", None)
+BATCH_ROWS: list[tuple[str, list[str], dict[str, str | bytes], list[tuple[str, str | None, tuple[str | None, str | None]]], list[str]]] = [
+    ("formula-ids", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("=HYPERLINK(\"http://x\")"), _three("+1"), _three("@SUM(A1)"), _three("-2"))},
+     [("rows 1, 2, 3", '=HYPERLINK("http://x")', _MET), ("rows 4, 5, 6", "+1", _MET), ("rows 7, 8, 9", "@SUM(A1)", _MET), ("rows 10, 11, 12", "-2", _MET)],
+     ["_HYPERLINK__http___x__.json", "_1.json", "_SUM_A1_.json", "-2.json"]),
+    ("names-equal-but-for-case", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("Abc"), _three("abc"))},
+     [("rows 1, 2, 3", "Abc", _MET), ("rows 4, 5, 6", "abc", (None, "its file name abc.json is taken by application 'Abc'"))], ["Abc.json"]),
+    ("named-summary", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("summary"), _three("SUMMARY"))},
+     [("rows 1, 2, 3", "summary", _MET), ("rows 4, 5, 6", "SUMMARY", (None, "its file name _SUMMARY.json is taken by application 'summary'"))], ["_summary.json"]),
+    ("windows-devices", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("CON"), _three("nul.txt"), _three("com1"))},
+     [("rows 1, 2, 3", "CON", _MET), ("rows 4, 5, 6", "nul.txt", _MET), ("rows 7, 8, 9", "com1", _MET)], ["_CON.json", "_nul.txt.json", "_com1.json"]),
+    ("paths-in-ids", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("../../etc/x"), _three("/abs"), _three(".."), _three("C:\\x"))},
+     [("rows 1, 2, 3", "../../etc/x", _MET), ("rows 4, 5, 6", "/abs", _MET), ("rows 7, 8, 9", "..", _MET), ("rows 10, 11, 12", "C:\\x", _MET)],
+     ["_.._etc_x.json", "_abs.json", "_.json", "C__x.json"]),
+    ("welsh-ids-one-name", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("Siân"), _three("Siôn"))},
+     [("rows 1, 2, 3", "Siân", _MET), ("rows 4, 5, 6", "Siôn", (None, "its file name Si_n.json is taken by application 'Siân'"))], ["Si_n.json"]),
+    ("stray-quote", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A"), 'B,"P1,2025-11-01,R9,P1,M1,2025-10-01,2025-10-02', _three("C"))},
+     [("rows 1, 2, 3", "A", _MET), ("row 4", None, (None, "a quoted cell is not closed on its line")), ("rows 5, 6, 7", "C", _MET)], ["A.json", "C.json"]),
+    ("one-bad-row", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A"), "A,P1,2025-11-01,R9,P1,M1,2025-10-01,9999-10-02", _three("C"))},
+     [("rows 1, 2, 3, 4", "A", (None, "row 4: made_on='9999-10-02': is outside the supported dates")), ("rows 5, 6, 7", "C", _MET)], ["C.json"]),
+    ("id-bidi", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A\u202eB"), _three("C"))},
+     [("row 1", None, (None, "application='A\\u202eB': holds the bidirectional control U+202E")), ("row 2", None, (None, "U+202E")), ("row 3", None, (None, "U+202E")), ("rows 4, 5, 6", "C", _MET)], ["C.json"]),
+    ("applied-9999", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A", "9999-11-01"), _three("C"))},
+     [("rows 1, 2, 3", "A", (None, "row 1: applied_on='9999-11-01': is outside the supported dates")), ("rows 4, 5, 6", "C", _MET)], ["C.json"]),
+    ("applicants-disagree", ["check", "{d}/a.csv", "--out", "{d}/o"], {"a.csv": _apps(_three("A").replace("A,P1,", "A,P2,", 1), _three("C"))},
+     [("rows 1, 2, 3", "A", (None, "row 2: applicant='P1': row 1 of the same application gives P2")), ("rows 4, 5, 6", "C", _MET)], ["C.json"]),
+    ("xlsx-date-9999-and-error", ["check", "{d}/a.xlsx", "--out", "{d}/o"], {"a.xlsx": b"<apps>"},
+     [("sheet 'Reports' row 1", "A", (None, "applied_on=datetime.date(9999, 1, 1): is outside the supported dates, 1900-01-01 to 2499-12-31 (sheet 'Reports', cell C2)")),
+      ("sheet 'Reports' row 2", None, (None, "row='#N/A': is a spreadsheet error, not a value (sheet 'Reports', cell A3)")),
+      ("sheet 'Reports' rows 3, 4, 5", "B", _MET)], ["B.json"]),
+    ("jsonl-hostile-lines", ["check", "{d}/a.jsonl", "--out", "{d}/o"], {"a.jsonl": "{\n" + "[" * 100_000 + '\n{"id": "a", "id": "b"}\n' + _one("x\u2028y") + "\n" + _one("ok") + "\n"},
+     [("line 1", None, (None, "not valid JSON")), ("line 2", None, (None, "nest more than 100 deep")), ("line 3", None, (None, "the key 'id' is given twice")),
+      ("line 4", None, (None, "id='x\\u2028y': holds the line separator U+2028")), ("line 5", "ok", ("not_met", None))], ["ok.json"]),
+    ("folder-hostile-files", ["check", "{d}/in", "--out", "{d}/o"], {"in/a.json": "{", "in/b.json": b"\xff", "in/c.json": "[]", "in/d.json": _one("d", made_on="0001-01-01"), "in/e.json": _one("e"), "in/f.txt": "not an application"},
+     [("a.json", None, (None, "line 1: not valid JSON")), ("b.json", None, (None, "not UTF-8 text: invalid start byte at byte 0")), ("c.json", None, (None, "the application=[]: must be an object")),
+      ("d.json", None, (None, "made_on=datetime.date(1, 1, 1): is outside the supported dates")), ("e.json", "e", ("not_met", None))], ["e.json"]),
+    ("file-name-with-a-newline", ["check", "{d}/in", "--out", "{d}/o"], {"in/x\nasb-case-review: decided 9 of 9.json": "{", "in/y.json": _one("y")},
+     [("'x\\nasb-case-review: decided 9 of 9.json'", None, (None, "line 1: not valid JSON")), ("y.json", "y", ("not_met", None))], ["y.json"]),
+    ("fact-against-the-file", ["check", "{d}/a.jsonl", "--out", "{d}/o", "--fact", "no_action_taken=yes"], {"a.jsonl": _one("x", facts={"no_action_taken": False}) + "\n" + _one("y") + "\n"},
+     [("line 1", None, (None, "facts.no_action_taken=False: the application records it; --fact says True")), ("line 2", "y", ("not_met", None))], ["y.json"]),
+    ("markup-in-id-html-letters", ["check", "{d}/a.csv", "--out", "{d}/o", "--letter", "html"], {"a.csv": _apps(_three("<script>alert(1)</script>"))},
+     [("rows 1, 2, 3", "<script>alert(1)</script>", _MET)], ["_script_alert_1___script_.json", "_script_alert_1___script_.letter.html"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("argv", "files", "expected", "written"), [c[1:] for c in BATCH_ROWS], ids=[c[0] for c in BATCH_ROWS]
+)
+def test_batch_check_decides_every_good_application_and_lists_every_bad_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    argv: list[str],
+    files: dict[str, str | bytes],
+    expected: list[tuple[str, str | None, tuple[str | None, str | None]]],
+    written: list[str],
+) -> None:
+    """Each application of a hostile batch is decided or listed with where it is and why; none is lost,
+    no file overwrites another, and summary.csv holds no cell a spreadsheet would run as a formula."""
+    if files.get("a.xlsx") == b"<apps>":
+        files = {"a.xlsx": _xlsx_apps(["A", "P1", D(9999, 1, 1), "R1", "P1", "M1", "2025-10-01", "2025-10-02"], ["#N/A", "P1", "2025-11-01", "R2", "P1", "M1", "2025-10-01", "2025-10-02"],
+                                      *(["B", "P1", "2025-11-01", f"B{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(3)))}  # fmt: skip
+    _files(tmp_path, files)
+    bad = sum(1 for *_, (outcome, _) in expected if outcome is None)
+    code = cli.main([a.replace("{d}", str(tmp_path)) for a in argv])
+    assert code == (cli.EXIT_BAD_INPUT if bad else cli.EXIT_MET)
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == bad + 1
+    assert err[-1].startswith(
+        f"asb-case-review: decided {len(expected) - bad} of {len(expected)} applications"
+    )
+    out = tmp_path / "o"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["applications"]
+    assert len(summary) == len(expected)
+    for row, (source, application, (outcome, problem)) in zip(summary, expected, strict=True):
+        assert (row["source"], row["application"], row["outcome"]) == (source, application, outcome)
+        if problem is None:
+            assert row["problem"] is None
+        else:
+            assert problem in row["problem"]
+            one_line(row["problem"])
+    decisions = sorted(p.name for p in out.iterdir() if p.name not in ("summary.csv", "summary.json"))
+    assert decisions == sorted(written)
+    for name in written:
+        if name.endswith(".json"):
+            assert json.loads((out / name).read_text(encoding="utf-8"))["application"] in {
+                a for _, a, _ in expected
+            }
+    for cells in csv.reader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8"))):
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+    for name in (n for n in written if n.endswith(".html")):
+        assert "<script>" not in (out / name).read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------ the HTTP service
+
+
+@pytest.fixture(scope="module")
+def service() -> Any:
+    """The service in-process (no server): every answer, a 500 included, comes back as a response."""
+    testclient = pytest.importorskip("fastapi.testclient")
+    from asb_case_review.serve import create_app  # noqa: PLC0415 (the serve extra)
+
+    with testclient.TestClient(create_app(), raise_server_exceptions=False) as client:
+        yield client
+
+
+_APP_JSON: dict[str, Any] = json.loads(_GOOD_APP)
+_REPORTS_CSV = "id,reporter,matter,began_on,made_on\n"
+
+
+def _app_with(**changes: object) -> dict[str, Any]:
+    return {"application": {**_APP_JSON, **changes}}
+
+
+def _report_with(**changes: object) -> dict[str, Any]:
+    reports = copy.deepcopy(_APP_JSON["reports"])
+    reports[0].update(changes)
+    return {"application": {**_APP_JSON, "reports": reports}}
+
+
+_CSV_TYPE = "text/csv"
+API_CASES: list[tuple[str, str, dict[str, Any] | None, bytes | None, str, dict[str, Any], int, str]] = [
+    ("as-of-text", "/api/decide", {**_app_with(), "as_of": 5}, None, "", {}, 422, "as_of=5: must be a date written YYYY-MM-DD"),
+    ("as-of-9999", "/api/decide", {**_app_with(), "as_of": "9999-01-01"}, None, "", {}, 422, "as_of=datetime.date(9999, 1, 1): is outside the supported dates"),
+    ("as-of-before-the-policy", "/api/decide", {**_app_with(), "as_of": "2000-01-01"}, None, "", {}, 422, "statutory=datetime.date(2000, 1, 1): no version is in force"),
+    ("policy-int", "/api/decide", {**_app_with(), "policy": 5}, None, "", {}, 422, "policy=5: must be a string"),
+    ("policy-path", "/api/decide", {**_app_with(), "policy": "../../etc/passwd"}, None, "", {}, 422, "policy='../../etc/passwd': is not a built-in policy"),
+    ("policy-and-file", "/api/decide", {**_app_with(), "policy": "statutory", "policy_file": "x"}, None, "", {}, 422, "give policy (a built-in name) or policy_file, not both"),
+    ("policy-file-deep", "/api/decide", {**_app_with(), "policy_file": "x = " + "[" * 10_000}, None, "", {}, 422, "policy_file: not valid TOML: nests more than 100 deep"),
+    ("policy-file-huge-number", "/api/decide", {**_app_with(), "policy_file": "x = " + "9" * 5000}, None, "", {}, 422, "policy_file: not valid TOML: a number has more than 4,300 digits"),
+    ("policy-file-json-duplicate", "/api/decide", {**_app_with(), "policy_file": '{"id": "a", "id": "b"}', "policy_format": "json"}, None, "", {}, 422, "the key 'id' is given twice"),
+    ("policy-file-control-title", "/api/decide", {**_app_with(), "policy_file": _TITLED.format("A\\u001b[2J")}, None, "", {}, 422, "policy_file: title='A\\x1b[2J': holds the control character U+001B"),
+    ("policy-format-yaml", "/api/decide", {**_app_with(), "policy_file": "x", "policy_format": "yaml"}, None, "", {}, 422, "policy_format='yaml': must be 'toml' or 'json'"),
+    ("floor-text", "/api/decide", {**_app_with(), "report_floor_only": "yes"}, None, "", {}, 422, "report_floor_only='yes': must be true or false"),
+    ("unknown-key", "/api/decide", {**_app_with(), "bogus": 1}, None, "", {}, 422, "bogus=1: is not a known key"),
+    ("id-newline", "/api/decide/officer", _app_with(id="A\nOutcome: MET"), None, "", {}, 422, "id='A\\nOutcome: MET': holds the control character U+000A"),
+    ("id-bidi", "/api/decide/letter", _app_with(id="A\u202eB"), None, "", {}, 422, "id='A\\u202eB': holds the bidirectional control U+202E"),
+    ("report-id-escape", "/api/decide/officer", _report_with(id="R\x1b[2J"), None, "", {}, 422, "reports[0].id='R\\x1b[2J': holds the control character U+001B"),
+    ("made-on-0001", "/api/decide", _app_with(made_on="0001-03-01"), None, "", {}, 422, "made_on=datetime.date(1, 3, 1): is outside the supported dates"),
+    ("not-json", "/api/decide", None, b"{", "application/json", {}, 400, "line 1: not valid JSON"),
+    ("latin1", "/api/decide", None, b'{"a": "\xe9"}', "application/json", {}, 400, "not UTF-8 text: invalid continuation byte at byte 7"),
+    ("charset-latin1", "/api/decide", None, b"{}", "application/json; charset=latin-1", {}, 415, "charset='latin-1': must be utf-8"),
+    ("deep", "/api/decide", None, b"[" * 100_000, "application/json", {}, 400, "nest more than 100 deep"),
+    ("huge-number", "/api/decide", None, b'{"application": ' + b"9" * 5000 + b"}", "application/json", {}, 400, "a number has more than 4,300 digits"),
+    ("nan", "/api/decide", None, b'{"application": NaN}', "application/json", {}, 400, "NaN is not a JSON number"),
+    ("duplicate-key", "/api/decide", None, b'{"application": 1, "application": 2}', "application/json", {}, 400, "the key 'application' is given twice"),
+    ("array", "/api/decide", None, b"[]", "application/json", {}, 422, "the request=[]: must be an object"),
+    ("empty", "/api/decide", None, b"", "application/json", {}, 400, "not valid JSON: Expecting value"),
+    ("too-large", "/api/decide", None, b'{"a": "' + b"x" * 1_000_001 + b'"}', "application/json", {}, 413, "larger than the limit of 1,000,000 bytes"),
+    ("text-plain", "/api/decide", None, b"{}", "text/plain", {}, 415, "Content-Type='text/plain': must be application/json"),
+    ("timeline-gif", "/api/decide/timeline", _app_with(), None, "", {"format": "gif"}, 422, "format='gif': must be 'png' or 'svg'"),
+    ("timeline-for-bogus", "/api/decide/timeline", _app_with(), None, "", {"for": "press"}, 422, "for='press': must be 'officer' or 'applicant'"),
+    ("policy-check-deep", "/api/policy-check", {"policy_file": "x = " + "[" * 10_000}, None, "", {}, 422, "policy_file: not valid TOML: nests more than 100 deep"),
+    ("policy-check-missing", "/api/policy-check", {}, None, "", {}, 422, "policy_file=None: is required"),
+    ("policy-check-int", "/api/policy-check", {"policy_file": 5}, None, "", {}, 422, "policy_file=5: must be a string"),
+    ("cases-parent-policy", "/api/cases/run", {"cases": _CASES_HEAD.replace('"statutory"', '"../secret.toml"')}, None, "", {}, 422, "cases: policy='../secret.toml'"),
+    ("cases-policy-file-name", "/api/cases/run", {"cases": _CASES_HEAD.replace('"statutory"', '"mine.toml"')}, None, "", {}, 422, "cases.policy='mine.toml': names a policy file: send its text as policy_file"),
+    ("cases-format-xml", "/api/cases/run", {"cases": "x", "cases_format": "xml"}, None, "", {}, 422, "cases_format='xml': must be 'toml' or 'json'"),
+    ("cases-deep-json", "/api/cases/run", {"cases": "[" * 10_000, "cases_format": "json"}, None, "", {}, 422, "cases: not valid JSON: lists and objects nest more than 100 deep"),
+    ("sweep-latin1", "/api/sweep", None, _REPORTS_CSV.encode() + b"\xe9", _CSV_TYPE, {}, 422, "not UTF-8 text"),
+    ("sweep-charset-utf16", "/api/sweep", None, _REPORTS_CSV.encode(), "text/csv; charset=utf-16", {}, 415, "charset='utf-16': must be utf-8"),
+    ("sweep-json-type", "/api/sweep", None, b"{}", "application/json", {}, 415, "must be text/csv or text/plain"),
+    ("sweep-policy-unknown", "/api/sweep", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"policy": "../x"}, 422, "policy='../x': is not a built-in policy"),
+    ("sweep-fact-unknown", "/api/sweep", None, (_REPORTS_CSV + "R,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {"fact": "raining=yes"}, 422, "facts='raining': is not a known fact"),
+    ("sweep-fact-newline", "/api/sweep", None, (_REPORTS_CSV + "R,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {"fact": "no_action_taken=yes\nx"}, 422, "fact='no_action_taken=yes\\nx': write NAME=yes or NAME=no"),
+    ("sweep-9999", "/api/sweep", None, (_REPORTS_CSV + "R,P,M,9999-10-01,9999-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: began_on='9999-10-01': is outside the supported dates"),
+    ("sweep-duplicate-header", "/api/sweep", None, b"id,id\n", _CSV_TYPE, {}, 422, "header='id': names columns 1 and 2"),
+    ("sweep-long-line", "/api/sweep", None, (_REPORTS_CSV + "R" * 70_000 + ",P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: row='<70,026 characters>': the line is longer than 65,536 characters"),
+    ("sweep-nul", "/api/sweep", None, (_REPORTS_CSV + "R\x00,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: id='R\\x00': holds the control character U+0000"),
+    ("sweep-bidi", "/api/sweep", None, (_REPORTS_CSV + "R\u2066,P,M,2025-10-01,2025-10-02\n").encode(), _CSV_TYPE, {}, 422, "row 1: id='R\\u2066': holds the bidirectional control U+2066"),
+    ("sweep-skip-as-csv", "/api/sweep", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"skip_bad_rows": "true"}, 422, "skip_bad_rows=True: needs format=json"),
+    ("sweep-skip-maybe", "/api/sweep", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"skip_bad_rows": "maybe"}, 422, "skip_bad_rows='maybe'"),
+    ("sweep-empty", "/api/sweep", None, b"", _CSV_TYPE, {}, 422, "the began_on column is missing"),
+    ("compare-show-bogus", "/api/compare", None, _REPORTS_CSV.encode(), _CSV_TYPE, {"show": "all"}, 422, "show='all': must be 'summary', 'flips' or 'conflicts'"),
+    ("compare-stray-quote", "/api/compare", None, (_REPORTS_CSV + 'R,"P,M,2025-10-01,2025-10-02\n').encode(), _CSV_TYPE, {}, 422, "row 1: reporter="),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "raw", "kind", "params", "status", "names"),
+    [c[1:] for c in API_CASES],
+    ids=[c[0] for c in API_CASES],
+)
+def test_service_answers_a_problem_naming_the_field(
+    service: Any,
+    *,
+    path: str,
+    body: dict[str, Any] | None,
+    raw: bytes | None,
+    kind: str,
+    params: dict[str, Any],
+    status: int,
+    names: str,
+) -> None:
+    """A hostile request gets a 4xx problem document whose one-line detail names the field and value."""
+    if raw is None:
+        response = service.post(path, json=body, params=params)
+    else:
+        response = service.post(path, content=raw, headers={"content-type": kind}, params=params)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    one_line(detail)
+    assert names in detail
+
+
+def test_service_csv_holds_no_formula(service: Any) -> None:
+    """Cells of an uploaded CSV that a spreadsheet would run as formulas come back as text (CSV); JSON keeps them."""
+    text = _REPORTS_CSV + '=HYPERLINK("http://x"),@P1,+M1,2025-10-01,2025-10-02\n'
+    answer = service.post("/api/sweep", content=text.encode(), headers={"content-type": _CSV_TYPE})
+    assert answer.status_code == 200
+    row = next(csv.DictReader(io.StringIO(answer.text)))
+    assert (row["report"], row["reporter"], row["matter"]) == ('\'=HYPERLINK("http://x")', "'@P1", "'+M1")
+    data = service.post(
+        "/api/sweep", content=text.encode(), headers={"content-type": _CSV_TYPE}, params={"format": "json"}
+    )
+    assert data.json()["rows"][0]["report"] == '=HYPERLINK("http://x")'
+
+
+# ----------------------------------------------------------------------------------------- the web pages
+
+_SELF = {
+    "area": "statutory",
+    "apply_on-day": "1", "apply_on-month": "11", "apply_on-year": "2025",
+    "reports-0-made_on-day": "2", "reports-0-made_on-month": "10", "reports-0-made_on-year": "2025",
+    "reports-0-began_on-day": "1", "reports-0-began_on-month": "10", "reports-0-began_on-year": "2025",
+}  # fmt: skip
+_OFFICER = {
+    "area": "statutory", "made_on": "2025-11-01", "applicant": "P1",
+    "reports-0-reporter": "P1", "reports-0-made_on": "2025-10-02", "reports-0-began_on": "2025-10-01",
+}  # fmt: skip
+
+PAGE_CASES: list[tuple[str, str, dict[str, str], tuple[str, bytes] | None, str, str]] = [
+    ("self-superscript-day", "/self-check", {**_SELF, "reports-0-made_on-day": "²"}, None, "reports-0-made_on-day", "made_on='²/10/2025'"),
+    ("self-day-of-5000-digits", "/self-check", {**_SELF, "apply_on-day": "9" * 5000}, None, "apply_on-day", "is not a date written YYYY-MM-DD"),
+    ("self-month-13", "/self-check", {**_SELF, "apply_on-month": "13"}, None, "apply_on-day", "made_on='2025-13-01'"),
+    ("self-year-0000", "/self-check", {**_SELF, "apply_on-year": "0000"}, None, "apply_on-day", "made_on='0000-11-01'"),
+    ("self-year-9999", "/self-check", {**_SELF, "reports-0-began_on-year": "9999"}, None, "reports-0-began_on-day", "is outside the supported dates"),
+    ("self-year-five-digits", "/self-check", {**_SELF, "apply_on-year": "20255"}, None, "apply_on-day", "made_on='1/11/20255'"),
+    ("self-area-path", "/self-check", {**_SELF, "area": "../../etc/passwd"}, None, "area", "area='../../etc/passwd': is not an area in the catalogue"),
+    ("self-area-markup", "/self-check", {**_SELF, "area": "<script>alert(1)</script>"}, None, "area", "area='&lt;script&gt;alert(1)&lt;/script&gt;'"),
+    ("self-agency-army", "/self-check", {**_SELF, "reports-0-agency": "army"}, None, "reports-0-agency", "reports[0].agency='army'"),
+    ("self-before-the-area", "/self-check", {**_SELF, "area": "wrexham", "apply_on-year": "1901"}, None, "area", "no version is in force"),
+    ("self-reported-before-it-happened", "/self-check", {**_SELF, "reports-0-made_on-month": "9"}, None, "reports-0-made_on-day", "is before the behaviour"),
+    ("officer-reference-newline", "/officer", {**_OFFICER, "reference": "A\nB"}, None, "reference", "id='A\\nB': holds the control character U+000A"),
+    ("officer-reference-bidi", "/officer", {**_OFFICER, "reference": "A\u202eB"}, None, "reference", "holds the bidirectional control U+202E"),
+    ("officer-reporter-nul", "/officer", {**_OFFICER, "reports-0-reporter": "P\x00"}, None, "reports-0-reporter", "reports[0].reporter='P\\x00'"),
+    ("officer-fact-maybe", "/officer", {**_OFFICER, "fact-no_action_taken": "maybe"}, None, "fact-no_action_taken", "facts.no_action_taken='maybe': must be true or false"),
+    ("officer-agency-army", "/officer", {**_OFFICER, "reports-0-agency": "army"}, None, "reports-0-agency", "reports[0].agency='army'"),
+    ("officer-date-day-first", "/officer", {**_OFFICER, "made_on": "01/11/2025"}, None, "made_on", "made_on='01/11/2025': is not a date written YYYY-MM-DD"),
+    ("officer-as-of-9999", "/officer", {**_OFFICER, "as_of": "9999-01-01"}, None, "as_of", "is outside the supported dates"),
+    ("officer-as-of-before-the-policy", "/officer", {**_OFFICER, "as_of": "2000-01-01"}, None, "area", "no version is in force"),
+    ("upload-json-deep", "/officer", _OFFICER, ("a.json", b"[" * 100_000), "upload", "a.json: not valid application JSON: lists and objects nest more than 100 deep"),
+    ("upload-json-huge-number", "/officer", _OFFICER, ("a.json", b'{"a": ' + b"9" * 5000 + b"}"), "upload", "a number has more than 4,300 digits"),
+    ("upload-json-duplicate", "/officer", _OFFICER, ("a.json", b'{"id": "a", "id": "b"}'), "upload", "the key 'id' is given twice"),
+    ("upload-json-9999", "/officer", _OFFICER, ("a.json", json.dumps({**_APP_JSON, "made_on": "9999-01-01"}).encode()), "upload", "made_on=datetime.date(9999, 1, 1): is outside the supported dates"),
+    ("upload-latin1", "/officer", _OFFICER, ("a.csv", b"id\n\xe9"), "upload", "a.csv: not UTF-8 text"),
+    ("upload-empty", "/officer", _OFFICER, ("a.csv", b""), "upload", "a.csv: the file is empty"),
+    ("upload-too-large", "/officer", _OFFICER, ("a.csv", b"x" * 1_000_001), "upload", "a.csv: is larger than 1,000,000 bytes"),
+    ("upload-name-markup", "/officer", _OFFICER, ("<img src=x onerror=alert(1)>.csv", b"\xff"), "upload", "&lt;img src=x onerror=alert(1)&gt;.csv: not UTF-8 text"),
+    ("upload-csv-two-matters", "/officer", _OFFICER, ("a.csv", (_REPORTS_CSV + "R1,P1,M,2025-10-01,2025-10-02\nR2,P1,N,2025-10-01,2025-10-02\n").encode()), "upload", "matter=['M', 'N']: a file must hold the reports of one matter"),
+    ("upload-csv-header-only", "/officer", _OFFICER, ("a.csv", _REPORTS_CSV.encode()), "upload", "matter=[]"),
+    ("upload-csv-9999", "/officer", _OFFICER, ("a.csv", (_REPORTS_CSV + "R1,P1,M,9999-10-01,9999-10-02\n").encode()), "upload", "row 1: began_on='9999-10-01'"),
+    ("upload-csv-duplicate-header", "/officer", _OFFICER, ("a.csv", b"id,id\n"), "upload", "header='id': names columns 1 and 2"),
+    ("upload-csv-formula-bidi", "/officer", _OFFICER, ("a.csv", (_REPORTS_CSV + "=1+1\u202e,P1,M,2025-10-01,2025-10-02\n").encode()), "upload", "holds the bidirectional control U+202E"),
+    ("upload-xlsx", "/officer", _OFFICER, ("a.xlsx", b"PK\x03\x04" + bytes(100)), "upload", "the began_on column is missing"),
+    ("upload-csv-no-applicant", "/officer", {**_OFFICER, "applicant": ""}, ("a.csv", (_REPORTS_CSV + "R1,P1,M,2025-10-01,2025-10-02\n").encode()), "applicant", "applicant='': must be a non-empty string"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "upload", "field", "names"), [c[1:] for c in PAGE_CASES], ids=[c[0] for c in PAGE_CASES]
+)
+def test_page_shows_the_problem_at_its_field(
+    service: Any, *, path: str, form: dict[str, str], upload: tuple[str, bytes] | None, field: str, names: str
+) -> None:
+    """A hostile form or upload gives the page again (400) with the problem linked to its field, escaped."""
+    files = None if upload is None else {"upload": upload}
+    response = service.post(path, data=form, files=files)
+    assert response.status_code == 400, response.text[:300]
+    assert "text/html" in response.headers["content-type"]
+    found = re.findall(r'<li><a href="#([^"]+)">(.*?)</a></li>', response.text, re.S)
+    assert len(found) == 1, found
+    assert found[0][0] == field
+    assert names.replace("'", "&#39;") in found[0][1]
+    assert "<script>" not in response.text
+    assert "<img src=x" not in response.text
+
+
+def test_page_decimal_digits_of_any_script_are_read() -> None:
+    """The self-check's date boxes read decimal digits of any script, as int() does, and nothing else."""
+    from asb_case_review.serve import pages  # noqa: PLC0415 (the serve extra)
+
+    form: Any = {"d-day": "٢", "d-month": "\uff11\uff10", "d-year": "\uff12\uff10\uff12\uff15"}
+    assert pages._date_value(form, "d") == "2025-10-02"
+    assert pages._date_value({"d-day": "²", "d-month": "1", "d-year": "2025"}, "d") == "²/1/2025"  # type: ignore[arg-type]
+
+
+def test_new_surfaces_hold_at_least_150_hostile_cases() -> None:
+    """The tables of the newer surfaces hold at least 150 hostile inputs between them."""
+    total = (
+        len(MAPPING_FILES) + len(MAPPING_API) + len(INTAKE_API) + len(XLSX_CASES) + len(XLSX_ROWS) + 2 + len(LETTERS) + 3
+        + len(BATCH_REFUSED) + sum(len(c[3]) for c in BATCH_ROWS) + len(API_CASES) + 1 + len(PAGE_CASES) + 2
+        + len(DAY_FIRST)
+    )  # fmt: skip
+    assert total >= 150, total
+
+
+# ------------------------------------------------------------------------- fuzzing the newer surfaces
+
+_FUZZ_CHARS = st.one_of(
+    st.sampled_from(list("\"',=\n\r\t\x00\x0b\x85\u2028\u202e\udc80\ufeff[]{}#/0123456789-")), st.characters()
+)
+
+
+@st.composite
+def _spoiled(draw: st.DrawFn, text: str) -> str:
+    """*text* with a few characters inserted, deleted or replaced."""
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, max(0, len(text) - 1)))
+        cut = draw(st.integers(0, 3))
+        text = text[:at] + draw(st.text(_FUZZ_CHARS, max_size=3)) + text[at + cut :]
+    return text
+
+
+_MAPPING_TEXT = (
+    'source = "CMS"\ndate_format = "day-first"\nsheet = "Cases"\n[columns]\nid = "Ref"\nmade_on = "Date"\n'
+)
+
+
+@given(st.one_of(st.text(_FUZZ_CHARS, max_size=60), _spoiled(_MAPPING_TEXT)))
+def test_fuzz_mapping_file_raises_only_library_errors(text: str) -> None:
+    """load_mapping on any text gives a mapping that reads no column twice, or the library's own error."""
+    from asb_case_review.analysis.intake import load_mapping  # noqa: PLC0415 (the analysis extra)
+
+    try:
+        mapping = load_mapping(text, file="m.toml")
+    except CaseReviewError as error:
+        one_line(str(error))
+        return
+    names = list(mapping.names.values())
+    assert len(names) == len(set(names))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fuzz_workbook_raises_only_library_errors(data: st.DataObject) -> None:
+    """A workbook whose sheet XML is damaged gives a table or the library's own error, never openpyxl's."""
+    from asb_case_review.analysis.intake import reports_from_xlsx  # noqa: PLC0415 (the xlsx extra)
+
+    rows: list[list[object]] = [_SHEET_HEADER]
+    rows += [[f"G{n}", f"P{n}", "M1", "2025-10-01", "2025-10-02"] for n in range(3)]
+    workbook = _book(
+        rows, patch=lambda xml: data.draw(_spoiled(xml.decode())).encode("utf-8", "surrogatepass")
+    )
+    try:
+        table = reports_from_xlsx(workbook, on_error="skip")
+    except CaseReviewError as error:
+        one_line(str(error))
+        return
+    assert len(table) + len(table.problems) <= 4
+
+
+_BATCH_TEXT = _apps(_three("A"), "B,P1,2025-11-01,B1,P1,M1,2025-10-01,2025-10-02", _three("C"))
+
+
+@given(_spoiled(_BATCH_TEXT))
+def test_fuzz_table_of_applications_loses_no_row(text: str) -> None:
+    """Every row of a damaged table of applications is in exactly one application, read or not."""
+    from asb_case_review.analysis.intake import applications_from_table  # noqa: PLC0415 (the analysis extra)
+    from asb_case_review.analysis.table import csv_records  # noqa: PLC0415
+
+    try:
+        header, rows = csv_records(text)
+        numbered = list(rows)
+        found = applications_from_table(header, numbered)
+    except CaseReviewError as error:
+        one_line(str(error))
+        return
+    covered = [int(n) for where, _ in found for n in re.findall(r"\d+", where.partition("row")[2])]
+    assert sorted(covered) == [n for n, _ in numbered]
+
+
+DAY_FIRST: list[tuple[str, str, str]] = [
+    ("no-such-day", "31/02/2025", "there is no such day"),
+    ("day-zero", "00/01/2025", "there is no such day"),
+    ("month-first", "01/13/2025", "there is no such day"),
+    ("year-0001", "01/01/0001", "is outside the supported dates"),
+    ("year-9999", "31/12/9999", "is outside the supported dates"),
+    ("two-digit-year", "1/1/25", "is not a date written DD/MM/YYYY"),
+    ("year-first", "2025/01/01", "is not a date written DD/MM/YYYY"),
+    ("iso-in-a-day-first-file", "2025-10-01", "is not a date written DD/MM/YYYY"),
+    ("with-a-time", "01/10/2025T10:00", "is not a date written DD/MM/YYYY"),
+    ("dots", "01.10.2025", "is not a date written DD/MM/YYYY"),
+    (
+        "arabic-indic-digits",
+        "\u0660\u0661/\u0660\u0661/\u0662\u0660\u0662\u0665",
+        "is not a date written DD/MM/YYYY",
+    ),
+    ("fullwidth-digit", "\uff11/10/2025", "is not a date written DD/MM/YYYY"),
+]
+
+
+@pytest.mark.parametrize(("value", "names"), [c[1:] for c in DAY_FIRST], ids=[c[0] for c in DAY_FIRST])
+def test_day_first_dates_are_never_guessed(value: str, names: str) -> None:
+    """A day-first table refuses, by row and field, any date not written DD/MM/YYYY or outside the range."""
+    lines = ["id,reporter,matter,began_on,made_on", f"R1,P,M,{value},30/12/2025"]
+    with pytest.raises(InvalidRow, match=r"^row 1: began_on=") as caught:
+        reports_from_csv(lines, date_format="day-first")
+    assert names in str(caught.value)

@@ -36,6 +36,9 @@ MAX_LINE: Final = 65_536
 MAX_DIGITS: Final = 4_300
 """The most digits a number in a file may have (Python's own limit for reading integers)."""
 
+MAX_WORKBOOK: Final = 1 << 30
+"""The most bytes an ``.xlsx`` workbook may expand to when unzipped (1 GiB; a zip bomb is refused)."""
+
 RANGE: Final = f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
 
 
@@ -56,7 +59,7 @@ def supported_day(day: dt.date, field: str) -> dt.date:
 
 # Characters that would break a line of text, or cannot be written out at all:
 # controls (C0 and C1, which include newline and U+0085), lone surrogates, and
-# the Unicode line and paragraph separators.
+# the Unicode line and paragraph separators (and, below, the controls that reorder text).
 _UNPRINTABLE: Final = frozenset({"Cc", "Cs", "Zl", "Zp"})
 
 
@@ -76,24 +79,41 @@ def text_problem(value: str) -> str | None:
             if category in ("Zl", "Zp"):
                 what = "the line separator" if category == "Zl" else "the paragraph separator"
             return f"holds {what} U+{ord(char):04X} at position {index}"
+        if char in _BIDI_CONTROLS:
+            return f"holds the bidirectional control U+{ord(char):04X} at position {index}"
     return None
 
 
+_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""The embeddings, overrides and isolates, which reorder the text shown after them: an id holding
+one could be displayed as another (``R1\u202eTEM :emoctuO``)."""
+
+
 def surrogate_problem(value: str) -> str | None:
-    r"""What is wrong with *value* as text that can be written out, or ``None``.
+    r"""What is wrong with *value* as free text that can be written out, or ``None``.
 
     Free text (a rule's label, a policy's title) may run over several lines,
-    but a lone surrogate cannot be encoded in any file or terminal.
+    with tabs, but a lone surrogate cannot be encoded in any file or terminal,
+    and no other control character can be written into a Word letter (XML) or
+    printed without acting on the terminal (ESC starts its commands).
 
     >>> surrogate_problem("a\udc80")
     'holds a lone surrogate U+DC80 at position 1'
+    >>> surrogate_problem("Area\nline two"), surrogate_problem("Area\x1b[31m")
+    (None, 'holds the control character U+001B at position 4')
     """
     if value.isprintable():
         return None
     for index, char in enumerate(value):
         if "\ud800" <= char <= "\udfff":
             return f"holds a lone surrogate U+{ord(char):04X} at position {index}"
+        if char not in _FREE_CONTROLS and unicodedata.category(char) == "Cc":
+            return f"holds the control character U+{ord(char):04X} at position {index}"
     return None
+
+
+_FREE_CONTROLS: Final = frozenset("\t\n\r\x7f")
+"""The control characters free text may hold: tab, newline, carriage return, and DEL (inert)."""
 
 
 def too_deep(value: object, limit: int = MAX_DATA_DEPTH) -> bool:

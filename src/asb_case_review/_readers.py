@@ -248,7 +248,10 @@ def row_day(
         and value.tzinfo is None
         and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
     ):
-        return value.date()
+        try:
+            return supported_day(value.date(), field)
+        except InvalidInput as error:
+            raise InvalidRow(row, field, value.date(), error.problem) from None
     try:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return supported_day(value, field)

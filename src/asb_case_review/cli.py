@@ -34,7 +34,7 @@ import attrs
 
 from . import __version__
 from ._csvtext import cells, frame_cells
-from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json
+from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json, text_problem
 from ._readers import DATE_FORMATS, unknown
 from .audit import audit_fields, stamped_decision
 from .cases import load_cases, run_cases
@@ -467,7 +467,10 @@ def _applications(
     source = args.application
     if Path(source).is_dir():
         files = sorted(p for p in Path(source).iterdir() if p.suffix.lower() == ".json" and p.is_file())
-        return [(p.name, _unread_json(p, facts)) for p in files]
+        # A file's name is shown by its repr when it could break a line of the output (a newline in it).
+        return [
+            (p.name if text_problem(p.name) is None else repr(p.name), _unread_json(p, facts)) for p in files
+        ]
     if source.lower().endswith(".jsonl"):
         found: list[tuple[str, Application | Unread]] = []
         # JSON Lines ends a line at LF (CRLF too) only: a JSON string may hold U+2028 as it is.
@@ -564,9 +567,14 @@ def _check_batch(args: argparse.Namespace) -> int:
     if args.plot is not None or args.as_of is not None:
         raise _BadInput("check: --plot and --as-of decide one application, not a batch")
     options = _batch_options(args)
+    if not args.out.strip() or "\x00" in args.out:
+        raise _BadInput(f"--out={args.out!r}: name a folder to write the decisions to")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise _BadInput(f"--out {args.out}: is a file; name a folder")
+    if out.is_dir() and Path(args.application).is_dir() and out.samefile(args.application):
+        # Its decisions, named by application, would overwrite the application files read.
+        raise _BadInput(f"--out {args.out}: is the folder of the applications; name another folder")
     facts = _facts(args.fact)
     entries = _applications(args, facts)
     area = _load_policy(args.policy)
@@ -616,10 +624,14 @@ def _decide_into(
 ) -> Decision:
     """Decide *application* and write its decision (and letter) into *out*."""
     name = _SAFE.sub("_", application.id).lstrip(".") or "_"
-    if name in used:
-        raise _BadInput(f"its file name {name}.json is taken by application {used[name]!r}")
+    if name.split(".")[0].upper() in _DEVICES or name.casefold() == "summary":
+        # Windows gives these names to devices, and summary.json is the batch's own file.
+        name = "_" + name
+    # Compared without case, as Windows and macOS compare file names: Abc.json would overwrite abc.json.
+    if name.casefold() in used:
+        raise _BadInput(f"its file name {name}.json is taken by application {used[name.casefold()]!r}")
     policy = area.version_on(application.made_on)
-    used[name] = application.id
+    used[name.casefold()] = application.id
     decision = evaluate(application, policy, enforce_floor=options.enforce_floor)
     data = to_applicant_dict(decision) if options.audience == "applicant" else to_dict(decision)
     _write(out / f"{name}.json", json.dumps(stamped_decision(data, policy), indent=2) + "\n")
@@ -630,6 +642,10 @@ def _decide_into(
 
 
 _LETTER_SUFFIX: Final = {"text": "txt", "html": "html", "docx": "docx"}
+_DEVICES: Final = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+)
+"""The file names Windows keeps for devices, whatever their suffix."""
 
 
 def _summary_of(decision: Decision) -> dict[str, Any]:
@@ -670,6 +686,8 @@ def _letter_options(args: argparse.Namespace) -> Format | None:
             raise _BadInput(
                 f"--letter {args.letter}: with {shown}, name the letter's file with --output FILE"
             )
+    elif not args.output.strip() or "\x00" in args.output:
+        raise _BadInput(f"--output={args.output!r}: name the letter's file")
     elif Path(args.output).is_dir():
         raise _BadInput(f"--output {args.output}: is a directory; name a file, such as letter.{args.letter}")
     # argparse's choices made it one of the formats.

@@ -25,10 +25,11 @@ import textwrap
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Final, Literal, TypeAlias, get_args
+from typing import IO, Final, Literal, TypeAlias, cast, get_args
 
 import attrs
 
+from ._limits import supported_day
 from ._messages import LANGUAGES, Language, messages
 from .decision import Decision
 from .errors import InvalidInput
@@ -93,6 +94,8 @@ def default_language(policy: Policy) -> LetterLanguage:
     >>> default_language(get_policy("wrexham")), default_language(get_policy("statutory"))
     ('both', 'en')
     """
+    if not isinstance(policy, Policy):
+        raise InvalidInput("policy", policy, "must be a Policy")
     return "both" if policy.region is Region.WALES else "en"
 
 
@@ -135,6 +138,8 @@ def compose(
         isinstance(decided_on, dt.datetime) or not isinstance(decided_on, dt.date)
     ):
         raise InvalidInput("decided_on", decided_on, "must be a date (datetime.date) or None")
+    if decided_on is not None:
+        supported_day(decided_on, "decided_on")
     letters = []
     for code in _languages(language, decision.policy):
         m = messages(code)
@@ -156,6 +161,13 @@ def compose(
     return tuple(letters)
 
 
+def _checked(letters: object) -> tuple[Letter, ...]:
+    """*letters*, refused by name unless they are one or more :class:`Letter` (as :func:`compose` gives)."""
+    if isinstance(letters, Sequence) and letters and all(isinstance(one, Letter) for one in letters):
+        return tuple(letters)
+    raise InvalidInput("letters", letters, "must be one or more Letter, as compose() gives them")
+
+
 def _wrap(paragraph: str) -> str:
     """*paragraph* wrapped for a plain-text letter, never splitting a date such as 1 March 2026."""
     glued = _DATE.sub(lambda m: "\N{NO-BREAK SPACE}".join(m.groups()), paragraph)
@@ -166,6 +178,7 @@ def _wrap(paragraph: str) -> str:
 
 def render_text(letters: Sequence[Letter]) -> str:
     """The letters as plain text, wrapped at 78 characters, one after another."""
+    letters = _checked(letters)
     blocks = []
     for letter in letters:
         lines = [letter.area, "", letter.title, letter.reference]
@@ -188,6 +201,7 @@ _STYLE: Final = (
 
 def render_html(letters: Sequence[Letter]) -> str:
     """The letters as one HTML page, each an ``<article>`` with its own ``lang``, text escaped."""
+    letters = _checked(letters)
     e = html.escape
     first = letters[0]
     parts = [
@@ -225,6 +239,9 @@ def render_docx(letters: Sequence[Letter], stream: IO[bytes]) -> None:
     The document's own dates are the letter's date (or 1 January 1980 when
     none was given) and no clock is read: the same letter gives the same bytes.
     """
+    letters = _checked(letters)
+    if isinstance(stream, io.TextIOBase) or not callable(getattr(stream, "write", None)):
+        raise InvalidInput("stream", stream, "must be a binary stream (opened 'wb')")
     try:
         import docx  # noqa: PLC0415 - the optional extra, imported only to write a Word file
         from docx.enum.text import WD_BREAK  # noqa: PLC0415 - as above
@@ -298,6 +315,7 @@ def write_letter(
     """
     if format not in FORMATS:
         raise InvalidInput("format", format, f"must be one of: {', '.join(FORMATS)}")
+    path = _target_path(target)
     letters = compose(decision, language=language, decided_on=decided_on)
     if format == "docx":
         built = io.BytesIO()
@@ -305,7 +323,19 @@ def write_letter(
         data = built.getvalue()
     else:
         data = (render_text(letters) if format == "text" else render_html(letters)).encode("utf-8")
-    if isinstance(target, str | os.PathLike):
-        Path(target).write_bytes(data)
+    if path is not None:
+        path.write_bytes(data)
     else:
-        target.write(data)
+        cast("IO[bytes]", target).write(data)
+
+
+def _target_path(target: object) -> Path | None:
+    """The path *target* names, or ``None`` for a binary stream; anything else is refused by name."""
+    if isinstance(target, str | os.PathLike):
+        name = os.fspath(target)
+        if not isinstance(name, str) or not name or "\x00" in name:
+            raise InvalidInput("target", target, "must be a file name (text, not empty, without NUL)")
+        return Path(name)
+    if isinstance(target, io.TextIOBase) or not callable(getattr(target, "write", None)):
+        raise InvalidInput("target", target, "must be a file name or a binary stream (opened 'wb')")
+    return None

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._limits import supported_day
 from ._messages import Language, Messages, messages
 from .decision import Decision, Notice, Route, Shortfall
 from .errors import InvalidInput
@@ -78,6 +79,15 @@ as what the officer must decide.
 def _is_decision(decision: object) -> None:
     if not isinstance(decision, Decision):
         raise InvalidInput("decision", decision, "must be a Decision (see asb_case_review.evaluate)")
+
+
+def _decided(decided_on: object) -> None:
+    """Refuse a date of decision that is not a supported date: it dates the letter and the review."""
+    if decided_on is None:
+        return
+    if isinstance(decided_on, dt.datetime) or not isinstance(decided_on, dt.date):
+        raise InvalidInput("decided_on", decided_on, "must be a date (datetime.date) or None")
+    supported_day(decided_on, "decided_on")
 
 
 def _unknowns(decision: Decision) -> tuple[list[Fact], bool]:
@@ -340,6 +350,7 @@ def applicant_paragraphs(
     Mae eich cais dyddiedig 28 Chwefror 2026 yn bodloni'r trothwy
     """
     _is_decision(decision)
+    _decided(decided_on)
     application = decision.application
     owner = "you" if application.on_behalf_of in (None, application.applicant) else "victim"
     v = _Voice(messages(language), owner, _told_of(decision))
@@ -734,6 +745,7 @@ def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) 
     ('met', '2026-02-28', ['REP-0', 'REP-1', 'REP-3'])
     """
     _is_decision(decision)
+    _decided(decided_on)
     application = decision.application
     told = _told_of(decision)
     own = [f for f in decision.fates if told is not None and f.reporter == told]

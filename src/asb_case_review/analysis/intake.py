@@ -37,11 +37,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Final
 
 import attrs
 
+from .._limits import MAX_DATA_DEPTH, MAX_DIGITS, MAX_WORKBOOK
 from .._readers import (
     DATE_FORMATS,
     DateFormat,
@@ -87,7 +89,17 @@ _MAPPING_KEYS: Final = ("source", "date_format", "sheet", "columns")
 
 
 def _pairs(columns: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    if not isinstance(columns, Mapping):
+        raise InvalidInput("columns", columns, "must map the library's fields to the export's column names")
+    for field in columns:
+        if not isinstance(field, str):
+            raise InvalidInput("columns", field, "is not a field: fields are named by text")
     return tuple(sorted(dict(columns).items()))
+
+
+def _optional_text(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInput(attribute.name, value, "must be a non-empty string, or None")
 
 
 @attrs.frozen
@@ -101,8 +113,8 @@ class ColumnMapping:
 
     columns: tuple[tuple[str, str], ...] = attrs.field(converter=_pairs)
     date_format: DateFormat = attrs.field(default="iso", kw_only=True, converter=check_date_format)
-    sheet: str | None = attrs.field(default=None, kw_only=True)
-    source: str | None = attrs.field(default=None, kw_only=True)
+    sheet: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
+    source: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
 
     @columns.validator
     def _known(self, _: object, pairs: tuple[tuple[str, str], ...]) -> None:
@@ -118,6 +130,16 @@ class ColumnMapping:
                     f"columns.{field}", column, f"is already the column of {taken[column]}: one field each"
                 )
             taken[column] = field
+        # A field left unmapped reads the column of its own name: a column mapped to another field
+        # would then be read twice, as both (``id = "reporter"``), and is refused.
+        mapped = dict(pairs)
+        for field in MAPPING_FIELDS:
+            if field not in mapped and field in taken:
+                raise InvalidInput(
+                    f"columns.{taken[field]}",
+                    field,
+                    f"is also the column of {field}, which is not mapped elsewhere: one field each",
+                )
 
     @property
     def names(self) -> dict[str, str]:
@@ -152,10 +174,19 @@ def load_mapping(text: str, *, file: str = "<columns>") -> ColumnMapping:
     asb_case_review.errors.InvalidPolicyFile: cms.toml: columns.report='Ref': is not a key of ...
     """
     reader = FileReader(file)
+    if not isinstance(text, str):
+        raise reader.fail("", None, f"must be given text (str), not {type(text).__name__}")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise reader.fail("", None, f"is not valid TOML: {error}") from None
+    except RecursionError:
+        raise reader.fail("", None, f"is not valid TOML: nests more than {MAX_DATA_DEPTH} deep") from None
+    except ValueError:
+        # tomllib reads integers with int(), which refuses more digits than Python's limit.
+        raise reader.fail(
+            "", None, f"is not valid TOML: a number has more than {MAX_DIGITS:,} digits"
+        ) from None
     reader.table(data, "", _MAPPING_KEYS, "a column mapping")
     columns = reader.table(data.get("columns", {}), "columns", MAPPING_FIELDS, "a report or application")
     for field, column in columns.items():
@@ -225,8 +256,11 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
 
     The first row with any value is the header; empty rows are skipped but keep
     their number.  A value in a column with no header is a problem of its row,
-    never dropped.  A formula gives the value saved with it (a workbook saved
-    without values gives empty cells).  Needs openpyxl (the ``xlsx`` extra).
+    never dropped, and so is a cell holding a spreadsheet error (``#N/A``).  A
+    formula gives the value saved with it (a workbook saved without values gives
+    empty cells).  Every row is read, whatever size the sheet records; a
+    workbook that would unzip to more than 1 GiB is refused.  Needs openpyxl
+    (the ``xlsx`` extra).
     """
     try:
         import openpyxl  # noqa: PLC0415 - the xlsx extra, only for spreadsheets
@@ -236,6 +270,9 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
         ) from None
     if not isinstance(data, bytes | bytearray):
         raise InvalidInput("data", data, "must be the bytes of an .xlsx workbook")
+    if sheet is not None and not isinstance(sheet, str):
+        raise InvalidInput("sheet", sheet, "must be the name of a sheet (text), or None for the first")
+    _expanded(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
@@ -250,10 +287,41 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Sheet:
             name = sheet
         else:
             raise InvalidInput("sheet", sheet, unknown("a sheet of the workbook", sheet, names))
-        values = [tuple(row) for row in book[name].iter_rows(values_only=True)]
+        worksheet = book[name]
+        # Read-only mode trusts the sheet's recorded dimensions, and silently stops at them; some
+        # writers record them wrongly (too small), so they are ignored and every row is read.
+        worksheet.reset_dimensions()
+        values = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
+    except CaseReviewError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the sheet's XML is parsed as it is read, and may be broken
+        raise InvalidInput(
+            "workbook", "<bytes>", f"is not an .xlsx workbook ({type(error).__name__})"
+        ) from None
     finally:
         book.close()
     return _sheet(name, values)
+
+
+def _expanded(data: bytes) -> None:
+    """Refuse a workbook that would expand to more than :data:`MAX_WORKBOOK` bytes (a zip bomb).
+
+    A zip file records each member's size, and Python's reader never gives more
+    than that: the sum is what reading the workbook could cost.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip file at all: openpyxl names it so below
+    if size > MAX_WORKBOOK:
+        raise InvalidInput(
+            "workbook", "<bytes>", f"expands to {size:,} bytes, more than the limit of {MAX_WORKBOOK:,}"
+        )
+
+
+_ERRORS: Final = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+"""The values a spreadsheet gives a formula that failed (openpyxl's ``ERROR_CODES``)."""
 
 
 def _sheet(name: str, values: list[tuple[object, ...]]) -> Sheet:
@@ -277,6 +345,13 @@ def _sheet(name: str, values: list[tuple[object, ...]]) -> Sheet:
         if all(v in (None, "") for v in row):
             continue
         extra = [i for i, v in enumerate(row) if i >= len(header) and v not in (None, "")]
+        failed = [i for i, v in enumerate(row) if isinstance(v, str) and v in _ERRORS]
+        if failed:
+            # A formula that failed (#N/A, #REF!) holds no value; read as text it would be an id.
+            cell = f"sheet {name!r}, cell {_column_letter(failed[0])}{start + 1 + number}"
+            problem = f"is a spreadsheet error, not a value ({cell})"
+            rows.append((number, RowProblem(number, "row", row[failed[0]], problem)))
+            continue
         if extra:
             column = _column_letter(extra[0])
             cell = f"sheet {name!r}, cell {column}{start + 1 + number}"
@@ -351,6 +426,9 @@ def with_facts(application: Application, facts: Mapping[Fact, bool]) -> Applicat
     >>> with_facts(example_application(), {Fact.NO_ACTION_TAKEN: True}).fact(Fact.NO_ACTION_TAKEN)
     True
     """
+    if not isinstance(application, Application):
+        raise InvalidInput("application", application, "must be an Application")
+    facts = _facts_of(facts)
     own = dict(application.facts)
     for fact, value in facts.items():
         if fact in own and own[fact] != value:
@@ -358,6 +436,37 @@ def with_facts(application: Application, facts: Mapping[Fact, bool]) -> Applicat
                 f"facts.{fact.value}", own[fact], f"the application records it; --fact says {value}"
             )
     return attrs.evolve(application, facts=(own | dict(facts)).items())
+
+
+def _facts_of(facts: object) -> dict[Fact, bool]:
+    """*facts* as case facts: a mapping of each fact (or its name) to true or false, else refused by name."""
+    if not isinstance(facts, Mapping):
+        raise InvalidInput("facts", facts, "must map case facts to true or false")
+    known = {fact.value: fact for fact in Fact}
+    found: dict[Fact, bool] = {}
+    for key, value in facts.items():
+        fact = key if isinstance(key, Fact) else known.get(key) if isinstance(key, str) else None
+        if fact is None:
+            raise InvalidInput("facts", key, unknown("a case fact", str(key), known))
+        if not isinstance(value, bool):
+            raise InvalidInput(f"facts.{fact.value}", value, "must be true or false")
+        found[fact] = value
+    return found
+
+
+def _numbered(rows: Iterable[object]) -> Iterator[tuple[int, Mapping[str, object] | RowProblem]]:
+    """*rows*, checked to be numbered records as :func:`~.table.csv_records` gives them."""
+    if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
+        raise InvalidInput("rows", rows, "must be numbered rows: (number, record) pairs")
+    for item in rows:
+        if not (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[0], int)
+            and isinstance(item[1], Mapping | RowProblem)
+        ):
+            raise InvalidInput("rows", item, "must be numbered rows: (number, record) pairs")
+        yield item
 
 
 def applications_from_table(
@@ -393,6 +502,11 @@ def applications_from_table(
     row 2 | row 2 (application A2): made_on='2025-10-01': is before the behaviour began (2025-10-09)
     """
     names = ColumnMapping(columns or {}, date_format=date_format).names
+    if isinstance(header, str | bytes) or not isinstance(header, Iterable):
+        raise InvalidInput("header", header, "must be the table's column names")
+    if sheet is not None and not isinstance(sheet, Sheet):
+        raise InvalidInput("sheet", sheet, "must be the rows' Sheet (read_xlsx), or None")
+    facts = _facts_of(facts or {})
     present = set(header)
     for field in (*APPLICATION_FIELDS, *sorted(_REQUIRED)):
         if names[field] not in present:
@@ -400,7 +514,7 @@ def applications_from_table(
     groups: dict[str, list[tuple[int, Mapping[str, object]]]] = {}
     found: list[tuple[str, Application | Unread]] = []
     order: list[str | Unread] = []
-    for number, record in rows:
+    for number, record in _numbered(rows):
         if isinstance(record, RowProblem):
             order.append(Unread(f"row {number}", None, f"{record.field}={record.value!r}: {record.problem}"))
             continue

@@ -315,6 +315,15 @@ def _mapping(columns: Mapping[str, str] | None) -> dict[str, str]:
         if not isinstance(column, str):
             raise InvalidInput(f"columns.{field}", column, "must be a column name (a string)")
         names[field] = column
+    # One column read as two fields (``id`` mapped to the reporter column, which reporter still
+    # reads) would be read twice: refused, naming the field the caller mapped.
+    mapped = dict(columns or {})
+    for field in sorted(names, key=lambda f: f not in mapped):
+        others = [f for f in names if f != field and names[f] == names[field]]
+        if others:
+            raise InvalidInput(
+                f"columns.{field}", names[field], f"is also the column of {others[0]}: one field each"
+            )
     return names
 
 

@@ -431,13 +431,19 @@ _SELF_AGENCIES: Final = (
 )
 
 
+def _numbers(text: str, most: int) -> bool:
+    return text.isdecimal() and len(text) <= most
+
+
 def _date_value(form: FormData, name: str) -> str:
     """The day a GOV.UK date input gives, as YYYY-MM-DD; what was typed where it is not numbers."""
     day, month, year = (_text(form, f"{name}-{part}") for part in ("day", "month", "year"))
     if not (day or month or year):
         return ""
-    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
-        return f"{year}-{int(month):02d}-{int(day):02d}"
+    # Decimal digits of any script (int() reads them), not str.isdigit's, which takes "²" that int()
+    # refuses; a day and a month of at most two, so that no number is too long to read.
+    if _numbers(day, 2) and _numbers(month, 2) and _numbers(year, 4) and len(year) == 4:
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return f"{day}/{month}/{year}"
 
 
