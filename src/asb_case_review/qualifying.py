@@ -274,6 +274,12 @@ class Selected:
     """Reports that passed every test before the window, with their behaviour day."""
     window: Period | None
     """The window on the application date, first to last day."""
+    closed: str | None = attrs.field(default=None, kw_only=True)
+    """Why no report made after the application date can pass the selection, for any later
+    application about the matter; ``None`` when one can.  Under a lag that binds only the first
+    report, a first report made late bars every later one; a window that ties the application
+    to the first report (:attr:`Anchor.FIRST_REPORT_AND_APPLICATION`) stays placed by it once
+    it has closed."""
 
     @property
     def fates(self) -> tuple[Fate, ...]:
@@ -491,7 +497,19 @@ def select(
     inside, window = _place(selection.window, survivors, as_of, out, shared)
     screened = partial(_screened, selection, application, as_of, screens)
     fates = Pending(partial(_counted_fates, screened, reports, out, inside))
-    return Selected(fates, tuple(inside), tuple(survivors), window)
+    closed = None
+    if first_was_late:
+        closed = (
+            "the first report was not made in time, and the reports after it have no first report to follow"
+        )
+    elif (
+        selection.window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION
+        and window is not None
+        and as_of > window.last
+    ):
+        # New reports are made later than the first, which keeps placing the period.
+        closed = f"the {selection.window.span} beginning with the first report ended on {window.last}"
+    return Selected(fates, tuple(inside), tuple(survivors), window, closed=closed)
 
 
 def _place(
