@@ -418,6 +418,161 @@ def test_a_unit_added_to_the_core_alone_is_refused_by_both_sweeps(tmp_path: Path
     assert "sweep engine: evaluate" in ran.stdout
 
 
+NEW_FILTER = textwrap.dedent(
+    """
+    import datetime as dt
+    from asb_case_review import CountUnit, Policy, Selection, count, evaluate, rule
+    from asb_case_review.analysis.plan import PYTHON, Unsupported, compile_policy
+    from asb_case_review.analysis.columnar import NUMPY
+    from asb_case_review.analysis.sweep import sweep
+    from asb_case_review.analysis.table import reports_from_records
+    from asb_case_review.conformance import Code, check
+    from asb_case_review.errors import InvalidPolicy
+    from asb_case_review.policyfile import dump
+
+    only = Selection(only_kinds={"complaint"})
+    policy = Policy("new", title="new", version="1", effective_from=dt.date(2014, 10, 20),
+                    mandatory=rule("complaints", count(2, unit=CountUnit.REPORTS, selection=only),
+                                   label="two complaints"))
+    rows = [{"id": f"R{i}", "reporter": "P1", "matter": "M", "kind": k,
+             "began_on": "2025-01-01", "made_on": "2025-01-0" + str(i + 2)}
+            for i, k in enumerate(["complaint", "diary_sheet", "complaint"])]
+    table = reports_from_records(rows)
+    for engine in (PYTHON, NUMPY):
+        try:
+            compile_policy(policy, engine)
+        except Unsupported as refused:
+            print(engine.name, "refused:", refused)
+        else:
+            raise SystemExit(engine.name + " computed a setting it does not know")
+    result = sweep(table, policy, enforce_floor=False)
+    reports = table.to_reports()
+    expected = [evaluate(table.application("P1", "M", d, reports=reports), policy, enforce_floor=False)
+                .outcome.value for d in table.made_on]
+    print("sweep engine:", result.engine, [o.value for o in result.outcome], "evaluate:", expected)
+    assert [o.value for o in result.outcome] == expected == ["not_met", "not_met", "met"]
+    try:
+        dump(policy)
+    except InvalidPolicy as refused:
+        print("dump refused:", refused)
+    else:
+        raise SystemExit("a policy file dropped a setting it cannot hold")
+    unchecked = [f for f in check(policy) if f.code is Code.UNCHECKED]
+    print("conformance:", [(f.severity.value, f.path, f.message) for f in unchecked])
+    """
+)
+
+
+def test_a_selection_filter_added_to_the_core_alone_fails_closed_everywhere(tmp_path: Path) -> None:
+    """A filter added in qualifying.Selection and law/reports.py only (its meaning and its value test).
+
+    evaluate applies it; both sweeps refuse it by name and fall back to evaluate; a policy file
+    refuses to be written without it; the conformance check reports the rule as unchecked (an error)
+    instead of passing it unsearched.
+    """
+    copy = tmp_path / "asb_case_review"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    behaviour = "kw_only=True, converter=_behaviour_day\n    )\n"
+    attribute = (
+        "    only_kinds: frozenset[str] = attrs.field(default=frozenset(), kw_only=True, converter=_kinds)\n"
+    )
+    meaning = '        "Selection.behaviour_day": "the day of behaviour that went on over several days",\n'
+    screen = (
+        "    if selection.only_kinds:\n"
+        "        only = selection.only_kinds\n"
+        '        found.append(Screen("Selection.only_kinds", Reason.EXCLUDED_KIND, "kind",\n'
+        "                            lambda kind: kind in only, lambda kind: f'not {kind}'))\n"
+    )
+    agencies = "    if selection.agencies:\n"
+    edits = {
+        copy / "qualifying.py": [(behaviour, behaviour + attribute)],
+        copy / "law" / "reports.py": [
+            (
+                meaning,
+                meaning
+                + '        "Selection.only_kinds": "only reports of these kinds count (empty: any)",\n',
+            ),
+            (agencies, screen + agencies),
+        ],
+    }
+    for path, changes in edits.items():
+        text = path.read_text(encoding="utf-8")
+        for old, new in changes:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    ran = subprocess.run(
+        [sys.executable, "-c", NEW_FILTER],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        check=False,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    out = ran.stdout
+    assert "python refused: the python engine does not say whether it computes Selection.only_kinds" in out
+    assert "numpy refused: the numpy engine does not say whether it computes Selection.only_kinds" in out
+    assert "sweep engine: evaluate" in out
+    assert "dump refused: mandatory" in out
+    assert "a policy file cannot hold Selection.only_kinds" in out
+    assert (
+        "conformance: [('error', 'mandatory', 'the conformance search does not model Selection.only_k" in out
+    )
+    # Listed in the sweeps' shared table: the pure-Python sweep applies the law's value test on its
+    # column, exactly; the numpy engine, with no vectorised form of it, still refuses it by name.
+    plan = copy / "analysis" / "plan.py"
+    text = plan.read_text(encoding="utf-8")
+    listed = '    "Selection.behaviour_day": _any,\n'
+    assert text.count(listed) == 1
+    plan.write_text(text.replace(listed, listed + '    "Selection.only_kinds": _any,\n'), encoding="utf-8")
+    script = NEW_FILTER.replace("for engine in (PYTHON, NUMPY)", "for engine in (NUMPY,)")
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        check=False,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (
+        "numpy refused: the numpy engine does not say whether it computes Selection.only_kinds" in ran.stdout
+    )
+    assert "sweep engine: python" in ran.stdout
+
+
+def test_a_setting_the_policy_file_cannot_hold_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dump names the rule and the setting it cannot write, rather than leave it out of the file."""
+    from asb_case_review import policyfile  # noqa: PLC0415 (its private table is narrowed here)
+
+    monkeypatch.setattr(policyfile, "_WRITTEN", policyfile._WRITTEN - {"Selection.hate_only"})
+    policy = attrs.evolve(
+        asb_case_review.STATUTORY,
+        local=(rule("hate", count(1, selection=Selection(hate_only=True)), label="hate"),),
+    )
+    with pytest.raises(
+        asb_case_review.InvalidPolicy, match=r"^local\[0\]=.*cannot hold Selection\.hate_only"
+    ):
+        policyfile.dump(policy)
+
+
+def test_a_setting_the_conformance_search_does_not_model_is_an_unchecked_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """check reports each count with a setting its search cannot vary, as an error naming the setting."""
+    from asb_case_review import conformance  # noqa: PLC0415 (its private table is narrowed here)
+
+    monkeypatch.setattr(conformance, "_MODELLED", conformance._MODELLED - {"Window.anchor"})
+    found = conformance.check(asb_case_review.STATUTORY)
+    (finding,) = [f for f in found if f.code is conformance.Code.UNCHECKED]
+    assert (finding.severity, finding.path) == (conformance.Severity.ERROR, "mandatory")
+    assert finding.example is None
+    assert "does not model Window.anchor" in finding.message
+
+
 # ------------------------------------------------------------------ the house
 
 

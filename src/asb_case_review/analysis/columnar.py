@@ -89,9 +89,34 @@ def _numpy_lag_scope(lag_scope: object) -> bool:
     return False  # pragma: no cover - not a LagScope
 
 
+_NUMPY_SETTINGS: Final = frozenset(
+    {
+        "Selection.who",
+        "Selection.window",
+        "Selection.lag",
+        "Selection.hate_only",
+        "Selection.exclude_kinds",
+        "Selection.agencies",
+        "Selection.behaviour_day",
+        "Window.span",
+        "Window.date_of",
+        "Window.arithmetic",
+        "Window.application_within",
+        "Lag.span",
+        "Lag.arithmetic",
+    }
+)
+"""The settings this engine takes as the pure-Python sweep does, by name: a setting added to the
+law and to the pure-Python sweep (which applies any value test of the law on its columns) is
+refused here until it has its vectorised form (``_SCREENS``)."""
+
 NUMPY: Final = Engine(
     "numpy",
-    {**BASE_HANDLES, "Window.anchor": _numpy_anchor, "Lag.applies_to": _numpy_lag_scope},
+    {
+        **{key: accepts for key, accepts in BASE_HANDLES.items() if key in _NUMPY_SETTINGS},
+        "Window.anchor": _numpy_anchor,
+        "Lag.applies_to": _numpy_lag_scope,
+    },
     _numpy_unit,
 )
 """The columnar sweep: the pure-Python sweep's settings, a lag binding only the first report, a
