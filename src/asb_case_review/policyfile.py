@@ -99,6 +99,7 @@ from .rules import (
 
 __all__ = [
     "BUILT_IN_SOURCES",
+    "FILE_KEYS",
     "RULE_KINDS",
     "Format",
     "SchemeMember",
@@ -192,6 +193,12 @@ class SchemeMember:
 
 
 _IN_VERSION_KEYS: Final = (*_VERSION_KEYS, *_SHARED_KEYS)
+
+FILE_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {"file": _TOP_KEYS, "version": _IN_VERSION_KEYS, "source": _SOURCE_KEYS}
+)
+"""The keys a policy file's top level, each of its ``[[versions]]`` and each source may hold
+(a rule's keys are :data:`RULE_KINDS`'); the JSON Schema of a policy file is built from them."""
 
 
 # --------------------------------------------------------------------- reading
