@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import asb_case_review
 from asb_case_review import (
+    Agency,
     Anchor,
     Arithmetic,
     BehaviourDay,
@@ -51,6 +52,7 @@ from asb_case_review import (
 from asb_case_review.analysis.plan import BASE_HANDLES, PYTHON, Engine, Unsupported, compile_policy
 from asb_case_review.analysis.sweep import EngineChoice, _by_evaluate, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
+from asb_case_review.dates import Span, TimeUnit
 from asb_case_review.law.reports import FIELDS, UNITS
 from tests.strategies import engine_policies, numpy_trees, tables
 
@@ -99,20 +101,45 @@ def test_an_engine_that_does_not_list_a_setting_refuses_every_policy() -> None:
         compile_policy(asb_case_review.STATUTORY, partial)
 
 
+ENUM_SETTINGS: dict[str, type[enum.Enum]] = {
+    "Selection.who": Who,
+    "Selection.behaviour_day": BehaviourDay,
+    "Window.anchor": Anchor,
+    "Window.date_of": DateOf,
+    "Window.arithmetic": Arithmetic,
+    "Lag.applies_to": LagScope,
+    "Lag.arithmetic": Arithmetic,
+}
+"""Every setting whose values are a closed vocabulary: each member is probed."""
+
+OTHER_SETTINGS: dict[str, list[object]] = {
+    "Selection.window": [Window(months(3)), Window(days(45), anchor=Anchor.APPLICATION)],
+    "Selection.lag": [None, Lag(days(10))],
+    "Selection.hate_only": [True],
+    "Selection.exclude_kinds": [frozenset({"diary_sheet"})],
+    "Selection.agencies": [frozenset({Agency.POLICE})],
+    "Window.span": [months(1), days(40)],
+    "Window.application_within": [None, days(20)],
+    "Lag.span": [months(2), days(29)],
+}
+"""Every other setting, with values away from its default (each unit of a span)."""
+
+
+def test_every_setting_of_the_law_is_probed() -> None:
+    """The probes below cover every setting in law.FIELDS, so a new setting needs its own."""
+    assert set(ENUM_SETTINGS) | set(OTHER_SETTINGS) == set(FIELDS)
+    spans = [s for key in ("Window.span", "Lag.span") for s in OTHER_SETTINGS[key]]
+    assert {s.unit for s in spans if isinstance(s, Span)} == set(TimeUnit)
+
+
 def _settings() -> Iterator[tuple[str, object]]:
-    """Every value of every closed-vocabulary setting, and every counting unit."""
-    enums: dict[str, type[enum.Enum]] = {
-        "Selection.who": Who,
-        "Selection.behaviour_day": BehaviourDay,
-        "Window.anchor": Anchor,
-        "Window.date_of": DateOf,
-        "Window.arithmetic": Arithmetic,
-        "Lag.applies_to": LagScope,
-        "Lag.arithmetic": Arithmetic,
-    }
-    for key, kind in enums.items():
+    """Every value of every closed-vocabulary setting, values of every other setting, every unit."""
+    for key, kind in ENUM_SETTINGS.items():
         for member in kind:
             yield key, member
+    for key, values in OTHER_SETTINGS.items():
+        for value in values:
+            yield key, value
     for unit in CountUnit:
         yield "unit", unit
 
@@ -120,9 +147,18 @@ def _settings() -> Iterator[tuple[str, object]]:
 def _count_with(key: str, setting: Any) -> Policy:
     lag, window, selection = Lag(), Window(months(6)), Selection()
     match key:
-        case "Window.anchor" | "Window.date_of" | "Window.arithmetic":
+        case (
+            "Window.anchor"
+            | "Window.date_of"
+            | "Window.arithmetic"
+            | "Window.span"
+            | "Window.application_within"
+        ):
+            # application_within is read only by windows beginning with the first report counted.
+            if key == "Window.application_within":
+                window = attrs.evolve(window, anchor=Anchor.FIRST_REPORT)
             window = attrs.evolve(window, **{key.split(".")[1]: setting})
-        case "Lag.applies_to" | "Lag.arithmetic":
+        case "Lag.applies_to" | "Lag.arithmetic" | "Lag.span":
             lag = attrs.evolve(lag, **{key.split(".")[1]: setting})
     selection = Selection(window=window, lag=lag)
     if key.startswith("Selection."):
@@ -165,7 +201,9 @@ def test_each_engine_computes_each_value_exactly_or_refuses_it_by_name(
         refused = ""
     if refused:
         shown = getattr(setting, "value", setting)
-        assert key in refused or f"unit={shown!r}" in refused
+        # A bound on the application is read only under a window the engines refuse by its anchor.
+        within = key == "Window.application_within" and "Window.anchor='first_report'" in refused
+        assert key in refused or f"unit={shown!r}" in refused or within
         assert "probe" in refused
         return
     table = reports_from_records(PROBE_ROWS)
