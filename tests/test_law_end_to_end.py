@@ -38,7 +38,7 @@ from asb_case_review import (
 )
 from asb_case_review.cli import main
 from asb_case_review.policyfile import dump, load_policy
-from asb_case_review.render import to_applicant_dict
+from asb_case_review.render import applicant_paragraphs, to_applicant_dict
 from tests.test_laws_conformance import FIVE
 
 D = dt.date
@@ -221,6 +221,8 @@ def test_no_new_application_can_meet_a_rule_tied_to_a_first_report_whose_period_
     assert shortfall.describe().startswith(
         "0 of 3 complaints; no new report can meet it: the 6 calendar months"
     )
+    welsh = " ".join(" ".join(applicant_paragraphs(decision, language="cy")).split())
+    assert "Ni all cais newydd fodloni'r rheol hon, beth bynnag a adroddir o hyn ymlaen." in welsh
 
 
 def test_with_the_floor_enforced_the_near_miss_is_s104_4_when_the_policys_rule_is_closed(
@@ -278,6 +280,8 @@ def test_a_closed_run_needs_every_unit_afresh_in_the_letter() -> None:
     assert "one more" not in letter
     (near,) = to_applicant_dict(decision)["near_misses"]
     assert near["more_needed"] == 3
+    welsh = " ".join(" ".join(applicant_paragraphs(decision, language="cy")).split())
+    assert "felly ni ellir ychwanegu adroddiadau newydd atynt" in welsh
 
 
 # ------------------------------------------------------------------ issue 9.4: policies check
