@@ -132,6 +132,14 @@ def test_every_setting_of_the_law_is_probed() -> None:
     assert {s.unit for s in spans if isinstance(s, Span)} == set(TimeUnit)
 
 
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
+@pytest.mark.parametrize("key", sorted(ENUM_SETTINGS))
+def test_each_engine_lists_the_members_it_computes(engine: Engine, key: str) -> None:
+    """A value outside a setting's vocabulary (a member added later) is refused, never taken as another."""
+    assert not engine.handles[key](object())
+    assert not engine.handles[key]("a member added later")
+
+
 def _settings() -> Iterator[tuple[str, object]]:
     """Every value of every closed-vocabulary setting, values of every other setting, every unit."""
     for key, kind in ENUM_SETTINGS.items():
@@ -562,7 +570,7 @@ def test_a_selection_filter_added_to_the_core_alone_fails_closed_everywhere(tmp_
     # column, exactly; the numpy engine, with no vectorised form of it, still refuses it by name.
     plan = copy / "analysis" / "plan.py"
     text = plan.read_text(encoding="utf-8")
-    listed = '    "Selection.behaviour_day": _any,\n'
+    listed = '    "Selection.behaviour_day": _day_of,\n'
     assert text.count(listed) == 1
     plan.write_text(text.replace(listed, listed + '    "Selection.only_kinds": _any,\n'), encoding="utf-8")
     script = NEW_FILTER.replace("for engine in (PYTHON, NUMPY)", "for engine in (NUMPY,)")

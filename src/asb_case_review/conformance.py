@@ -1084,9 +1084,19 @@ def _modelled(_: object) -> bool:
     return True
 
 
+def _dated(date_of: object) -> bool:
+    # The search places reports by the day made or by the day of the behaviour, nothing else.
+    match date_of:
+        case DateOf.REPORT | DateOf.INCIDENT:
+            return True
+    return False  # pragma: no cover - not a DateOf
+
+
 def _unchecked(policy: Policy) -> Iterator[Finding]:
     """A finding for each count whose settings the search does not model, naming them."""
-    handles = dict.fromkeys(_MODELLED, _modelled)
+    handles: dict[str, Callable[[object], bool]] = dict.fromkeys(_MODELLED, _modelled)
+    if "Window.date_of" in handles:
+        handles["Window.date_of"] = _dated
     for path, node in _all_nodes(policy):
         if isinstance(node, Count | Recency):
             missing = refusals(node.selection, handles)

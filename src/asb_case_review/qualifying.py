@@ -98,8 +98,9 @@ class Window:
     each complaint; ``None`` sets no bound.  Other anchors ignore it."""
 
     def __str__(self) -> str:
-        thing = "report made" if self.date_of is DateOf.REPORT else "incident"
-        things = "reports made" if self.date_of is DateOf.REPORT else "incidents"
+        by_report = law.tests_made_on(self.date_of)
+        thing = "report made" if by_report else "incident"
+        things = "reports made" if by_report else "incidents"
         how = f"({self.arithmetic.value} arithmetic)"
         match self.anchor:
             case Anchor.EACH_REPORT:
@@ -539,7 +540,7 @@ def _place_counted_back(
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Each report's own period must reach the application date (the statute; "in the last N months")."""
     span, arithmetic = window.span, window.arithmetic
-    by_report = window.date_of is DateOf.REPORT
+    by_report = law.tests_made_on(window.date_of)
     inside: list[tuple[Report, dt.date, dt.date]] = []
     first = earliest_start(as_of, span, arithmetic)
     lasts = shared.lasts(span, arithmetic)

@@ -67,6 +67,7 @@ __all__ = [
     "report_value",
     "screens",
     "surely_in_time",
+    "tests_made_on",
     "unit_key",
 ]
 
@@ -160,6 +161,24 @@ class Reason(enum.StrEnum):
 def date_of_value(value: DateOf | str) -> DateOf:
     """*value* as a :class:`DateOf`, or an error naming ``date_of`` (the converter of that field)."""
     return choice(DateOf, "date_of", value)
+
+
+def tests_made_on(date_of: DateOf) -> bool:
+    """Whether a window or recency gate on *date_of* tests the day a report was made (else its behaviour's).
+
+    Every reading of a ``date_of`` goes through this one exhaustive match, so a new
+    :class:`DateOf` is a type error here (``assert_never``) before it can be read as either.
+
+    >>> tests_made_on(DateOf.REPORT), tests_made_on(DateOf.INCIDENT)
+    (True, False)
+    """
+    match date_of:
+        case DateOf.REPORT:
+            return True
+        case DateOf.INCIDENT:
+            return False
+        case _:  # pragma: no cover - exhaustive
+            assert_never(date_of)
 
 
 # ------------------------------------------------------------------ the day of the behaviour
