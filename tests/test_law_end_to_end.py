@@ -297,3 +297,13 @@ def test_policies_check_exits_1_on_each_policy_that_plainly_defeats_s104_4(
     assert code == 1
     findings = json.loads(out)["policies"][0]["findings"]
     assert any(f["severity"] == "error" and f["path"] == path for f in findings), findings
+
+
+def test_the_policy_file_page_names_every_anchor_and_window_key() -> None:
+    """docs/policies.md lists every anchor a policy file reads, and the bound on the application."""
+    page = (Path(__file__).parent.parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    (row,) = [line for line in page.splitlines() if line.startswith("| `window` |")]
+    for anchor in Anchor:
+        assert f"`{anchor.value}`" in row, anchor
+    for key in ("anchor", "date_of", "arithmetic", "application_within"):
+        assert f"`{key}`" in row, key
