@@ -98,7 +98,7 @@ class Window:
     each complaint; ``None`` sets no bound.  Other anchors ignore it."""
 
     def __str__(self) -> str:
-        by_report = law.tests_made_on(self.date_of)
+        by_report = law.reads_day_made(self.date_of)
         thing = "report made" if by_report else "incident"
         things = "reports made" if by_report else "incidents"
         how = f"({self.arithmetic.value} arithmetic)"
@@ -197,7 +197,7 @@ class Selection:
 
     def describe(self) -> str:
         """The selection in words, for explanations."""
-        parts = ["by anyone" if self.who is Who.ANYONE else "by the victim"]
+        parts = ["by the victim" if law.victims_only(self.who) else "by anyone"]
         if self.hate_only:
             parts.append("about hate incidents")
         if self.exclude_kinds:
@@ -319,7 +319,7 @@ def _screen(
         return Reason.UNRELATED, f"about another {application.related_by}"
     if report.made_on > as_of:
         return Reason.MADE_AFTER_APPLICATION, f"made on {report.made_on}, after {as_of}"
-    if selection.who is Who.VICTIM and report.reporter != application.victim:
+    if law.victims_only(selection.who) and report.reporter != application.victim:
         return Reason.NOT_BY_VICTIM, "made by someone other than the victim"
     for screen in screens:
         found = law.report_value(report, screen.column)
@@ -459,7 +459,7 @@ def select(
     first_was_late = False
     matter = application.matter
     screens = shared.screens(selection)
-    victim = application.victim if selection.who is Who.VICTIM else None
+    victim = application.victim if law.victims_only(selection.who) else None
     rule = selection.behaviour_day
     days = shared.days(rule)
     for index, report in enumerate(reports):
@@ -540,7 +540,7 @@ def _place_counted_back(
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Each report's own period must reach the application date (the statute; "in the last N months")."""
     span, arithmetic = window.span, window.arithmetic
-    by_report = law.tests_made_on(window.date_of)
+    by_report = law.reads_day_made(window.date_of)
     inside: list[tuple[Report, dt.date, dt.date]] = []
     first = earliest_start(as_of, span, arithmetic)
     lasts = shared.lasts(span, arithmetic)

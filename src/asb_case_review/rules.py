@@ -31,7 +31,7 @@ from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
-from .law.reports import UNITS, CountUnit, date_of_value, tests_made_on, unit_key
+from .law.reports import UNITS, CountUnit, date_of_value, reads_day_made, unit_key
 from .models import Application, Fact, Report
 from .qualifying import (
     Anchor,
@@ -725,11 +725,11 @@ class Recency(_Combinable):
     selection: Selection = attrs.field(factory=Selection, kw_only=True, validator=_selection_field)
 
     def describe(self) -> str:
-        thing = "report" if tests_made_on(self.date_of) else "incident"
+        thing = "report" if reads_day_made(self.date_of) else "incident"
         return f"the latest {thing} within {self.within} before the application"
 
     def __repr__(self) -> str:
-        extra = "" if tests_made_on(self.date_of) else ", date_of=DateOf.INCIDENT"
+        extra = "" if reads_day_made(self.date_of) else ", date_of=DateOf.INCIDENT"
         return f"recency({self.within!r}{extra})"
 
     def as_count(self) -> Count:
@@ -752,7 +752,7 @@ class Recency(_Combinable):
         in_scope = context.selected(self.selection).in_scope
         if not in_scope:
             return Result(self, counted.outcome, "no report in scope")
-        by_report = tests_made_on(self.date_of)
+        by_report = reads_day_made(self.date_of)
         latest = max(r.made_on if by_report else day for r, day in in_scope)
         if counted.met:
             return Result(

@@ -63,12 +63,13 @@ __all__ = [
     "in_time",
     "key_value",
     "lag_last_day",
+    "reads_day_made",
     "refusals",
     "report_value",
     "screens",
     "surely_in_time",
-    "tests_made_on",
     "unit_key",
+    "victims_only",
 ]
 
 
@@ -163,13 +164,28 @@ def date_of_value(value: DateOf | str) -> DateOf:
     return choice(DateOf, "date_of", value)
 
 
-def tests_made_on(date_of: DateOf) -> bool:
+def victims_only(who: Who) -> bool:
+    """Whether a rule counting reports by *who* counts only the victim's own.
+
+    >>> victims_only(Who.VICTIM), victims_only(Who.ANYONE)
+    (True, False)
+    """
+    match who:
+        case Who.VICTIM:
+            return True
+        case Who.ANYONE:
+            return False
+        case _:  # pragma: no cover - exhaustive
+            assert_never(who)
+
+
+def reads_day_made(date_of: DateOf) -> bool:
     """Whether a window or recency gate on *date_of* tests the day a report was made (else its behaviour's).
 
     Every reading of a ``date_of`` goes through this one exhaustive match, so a new
     :class:`DateOf` is a type error here (``assert_never``) before it can be read as either.
 
-    >>> tests_made_on(DateOf.REPORT), tests_made_on(DateOf.INCIDENT)
+    >>> reads_day_made(DateOf.REPORT), reads_day_made(DateOf.INCIDENT)
     (True, False)
     """
     match date_of:
