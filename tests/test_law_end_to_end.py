@@ -173,6 +173,41 @@ def test_the_sweep_counts_continuing_complaints_as_check_does(
 
 # ------------------------------------------------------------------ issue 9.2: what a near miss says
 
+FIRST_COMPLAINT_ROWS = "id,reporter,matter,began_on,made_on\n" + "".join(
+    f"R{i},V,M,{day},{day}\n"
+    for i, day in enumerate(["2020-01-02", "2025-03-01", "2025-04-01", "2025-05-01"])
+)
+
+
+def test_within_six_months_of_the_first_complaint_on_every_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A 2020 complaint does not fix the window: March to May 2025 are a run of three, met until 31 October.
+
+    evaluate decides it; the pure-Python sweep hands it to evaluate; the numpy engine refuses it by
+    name; the command line sweeps it (with a policy file) to evaluate's answers.
+    """
+    from asb_case_review.analysis.plan import Unsupported  # noqa: PLC0415 (the analysis extra)
+    from asb_case_review.analysis.sweep import sweep  # noqa: PLC0415
+    from asb_case_review.analysis.table import reports_from_csv  # noqa: PLC0415
+
+    policy = _three(Anchor.FIRST_REPORT)
+    rows = _write(tmp_path / "first.csv", FIRST_COMPLAINT_ROWS)
+    table = reports_from_csv(FIRST_COMPLAINT_ROWS)
+    reports = table.to_reports()
+    applications = [table.application("V", "M", day, reports=reports) for day in table.made_on]
+    expected = [evaluate(application, policy).outcome.value for application in applications]
+    assert expected == ["not_met", "not_met", "not_met", "met"]
+    python = sweep(table, policy, engine="python")
+    assert (python.engine, [o.value for o in python.outcome]) == ("evaluate", expected)
+    assert python.met_until[-1] == D(2025, 10, 31)
+    with pytest.raises(Unsupported, match=r"numpy engine does not compute Window\.anchor='first_report'"):
+        sweep(table, policy, engine="numpy")
+    code, out = run(capsys, "sweep", rows, "--policy", _write(tmp_path / "area.toml", dump(policy)))
+    assert code == 0
+    got = [(r["outcome"], r["met_until"]) for r in csv.DictReader(io.StringIO(out))]
+    assert got == [("not_met", ""), ("not_met", ""), ("not_met", ""), ("met", "2025-10-31")]
+
 
 def _victim_reports(*days: dt.date) -> tuple[Report, ...]:
     return tuple(
