@@ -595,10 +595,10 @@ def test_a_tally_and_a_selection_show_their_fates_as_attrs_would() -> None:
     assert shown.startswith(
         "Tally(unit=<CountUnit.COMPLAINTS: 'complaints'>, at_least=3, count=3, possible=3, fates=("
     )
-    assert shown.endswith(f"window={tally.window!r}, deadline=None, combinable=True)")
+    assert shown.endswith(f"window={tally.window!r}, deadline=None, combinable=True, closed=None)")
     assert repr(tally.fates[0]) in shown
     selected = qualifying.select(Selection(), THREE_OLD, A)
     assert repr(selected) == (
         f"Selected(fates={selected.fates!r}, inside={selected.inside!r}, in_scope={selected.in_scope!r}, "
-        f"window={selected.window!r})"
+        f"window={selected.window!r}, closed=None)"
     )

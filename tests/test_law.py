@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import asb_case_review
 from asb_case_review import (
+    Agency,
     Anchor,
     Arithmetic,
     BehaviourDay,
@@ -51,6 +52,7 @@ from asb_case_review import (
 from asb_case_review.analysis.plan import BASE_HANDLES, PYTHON, Engine, Unsupported, compile_policy
 from asb_case_review.analysis.sweep import EngineChoice, _by_evaluate, sweep
 from asb_case_review.analysis.table import ReportTable, reports_from_records
+from asb_case_review.dates import Span, TimeUnit
 from asb_case_review.law.reports import FIELDS, UNITS
 from tests.strategies import engine_policies, numpy_trees, tables
 
@@ -99,20 +101,53 @@ def test_an_engine_that_does_not_list_a_setting_refuses_every_policy() -> None:
         compile_policy(asb_case_review.STATUTORY, partial)
 
 
+ENUM_SETTINGS: dict[str, type[enum.Enum]] = {
+    "Selection.who": Who,
+    "Selection.behaviour_day": BehaviourDay,
+    "Window.anchor": Anchor,
+    "Window.date_of": DateOf,
+    "Window.arithmetic": Arithmetic,
+    "Lag.applies_to": LagScope,
+    "Lag.arithmetic": Arithmetic,
+}
+"""Every setting whose values are a closed vocabulary: each member is probed."""
+
+OTHER_SETTINGS: dict[str, list[object]] = {
+    "Selection.window": [Window(months(3)), Window(days(45), anchor=Anchor.APPLICATION)],
+    "Selection.lag": [None, Lag(days(10))],
+    "Selection.hate_only": [True],
+    "Selection.exclude_kinds": [frozenset({"diary_sheet"})],
+    "Selection.agencies": [frozenset({Agency.POLICE})],
+    "Window.span": [months(1), days(40)],
+    "Window.application_within": [None, days(20)],
+    "Lag.span": [months(2), days(29)],
+}
+"""Every other setting, with values away from its default (each unit of a span)."""
+
+
+def test_every_setting_of_the_law_is_probed() -> None:
+    """The probes below cover every setting in law.FIELDS, so a new setting needs its own."""
+    assert set(ENUM_SETTINGS) | set(OTHER_SETTINGS) == set(FIELDS)
+    spans = [s for key in ("Window.span", "Lag.span") for s in OTHER_SETTINGS[key]]
+    assert {s.unit for s in spans if isinstance(s, Span)} == set(TimeUnit)
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
+@pytest.mark.parametrize("key", sorted(ENUM_SETTINGS))
+def test_each_engine_lists_the_members_it_computes(engine: Engine, key: str) -> None:
+    """A value outside a setting's vocabulary (a member added later) is refused, never taken as another."""
+    assert not engine.handles[key](object())
+    assert not engine.handles[key]("a member added later")
+
+
 def _settings() -> Iterator[tuple[str, object]]:
-    """Every value of every closed-vocabulary setting, and every counting unit."""
-    enums: dict[str, type[enum.Enum]] = {
-        "Selection.who": Who,
-        "Selection.behaviour_day": BehaviourDay,
-        "Window.anchor": Anchor,
-        "Window.date_of": DateOf,
-        "Window.arithmetic": Arithmetic,
-        "Lag.applies_to": LagScope,
-        "Lag.arithmetic": Arithmetic,
-    }
-    for key, kind in enums.items():
+    """Every value of every closed-vocabulary setting, values of every other setting, every unit."""
+    for key, kind in ENUM_SETTINGS.items():
         for member in kind:
             yield key, member
+    for key, values in OTHER_SETTINGS.items():
+        for value in values:
+            yield key, value
     for unit in CountUnit:
         yield "unit", unit
 
@@ -120,9 +155,18 @@ def _settings() -> Iterator[tuple[str, object]]:
 def _count_with(key: str, setting: Any) -> Policy:
     lag, window, selection = Lag(), Window(months(6)), Selection()
     match key:
-        case "Window.anchor" | "Window.date_of" | "Window.arithmetic":
+        case (
+            "Window.anchor"
+            | "Window.date_of"
+            | "Window.arithmetic"
+            | "Window.span"
+            | "Window.application_within"
+        ):
+            # application_within is read only by windows beginning with the first report counted.
+            if key == "Window.application_within":
+                window = attrs.evolve(window, anchor=Anchor.FIRST_REPORT)
             window = attrs.evolve(window, **{key.split(".")[1]: setting})
-        case "Lag.applies_to" | "Lag.arithmetic":
+        case "Lag.applies_to" | "Lag.arithmetic" | "Lag.span":
             lag = attrs.evolve(lag, **{key.split(".")[1]: setting})
     selection = Selection(window=window, lag=lag)
     if key.startswith("Selection."):
@@ -165,7 +209,9 @@ def test_each_engine_computes_each_value_exactly_or_refuses_it_by_name(
         refused = ""
     if refused:
         shown = getattr(setting, "value", setting)
-        assert key in refused or f"unit={shown!r}" in refused
+        # A bound on the application is read only under a window the engines refuse by its anchor.
+        within = key == "Window.application_within" and "Window.anchor='first_report'" in refused
+        assert key in refused or f"unit={shown!r}" in refused or within
         assert "probe" in refused
         return
     table = reports_from_records(PROBE_ROWS)
@@ -418,6 +464,161 @@ def test_a_unit_added_to_the_core_alone_is_refused_by_both_sweeps(tmp_path: Path
     assert "sweep engine: evaluate" in ran.stdout
 
 
+NEW_FILTER = textwrap.dedent(
+    """
+    import datetime as dt
+    from asb_case_review import CountUnit, Policy, Selection, count, evaluate, rule
+    from asb_case_review.analysis.plan import PYTHON, Unsupported, compile_policy
+    from asb_case_review.analysis.columnar import NUMPY
+    from asb_case_review.analysis.sweep import sweep
+    from asb_case_review.analysis.table import reports_from_records
+    from asb_case_review.conformance import Code, check
+    from asb_case_review.errors import InvalidPolicy
+    from asb_case_review.policyfile import dump
+
+    only = Selection(only_kinds={"complaint"})
+    policy = Policy("new", title="new", version="1", effective_from=dt.date(2014, 10, 20),
+                    mandatory=rule("complaints", count(2, unit=CountUnit.REPORTS, selection=only),
+                                   label="two complaints"))
+    rows = [{"id": f"R{i}", "reporter": "P1", "matter": "M", "kind": k,
+             "began_on": "2025-01-01", "made_on": "2025-01-0" + str(i + 2)}
+            for i, k in enumerate(["complaint", "diary_sheet", "complaint"])]
+    table = reports_from_records(rows)
+    for engine in (PYTHON, NUMPY):
+        try:
+            compile_policy(policy, engine)
+        except Unsupported as refused:
+            print(engine.name, "refused:", refused)
+        else:
+            raise SystemExit(engine.name + " computed a setting it does not know")
+    result = sweep(table, policy, enforce_floor=False)
+    reports = table.to_reports()
+    expected = [evaluate(table.application("P1", "M", d, reports=reports), policy, enforce_floor=False)
+                .outcome.value for d in table.made_on]
+    print("sweep engine:", result.engine, [o.value for o in result.outcome], "evaluate:", expected)
+    assert [o.value for o in result.outcome] == expected == ["not_met", "not_met", "met"]
+    try:
+        dump(policy)
+    except InvalidPolicy as refused:
+        print("dump refused:", refused)
+    else:
+        raise SystemExit("a policy file dropped a setting it cannot hold")
+    unchecked = [f for f in check(policy) if f.code is Code.UNCHECKED]
+    print("conformance:", [(f.severity.value, f.path, f.message) for f in unchecked])
+    """
+)
+
+
+def test_a_selection_filter_added_to_the_core_alone_fails_closed_everywhere(tmp_path: Path) -> None:
+    """A filter added in qualifying.Selection and law/reports.py only (its meaning and its value test).
+
+    evaluate applies it; both sweeps refuse it by name and fall back to evaluate; a policy file
+    refuses to be written without it; the conformance check reports the rule as unchecked (an error)
+    instead of passing it unsearched.
+    """
+    copy = tmp_path / "asb_case_review"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    behaviour = "kw_only=True, converter=_behaviour_day\n    )\n"
+    attribute = (
+        "    only_kinds: frozenset[str] = attrs.field(default=frozenset(), kw_only=True, converter=_kinds)\n"
+    )
+    meaning = '        "Selection.behaviour_day": "the day of behaviour that went on over several days",\n'
+    screen = (
+        "    if selection.only_kinds:\n"
+        "        only = selection.only_kinds\n"
+        '        found.append(Screen("Selection.only_kinds", Reason.EXCLUDED_KIND, "kind",\n'
+        "                            lambda kind: kind in only, lambda kind: f'not {kind}'))\n"
+    )
+    agencies = "    if selection.agencies:\n"
+    edits = {
+        copy / "qualifying.py": [(behaviour, behaviour + attribute)],
+        copy / "law" / "reports.py": [
+            (
+                meaning,
+                meaning
+                + '        "Selection.only_kinds": "only reports of these kinds count (empty: any)",\n',
+            ),
+            (agencies, screen + agencies),
+        ],
+    }
+    for path, changes in edits.items():
+        text = path.read_text(encoding="utf-8")
+        for old, new in changes:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    ran = subprocess.run(
+        [sys.executable, "-c", NEW_FILTER],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        check=False,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    out = ran.stdout
+    assert "python refused: the python engine does not say whether it computes Selection.only_kinds" in out
+    assert "numpy refused: the numpy engine does not say whether it computes Selection.only_kinds" in out
+    assert "sweep engine: evaluate" in out
+    assert "dump refused: mandatory" in out
+    assert "a policy file cannot hold Selection.only_kinds" in out
+    assert (
+        "conformance: [('error', 'mandatory', 'the conformance search does not model Selection.only_k" in out
+    )
+    # Listed in the sweeps' shared table: the pure-Python sweep applies the law's value test on its
+    # column, exactly; the numpy engine, with no vectorised form of it, still refuses it by name.
+    plan = copy / "analysis" / "plan.py"
+    text = plan.read_text(encoding="utf-8")
+    listed = '    "Selection.behaviour_day": _day_of,\n'
+    assert text.count(listed) == 1
+    plan.write_text(text.replace(listed, listed + '    "Selection.only_kinds": _any,\n'), encoding="utf-8")
+    script = NEW_FILTER.replace("for engine in (PYTHON, NUMPY)", "for engine in (NUMPY,)")
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        check=False,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (
+        "numpy refused: the numpy engine does not say whether it computes Selection.only_kinds" in ran.stdout
+    )
+    assert "sweep engine: python" in ran.stdout
+
+
+def test_a_setting_the_policy_file_cannot_hold_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dump names the rule and the setting it cannot write, rather than leave it out of the file."""
+    from asb_case_review import policyfile  # noqa: PLC0415 (its private table is narrowed here)
+
+    monkeypatch.setattr(policyfile, "_WRITTEN", policyfile._WRITTEN - {"Selection.hate_only"})
+    policy = attrs.evolve(
+        asb_case_review.STATUTORY,
+        local=(rule("hate", count(1, selection=Selection(hate_only=True)), label="hate"),),
+    )
+    with pytest.raises(
+        asb_case_review.InvalidPolicy, match=r"^local\[0\]=.*cannot hold Selection\.hate_only"
+    ):
+        policyfile.dump(policy)
+
+
+def test_a_setting_the_conformance_search_does_not_model_is_an_unchecked_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """check reports each count with a setting its search cannot vary, as an error naming the setting."""
+    from asb_case_review import conformance  # noqa: PLC0415 (its private table is narrowed here)
+
+    monkeypatch.setattr(conformance, "_MODELLED", conformance._MODELLED - {"Window.anchor"})
+    found = conformance.check(asb_case_review.STATUTORY)
+    (finding,) = [f for f in found if f.code is conformance.Code.UNCHECKED]
+    assert (finding.severity, finding.path) == (conformance.Severity.ERROR, "mandatory")
+    assert finding.example is None
+    assert "does not model Window.anchor" in finding.message
+
+
 # ------------------------------------------------------------------ the house
 
 
@@ -503,6 +704,48 @@ def test_every_lazy_import_is_drawn_in_the_architecture_page() -> None:
         for target in sorted(targets - eager[module] - {module.rpartition(".")[0]}):
             short = f"{module.removeprefix('asb_case_review.')} → {target.removeprefix('asb_case_review.')}"
             assert short in page, short
+
+
+# The analysis package's readers still share private names of analysis.table (left to the branch
+# that owns the analysis package); the list may only shrink.
+PRIVATE_IMPORTS_LEFT = {
+    ("asb_case_review.analysis.intake", "asb_case_review.analysis.table", "_Builder"),
+    ("asb_case_review.analysis.intake", "asb_case_review.analysis.table", "_REQUIRED"),
+    ("asb_case_review.analysis.intake", "asb_case_review.analysis.table", "_Renamed"),
+    ("asb_case_review.analysis.intake", "asb_case_review.analysis.table", "_mapping"),
+    ("asb_case_review.analysis.vectorised", "asb_case_review.analysis.table", "_AGENCIES"),
+    ("asb_case_review.analysis.vectorised", "asb_case_review.analysis.table", "_physical_lines"),
+}
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """Private names (one leading underscore) stay in their module; shared ones are made public."""
+    found = set()
+    for path in SRC.rglob("*.py"):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = package
+                for _ in range(node.level - 1):
+                    base = base.rpartition(".")[0]
+                target = f"{base}.{node.module}" if node.module else base
+            elif (node.module or "").startswith("asb_case_review"):
+                target = str(node.module)
+            else:
+                continue
+            for alias in node.names:
+                name = alias.name
+                if (
+                    name.startswith("_")
+                    and not name.startswith("__")
+                    and not _module_path(f"{target}.{name}")
+                ):
+                    found.add((module, target, name))
+    assert found == PRIVATE_IMPORTS_LEFT
 
 
 FIRST_IMPORT = textwrap.dedent(

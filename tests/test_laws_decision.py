@@ -512,8 +512,71 @@ def test_a_closed_run_says_no_new_report_can_combine_with_it() -> None:
     policy = one_rule_policy(predicate)
     (shortfall,) = [s for s in evaluate(application, policy).shortfalls() if s.rule != "s104-4"]
     words = shortfall.describe()
-    assert "no new report can combine with them: 3 new ones would be needed" in words
+    assert "no new report can combine with them: 3 new ones would meet it" in words
     assert "1 more" not in words
+
+
+def _fresh_for(predicate: Count, application: Application, made_on: dt.date, how_many: int) -> Application:
+    """*application* made on *made_on*, after *how_many* fresh reports that pass *predicate*'s value tests."""
+    selection = predicate.selection
+    agency = min(selection.agencies) if selection.agencies else Agency.COUNCIL
+    fresh = [
+        Report(
+            f"FRESH-R{i}",
+            reporter=application.victim if selection.who is Who.VICTIM else f"FRESH-P{i}",
+            household=f"FRESH-H{i}",
+            made_on=made_on,
+            incident=Incident(f"FRESH-I{i}", matter=application.matter, began_on=made_on, hate=True),
+            agency=agency,
+        )
+        for i in range(how_many)
+    ]
+    return attrs.evolve(application, made_on=made_on, reports=(*application.reports, *fresh))
+
+
+# A first report made late under a lag that binds only the first report bars every later one.
+LATE_FIRST = count(3, selection=Selection(who=Who.VICTIM, lag=Lag(months(1), applies_to=LagScope.FIRST)))
+# "Within six months of the first report" tying the application to it (East Hampshire, Kirklees).
+TIED = count(3, selection=Selection(window=Window(months(6), anchor=Anchor.FIRST_REPORT_AND_APPLICATION)))
+# A run within two months of its first report that has closed, beside a later run still open.
+RUNS = count(3, selection=Selection(window=Window(months(2), anchor=Anchor.FIRST_REPORT), lag=None))
+
+
+@given(count_leaves(), applications())
+@example(LATE_FIRST, app(D(2025, 6, 1), rep("R1", D(2025, 3, 1), behaviour=D(2025, 1, 1))))
+@example(TIED, app(D(2025, 8, 1), rep("R1", D(2025, 1, 1)), rep("R2", D(2025, 5, 1))))
+@example(
+    RUNS, app(D(2025, 8, 1), rep("R1", D(2025, 1, 1)), rep("R2", D(2025, 2, 1)), rep("R3", D(2025, 7, 1)))
+)
+def test_what_a_new_application_would_need_is_true_of_every_window_and_lag(
+    predicate: Predicate, application: Application
+) -> None:
+    """Tally.new_needed, which the letter states, is true under every anchor and lag scope.
+
+    When the near miss gives no date, that many fresh reports made the next day meet the count
+    in an application made that day; when it is None ("no new application can meet this rule"),
+    as many fresh reports as the count asks for do not.
+    """
+    assert isinstance(predicate, Count)
+    application = _without_later_reports(application)
+    result = predicate(Context(application, application.made_on))
+    tally = result.tally
+    assert tally is not None
+    if result.met or tally.deadline is not None or predicate.unit is CountUnit.INCIDENT_DATES:
+        return
+    if predicate.selection.who is Who.VICTIM and predicate.unit in (
+        CountUnit.REPORTERS,
+        CountUnit.HOUSEHOLDS,
+    ):
+        return
+    later = application.made_on + _ONE_DAY
+    needed = tally.new_needed
+    if needed is None:
+        assert tally.closed is not None
+        anew = _fresh_for(predicate, application, later, predicate.at_least)
+        assert _outcome(predicate, anew, later) is not Outcome.MET
+    else:
+        assert _outcome(predicate, _fresh_for(predicate, application, later, needed), later) is Outcome.MET
 
 
 @given(applications(), london_instants())

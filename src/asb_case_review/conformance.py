@@ -27,6 +27,10 @@ Severities:
   Explanatory Notes para 231; a consent condition the statute does not make,
   whose conflict with s.104(4) is also an error); or a narrowing of the
   mandatory route that another route of the policy makes good.
+  An ``unchecked`` error names a setting of a count that the search does not
+  model (a setting added to the law since): the search cannot vary the
+  reports by it, so it cannot vouch for the rule, and says so rather than
+  pass it.
 * ``info``: a local rule under s.104(5) is narrower than the statute on one
   point (a shorter report lag, a shorter or differently anchored window, an
   excluded report kind).  The local route is the area's to set; the finding
@@ -49,6 +53,7 @@ from .dates import TimeUnit, earliest_start, months
 from .decision import evaluate
 from .law.floor import FloorReading, floor_rule
 from .law.logic import conjunction, disjunction
+from .law.reports import refusals
 from .models import Agency, Application, Fact, Incident, Report
 from .policy import (
     EXPLANATORY_NOTES,
@@ -116,6 +121,8 @@ class Code(enum.StrEnum):
     attached condition or local condition reported explains it (or the guidance backs it)."""
     NO_APPEAL_ROUTE = "no_appeal_route"
     VERSION_GAP = "version_gap"
+    UNCHECKED = "unchecked"
+    """A count has a setting the search for a demonstrating application does not model."""
 
 
 @attrs.frozen
@@ -1020,7 +1027,7 @@ def check(policy: Policy) -> tuple[Finding, ...]:
     <Outcome.NOT_MET: 'not_met'>
     """
     space = _Space(policy)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(_unchecked(policy))
     for path, item in policy.rules():
         if path.startswith("conditions"):
             findings.extend(_condition_findings(space, path, item))
@@ -1047,6 +1054,61 @@ def check(policy: Policy) -> tuple[Finding, ...]:
             )
         )
     return tuple(findings)
+
+
+_MODELLED: Final = frozenset(
+    {
+        "Selection.who",
+        "Selection.window",
+        "Selection.lag",
+        "Selection.hate_only",
+        "Selection.exclude_kinds",
+        "Selection.agencies",
+        "Selection.behaviour_day",
+        "Window.span",
+        "Window.anchor",
+        "Window.date_of",
+        "Window.arithmetic",
+        "Window.application_within",
+        "Lag.span",
+        "Lag.applies_to",
+        "Lag.arithmetic",
+    }
+)
+"""The settings of a selection (``law.reports.FIELDS``) that :func:`_report_sets` varies the
+candidate reports by.  Written out by name: a setting added to the law is reported as unchecked
+until the search models it, never passed unsearched."""
+
+
+def _modelled(_: object) -> bool:
+    return True
+
+
+def _dated(date_of: object) -> bool:
+    # The search places reports by the day made or by the day of the behaviour, nothing else.
+    match date_of:
+        case DateOf.REPORT | DateOf.INCIDENT:
+            return True
+    return False  # pragma: no cover - not a DateOf
+
+
+def _unchecked(policy: Policy) -> Iterator[Finding]:
+    """A finding for each count whose settings the search does not model, naming them."""
+    handles: dict[str, Callable[[object], bool]] = dict.fromkeys(_MODELLED, _modelled)
+    if "Window.date_of" in handles:
+        handles["Window.date_of"] = _dated
+    for path, node in _all_nodes(policy):
+        if isinstance(node, Count | Recency):
+            missing = refusals(node.selection, handles)
+            if missing:
+                yield Finding(
+                    Code.UNCHECKED,
+                    Severity.ERROR,
+                    path,
+                    f"the conformance search does not model {', '.join(missing)}: whether this rule "
+                    "turns away applications that s.104(4) requires to be accepted was not checked",
+                    STATUTE,
+                )
 
 
 def _shows(finding: Finding, policy: Policy) -> bool:

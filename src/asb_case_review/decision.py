@@ -106,10 +106,12 @@ class Shortfall:
         tally = self.tally
         what = noun or unit_noun(tally.unit, tally.at_least)
         text = f"{tally.count} of {tally.at_least} {what}"
+        if tally.closed is not None:
+            return f"{text}; no new report can meet it: {tally.closed}"
         if not tally.combinable:
             return (
                 f"{text}; the window they fall in has closed, so no new report can combine with them: "
-                f"{tally.at_least} new ones would be needed"
+                f"{tally.at_least} new ones would meet it"
             )
         if tally.deadline is None:
             return f"{text}; {tally.shortfall} more within the time limits would meet it"

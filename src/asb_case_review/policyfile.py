@@ -67,6 +67,7 @@ from ._readers import join_path as _join
 from ._readers import unknown as _unknown
 from .dates import Arithmetic, Span, TimeUnit
 from .errors import CaseReviewError, InvalidPolicy, InvalidPolicyFile
+from .law.reports import refusals
 from .models import Agency, Fact
 from .policy import (
     EXPLANATORY_NOTES,
@@ -98,6 +99,7 @@ from .rules import (
 
 __all__ = [
     "BUILT_IN_SOURCES",
+    "FILE_KEYS",
     "RULE_KINDS",
     "Format",
     "SchemeMember",
@@ -191,6 +193,12 @@ class SchemeMember:
 
 
 _IN_VERSION_KEYS: Final = (*_VERSION_KEYS, *_SHARED_KEYS)
+
+FILE_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {"file": _TOP_KEYS, "version": _IN_VERSION_KEYS, "source": _SOURCE_KEYS}
+)
+"""The keys a policy file's top level, each of its ``[[versions]]`` and each source may hold
+(a rule's keys are :data:`RULE_KINDS`'); the JSON Schema of a policy file is built from them."""
 
 
 # --------------------------------------------------------------------- reading
@@ -686,13 +694,13 @@ class _Writer:
         match predicate:
             case Count():
                 node = {"kind": "count", "at_least": predicate.at_least, "unit": predicate.unit.value}
-                node.update(_selection(predicate.selection))
+                node.update(_selection(predicate.selection, path))
                 return node
             case Recency():
                 node = {"kind": "recency", "within": _span(predicate.within)}
                 if predicate.date_of is not DateOf.REPORT:
                     node["date_of"] = predicate.date_of.value
-                node.update(_selection(predicate.selection))
+                node.update(_selection(predicate.selection, path))
                 return node
             case FactIs():
                 node = {"kind": "fact", "fact": predicate.fact.value}
@@ -776,7 +784,34 @@ def _span(span: Span) -> dict[str, Any]:
     return {span.unit.value: span.count}
 
 
-def _selection(selection: Selection) -> dict[str, Any]:  # noqa: PLR0912  (one branch per key)
+_WRITTEN: Final = frozenset(
+    {
+        "Selection.who",
+        "Selection.window",
+        "Selection.lag",
+        "Selection.hate_only",
+        "Selection.exclude_kinds",
+        "Selection.agencies",
+        "Selection.behaviour_day",
+        "Window.span",
+        "Window.anchor",
+        "Window.date_of",
+        "Window.arithmetic",
+        "Window.application_within",
+        "Lag.span",
+        "Lag.applies_to",
+        "Lag.arithmetic",
+    }
+)
+"""The settings of a selection (``law.reports.FIELDS``) that a policy file holds.  Written out by
+name, not taken from ``FIELDS``: a setting added to the law is refused by :func:`dump` until the
+file format can hold it, never silently left out of the file."""
+
+
+def _selection(selection: Selection, path: str) -> dict[str, Any]:  # noqa: PLR0912  (one branch per key)
+    unwritten = refusals(selection, dict.fromkeys(_WRITTEN, _anything))
+    if unwritten:
+        raise InvalidPolicy(path, selection, f"a policy file cannot hold {', '.join(unwritten)}")
     data: dict[str, Any] = {}
     default = Selection()
     if selection.who is not default.who:
@@ -814,6 +849,10 @@ def _selection(selection: Selection) -> dict[str, Any]:  # noqa: PLR0912  (one b
     if selection.behaviour_day is not default.behaviour_day:
         data["behaviour_day"] = selection.behaviour_day.value
     return data
+
+
+def _anything(_: object) -> bool:
+    return True
 
 
 def _member_data(item: Policy | Area, scheme: str) -> dict[str, Any]:

@@ -98,8 +98,9 @@ class Window:
     each complaint; ``None`` sets no bound.  Other anchors ignore it."""
 
     def __str__(self) -> str:
-        thing = "report made" if self.date_of is DateOf.REPORT else "incident"
-        things = "reports made" if self.date_of is DateOf.REPORT else "incidents"
+        by_report = law.reads_day_made(self.date_of)
+        thing = "report made" if by_report else "incident"
+        things = "reports made" if by_report else "incidents"
         how = f"({self.arithmetic.value} arithmetic)"
         match self.anchor:
             case Anchor.EACH_REPORT:
@@ -196,7 +197,7 @@ class Selection:
 
     def describe(self) -> str:
         """The selection in words, for explanations."""
-        parts = ["by anyone" if self.who is Who.ANYONE else "by the victim"]
+        parts = ["by the victim" if law.victims_only(self.who) else "by anyone"]
         if self.hate_only:
             parts.append("about hate incidents")
         if self.exclude_kinds:
@@ -274,6 +275,12 @@ class Selected:
     """Reports that passed every test before the window, with their behaviour day."""
     window: Period | None
     """The window on the application date, first to last day."""
+    closed: str | None = attrs.field(default=None, kw_only=True)
+    """Why no report made after the application date can pass the selection, for any later
+    application about the matter; ``None`` when one can.  Under a lag that binds only the first
+    report, a first report made late bars every later one; a window that ties the application
+    to the first report (:attr:`Anchor.FIRST_REPORT_AND_APPLICATION`) stays placed by it once
+    it has closed."""
 
     @property
     def fates(self) -> tuple[Fate, ...]:
@@ -312,7 +319,7 @@ def _screen(
         return Reason.UNRELATED, f"about another {application.related_by}"
     if report.made_on > as_of:
         return Reason.MADE_AFTER_APPLICATION, f"made on {report.made_on}, after {as_of}"
-    if selection.who is Who.VICTIM and report.reporter != application.victim:
+    if law.victims_only(selection.who) and report.reporter != application.victim:
         return Reason.NOT_BY_VICTIM, "made by someone other than the victim"
     for screen in screens:
         found = law.report_value(report, screen.column)
@@ -452,7 +459,7 @@ def select(
     first_was_late = False
     matter = application.matter
     screens = shared.screens(selection)
-    victim = application.victim if selection.who is Who.VICTIM else None
+    victim = application.victim if law.victims_only(selection.who) else None
     rule = selection.behaviour_day
     days = shared.days(rule)
     for index, report in enumerate(reports):
@@ -491,7 +498,19 @@ def select(
     inside, window = _place(selection.window, survivors, as_of, out, shared)
     screened = partial(_screened, selection, application, as_of, screens)
     fates = Pending(partial(_counted_fates, screened, reports, out, inside))
-    return Selected(fates, tuple(inside), tuple(survivors), window)
+    closed = None
+    if first_was_late:
+        closed = (
+            "the first report was not made in time, and the reports after it have no first report to follow"
+        )
+    elif (
+        selection.window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION
+        and window is not None
+        and as_of > window.last
+    ):
+        # New reports are made later than the first, which keeps placing the period.
+        closed = f"the {selection.window.span} beginning with the first report ended on {window.last}"
+    return Selected(fates, tuple(inside), tuple(survivors), window, closed=closed)
 
 
 def _place(
@@ -521,7 +540,7 @@ def _place_counted_back(
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Each report's own period must reach the application date (the statute; "in the last N months")."""
     span, arithmetic = window.span, window.arithmetic
-    by_report = window.date_of is DateOf.REPORT
+    by_report = law.reads_day_made(window.date_of)
     inside: list[tuple[Report, dt.date, dt.date]] = []
     first = earliest_start(as_of, span, arithmetic)
     lasts = shared.lasts(span, arithmetic)

@@ -285,24 +285,42 @@ _ANOTHER_KIND: Final = frozenset(
 )
 
 
-def closeness(shortfall: Shortfall) -> tuple[bool, int]:
+def closeness(shortfall: Shortfall) -> tuple[bool, bool, int]:
     """How far *shortfall*'s rule is from being met; the smallest is the closest.
 
     First, whether the rule turns away every report for what it is (a rule
     counting only hate incidents, when none was one, is not close however
     few it asks for); a rule with no reports at all is not set back by this.
-    Then how many more qualifying units it needs.  Ties go to the rule that
-    comes first in the policy (the mandatory route, then the local rules).
+    Then whether no new report can ever meet it (``Tally.closed``).  Then how
+    many more qualifying units it needs.  Ties go to the rule that comes first
+    in the policy (the mandatory route, then the local rules).
     """
-    fates = shortfall.tally.fates
+    tally = shortfall.tally
+    fates = tally.fates
     other_kind = bool(fates) and all(f.reason in _ANOTHER_KIND for f in fates)
-    return other_kind, shortfall.tally.shortfall
+    return other_kind, tally.closed is not None, tally.shortfall
 
 
 def _nearest(decision: Decision) -> Shortfall | None:
-    """The unmet count closest to being met (:func:`closeness`), the policy's order breaking ties."""
+    """The unmet count closest to being met (:func:`closeness`), the policy's order breaking ties.
+
+    When nothing reported from now on can meet the policy's closest rule but the statutory
+    floor is enforced and can still be met, the floor's count is the near miss: a letter must
+    not leave the applicant believing that nothing can help when s.104(4) still can.
+    """
     shortfalls = decision.shortfalls()
-    return min(shortfalls, key=closeness) if shortfalls else None
+    if not shortfalls:
+        return None
+    nearest = min(shortfalls, key=closeness)
+    if nearest.tally.closed is None or not decision.enforce_floor:
+        return nearest
+    floor_id = decision.floor_rule.id
+    if any(s.rule == floor_id for s in shortfalls):
+        return nearest  # The floor is the policy's own mandatory rule, already weighed.
+    floor = next((r.tally for r in decision.floor.walk() if r.tally is not None), None)
+    if floor is None or floor.count >= floor.at_least or floor.closed is not None:  # pragma: no cover
+        return nearest  # The floor is one count, plain s.104(4), never closed; met, it decides.
+    return Shortfall(floor_id, floor)
 
 
 def for_applicant(decision: Decision, *, decided_on: dt.date | None = None) -> str:
@@ -506,7 +524,15 @@ def _near_miss(shortfall: Shortfall, decision: Decision, v: _Voice) -> list[str]
         else m.text("near_miss.counted", **said)
     )
     sentences = [first, *failed]
-    more = m.count(f"more.{tally.unit.value}", tally.shortfall)
+    needed = tally.new_needed
+    if needed is None:
+        # Nothing reported from now on can meet the rule: say so, never "N more would meet it".
+        sentences.append(m.text("near_miss.never"))
+        return sentences
+    more = m.count(f"more.{tally.unit.value}", needed)
+    if not tally.combinable:
+        sentences.append(m.text("near_miss.new_afresh", more=more))
+        return sentences
     deadline = private_deadline(decision, tally)
     if deadline is not None:
         sentences.append(m.text("near_miss.new_by", date=m.date(deadline), more=more))
@@ -755,12 +781,24 @@ def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) 
     appeal_by = None if decided_on is None else policy.timescales.appeal_by(decided_on)
     near_misses = []
     if not decision.met:
-        for s in decision.shortfalls():
+        shortfalls = decision.shortfalls()
+        for s in shortfalls:
             deadline = None if told is None else private_deadline(decision, s.tally)
             near_misses.append(
                 {
                     "rule": decision.find_rule(s.rule).label,
-                    "more_needed": None if told is None else s.tally.shortfall,
+                    "more_needed": None if told is None else s.tally.new_needed,
+                    "deadline": None if deadline is None else deadline.isoformat(),
+                }
+            )
+        nearest = _nearest(decision)
+        if nearest is not None and nearest.rule == decision.floor_rule.id and nearest not in shortfalls:
+            # The letter's near miss is s.104(4) (no new report can meet the policy's closest rule).
+            deadline = None if told is None else private_deadline(decision, nearest.tally)
+            near_misses.append(
+                {
+                    "rule": decision.find_rule(nearest.rule).label,
+                    "more_needed": None if told is None else nearest.tally.new_needed,
                     "deadline": None if deadline is None else deadline.isoformat(),
                 }
             )

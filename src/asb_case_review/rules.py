@@ -31,7 +31,7 @@ from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
-from .law.reports import UNITS, CountUnit, date_of_value, unit_key
+from .law.reports import UNITS, CountUnit, date_of_value, reads_day_made, unit_key
 from .models import Application, Fact, Report
 from .qualifying import (
     Anchor,
@@ -229,6 +229,10 @@ class Tally:
     """When not met: whether new reports can still combine with the reports counted.  False
     when the window they fall in has closed (a window that begins with the first of them):
     the whole number would then have to be made anew."""
+    closed: str | None = attrs.field(default=None, kw_only=True)
+    """When not met: why no new report can ever meet the count for this matter (a first report
+    made late under a lag that binds only the first; a window tied to the first report that has
+    closed); ``None`` when new reports can."""
 
     @property
     def fates(self) -> tuple[Fate, ...]:
@@ -242,6 +246,18 @@ class Tally:
     def shortfall(self) -> int:
         """How many more units the count needs."""
         return max(0, self.at_least - self.count)
+
+    @property
+    def new_needed(self) -> int | None:
+        """How many new units a new application would need to meet the count.
+
+        The shortfall while new reports can join those counted; every unit when they
+        cannot (``combinable`` false: a new run must be made whole); ``None`` when no
+        new report can meet the count at all (``closed``).
+        """
+        if self.closed is not None:
+            return None
+        return self.shortfall if self.combinable else self.at_least
 
     def counted(self) -> tuple[str, ...]:
         """The ids of the reports counted."""
@@ -428,7 +444,7 @@ class Count(_Combinable):
             in_time = as_of <= bound
             fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
             inside = tuple((r, d, bound) for r, d in members) if in_time else ()
-            run = Selected(fates, inside, selected.in_scope, Period(start, end))
+            run = Selected(fates, inside, selected.in_scope, Period(start, end), closed=selected.closed)
             reach = end if end >= as_of else None
             result = self._tally(run, reachable_by=reach)
             score = (result.met, in_time, result.tally.count if result.tally else 0, bound, start)
@@ -512,6 +528,7 @@ class Count(_Combinable):
             selected.window,
             deadline,
             combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
+            closed=selected.closed,
         )
         summary = f"{counted} of {self.at_least} {unit_noun(self.unit, self.at_least)} counted"
         if possible > counted:
@@ -708,11 +725,11 @@ class Recency(_Combinable):
     selection: Selection = attrs.field(factory=Selection, kw_only=True, validator=_selection_field)
 
     def describe(self) -> str:
-        thing = "report" if self.date_of is DateOf.REPORT else "incident"
+        thing = "report" if reads_day_made(self.date_of) else "incident"
         return f"the latest {thing} within {self.within} before the application"
 
     def __repr__(self) -> str:
-        extra = "" if self.date_of is DateOf.REPORT else ", date_of=DateOf.INCIDENT"
+        extra = "" if reads_day_made(self.date_of) else ", date_of=DateOf.INCIDENT"
         return f"recency({self.within!r}{extra})"
 
     def as_count(self) -> Count:
@@ -735,7 +752,8 @@ class Recency(_Combinable):
         in_scope = context.selected(self.selection).in_scope
         if not in_scope:
             return Result(self, counted.outcome, "no report in scope")
-        latest = max(r.made_on if self.date_of is DateOf.REPORT else day for r, day in in_scope)
+        by_report = reads_day_made(self.date_of)
+        latest = max(r.made_on if by_report else day for r, day in in_scope)
         if counted.met:
             return Result(
                 self, counted.outcome, f"the latest was on {latest}", valid_until=counted.valid_until

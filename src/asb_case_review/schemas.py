@@ -28,7 +28,7 @@ from .law.logic import Outcome
 from .law.reports import Anchor, BehaviourDay, CountUnit, DateOf, LagScope, Reason, Who
 from .models import Agency, Fact
 from .policy import Body, Region
-from .policyfile import _IN_VERSION_KEYS, _SOURCE_KEYS, _TOP_KEYS, RULE_KINDS
+from .policyfile import FILE_KEYS, RULE_KINDS
 
 __all__ = ["SCHEMAS", "schema_text"]
 
@@ -188,7 +188,7 @@ def _policy() -> Schema:
     source = {
         "anyOf": [
             _TEXT,
-            _object({key: _DAY if key == "read_on" else _TEXT for key in _SOURCE_KEYS}, ("title",)),
+            _object({key: _DAY if key == "read_on" else _TEXT for key in FILE_KEYS["source"]}, ("title",)),
         ]
     }
     shared: dict[str, Schema] = {
@@ -218,8 +218,8 @@ def _policy() -> Schema:
         "conditions": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
         "versions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/version"}},
     }
-    body = _object({key: shared[key] for key in _TOP_KEYS}, ("id",))
-    version = _object({key: shared[key] for key in _IN_VERSION_KEYS}, ("version", "effective_from"))
+    body = _object({key: shared[key] for key in FILE_KEYS["file"]}, ("id",))
+    version = _object({key: shared[key] for key in FILE_KEYS["version"]}, ("version", "effective_from"))
     defs = {
         "span": _span({}),
         "window": _span(

@@ -79,19 +79,44 @@ def _numpy_anchor(anchor: object) -> bool:
         case Anchor.FIRST_REPORT | Anchor.FIRST_INCIDENT:
             # The best of the runs of reports beginning with each report: not a count along the days.
             return False
-    return False  # pragma: no cover - not an Anchor
+    return False  # A member added to Anchor is refused until this engine places windows by it.
 
 
 def _numpy_lag_scope(lag_scope: object) -> bool:
     match lag_scope:
         case LagScope.EVERY | LagScope.FIRST:
             return True
-    return False  # pragma: no cover - not a LagScope
+    return False  # A member added to LagScope is refused until this engine computes it.
 
+
+_NUMPY_SETTINGS: Final = frozenset(
+    {
+        "Selection.who",
+        "Selection.window",
+        "Selection.lag",
+        "Selection.hate_only",
+        "Selection.exclude_kinds",
+        "Selection.agencies",
+        "Selection.behaviour_day",
+        "Window.span",
+        "Window.date_of",
+        "Window.arithmetic",
+        "Window.application_within",
+        "Lag.span",
+        "Lag.arithmetic",
+    }
+)
+"""The settings this engine takes as the pure-Python sweep does, by name: a setting added to the
+law and to the pure-Python sweep (which applies any value test of the law on its columns) is
+refused here until it has its vectorised form (``_SCREENS``)."""
 
 NUMPY: Final = Engine(
     "numpy",
-    {**BASE_HANDLES, "Window.anchor": _numpy_anchor, "Lag.applies_to": _numpy_lag_scope},
+    {
+        **{key: accepts for key, accepts in BASE_HANDLES.items() if key in _NUMPY_SETTINGS},
+        "Window.anchor": _numpy_anchor,
+        "Lag.applies_to": _numpy_lag_scope,
+    },
     _numpy_unit,
 )
 """The columnar sweep: the pure-Python sweep's settings, a lag binding only the first report, a

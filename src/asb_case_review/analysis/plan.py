@@ -32,6 +32,7 @@ from typing import Final, Generic, TypeVar
 
 import attrs
 
+from ..dates import Arithmetic
 from ..law.floor import FLOOR_ID, FloorReading, floor_rule
 from ..law.logic import (
     MET,
@@ -53,7 +54,9 @@ from ..law.reports import (
     FIELDS,
     UNITS,
     Anchor,
+    BehaviourDay,
     CountUnit,
+    DateOf,
     Handles,
     KeyField,
     LagScope,
@@ -178,7 +181,7 @@ def _every_report(lag_scope: object) -> bool:
         case LagScope.FIRST:
             # Whether a later report is in time depends on the first: not a per-row test.
             return False
-    return False  # pragma: no cover - not a LagScope
+    return False  # A member added to LagScope is refused until the sweeps compute it.
 
 
 def _counted_back(anchor: object) -> bool:
@@ -193,26 +196,54 @@ def _counted_back(anchor: object) -> bool:
         ):
             # Windows placed by other reports: not a prefix count back from the day.
             return False
-    return False  # pragma: no cover - not an Anchor
+    return False  # A member added to Anchor is refused until the sweeps place windows by it.
+
+
+def _dated(date_of: object) -> bool:
+    match date_of:
+        case DateOf.REPORT | DateOf.INCIDENT:
+            return True
+    return False  # A member added to DateOf is refused until the sweeps say how they place it.
+
+
+def _whose(who: object) -> bool:
+    match who:
+        case Who.ANYONE | Who.VICTIM:
+            return True
+    return False  # A member added to Who is refused until the sweeps group reports by it.
+
+
+def _day_of(rule: object) -> bool:
+    match rule:
+        case BehaviourDay.LATEST_ON_OR_BEFORE_REPORT | BehaviourDay.FIRST_DAY:
+            return True
+    return False  # A member added to BehaviourDay is refused until the sweeps compute it.
+
+
+def _counted(arithmetic: object) -> bool:
+    match arithmetic:
+        case Arithmetic.STATUTORY | Arithmetic.INCLUSIVE:
+            return True
+    return False  # A member added to Arithmetic is refused until the sweeps count days by it.
 
 
 BASE_HANDLES: Final[Handles] = {
-    "Selection.who": _any,
+    "Selection.who": _whose,
     "Selection.window": _any,
     "Selection.lag": _any,
     "Selection.hate_only": _any,
     "Selection.exclude_kinds": _any,
     "Selection.agencies": _any,
-    "Selection.behaviour_day": _any,
+    "Selection.behaviour_day": _day_of,
     "Window.span": _any,
     "Window.anchor": _counted_back,
-    "Window.date_of": _any,
-    "Window.arithmetic": _any,
+    "Window.date_of": _dated,
+    "Window.arithmetic": _counted,
     # Only windows beginning with the first report counted read it, and those are refused above.
     "Window.application_within": _any,
     "Lag.span": _any,
     "Lag.applies_to": _every_report,
-    "Lag.arithmetic": _any,
+    "Lag.arithmetic": _counted,
 }
 """What both sweeps compute: windows counted back from the application, lags binding every report."""
 

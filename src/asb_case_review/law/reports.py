@@ -63,11 +63,13 @@ __all__ = [
     "in_time",
     "key_value",
     "lag_last_day",
+    "reads_day_made",
     "refusals",
     "report_value",
     "screens",
     "surely_in_time",
     "unit_key",
+    "victims_only",
 ]
 
 
@@ -160,6 +162,39 @@ class Reason(enum.StrEnum):
 def date_of_value(value: DateOf | str) -> DateOf:
     """*value* as a :class:`DateOf`, or an error naming ``date_of`` (the converter of that field)."""
     return choice(DateOf, "date_of", value)
+
+
+def victims_only(who: Who) -> bool:
+    """Whether a rule counting reports by *who* counts only the victim's own.
+
+    >>> victims_only(Who.VICTIM), victims_only(Who.ANYONE)
+    (True, False)
+    """
+    match who:
+        case Who.VICTIM:
+            return True
+        case Who.ANYONE:
+            return False
+        case _:  # pragma: no cover - exhaustive
+            assert_never(who)
+
+
+def reads_day_made(date_of: DateOf) -> bool:
+    """Whether a window or recency gate on *date_of* tests the day a report was made (else its behaviour's).
+
+    Every reading of a ``date_of`` goes through this one exhaustive match, so a new
+    :class:`DateOf` is a type error here (``assert_never``) before it can be read as either.
+
+    >>> reads_day_made(DateOf.REPORT), reads_day_made(DateOf.INCIDENT)
+    (True, False)
+    """
+    match date_of:
+        case DateOf.REPORT:
+            return True
+        case DateOf.INCIDENT:
+            return False
+        case _:  # pragma: no cover - exhaustive
+            assert_never(date_of)
 
 
 # ------------------------------------------------------------------ the day of the behaviour
