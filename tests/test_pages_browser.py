@@ -380,3 +380,11 @@ def test_self_check_result_and_errors_have_no_wcag_22_aa_violation(page: Page, a
     page.click("#check")
     assert page.locator(".govuk-error-summary").is_visible()
     assert _summary(browser.axe_violations(page, axe)) == []
+
+
+def test_the_headless_shell_is_preferred_where_installed(tmp_path: Path) -> None:
+    """Chromium's headless shell drives the tests where installed, the desktop browser where it is not."""
+    shell, desktop = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    assert browser.default_chromium(shell, desktop) == desktop
+    shell.touch()
+    assert browser.default_chromium(shell, desktop) == shell
