@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import enum
+import functools
 import shutil
 import subprocess
 import sys
@@ -655,12 +656,21 @@ def _module_path(name: str) -> Path | None:
     return None
 
 
-def _graph(*, lazy: bool) -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {}
+@functools.cache
+def _every_import() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Each module of the package, with the package modules it imports (parsed once per run)."""
+    found = {}
     for path in SRC.rglob("*.py"):
         parts = path.relative_to(SRC.parent).with_suffix("").parts
         module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        graph[module] = {t for t, is_lazy in _imports(path, module) if t != module and (lazy or not is_lazy)}
+        found[module] = tuple(_imports(path, module))
+    return found
+
+
+def _graph(*, lazy: bool) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for module, imports in _every_import().items():
+        graph[module] = {t for t, is_lazy in imports if t != module and (lazy or not is_lazy)}
         if "." in module:
             # Importing a submodule first imports its package (under the package's lock).
             graph[module].add(module.rpartition(".")[0])

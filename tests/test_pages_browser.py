@@ -103,6 +103,16 @@ def _fill_officer(page: Page, rows: list[dict[str, str]]) -> None:
                 page.fill(selector, value)
 
 
+def _submit(page: Page, button: str) -> None:
+    """Press the form's button and wait until the page the server answers with has loaded.
+
+    A click waits for the navigation to start, not to end: a check that does not wait by itself
+    (a count, is_visible, the title) could otherwise read a page still loading, under load.
+    """
+    with page.expect_navigation():
+        page.click(button)
+
+
 def _errors_beside_fields(page: Page) -> list[tuple[str, str]]:
     """Each error in the summary, with the inline message of the field its link points to.
 
@@ -206,7 +216,7 @@ def test_officer_errors_are_shown_next_to_the_field_in_the_librarys_words(page: 
     rows[1]["made_on"] = "2025-13-01"
     _fill_officer(page, rows)
     page.fill("#applicant", "")
-    page.click("#decide")
+    _submit(page, "#decide")
     assert page.title().startswith("Error: ")
     assert page.locator(".govuk-error-summary").is_visible()
     errors = _errors_beside_fields(page)
@@ -217,7 +227,7 @@ def test_officer_errors_are_shown_next_to_the_field_in_the_librarys_words(page: 
         )
     ]
     page.fill("#reports-1-made_on", "2025-08-29")
-    page.click("#decide")
+    _submit(page, "#decide")
     assert _errors_beside_fields(page) == [("applicant", "Applicant: applicant=None: is required")]
 
 
@@ -269,7 +279,7 @@ def test_self_check_errors_are_shown_next_to_the_date(page: Page) -> None:
     for name, text in (("made_on", "31 2 2026"), ("began_on", "1 2 2026")):
         for part, value in zip(("day", "month", "year"), text.split(), strict=True):
             page.fill(f"#reports-0-{name}-{part}", value)
-    page.click("#check")
+    _submit(page, "#check")
     ((field, message),) = _errors_beside_fields(page)
     assert field == "reports-0-made_on-day"
     assert message == (
@@ -358,11 +368,11 @@ def test_every_empty_page_has_no_wcag_22_aa_violation(page: Page, axe: str, path
 def test_officer_result_and_errors_have_no_wcag_22_aa_violation(page: Page, axe: str) -> None:
     """The officer's decision, and the officer's errors, pass axe-core at WCAG 2.2 AA."""
     _fill_officer(page, _EXAMPLE_ROWS)
-    page.click("#decide")
+    _submit(page, "#decide")
     page.click("summary")  # the officer's account, open
     assert _summary(browser.axe_violations(page, axe)) == []
     page.fill("#reports-0-made_on", "yesterday")
-    page.click("#decide")
+    _submit(page, "#decide")
     assert page.locator(".govuk-error-summary").is_visible()
     assert _summary(browser.axe_violations(page, axe)) == []
 
@@ -374,11 +384,11 @@ def test_self_check_result_and_errors_have_no_wcag_22_aa_violation(page: Page, a
     for name, text in (("made_on", "29 8 2025"), ("began_on", "22 8 2025")):
         for part, value in zip(("day", "month", "year"), text.split(), strict=True):
             page.fill(f"#reports-0-{name}-{part}", value)
-    page.click("#check")
+    _submit(page, "#check")
     assert page.locator("#answer").is_visible()
     assert _summary(browser.axe_violations(page, axe)) == []
     page.fill("#reports-0-began_on-month", "13")
-    page.click("#check")
+    _submit(page, "#check")
     assert page.locator(".govuk-error-summary").is_visible()
     assert _summary(browser.axe_violations(page, axe)) == []
 
@@ -402,3 +412,11 @@ def test_pages_use_the_systems_fonts_and_no_govuk_crown_or_logo(page: Page, path
     assert not [url for url in fetched if re.search(r"\.(woff2?|ttf|otf|svg|png|ico)$", url)]
     assert page.locator("header svg, header img, .govuk-header__logotype, .govuk-logo").count() == 0
     assert page.inner_text(".govuk-generic-header__homepage-link").strip() == "ASB Case Review check"
+
+
+def test_the_headless_shell_is_preferred_where_installed(tmp_path: Path) -> None:
+    """Chromium's headless shell drives the tests where installed, the desktop browser where it is not."""
+    shell, desktop = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    assert browser.default_chromium(shell, desktop) == desktop
+    shell.touch()
+    assert browser.default_chromium(shell, desktop) == shell
