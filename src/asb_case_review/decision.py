@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Final
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 _SIX_MONTHS: Final = months(6)
+_CODES: Final = {outcome: outcome.code for outcome in Outcome}
 
 
 class Route(enum.StrEnum):
@@ -167,45 +169,53 @@ class _Run:
         yield self.floor
 
 
+@functools.lru_cache(maxsize=4096)
+def _combined(
+    mandatory: int, local: tuple[int, ...], conditions: tuple[int, ...], floor: int, *, enforce_floor: bool
+) -> tuple[Outcome, Outcome, Route | None, tuple[bool, ...], bool]:
+    """``law.logic.combine`` on single outcome codes, as outcomes and a route.
+
+    A pure function of a few small codes: worked out once for each pattern of them.
+    """
+    combined = combine(SCALAR, mandatory, local, conditions, floor, enforce_floor=enforce_floor)
+    return (
+        Outcome.of(combined.outcome),
+        Outcome.of(combined.policy_outcome),
+        _ROUTES[RouteCode(combined.route)],
+        combined.matched,
+        combined.floor_matched,
+    )
+
+
 def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: bool) -> _Run:
     mandatory = policy.mandatory(context)
-    local = tuple(r(context) for r in policy.local)
-    conditions = tuple(r(context) for r in policy.conditions)
-    local_codes = [r.outcome.code for r in local]
-    condition_codes = [c.outcome.code for c in conditions]
+    local = tuple([r(context) for r in policy.local])
+    conditions = tuple([r(context) for r in policy.conditions])
+    mandatory_code = _CODES[mandatory.outcome]
+    local_codes = tuple([_CODES[r.outcome] for r in local])
+    condition_codes = tuple([_CODES[c.outcome] for c in conditions])
     floor: Result | _Floor
     if floor_rule is policy.mandatory:
         floor = mandatory
-        floor_code = mandatory.outcome.code
-    elif as_written(SCALAR, mandatory.outcome.code, local_codes, condition_codes) == MET:
+        floor_code = mandatory_code
+    elif as_written(SCALAR, mandatory_code, local_codes, condition_codes) == MET:
         # The floor decides nothing here (law.logic.as_written): it runs when it is read.
         floor = _Floor(floor_rule, context)
         floor_code = NOT_MET
     else:
         floor = floor_rule(context)
-        floor_code = floor.outcome.code
-    combined = combine(
-        SCALAR,
-        mandatory.outcome.code,
-        local_codes,
-        condition_codes,
-        floor_code,
-        enforce_floor=enforce_floor,
+        floor_code = _CODES[floor.outcome]
+    outcome, policy_outcome, route, hits, floor_matched = _combined(
+        mandatory_code, local_codes, condition_codes, floor_code, enforce_floor=enforce_floor
     )
-    rules = (policy.mandatory, *policy.local)
-    matched = tuple(r.id for r, hit in zip(rules, combined.matched, strict=True) if hit)
-    if combined.floor_matched:
-        matched = (floor_rule.id,)
-    return _Run(
-        Outcome.of(combined.outcome),
-        Outcome.of(combined.policy_outcome),
-        _ROUTES[RouteCode(combined.route)],
-        matched,
-        mandatory,
-        local,
-        conditions,
-        floor,
-    )
+    if floor_matched:
+        matched: tuple[str, ...] = (floor_rule.id,)
+    elif not policy.local:
+        matched = (policy.mandatory.id,) if hits[0] else ()
+    else:
+        rules = (policy.mandatory, *policy.local)
+        matched = tuple([r.id for r, hit in zip(rules, hits, strict=True) if hit])
+    return _Run(outcome, policy_outcome, route, matched, mandatory, local, conditions, floor)
 
 
 def _without_later_reports(application: Application, as_of: dt.date) -> Application:
@@ -517,7 +527,8 @@ def evaluate(
     signals: list[Notice] = []
     victim = application.victim
     window_start = earliest_start(day, _SIX_MONTHS)
-    recent = sum(1 for r in application.reports if r.reporter == victim and window_start <= r.made_on <= day)
+    reports = application.reports
+    recent = len([r for r in reports if r.reporter == victim and window_start <= r.made_on <= day])
     if recent >= 2:
         signals.append(
             Notice(

@@ -16,6 +16,7 @@ complaint was made (s.104, as explained in the Explanatory Notes para 231).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -321,12 +322,31 @@ def _screen(
     return None
 
 
-def _fails(screens: tuple[law.Screen, ...], report: Report) -> bool:
-    """Whether *report* fails one of the value tests *screens*."""
-    for screen in screens:  # noqa: SIM110 - a loop, not all() over a generator: this runs for every report
-        if not screen.admits(law.report_value(report, screen.column)):
-            return True
-    return False
+Failing = Callable[[Report], bool]
+"""Whether a report fails one of a selection's value tests."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _screening(selection: Selection) -> tuple[tuple[law.Screen, ...], Failing | None]:
+    """``law.screens(selection)``, and one test of a report against all of them (``None``: no test).
+
+    Made once per selection, as a policy is read once: a selection is an immutable value.
+    """
+    screens = law.screens(selection)
+    tests = tuple((screen.admits, law.column_reader(screen.column)) for screen in screens)
+    if not tests:
+        return screens, None
+    if len(tests) == 1:
+        ((admits, read),) = tests
+        return screens, lambda report: not admits(read(report))
+
+    def fails(report: Report) -> bool:
+        for admits, read in tests:  # noqa: SIM110 - a loop, not any() over a generator: every report
+            if not admits(read(report)):
+                return True
+        return False
+
+    return screens, fails
 
 
 def _screened(
@@ -358,21 +378,17 @@ class Shared:
     fill it in together, and every value they write is the same.
     """
 
-    __slots__ = ("_days", "_lasts", "_screens", "application", "reports")
+    __slots__ = ("_days", "_lasts", "application", "reports")
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
         self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
         self._days: dict[BehaviourDay, list[dt.date | None]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
-        self._screens: dict[Selection, tuple[law.Screen, ...]] = {}
 
     def screens(self, selection: Selection) -> tuple[law.Screen, ...]:
         """``law.screens(selection)``, made once per selection."""
-        found = self._screens.get(selection)
-        if found is None:
-            found = self._screens[selection] = law.screens(selection)
-        return found
+        return _screening(selection)[0]
 
     def days(self, rule: BehaviourDay) -> list[dt.date | None]:
         """Each report's day of behaviour (in the order of ``reports``) under *rule*, as far as known.
@@ -451,7 +467,7 @@ def select(
     every = lag is not None and lag.applies_to is LagScope.EVERY
     first_was_late = False
     matter = application.matter
-    screens = shared.screens(selection)
+    screens, fails = _screening(selection)
     victim = application.victim if selection.who is Who.VICTIM else None
     rule = selection.behaviour_day
     days = shared.days(rule)
@@ -463,7 +479,7 @@ def select(
             made > as_of
             or report.incident.matter != matter
             or (victim is not None and report.reporter != victim)
-            or (screens and _fails(screens, report))
+            or (fails is not None and fails(report))
         ):
             continue
         if first_was_late:
@@ -507,7 +523,8 @@ def _place(
     return _place_anchored(window, survivors, as_of, out, shared)
 
 
-def _ran_out(report: Report, span: Span, start: dt.date, last: dt.date, as_of: dt.date) -> Fate:
+def _ran_out(report: Report, span: Span, arithmetic: Arithmetic, start: dt.date, as_of: dt.date) -> Fate:
+    last = period_last_day(start, span, arithmetic)
     detail = f"its {span} ran out on {last}, before {as_of}"
     return Fate(report.id, Reason.OUTSIDE_WINDOW, detail, report.reporter, Period(start, last))
 
@@ -527,14 +544,15 @@ def _place_counted_back(
     lasts = shared.lasts(span, arithmetic)
     for report, day in survivors:
         start = report.made_on if by_report else day
-        # Reports share days; each day's period is worked out once.
-        last = lasts.get(start)
-        if last is None:
-            last = lasts[start] = period_last_day(start, span, arithmetic)
         if first <= start:
+            # Reports share days; each day's period is worked out once (for a report
+            # outside, only when its fate is read).
+            last = lasts.get(start)
+            if last is None:
+                last = lasts[start] = period_last_day(start, span, arithmetic)
             inside.append((report, day, last))
         else:
-            out[report.id] = partial(_ran_out, report, span, start, last, as_of)
+            out[report.id] = partial(_ran_out, report, span, arithmetic, start, as_of)
     return inside, Period(first, as_of)
 
 

@@ -31,7 +31,7 @@ from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
-from .law.reports import UNITS, CountUnit, date_of_value, unit_key
+from .law.reports import UNITS, CountUnit, date_of_value, key_reader, unit_key
 from .models import Application, Fact, Report
 from .qualifying import (
     Anchor,
@@ -470,10 +470,20 @@ class Count(_Combinable):
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
         matched = _match_dates(selected.inside) if by_dates else {}
+        # A unit of one value of the report is that value, read without unit_key's tuple.
+        read = None if complaints else key_reader(spec)
+        alone = read is not None and spec.unknown_when_missing
         for report, day, last in selected.inside:
             # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
             # of the behaviour) is built inline: this loop runs for every report.
-            key = (report.reporter, report.incident.id, day) if complaints else unit_key(spec, report, day)
+            if complaints:
+                key: Hashable = (report.reporter, report.incident.id, day)
+            elif read is not None:
+                key = read(report)
+                if key is None and not alone:
+                    key = (None,)  # a missing value that makes no count uncertain is one unit
+            else:
+                key = unit_key(spec, report, day)
             duplicate_of = spec.duplicate
             if by_dates:
                 if report.incident.id in matched:
@@ -492,8 +502,20 @@ class Count(_Combinable):
                 expiry[key] = max(expiry[key], last)
                 behaviour[key] = max(behaviour[key], day)
                 changed[report.id] = (Reason.DUPLICATE, duplicate_of)
+        return self._counted(selected, reachable_by, changed, expiry, behaviour, len(unknown))
+
+    def _counted(  # noqa: PLR0917 - the units _tally found, passed on as they are
+        self,
+        selected: Selected,
+        reachable_by: dt.date | None,
+        changed: dict[str, tuple[Reason, str]],
+        expiry: dict[Hashable, dt.date],
+        behaviour: dict[Hashable, dt.date],
+        unknown: int,
+    ) -> Result:
+        """The result of a count that found the units *expiry* (each with its last day) and *unknown* more."""
         counted = len(expiry)
-        possible = counted + len(unknown)
+        possible = counted + unknown
         latest_first = sorted(expiry.values(), reverse=True)
         if counted >= self.at_least:
             outcome = Outcome.MET

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections.abc import Callable, Hashable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, assert_never
@@ -288,16 +289,32 @@ def screens(selection: Selection) -> tuple[Screen, ...]:
     return tuple(found)
 
 
+_COLUMNS: Final[Mapping[str, Callable[[Report], Any]]] = MappingProxyType(
+    {
+        "kind": operator.attrgetter("kind"),
+        "agency": operator.attrgetter("agency"),
+        "hate": operator.attrgetter("incident.hate"),
+    }
+)
+
+
+def column_reader(column: str) -> Callable[[Report], Any]:
+    """The function giving the value of a report that a :class:`Screen` on *column* tests.
+
+    >>> from asb_case_review.models import Incident
+    >>> i = Incident("I", matter="M", began_on=dt.date(2025, 1, 1), hate=True)
+    >>> column_reader("hate")(Report("R", reporter="P", made_on=dt.date(2025, 1, 2), incident=i))
+    True
+    """
+    try:
+        return _COLUMNS[column]
+    except KeyError:  # pragma: no cover - the columns are this module's own
+        raise ValueError(column) from None
+
+
 def report_value(report: Report, column: str) -> object:
     """The value of *report* a :class:`Screen` tests."""
-    match column:
-        case "kind":
-            return report.kind
-        case "agency":
-            return report.agency
-        case "hate":
-            return report.incident.hate
-    raise ValueError(column)  # pragma: no cover - the columns are this module's own
+    return column_reader(column)(report)
 
 
 # ------------------------------------------------------------------ what one unit is
@@ -409,6 +426,34 @@ def unit_key(spec: UnitSpec, report: Report, day: dt.date) -> tuple[Hashable, ..
     if spec.unknown_when_missing and None in key:
         return None
     return key
+
+
+_KEY_READERS: Final[Mapping[KeyField, Callable[[Report], Hashable]]] = MappingProxyType(
+    {
+        KeyField.REPORT: operator.attrgetter("id"),
+        KeyField.REPORTER: operator.attrgetter("reporter"),
+        KeyField.INCIDENT: operator.attrgetter("incident.id"),
+        KeyField.HOUSEHOLD: operator.attrgetter("household"),
+    }
+)
+"""The key fields that are a report's own value, read as :func:`key_value` reads them."""
+
+
+def key_reader(spec: UnitSpec) -> Callable[[Report], Hashable] | None:
+    """For a unit made of one value of the report alone: the function reading it.
+
+    Two reports are then one unit when it reads equal values (``unit_key`` gives the value in a
+    tuple; ``None`` read under ``unknown_when_missing`` leaves the count uncertain).  ``None`` for
+    any other unit (several fields, or the day of behaviour): use :func:`unit_key`.
+
+    >>> key_reader(UNITS[CountUnit.INCIDENTS]) is _KEY_READERS[KeyField.INCIDENT]
+    True
+    >>> key_reader(UNITS[CountUnit.COMPLAINTS]) is None
+    True
+    """
+    if len(spec.fields) != 1:
+        return None
+    return _KEY_READERS.get(spec.fields[0])
 
 
 # ------------------------------------------------------------------ every setting, named
