@@ -20,7 +20,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Final, assert_never
+from typing import Any, Final, assert_never
 
 import attrs
 
@@ -326,19 +326,25 @@ Failing = Callable[[Report], bool]
 """Whether a report fails one of a selection's value tests."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _screening(selection: Selection) -> tuple[tuple[law.Screen, ...], Failing | None]:
-    """``law.screens(selection)``, and one test of a report against all of them (``None``: no test).
+Admits = Callable[[Any], bool]
+Read = Callable[[Report], Any]
 
-    Made once per selection, as a policy is read once: a selection is an immutable value.
+
+@functools.lru_cache(maxsize=1024)
+def _screening(
+    selection: Selection,
+) -> tuple[tuple[law.Screen, ...], tuple[Admits, Read] | None, Failing | None]:
+    """``law.screens(selection)``, and how a report is tested against them.
+
+    A single test is given as its own two functions (the value read and whether it is
+    admitted), applied in :func:`select`'s loop without a call of its own; several as one
+    function telling whether a report fails one of them.  Made once per selection, as a
+    policy is read once: a selection is an immutable value.
     """
     screens = law.screens(selection)
     tests = tuple((screen.admits, law.column_reader(screen.column)) for screen in screens)
-    if not tests:
-        return screens, None
-    if len(tests) == 1:
-        ((admits, read),) = tests
-        return screens, lambda report: not admits(read(report))
+    if len(tests) <= 1:
+        return screens, (tests[0] if tests else None), None
 
     def fails(report: Report) -> bool:
         for admits, read in tests:  # noqa: SIM110 - a loop, not any() over a generator: every report
@@ -346,7 +352,7 @@ def _screening(selection: Selection) -> tuple[tuple[law.Screen, ...], Failing | 
                 return True
         return False
 
-    return screens, fails
+    return screens, None, fails
 
 
 def _screened(
@@ -467,7 +473,8 @@ def select(
     every = lag is not None and lag.applies_to is LagScope.EVERY
     first_was_late = False
     matter = application.matter
-    screens, fails = _screening(selection)
+    screens, single, fails = _screening(selection)
+    admits, read = (None, None) if single is None else single
     victim = application.victim if selection.who is Who.VICTIM else None
     rule = selection.behaviour_day
     days = shared.days(rule)
@@ -475,10 +482,12 @@ def select(
         made = report.made_on
         # Whether the report passes the tests before the lag.  Which test it fails first, and
         # the wording, are _screen's, asked only when the fates are read (_counted_fates).
+        if made > as_of:
+            break  # the reports are in the order they were made: the rest are later still
         if (
-            made > as_of
-            or report.incident.matter != matter
+            report.incident.matter != matter
             or (victim is not None and report.reporter != victim)
+            or (read is not None and not admits(read(report)))  # type: ignore[misc]
             or (fails is not None and fails(report))
         ):
             continue

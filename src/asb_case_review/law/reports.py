@@ -272,7 +272,7 @@ def screens(selection: Selection) -> tuple[Screen, ...]:
                 "Selection.agencies",
                 Reason.EXCLUDED_AGENCY,
                 "agency",
-                lambda agency: agency in agencies,
+                agencies.__contains__,
                 lambda agency: f"reports to {agency.value} are not counted",
             )
         )
