@@ -194,8 +194,9 @@ def last_day(start: dt.date, months: int) -> dt.date:
     return _last_day(start, months)
 
 
+@functools.lru_cache(maxsize=8192)
 def _last_day(start: dt.date, months: int) -> dt.date:
-    """:func:`last_day` for a count already known to be a whole number of at least one."""
+    """:func:`last_day` for a count already known to be a whole number of at least one (remembered)."""
     corresponding = _shift_months(start, months)
     if corresponding.day == start.day:
         return corresponding - _ONE_DAY

@@ -17,7 +17,7 @@ import enum
 import functools
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Final
+from typing import Final, NamedTuple
 
 import attrs
 
@@ -145,8 +145,7 @@ def _floor_result(value: Result | _Floor) -> Result:
     return value if isinstance(value, Result) else value.get()
 
 
-@attrs.frozen
-class _Run:
+class _Run(NamedTuple):
     """The results of one run of a policy on one date."""
 
     outcome: Outcome
@@ -171,7 +170,11 @@ class _Run:
 
 @functools.lru_cache(maxsize=4096)
 def _combined(
-    mandatory: int, local: tuple[int, ...], conditions: tuple[int, ...], floor: int, *, enforce_floor: bool
+    mandatory: int,
+    local: tuple[int, ...],
+    conditions: tuple[int, ...],
+    floor: int,
+    enforce_floor: bool,  # noqa: FBT001 - positional: the arguments are the cache's key
 ) -> tuple[Outcome, Outcome, Route | None, tuple[bool, ...], bool]:
     """``law.logic.combine`` on single outcome codes, as outcomes and a route.
 
@@ -206,7 +209,7 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
         floor = floor_rule(context)
         floor_code = _CODES[floor.outcome]
     outcome, policy_outcome, route, hits, floor_matched = _combined(
-        mandatory_code, local_codes, condition_codes, floor_code, enforce_floor=enforce_floor
+        mandatory_code, local_codes, condition_codes, floor_code, enforce_floor
     )
     if floor_matched:
         matched: tuple[str, ...] = (floor_rule.id,)

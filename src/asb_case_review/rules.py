@@ -378,6 +378,11 @@ class Count(_Combinable):
         noun = unit_noun(self.unit, self.at_least)
         return f"at least {self.at_least} {noun} ({self.selection.describe()})"
 
+    @cached_property
+    def _of(self) -> str:
+        """The end of the count's summary, e.g. "3 complaints counted": the same on every evaluation."""
+        return f"{self.at_least} {unit_noun(self.unit, self.at_least)} counted"
+
     def __repr__(self) -> str:
         args = [str(self.at_least)]
         if self.unit is not CountUnit.COMPLAINTS:
@@ -452,7 +457,7 @@ class Count(_Combinable):
             return shown
         return attrs.evolve(shown, tally=attrs.evolve(tally, deadline=latest))
 
-    def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:
+    def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:  # noqa: PLR0912 - one loop for every report, kept inline
         """Count the units among ``selected.inside``; *reachable_by*: a run's last day for a new report."""
         # Only the fates of duplicates and unknown households change; the rest are shared.
         # Their new reasons are noted here and the fates made only when read.
@@ -470,8 +475,11 @@ class Count(_Combinable):
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
         matched = _match_dates(selected.inside) if by_dates else {}
+        # The day of behaviour of each unit is needed only for the deadline of a window that ends
+        # with the latest incident (Count._deadline).
+        latest_incident = self.selection.window.anchor is Anchor.LATEST_INCIDENT
         # A unit of one value of the report is that value, read without unit_key's tuple.
-        read = None if complaints else key_reader(spec)
+        read = None if complaints else _KEY_READERS[self.unit]
         alone = read is not None and spec.unknown_when_missing
         for report, day, last in selected.inside:
             # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
@@ -493,14 +501,16 @@ class Count(_Combinable):
                     continue
             if key is not None and key not in expiry:
                 expiry[key] = last
-                behaviour[key] = day
+                if latest_incident:
+                    behaviour[key] = day
                 continue
             if key is None:
                 unknown.add(report.reporter)
                 changed[report.id] = (Reason.UNKNOWN_HOUSEHOLD, _NO_HOUSEHOLD)
             else:
                 expiry[key] = max(expiry[key], last)
-                behaviour[key] = max(behaviour[key], day)
+                if latest_incident:
+                    behaviour[key] = max(behaviour[key], day)
                 changed[report.id] = (Reason.DUPLICATE, duplicate_of)
         return self._counted(selected, reachable_by, changed, expiry, behaviour, len(unknown))
 
@@ -513,7 +523,10 @@ class Count(_Combinable):
         behaviour: dict[Hashable, dt.date],
         unknown: int,
     ) -> Result:
-        """The result of a count that found the units *expiry* (each with its last day) and *unknown* more."""
+        """The result of a count that found the units *expiry* (each with its last day) and *unknown* more.
+
+        *behaviour*: each unit's latest day of behaviour, kept only under :attr:`Anchor.LATEST_INCIDENT`.
+        """
         counted = len(expiry)
         possible = counted + unknown
         latest_first = sorted(expiry.values(), reverse=True)
@@ -535,7 +548,7 @@ class Count(_Combinable):
             deadline,
             combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
         )
-        summary = f"{counted} of {self.at_least} {unit_noun(self.unit, self.at_least)} counted"
+        summary = f"{counted} of {self._of}"
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
         return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
@@ -611,6 +624,9 @@ def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every 
             fates.append(Fate(fate.report, Reason.COUNTED, words, fate.reporter, period))
     return tuple(fates)
 
+
+_KEY_READERS: Final = {unit: key_reader(spec) for unit, spec in UNITS.items()}
+"""Each unit's reader of its one report value (``law.reports.key_reader``), or ``None``."""
 
 _RUNS: Final = frozenset({Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT})
 """Windows that begin with the first of the reports counted: the count looks for the best run."""
