@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any, Final, assert_never
+from typing import Any, Final, NamedTuple, assert_never
 
 import attrs
 
@@ -330,21 +330,38 @@ Admits = Callable[[Any], bool]
 Read = Callable[[Report], Any]
 
 
-@functools.lru_cache(maxsize=1024)
-def _screening(
-    selection: Selection,
-) -> tuple[tuple[law.Screen, ...], tuple[Admits, Read] | None, Failing | None]:
-    """``law.screens(selection)``, and how a report is tested against them.
+class _Plan(NamedTuple):
+    """How :func:`select` applies a selection, worked out once for it."""
 
-    A single test is given as its own two functions (the value read and whether it is
-    admitted), applied in :func:`select`'s loop without a call of its own; several as one
-    function telling whether a report fails one of them.  Made once per selection, as a
-    policy is read once: a selection is an immutable value.
-    """
+    screens: tuple[law.Screen, ...]
+    """``law.screens(selection)``."""
+    single: tuple[Admits, Read] | None
+    """A single value test, as its own two functions (whether a value is admitted, the value read),
+    applied in the loop without a call of its own."""
+    fails: Failing | None
+    """Several value tests, as one function telling whether a report fails one of them."""
+    scope: Selection
+    """The selection with the default window: what the tests before the window depend on (one
+    object for every equal one, so that it keys the evaluation's memo at the cost of its identity)."""
+
+
+_ANY_WINDOW: Final = Window()
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical(scope: Selection) -> Selection:
+    """The first of the selections equal to *scope* that was asked for."""
+    return scope
+
+
+@functools.lru_cache(maxsize=1024)
+def _screening(selection: Selection) -> _Plan:
+    """How *selection* is applied, made once per selection (an immutable value), as a policy is read once."""
     screens = law.screens(selection)
     tests = tuple((screen.admits, law.column_reader(screen.column)) for screen in screens)
+    scope = _canonical(attrs.evolve(selection, window=_ANY_WINDOW))
     if len(tests) <= 1:
-        return screens, (tests[0] if tests else None), None
+        return _Plan(screens, (tests[0] if tests else None), None, scope)
 
     def fails(report: Report) -> bool:
         for admits, read in tests:  # noqa: SIM110 - a loop, not any() over a generator: every report
@@ -352,7 +369,7 @@ def _screening(
                 return True
         return False
 
-    return screens, None, fails
+    return _Plan(screens, None, fails, scope)
 
 
 def _screened(
@@ -384,17 +401,19 @@ class Shared:
     fill it in together, and every value they write is the same.
     """
 
-    __slots__ = ("_days", "_lasts", "application", "reports")
+    __slots__ = ("_days", "_lasts", "application", "reports", "scoped")
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
         self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
+        self.scoped: Final[dict[tuple[Selection, dt.date], Scoped]] = {}
+        """What the tests before the window found, by the selection's scope and the date."""
         self._days: dict[BehaviourDay, list[dt.date | None]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
     def screens(self, selection: Selection) -> tuple[law.Screen, ...]:
         """``law.screens(selection)``, made once per selection."""
-        return _screening(selection)[0]
+        return _screening(selection).screens
 
     def days(self, rule: BehaviourDay) -> list[dt.date | None]:
         """Each report's day of behaviour (in the order of ``reports``) under *rule*, as far as known.
@@ -407,12 +426,24 @@ class Shared:
         return found
 
     def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
-        """The last days of periods of *span* found so far, by their first day (the caller fills it)."""
+        """The last days of periods of *span* found so far, by their first day (the caller fills it).
+
+        A period's last day is a pure function of its first day, so these are kept from one
+        evaluation to the next (each table emptied when it grows past a bound).
+        """
         key = (span, arithmetic)
         found = self._lasts.get(key)
         if found is None:
-            found = self._lasts[key] = {}
+            found = _LASTS.get(key)
+            if found is None or len(found) > _MOST_LASTS:
+                found = _LASTS[key] = {}
+            self._lasts[key] = found
         return found
+
+
+_LASTS: Final[dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]]] = {}
+"""The last days of periods worked out so far, by span and arithmetic, then first day."""
+_MOST_LASTS: Final = 8192
 
 
 Later = Callable[[], Fate]
@@ -464,6 +495,49 @@ def select(
     """
     if shared is None or shared.application is not application:
         shared = Shared(application)
+    plan = _screening(selection)
+    survivors, scoped_out = _scoped(selection, plan, application, as_of, shared)
+    out = dict(scoped_out)
+    inside, window = _place(selection.window, survivors, as_of, out, shared)
+    screened = partial(_screened, selection, application, as_of, plan.screens)
+    fates = Pending(partial(_counted_fates, screened, shared.reports, out, inside))
+    return Selected(fates, tuple(inside), survivors, window)
+
+
+def in_scope(
+    selection: Selection, application: Application, as_of: dt.date, *, shared: Shared | None = None
+) -> tuple[tuple[Report, dt.date], ...]:
+    """The reports of *application* that pass every test of *selection* before its window on *as_of*.
+
+    Each with its day of behaviour, in the law's order: ``select(...).in_scope``, without placing
+    the window.
+    """
+    if shared is None or shared.application is not application:
+        shared = Shared(application)
+    return _scoped(selection, _screening(selection), application, as_of, shared)[0]
+
+
+def _scoped(
+    selection: Selection, plan: _Plan, application: Application, as_of: dt.date, shared: Shared
+) -> Scoped:
+    # The tests before the window do not depend on it: rules that differ only in their
+    # window share them, once per evaluation and date.
+    key = (plan.scope, as_of)
+    found = shared.scoped.get(key)
+    if found is None:
+        found = shared.scoped[key] = _in_scope(selection, plan, application, as_of, shared)
+    return found
+
+
+Scoped = tuple[tuple[tuple[Report, dt.date], ...], dict[str, "Later"]]
+"""The reports that pass every test before the window, with their days of behaviour, and the
+fates of those that the lag turned away."""
+
+
+def _in_scope(
+    selection: Selection, plan: _Plan, application: Application, as_of: dt.date, shared: Shared
+) -> Scoped:
+    """The reports that pass the tests before the window, in the law's order, and the late ones' fates."""
     reports = shared.reports
     out: dict[str, Later] = {}
     survivors: list[tuple[Report, dt.date]] = []
@@ -473,8 +547,8 @@ def select(
     every = lag is not None and lag.applies_to is LagScope.EVERY
     first_was_late = False
     matter = application.matter
-    screens, single, fails = _screening(selection)
-    admits, read = (None, None) if single is None else single
+    fails = plan.fails
+    admits, read = (None, None) if plan.single is None else plan.single
     victim = application.victim if selection.who is Who.VICTIM else None
     rule = selection.behaviour_day
     days = shared.days(rule)
@@ -512,16 +586,12 @@ def select(
                 first_was_late = not every
                 continue
         survivors.append((report, day))
-
-    inside, window = _place(selection.window, survivors, as_of, out, shared)
-    screened = partial(_screened, selection, application, as_of, screens)
-    fates = Pending(partial(_counted_fates, screened, reports, out, inside))
-    return Selected(fates, tuple(inside), tuple(survivors), window)
+    return tuple(survivors), out
 
 
 def _place(
     window: Window,
-    survivors: list[tuple[Report, dt.date]],
+    survivors: Sequence[tuple[Report, dt.date]],
     as_of: dt.date,
     out: dict[str, Later],
     shared: Shared,
@@ -540,7 +610,7 @@ def _ran_out(report: Report, span: Span, arithmetic: Arithmetic, start: dt.date,
 
 def _place_counted_back(
     window: Window,
-    survivors: list[tuple[Report, dt.date]],
+    survivors: Sequence[tuple[Report, dt.date]],
     as_of: dt.date,
     out: dict[str, Later],
     shared: Shared,
@@ -567,7 +637,7 @@ def _place_counted_back(
 
 def _place_anchored(
     window: Window,
-    survivors: list[tuple[Report, dt.date]],
+    survivors: Sequence[tuple[Report, dt.date]],
     as_of: dt.date,
     out: dict[str, Later],
     shared: Shared,

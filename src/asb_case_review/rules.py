@@ -46,6 +46,7 @@ from .qualifying import (
     Shared,
     Window,
     fates_of,
+    in_scope,
     public_repr,
     select,
 )
@@ -198,13 +199,23 @@ class Context:
         """The fates of the application's reports under *selection* on ``as_of``."""
         found = self._selected.get(selection)
         if found is None:
-            shared = self._shared
-            if shared is None or shared.application is not self.application:
-                shared = Shared(self.application)
-                object.__setattr__(self, "_shared", shared)
-            found = select(selection, self.application, self.as_of, shared=shared)
+            found = select(selection, self.application, self.as_of, shared=self._shared_values())
             self._selected[selection] = found
         return found
+
+    def in_scope(self, selection: Selection) -> tuple[tuple[Report, dt.date], ...]:
+        """``selected(selection).in_scope``, without placing the window (``qualifying.in_scope``)."""
+        found = self._selected.get(selection)
+        if found is not None:
+            return found.in_scope
+        return in_scope(selection, self.application, self.as_of, shared=self._shared_values())
+
+    def _shared_values(self) -> Shared:
+        shared = self._shared
+        if shared is None or shared.application is not self.application:
+            shared = Shared(self.application)
+            object.__setattr__(self, "_shared", shared)
+        return shared
 
 
 @attrs.frozen(repr=False)
@@ -770,10 +781,10 @@ class Recency(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         counted = self._count(context)
-        in_scope = context.selected(self.selection).in_scope
-        if not in_scope:
+        scope = context.in_scope(self.selection)
+        if not scope:
             return Result(self, counted.outcome, "no report in scope")
-        latest = max(r.made_on if self.date_of is DateOf.REPORT else day for r, day in in_scope)
+        latest = max(r.made_on if self.date_of is DateOf.REPORT else day for r, day in scope)
         if counted.met:
             return Result(
                 self, counted.outcome, f"the latest was on {latest}", valid_until=counted.valid_until
