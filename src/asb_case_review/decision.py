@@ -12,9 +12,11 @@ defeat the mandatory route (domain brief section 1; untested in court).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 import functools
+import operator
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Final, NamedTuple
@@ -43,6 +45,8 @@ __all__ = [
 
 _SIX_MONTHS: Final = months(6)
 _CODES: Final = {outcome: outcome.code for outcome in Outcome}
+_MADE_ON: Final = operator.attrgetter("made_on")
+_REPORTER: Final = operator.attrgetter("reporter")
 
 
 class Route(enum.StrEnum):
@@ -459,7 +463,8 @@ def evaluate(
     if not isinstance(floor_reading, FloorReading):
         floor_reading = _floor_reading(floor_reading)
     floor_rule = _floor_rule(policy, floor_reading)
-    run = _run(policy, floor_rule, Context(application, day), enforce_floor=enforce_floor)
+    context = Context(application, day)
+    run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 
     warnings: list[Notice] = []
     if policy.threshold > STATUTORY_THRESHOLD:
@@ -530,8 +535,11 @@ def evaluate(
     signals: list[Notice] = []
     victim = application.victim
     window_start = earliest_start(day, _SIX_MONTHS)
-    reports = application.reports
-    recent = len([r for r in reports if r.reporter == victim and window_start <= r.made_on <= day])
+    # The reports in the order they were made: those of the six months are one slice of them.
+    reports = context.shared().reports
+    first = bisect.bisect_left(reports, window_start, key=_MADE_ON)
+    in_six_months = reports[first : bisect.bisect_right(reports, day, lo=first, key=_MADE_ON)]
+    recent = list(map(_REPORTER, in_six_months)).count(victim)
     if recent >= 2:
         signals.append(
             Notice(

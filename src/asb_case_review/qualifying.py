@@ -281,6 +281,11 @@ class Selected:
         """Every report's fate, in the order the reports were made."""
         return fates_of(self._fates)
 
+    @property
+    def held_fates(self) -> FatesArg:
+        """The fates as held: made, or to be made when first read (for a count that changes none)."""
+        return self._fates
+
     def __repr__(self) -> str:
         return public_repr(self)
 

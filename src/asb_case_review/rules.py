@@ -20,7 +20,7 @@ any_of(count(3), fact(Fact.VICTIM_HIGH_RISK))
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property, partial
 from typing import Any, Final, Protocol, runtime_checkable
 
@@ -31,7 +31,7 @@ from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
-from .law.reports import UNITS, CountUnit, date_of_value, key_reader, unit_key
+from .law.reports import UNITS, CountUnit, UnitSpec, date_of_value, key_reader, unit_key
 from .models import Application, Fact, Report
 from .qualifying import (
     Anchor,
@@ -199,7 +199,7 @@ class Context:
         """The fates of the application's reports under *selection* on ``as_of``."""
         found = self._selected.get(selection)
         if found is None:
-            found = select(selection, self.application, self.as_of, shared=self._shared_values())
+            found = select(selection, self.application, self.as_of, shared=self.shared())
             self._selected[selection] = found
         return found
 
@@ -208,9 +208,10 @@ class Context:
         found = self._selected.get(selection)
         if found is not None:
             return found.in_scope
-        return in_scope(selection, self.application, self.as_of, shared=self._shared_values())
+        return in_scope(selection, self.application, self.as_of, shared=self.shared())
 
-    def _shared_values(self) -> Shared:
+    def shared(self) -> Shared:
+        """What the selections of this evaluation share (the reports in order, ...), made on first use."""
         shared = self._shared
         if shared is None or shared.application is not self.application:
             shared = Shared(self.application)
@@ -390,6 +391,22 @@ class Count(_Combinable):
         return f"at least {self.at_least} {noun} ({self.selection.describe()})"
 
     @cached_property
+    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool]:
+        """What the count reads of each report, worked out once for the count.
+
+        The unit's meaning (``law.reports.UNITS``); whether it is the statute's own unit (the
+        reporter, the incident and the day of behaviour, built inline); the reader of its one
+        report value (``law.reports.key_reader``; ``None``: ``unit_key``); and whether each unit's
+        day of behaviour is kept, which only the deadline of a window ending with the latest
+        incident needs (``_deadline``).
+        """
+        spec = UNITS[self.unit]
+        complaints = self.unit is CountUnit.COMPLAINTS
+        # A unit of one value of the report is that value, read without unit_key's tuple.
+        read = None if complaints else key_reader(spec)
+        return spec, complaints, read, self.selection.window.anchor is Anchor.LATEST_INCIDENT
+
+    @cached_property
     def _of(self) -> str:
         """The end of the count's summary, e.g. "3 complaints counted": the same on every evaluation."""
         return f"{self.at_least} {unit_noun(self.unit, self.at_least)} counted"
@@ -427,7 +444,7 @@ class Count(_Combinable):
         if not candidates:
             return self._tally(selected)
 
-        best: tuple[tuple[bool, bool, int, dt.date, dt.date], Result] | None = None
+        best: tuple[tuple[bool, bool, int, dt.date, dt.date], tuple[Any, ...]] | None = None
         # The last day each number of units counted could still be joined by new reports: a run
         # other than the one shown may hold as many units and close later.
         joinable: dict[int, dt.date] = {}
@@ -442,22 +459,24 @@ class Count(_Combinable):
                 else period_last_day(latest, window.application_within, window.arithmetic)
             )
             in_time = as_of <= bound
-            fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
             inside = tuple((r, d, bound) for r, d in members) if in_time else ()
-            run = Selected(fates, inside, selected.in_scope, Period(start, end))
             reach = end if end >= as_of else None
-            result = self._tally(run, reachable_by=reach)
-            score = (result.met, in_time, result.tally.count if result.tally else 0, bound, start)
+            # Each run is only counted here; the result (its fates, wording and dates) is made
+            # for the run shown alone.
+            units = self._units(inside)
+            count = len(units[1])
+            score = (count >= self.at_least, in_time, count, bound, start)
             if reach is not None:
                 # A new report made by the run's last day is its latest, so the run is then in time.
-                everyone = tuple((r, d, bound) for r, d in members)
-                whole = result if in_time else self._tally(attrs.evolve(run, inside=everyone))
-                count = whole.tally.count if whole.tally else 0
-                joinable[count] = max(joinable.get(count, reach), reach)
+                whole = count if in_time else len(self._units(tuple((r, d, bound) for r, d in members))[1])
+                joinable[whole] = max(joinable.get(whole, reach), reach)
             if best is None or score > best[0]:
-                best = (score, result)
+                best = (score, (start, end, members, latest, bound, inside, reach, units))
         assert best is not None
-        shown = best[1]
+        start, end, members, latest, bound, inside, reach, units = best[1]
+        fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
+        run = Selected(fates, inside, selected.in_scope, Period(start, end))
+        shown = self._counted(run, reach, *units)
         tally = shown.tally
         if tally is None or tally.deadline is None:
             return shown
@@ -468,16 +487,25 @@ class Count(_Combinable):
             return shown
         return attrs.evolve(shown, tally=attrs.evolve(tally, deadline=latest))
 
-    def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:  # noqa: PLR0912 - one loop for every report, kept inline
+    def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:
         """Count the units among ``selected.inside``; *reachable_by*: a run's last day for a new report."""
+        return self._counted(selected, reachable_by, *self._units(selected.inside))
+
+    def _units(
+        self, inside: tuple[tuple[Report, dt.date, dt.date], ...]
+    ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
+        """The units among *inside*.
+
+        The reports whose reasons change, each unit's last day inside (and latest day of
+        behaviour, where kept), and how many reporters of unknown households there are.
+        """
         # Only the fates of duplicates and unknown households change; the rest are shared.
         # Their new reasons are noted here and the fates made only when read.
         changed: dict[str, tuple[Reason, str]] = {}
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        spec = UNITS[self.unit]
-        complaints = self.unit is CountUnit.COMPLAINTS
+        spec, complaints, read, latest_incident = self._unit_plan
         by_dates = spec.one_day_per_incident
         # Under INCIDENT_DATES each incident counts on at most one of its days
         # and each day for at most one incident: a continuing incident reported
@@ -485,22 +513,14 @@ class Count(_Combinable):
         # incident, not several dates.  The dates are matched to incidents so
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
-        matched = _match_dates(selected.inside) if by_dates else {}
-        # The day of behaviour of each unit is needed only for the deadline of a window that ends
-        # with the latest incident (Count._deadline).
-        latest_incident = self.selection.window.anchor is Anchor.LATEST_INCIDENT
-        # A unit of one value of the report is that value, read without unit_key's tuple.
-        read = None if complaints else _KEY_READERS[self.unit]
-        alone = read is not None and spec.unknown_when_missing
-        for report, day, last in selected.inside:
+        matched = _match_dates(inside) if by_dates else {}
+        for report, day, last in inside:
             # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
             # of the behaviour) is built inline: this loop runs for every report.
             if complaints:
                 key: Hashable = (report.reporter, report.incident.id, day)
             elif read is not None:
-                key = read(report)
-                if key is None and not alone:
-                    key = (None,)  # a missing value that makes no count uncertain is one unit
+                key = read(report)  # None: a missing value, which makes the count uncertain
             else:
                 key = unit_key(spec, report, day)
             duplicate_of = spec.duplicate
@@ -523,7 +543,7 @@ class Count(_Combinable):
                 if latest_incident:
                     behaviour[key] = max(behaviour[key], day)
                 changed[report.id] = (Reason.DUPLICATE, duplicate_of)
-        return self._counted(selected, reachable_by, changed, expiry, behaviour, len(unknown))
+        return changed, expiry, behaviour, len(unknown)
 
     def _counted(  # noqa: PLR0917 - the units _tally found, passed on as they are
         self,
@@ -554,7 +574,7 @@ class Count(_Combinable):
             self.at_least,
             counted,
             possible,
-            Pending(partial(_changed_fates, selected, changed)),
+            Pending(partial(_changed_fates, selected, changed)) if changed else selected.held_fates,
             selected.window,
             deadline,
             combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
@@ -635,9 +655,6 @@ def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every 
             fates.append(Fate(fate.report, Reason.COUNTED, words, fate.reporter, period))
     return tuple(fates)
 
-
-_KEY_READERS: Final = {unit: key_reader(spec) for unit, spec in UNITS.items()}
-"""Each unit's reader of its one report value (``law.reports.key_reader``), or ``None``."""
 
 _RUNS: Final = frozenset({Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT})
 """Windows that begin with the first of the reports counted: the count looks for the best run."""

@@ -443,17 +443,23 @@ def key_reader(spec: UnitSpec) -> Callable[[Report], Hashable] | None:
     """For a unit made of one value of the report alone: the function reading it.
 
     Two reports are then one unit when it reads equal values (``unit_key`` gives the value in a
-    tuple; ``None`` read under ``unknown_when_missing`` leaves the count uncertain).  ``None`` for
-    any other unit (several fields, or the day of behaviour): use :func:`unit_key`.
+    tuple), and a report whose value is missing (``None``) leaves the count uncertain.  ``None``
+    for any other unit (several fields, the day of behaviour, or a value that may be missing
+    where the unit does not say that makes the count uncertain): use :func:`unit_key`.
 
     >>> key_reader(UNITS[CountUnit.INCIDENTS]) is _KEY_READERS[KeyField.INCIDENT]
     True
     >>> key_reader(UNITS[CountUnit.COMPLAINTS]) is None
     True
+    >>> key_reader(UnitSpec((KeyField.HOUSEHOLD,), "the same household")) is None
+    True
     """
     if len(spec.fields) != 1:
         return None
-    return _KEY_READERS.get(spec.fields[0])
+    field = spec.fields[0]
+    if field is KeyField.HOUSEHOLD and not spec.unknown_when_missing:
+        return None  # unit_key keeps a missing household as a unit of its own
+    return _KEY_READERS.get(field)
 
 
 # ------------------------------------------------------------------ every setting, named
