@@ -157,3 +157,17 @@ def test_remembered_last_days_of_periods_are_the_calendars() -> None:
     for fate in counted:
         assert fate.window is not None
         assert fate.window.last == period_last_day(fate.window.first, months(6))
+
+
+@pytest.mark.parametrize("rule", list(law.BehaviourDay))
+def test_the_days_of_behaviour_in_one_pass_are_each_reports_own(rule: law.BehaviourDay) -> None:
+    """behaviour_days gives behaviour_day of every report, continuing behaviour included."""
+    continuing = (
+        rep("C1", D(2025, 2, 10), D(2025, 1, 1), ended=D(2025, 3, 1)),
+        rep("C2", D(2025, 3, 5), D(2025, 1, 1), incident="I-C1", ended=D(2025, 3, 1)),
+        rep("C3", D(2025, 3, 1), D(2025, 3, 1), ended=D(2025, 3, 1)),
+    )
+    every = (*REPORTS, *continuing)
+    expected = [law.behaviour_day(rule, r.incident.began_on, r.incident.ended_on, r.made_on) for r in every]
+    assert law.behaviour_days(rule, every) == expected
+    assert len(set(expected)) > 1

@@ -28,7 +28,7 @@ from .dates import BUILT_IN_HOLIDAYS, earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
-from .law.logic import MET, NOT_MET, SCALAR, Outcome, RouteCode, as_written, combine, last_day_met
+from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, as_written, combine, last_day_met
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
 from .qualifying import Fate, Reason, Shared
@@ -44,7 +44,13 @@ __all__ = [
 ]
 
 _SIX_MONTHS: Final = months(6)
-_CODES: Final = {outcome: outcome.code for outcome in Outcome}
+
+
+def _code(outcome: Outcome) -> int:
+    """``outcome.code``, told by identity (an enum's hash is worked out in Python, each time)."""
+    return MET if outcome is Outcome.MET else UNKNOWN if outcome is Outcome.UNKNOWN else NOT_MET
+
+
 _MADE_ON: Final = operator.attrgetter("made_on")
 _REPORTER: Final = operator.attrgetter("reporter")
 
@@ -198,9 +204,9 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
     mandatory = policy.mandatory(context)
     local = tuple([r(context) for r in policy.local])
     conditions = tuple([r(context) for r in policy.conditions])
-    mandatory_code = _CODES[mandatory.outcome]
-    local_codes = tuple([_CODES[r.outcome] for r in local])
-    condition_codes = tuple([_CODES[c.outcome] for c in conditions])
+    mandatory_code = _code(mandatory.outcome)
+    local_codes = tuple([_code(r.outcome) for r in local])
+    condition_codes = tuple([_code(c.outcome) for c in conditions])
     floor: Result | _Floor
     if floor_rule is policy.mandatory:
         floor = mandatory
@@ -211,7 +217,7 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
         floor_code = NOT_MET
     else:
         floor = floor_rule(context)
-        floor_code = _CODES[floor.outcome]
+        floor_code = _code(floor.outcome)
     outcome, policy_outcome, route, hits, floor_matched = _combined(
         mandatory_code, local_codes, condition_codes, floor_code, enforce_floor
     )

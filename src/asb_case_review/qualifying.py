@@ -413,21 +413,18 @@ class Shared:
         self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
         self.scoped: Final[dict[tuple[Selection, dt.date], Scoped]] = {}
         """What the tests before the window found, by the selection's scope and the date."""
-        self._days: dict[BehaviourDay, list[dt.date | None]] = {}
+        self._days: dict[BehaviourDay, list[dt.date]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
     def screens(self, selection: Selection) -> tuple[law.Screen, ...]:
         """``law.screens(selection)``, made once per selection."""
         return _screening(selection).screens
 
-    def days(self, rule: BehaviourDay) -> list[dt.date | None]:
-        """Each report's day of behaviour (in the order of ``reports``) under *rule*, as far as known.
-
-        ``None`` where not yet worked out: the caller fills it in (``law.behaviour_day``).
-        """
+    def days(self, rule: BehaviourDay) -> list[dt.date]:
+        """Each report's day of behaviour under *rule*, in the order of ``reports`` (``behaviour_days``)."""
         found = self._days.get(rule)
         if found is None:
-            found = self._days[rule] = [None] * len(self.reports)
+            found = self._days[rule] = law.behaviour_days(rule, self.reports)
         return found
 
     def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
@@ -555,8 +552,8 @@ def _in_scope(
     fails = plan.fails
     admits, read = (None, None) if plan.single is None else plan.single
     victim = application.victim if selection.who is Who.VICTIM else None
-    rule = selection.behaviour_day
-    days = shared.days(rule)
+    # Worked out once for every report and every rule that shares the reading.
+    days = shared.days(selection.behaviour_day)
     for index, report in enumerate(reports):
         made = report.made_on
         # Whether the report passes the tests before the lag.  Which test it fails first, and
@@ -576,11 +573,7 @@ def _in_scope(
             detail = "the first report was not made in time"
             out[report.id] = partial(Fate, report.id, Reason.LATE_REPORT, detail, report.reporter)
             continue
-        # Worked out only for reports that get this far, once for every rule that shares the reading.
         day = days[index]
-        if day is None:
-            incident = report.incident
-            day = days[index] = law.behaviour_day(rule, incident.began_on, incident.ended_on, made)
         if lag is not None and (every or not survivors) and (made - day).days >= surely_in_time:
             # Reports share days; the lag's last day is worked out once per day of behaviour.
             limit = limits.get(day)

@@ -391,20 +391,22 @@ class Count(_Combinable):
         return f"at least {self.at_least} {noun} ({self.selection.describe()})"
 
     @cached_property
-    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool]:
+    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool, bool]:
         """What the count reads of each report, worked out once for the count.
 
         The unit's meaning (``law.reports.UNITS``); whether it is the statute's own unit (the
         reporter, the incident and the day of behaviour, built inline); the reader of its one
         report value (``law.reports.key_reader``; ``None``: ``unit_key``); and whether each unit's
         day of behaviour is kept, which only the deadline of a window ending with the latest
-        incident needs (``_deadline``).
+        incident needs (``_deadline``); and whether the window begins with the first report
+        counted, so that the count looks for the best run (``_best_run``).
         """
         spec = UNITS[self.unit]
         complaints = self.unit is CountUnit.COMPLAINTS
         # A unit of one value of the report is that value, read without unit_key's tuple.
         read = None if complaints else key_reader(spec)
-        return spec, complaints, read, self.selection.window.anchor is Anchor.LATEST_INCIDENT
+        anchor = self.selection.window.anchor
+        return spec, complaints, read, anchor is Anchor.LATEST_INCIDENT, anchor in _RUNS
 
     @cached_property
     def _of(self) -> str:
@@ -421,7 +423,7 @@ class Count(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         selected = context.selected(self.selection)
-        if self.selection.window.anchor in _RUNS:
+        if self._unit_plan[4]:
             return self._best_run(selected, context.as_of)
         return self._tally(selected)
 
@@ -505,7 +507,7 @@ class Count(_Combinable):
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        spec, complaints, read, latest_incident = self._unit_plan
+        spec, complaints, read, latest_incident, _ = self._unit_plan
         by_dates = spec.one_day_per_incident
         # Under INCIDENT_DATES each incident counts on at most one of its days
         # and each day for at most one incident: a continuing incident reported
@@ -577,7 +579,7 @@ class Count(_Combinable):
             Pending(partial(_changed_fates, selected, changed)) if changed else selected.held_fates,
             selected.window,
             deadline,
-            combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
+            combinable=not (self._unit_plan[4] and reachable_by is None and counted > 0),
         )
         summary = f"{counted} of {self._of}"
         if possible > counted:
