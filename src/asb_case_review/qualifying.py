@@ -397,8 +397,10 @@ class Shared:
     """What every selection of one application shares, worked out once for all of them.
 
     The reports in the order the law takes them (the day they were made, then
-    their id), each one's day of behaviour under each reading, and the last
-    days of the periods the rules measure.  A
+    their id), each one's day of behaviour under each reading, the last days of
+    the periods the rules measure (kept from one evaluation to the next: a pure
+    function of the first day), and the reports that pass the tests before a
+    window, for rules that differ only in their window.  A
     :class:`~asb_case_review.rules.Context` holds one for an evaluation and the
     re-runs of :attr:`~asb_case_review.decision.Decision.met_until`, so that a
     value one rule needs is not worked out again for the next.  It belongs to
@@ -619,8 +621,20 @@ def _place_counted_back(
     inside: list[tuple[Report, dt.date, dt.date]] = []
     first = earliest_start(as_of, span, arithmetic)
     lasts = shared.lasts(span, arithmetic)
+    if by_report:
+        # The survivors are in the order they were made: those inside are the last of them.
+        cut = 0
+        while cut < len(survivors) and survivors[cut][0].made_on < first:
+            report = survivors[cut][0]
+            out[report.id] = partial(_ran_out, report, span, arithmetic, report.made_on, as_of)
+            cut += 1
+        kept = survivors[cut:]
+        # Reports share days; each day's period is worked out once.
+        for start in {report.made_on for report, _ in kept}.difference(lasts):
+            lasts[start] = period_last_day(start, span, arithmetic)
+        return [(report, day, lasts[report.made_on]) for report, day in kept], Period(first, as_of)
     for report, day in survivors:
-        start = report.made_on if by_report else day
+        start = day
         if first <= start:
             # Reports share days; each day's period is worked out once (for a report
             # outside, only when its fate is read).

@@ -493,7 +493,7 @@ class Count(_Combinable):
         """Count the units among ``selected.inside``; *reachable_by*: a run's last day for a new report."""
         return self._counted(selected, reachable_by, *self._units(selected.inside))
 
-    def _units(
+    def _units(  # noqa: PLR0912 - one loop for every report, kept inline
         self, inside: tuple[tuple[Report, dt.date, dt.date], ...]
     ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
         """The units among *inside*.
@@ -515,6 +515,8 @@ class Count(_Combinable):
         # incident, not several dates.  The dates are matched to incidents so
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
+        if not by_dates and not latest_incident:
+            return self._plain_units(inside, spec, complaints, read)
         matched = _match_dates(inside) if by_dates else {}
         for report, day, last in inside:
             # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
@@ -546,6 +548,38 @@ class Count(_Combinable):
                     behaviour[key] = max(behaviour[key], day)
                 changed[report.id] = (Reason.DUPLICATE, duplicate_of)
         return changed, expiry, behaviour, len(unknown)
+
+    @staticmethod
+    def _plain_units(
+        inside: tuple[tuple[Report, dt.date, dt.date], ...],
+        spec: UnitSpec,
+        complaints: bool,  # noqa: FBT001 - the count's own plan, passed on
+        read: Callable[[Report], Hashable] | None,
+    ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
+        """:meth:`_units` for a unit of equal values (no matching of days, no days of behaviour kept)."""
+        if complaints:
+            keys: list[Hashable] = [(r.reporter, r.incident.id, day) for r, day, _ in inside]
+        elif read is not None:
+            keys = [read(r) for r, _, _ in inside]  # None: a missing value, the count uncertain
+        else:
+            keys = [unit_key(spec, r, day) for r, day, _ in inside]
+        changed: dict[str, tuple[Reason, str]] = {}
+        expiry: dict[Hashable, dt.date] = {}
+        unknown: set[str] = set()
+        duplicate = (Reason.DUPLICATE, spec.duplicate)
+        for (report, _, last), key in zip(inside, keys, strict=True):
+            if key is None:
+                unknown.add(report.reporter)
+                changed[report.id] = (Reason.UNKNOWN_HOUSEHOLD, _NO_HOUSEHOLD)
+                continue
+            seen = expiry.get(key)
+            if seen is None:
+                expiry[key] = last
+                continue
+            if last > seen:
+                expiry[key] = last
+            changed[report.id] = duplicate
+        return changed, expiry, {}, len(unknown)
 
     def _counted(  # noqa: PLR0917 - the units _tally found, passed on as they are
         self,
