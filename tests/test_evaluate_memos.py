@@ -13,6 +13,7 @@ import itertools
 import attrs
 import pytest
 
+from asb_case_review import qualifying
 from asb_case_review.dates import Arithmetic, days, months, period_last_day
 from asb_case_review.decision import _combined, evaluate
 from asb_case_review.law import reports as law
@@ -171,3 +172,15 @@ def test_the_days_of_behaviour_in_one_pass_are_each_reports_own(rule: law.Behavi
     expected = [law.behaviour_day(rule, r.incident.began_on, r.incident.ended_on, r.made_on) for r in every]
     assert law.behaviour_days(rule, every) == expected
     assert len(set(expected)) > 1
+
+
+def test_the_remembered_last_days_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its bounds the table of periods' last days starts afresh, and the answers stay the same."""
+    selections = [Selection(lag=Lag(days(n)), window=Window(days(100 + n))) for n in range(20, 30)]
+    expected = [_shown(select(s, APPLICATION, D(2025, 6, 2))) for s in selections]
+    monkeypatch.setattr(qualifying, "_MOST_LASTS", 2)
+    monkeypatch.setattr(qualifying, "_MOST_SPANS", 3)
+    monkeypatch.setattr(qualifying, "_LASTS", {})
+    for _ in range(2):
+        assert [_shown(select(s, APPLICATION, D(2025, 6, 2))) for s in selections] == expected
+        assert len(qualifying._LASTS) <= 3

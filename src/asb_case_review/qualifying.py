@@ -440,6 +440,8 @@ class Shared:
         if found is None:
             found = _LASTS.get(key)
             if found is None or len(found) > _MOST_LASTS:
+                if len(_LASTS) >= _MOST_SPANS:
+                    _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
                 found = _LASTS[key] = {}
             self._lasts[key] = found
         return found
@@ -448,6 +450,7 @@ class Shared:
 _LASTS: Final[dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]]] = {}
 """The last days of periods worked out so far, by span and arithmetic, then first day."""
 _MOST_LASTS: Final = 8192
+_MOST_SPANS: Final = 64
 
 
 Later = Callable[[], Fate]
