@@ -15,6 +15,7 @@ complaint was made (s.104, as explained in the Explanatory Notes para 231).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import operator
@@ -391,6 +392,7 @@ def _screened(
 
 
 _BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
+_MADE_ON: Final = operator.attrgetter("made_on")
 
 
 class Shared:
@@ -408,13 +410,15 @@ class Shared:
     fill it in together, and every value they write is the same.
     """
 
-    __slots__ = ("_days", "_lasts", "application", "reports", "scoped")
+    __slots__ = ("_days", "_lasts", "_made_by", "application", "reports", "scoped")
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
         self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
-        self.scoped: Final[dict[tuple[Selection, dt.date], Scoped]] = {}
-        """What the tests before the window found, by the selection's scope and the date."""
+        self._made_by: dict[dt.date, int] = {}
+        self.scoped: Final[dict[tuple[Selection, int], Scoped]] = {}
+        """What the tests before the window found, by the selection's scope and how many reports
+        were made by the date (:meth:`made_by`)."""
         self._days: dict[BehaviourDay, list[dt.date]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
@@ -427,6 +431,13 @@ class Shared:
         found = self._days.get(rule)
         if found is None:
             found = self._days[rule] = law.behaviour_days(rule, self.reports)
+        return found
+
+    def made_by(self, day: dt.date) -> int:
+        """How many of ``reports`` were made on or before *day* (they are the first so many)."""
+        found = self._made_by.get(day)
+        if found is None:
+            found = self._made_by[day] = bisect.bisect_right(self.reports, day, key=_MADE_ON)
         return found
 
     def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
@@ -528,11 +539,13 @@ def _scoped(
     selection: Selection, plan: _Plan, application: Application, as_of: dt.date, shared: Shared
 ) -> Scoped:
     # The tests before the window do not depend on it: rules that differ only in their
-    # window share them, once per evaluation and date.
-    key = (plan.scope, as_of)
+    # window share them, once per evaluation.  Nor do they depend on the date beyond which
+    # reports were made by then: the re-runs of a decision on later days share them too.
+    made = shared.made_by(as_of)
+    key = (plan.scope, made)
     found = shared.scoped.get(key)
     if found is None:
-        found = shared.scoped[key] = _in_scope(selection, plan, application, as_of, shared)
+        found = shared.scoped[key] = _in_scope(selection, plan, application, made, shared)
     return found
 
 
@@ -542,10 +555,13 @@ fates of those that the lag turned away."""
 
 
 def _in_scope(
-    selection: Selection, plan: _Plan, application: Application, as_of: dt.date, shared: Shared
+    selection: Selection, plan: _Plan, application: Application, made_by: int, shared: Shared
 ) -> Scoped:
-    """The reports that pass the tests before the window, in the law's order, and the late ones' fates."""
-    reports = shared.reports
+    """The reports that pass the tests before the window, in the law's order, and the late ones' fates.
+
+    *made_by*: how many of the reports (in the order they were made) were made by the date.
+    """
+    reports = shared.reports[:made_by]
     out: dict[str, Later] = {}
     survivors: list[tuple[Report, dt.date]] = []
     lag = selection.lag
@@ -563,8 +579,6 @@ def _in_scope(
         made = report.made_on
         # Whether the report passes the tests before the lag.  Which test it fails first, and
         # the wording, are _screen's, asked only when the fates are read (_counted_fates).
-        if made > as_of:
-            break  # the reports are in the order they were made: the rest are later still
         if (
             report.incident.matter != matter
             or (victim is not None and report.reporter != victim)
