@@ -184,3 +184,14 @@ def test_the_remembered_last_days_stay_bounded(monkeypatch: pytest.MonkeyPatch) 
     for _ in range(2):
         assert [_shown(select(s, APPLICATION, D(2025, 6, 2))) for s in selections] == expected
         assert len(qualifying._LASTS) <= 3
+
+
+def test_a_missing_household_leaves_a_count_by_the_latest_incident_uncertain() -> None:
+    """Under a window ending with the latest incident, a report with no household may be one more."""
+    selection = Selection(lag=None, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT))
+    households = count(3, unit=law.CountUnit.HOUSEHOLDS, selection=selection)
+    result = households(Context(APPLICATION, D(2025, 6, 2)))
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.possible) == (2, 5)  # P1, P2 and P5 gave none
+    assert result.outcome is Outcome.UNKNOWN
+    assert {f.report: f.reason.value for f in result.tally.fates}["R2"] == "unknown_household"

@@ -422,10 +422,6 @@ class Shared:
         self._days: dict[BehaviourDay, list[dt.date]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
-    def screens(self, selection: Selection) -> tuple[law.Screen, ...]:
-        """``law.screens(selection)``, made once per selection."""
-        return _screening(selection).screens
-
     def days(self, rule: BehaviourDay) -> list[dt.date]:
         """Each report's day of behaviour under *rule*, in the order of ``reports`` (``behaviour_days``)."""
         found = self._days.get(rule)
