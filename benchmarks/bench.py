@@ -435,7 +435,7 @@ def single_application():
           f"({worst_name}: {ours * 1e6:.0f} us vs {bare * 1e6:.0f} us); target every policy <= 2x: "
           f"{verdict(worst <= 2)} ({sum(r <= 2 for r, _, _ in ratios.values())} of {len(ratios)} within)"
     )  # fmt: skip
-    for name in ("statutory", "staffordshire-moorlands", "merseyside", *(n for n, _ in ordered[-3:])):
+    for name in ("statutory", "staffordshire-moorlands", "merseyside", *(n for n, _ in ordered[-5:])):
         ratio, ours, bare = ratios[name]
         print(
             f"    {name:<28} evaluate {ours * 1e6:6.0f} us | bare count {bare * 1e6:5.0f} us | {ratio:4.2f}x"

@@ -12,11 +12,14 @@ defeat the mandatory route (domain brief section 1; untested in court).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
+import functools
+import operator
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Final
+from typing import Final, NamedTuple
 
 import attrs
 
@@ -25,7 +28,7 @@ from .dates import BUILT_IN_HOLIDAYS, earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
-from .law.logic import MET, NOT_MET, SCALAR, Outcome, RouteCode, as_written, combine, last_day_met
+from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, as_written, combine, last_day_met
 from .models import Application
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
 from .qualifying import Fate, Reason, Shared
@@ -41,6 +44,15 @@ __all__ = [
 ]
 
 _SIX_MONTHS: Final = months(6)
+
+
+def _code(outcome: Outcome) -> int:
+    """``outcome.code``, told by identity (an enum's hash is worked out in Python, each time)."""
+    return MET if outcome is Outcome.MET else UNKNOWN if outcome is Outcome.UNKNOWN else NOT_MET
+
+
+_MADE_ON: Final = operator.attrgetter("made_on")
+_REPORTER: Final = operator.attrgetter("reporter")
 
 
 class Route(enum.StrEnum):
@@ -145,8 +157,7 @@ def _floor_result(value: Result | _Floor) -> Result:
     return value if isinstance(value, Result) else value.get()
 
 
-@attrs.frozen
-class _Run:
+class _Run(NamedTuple):
     """The results of one run of a policy on one date."""
 
     outcome: Outcome
@@ -169,45 +180,57 @@ class _Run:
         yield self.floor
 
 
+@functools.lru_cache(maxsize=4096)
+def _combined(
+    mandatory: int,
+    local: tuple[int, ...],
+    conditions: tuple[int, ...],
+    floor: int,
+    enforce_floor: bool,  # noqa: FBT001 - positional: the arguments are the cache's key
+) -> tuple[Outcome, Outcome, Route | None, tuple[bool, ...], bool]:
+    """``law.logic.combine`` on single outcome codes, as outcomes and a route.
+
+    A pure function of a few small codes: worked out once for each pattern of them.
+    """
+    combined = combine(SCALAR, mandatory, local, conditions, floor, enforce_floor=enforce_floor)
+    return (
+        Outcome.of(combined.outcome),
+        Outcome.of(combined.policy_outcome),
+        _ROUTES[RouteCode(combined.route)],
+        combined.matched,
+        combined.floor_matched,
+    )
+
+
 def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: bool) -> _Run:
     mandatory = policy.mandatory(context)
-    local = tuple(r(context) for r in policy.local)
-    conditions = tuple(r(context) for r in policy.conditions)
-    local_codes = [r.outcome.code for r in local]
-    condition_codes = [c.outcome.code for c in conditions]
+    local = tuple([r(context) for r in policy.local])
+    conditions = tuple([r(context) for r in policy.conditions])
+    mandatory_code = _code(mandatory.outcome)
+    local_codes = tuple([_code(r.outcome) for r in local])
+    condition_codes = tuple([_code(c.outcome) for c in conditions])
     floor: Result | _Floor
     if floor_rule is policy.mandatory:
         floor = mandatory
-        floor_code = mandatory.outcome.code
-    elif as_written(SCALAR, mandatory.outcome.code, local_codes, condition_codes) == MET:
+        floor_code = mandatory_code
+    elif as_written(SCALAR, mandatory_code, local_codes, condition_codes) == MET:
         # The floor decides nothing here (law.logic.as_written): it runs when it is read.
         floor = _Floor(floor_rule, context)
         floor_code = NOT_MET
     else:
         floor = floor_rule(context)
-        floor_code = floor.outcome.code
-    combined = combine(
-        SCALAR,
-        mandatory.outcome.code,
-        local_codes,
-        condition_codes,
-        floor_code,
-        enforce_floor=enforce_floor,
+        floor_code = _code(floor.outcome)
+    outcome, policy_outcome, route, hits, floor_matched = _combined(
+        mandatory_code, local_codes, condition_codes, floor_code, enforce_floor
     )
-    rules = (policy.mandatory, *policy.local)
-    matched = tuple(r.id for r, hit in zip(rules, combined.matched, strict=True) if hit)
-    if combined.floor_matched:
-        matched = (floor_rule.id,)
-    return _Run(
-        Outcome.of(combined.outcome),
-        Outcome.of(combined.policy_outcome),
-        _ROUTES[RouteCode(combined.route)],
-        matched,
-        mandatory,
-        local,
-        conditions,
-        floor,
-    )
+    if floor_matched:
+        matched: tuple[str, ...] = (floor_rule.id,)
+    elif not policy.local:
+        matched = (policy.mandatory.id,) if hits[0] else ()
+    else:
+        rules = (policy.mandatory, *policy.local)
+        matched = tuple([r.id for r, hit in zip(rules, hits, strict=True) if hit])
+    return _Run(outcome, policy_outcome, route, matched, mandatory, local, conditions, floor)
 
 
 def _without_later_reports(application: Application, as_of: dt.date) -> Application:
@@ -448,7 +471,8 @@ def evaluate(
     if not isinstance(floor_reading, FloorReading):
         floor_reading = _floor_reading(floor_reading)
     floor_rule = _floor_rule(policy, floor_reading)
-    run = _run(policy, floor_rule, Context(application, day), enforce_floor=enforce_floor)
+    context = Context(application, day)
+    run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 
     warnings: list[Notice] = []
     if policy.threshold > STATUTORY_THRESHOLD:
@@ -519,7 +543,11 @@ def evaluate(
     signals: list[Notice] = []
     victim = application.victim
     window_start = earliest_start(day, _SIX_MONTHS)
-    recent = sum(1 for r in application.reports if r.reporter == victim and window_start <= r.made_on <= day)
+    # The reports in the order they were made: those of the six months are one slice of them.
+    reports = context.shared().reports
+    first = bisect.bisect_left(reports, window_start, key=_MADE_ON)
+    in_six_months = reports[first : bisect.bisect_right(reports, day, lo=first, key=_MADE_ON)]
+    recent = list(map(_REPORTER, in_six_months)).count(victim)
     if recent >= 2:
         signals.append(
             Notice(

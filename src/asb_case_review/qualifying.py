@@ -15,11 +15,13 @@ complaint was made (s.104, as explained in the Explanatory Notes para 231).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Final, assert_never
+from typing import Any, Final, NamedTuple, assert_never
 
 import attrs
 
@@ -287,6 +289,11 @@ class Selected:
         """Every report's fate, in the order the reports were made."""
         return fates_of(self._fates)
 
+    @property
+    def held_fates(self) -> FatesArg:
+        """The fates as held: made, or to be made when first read (for a count that changes none)."""
+        return self._fates
+
     def __repr__(self) -> str:
         return public_repr(self)
 
@@ -328,12 +335,54 @@ def _screen(
     return None
 
 
-def _fails(screens: tuple[law.Screen, ...], report: Report) -> bool:
-    """Whether *report* fails one of the value tests *screens*."""
-    for screen in screens:  # noqa: SIM110 - a loop, not all() over a generator: this runs for every report
-        if not screen.admits(law.report_value(report, screen.column)):
-            return True
-    return False
+Failing = Callable[[Report], bool]
+"""Whether a report fails one of a selection's value tests."""
+
+
+Admits = Callable[[Any], bool]
+Read = Callable[[Report], Any]
+
+
+class _Plan(NamedTuple):
+    """How :func:`select` applies a selection, worked out once for it."""
+
+    screens: tuple[law.Screen, ...]
+    """``law.screens(selection)``."""
+    single: tuple[Admits, Read] | None
+    """A single value test, as its own two functions (whether a value is admitted, the value read),
+    applied in the loop without a call of its own."""
+    fails: Failing | None
+    """Several value tests, as one function telling whether a report fails one of them."""
+    scope: Selection
+    """The selection with the default window: what the tests before the window depend on (one
+    object for every equal one, so that it keys the evaluation's memo at the cost of its identity)."""
+
+
+_ANY_WINDOW: Final = Window()
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical(scope: Selection) -> Selection:
+    """The first of the selections equal to *scope* that was asked for."""
+    return scope
+
+
+@functools.lru_cache(maxsize=1024)
+def _screening(selection: Selection) -> _Plan:
+    """How *selection* is applied, made once per selection (an immutable value), as a policy is read once."""
+    screens = law.screens(selection)
+    tests = tuple((screen.admits, law.column_reader(screen.column)) for screen in screens)
+    scope = _canonical(attrs.evolve(selection, window=_ANY_WINDOW))
+    if len(tests) <= 1:
+        return _Plan(screens, (tests[0] if tests else None), None, scope)
+
+    def fails(report: Report) -> bool:
+        for admits, read in tests:  # noqa: SIM110 - a loop, not any() over a generator: every report
+            if not admits(read(report)):
+                return True
+        return False
+
+    return _Plan(screens, None, fails, scope)
 
 
 def _screened(
@@ -350,14 +399,17 @@ def _screened(
 
 
 _BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
+_MADE_ON: Final = operator.attrgetter("made_on")
 
 
 class Shared:
     """What every selection of one application shares, worked out once for all of them.
 
     The reports in the order the law takes them (the day they were made, then
-    their id), each one's day of behaviour under each reading, and the last
-    days of the periods the rules measure.  A
+    their id), each one's day of behaviour under each reading, the last days of
+    the periods the rules measure (kept from one evaluation to the next: a pure
+    function of the first day), and the reports that pass the tests before a
+    window, for rules that differ only in their window.  A
     :class:`~asb_case_review.rules.Context` holds one for an evaluation and the
     re-runs of :attr:`~asb_case_review.decision.Decision.met_until`, so that a
     value one rule needs is not worked out again for the next.  It belongs to
@@ -365,39 +417,54 @@ class Shared:
     fill it in together, and every value they write is the same.
     """
 
-    __slots__ = ("_days", "_lasts", "_screens", "application", "reports")
+    __slots__ = ("_days", "_lasts", "_made_by", "application", "reports", "scoped")
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
         self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
-        self._days: dict[BehaviourDay, list[dt.date | None]] = {}
+        self._made_by: dict[dt.date, int] = {}
+        self.scoped: Final[dict[tuple[Selection, int], Scoped]] = {}
+        """What the tests before the window found, by the selection's scope and how many reports
+        were made by the date (:meth:`made_by`)."""
+        self._days: dict[BehaviourDay, list[dt.date]] = {}
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
-        self._screens: dict[Selection, tuple[law.Screen, ...]] = {}
 
-    def screens(self, selection: Selection) -> tuple[law.Screen, ...]:
-        """``law.screens(selection)``, made once per selection."""
-        found = self._screens.get(selection)
-        if found is None:
-            found = self._screens[selection] = law.screens(selection)
-        return found
-
-    def days(self, rule: BehaviourDay) -> list[dt.date | None]:
-        """Each report's day of behaviour (in the order of ``reports``) under *rule*, as far as known.
-
-        ``None`` where not yet worked out: the caller fills it in (``law.behaviour_day``).
-        """
+    def days(self, rule: BehaviourDay) -> list[dt.date]:
+        """Each report's day of behaviour under *rule*, in the order of ``reports`` (``behaviour_days``)."""
         found = self._days.get(rule)
         if found is None:
-            found = self._days[rule] = [None] * len(self.reports)
+            found = self._days[rule] = law.behaviour_days(rule, self.reports)
+        return found
+
+    def made_by(self, day: dt.date) -> int:
+        """How many of ``reports`` were made on or before *day* (they are the first so many)."""
+        found = self._made_by.get(day)
+        if found is None:
+            found = self._made_by[day] = bisect.bisect_right(self.reports, day, key=_MADE_ON)
         return found
 
     def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
-        """The last days of periods of *span* found so far, by their first day (the caller fills it)."""
+        """The last days of periods of *span* found so far, by their first day (the caller fills it).
+
+        A period's last day is a pure function of its first day, so these are kept from one
+        evaluation to the next (each table emptied when it grows past a bound).
+        """
         key = (span, arithmetic)
         found = self._lasts.get(key)
         if found is None:
-            found = self._lasts[key] = {}
+            found = _LASTS.get(key)
+            if found is None or len(found) > _MOST_LASTS:
+                if len(_LASTS) >= _MOST_SPANS:
+                    _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
+                found = _LASTS[key] = {}
+            self._lasts[key] = found
         return found
+
+
+_LASTS: Final[dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]]] = {}
+"""The last days of periods worked out so far, by span and arithmetic, then first day."""
+_MOST_LASTS: Final = 8192
+_MOST_SPANS: Final = 64
 
 
 Later = Callable[[], Fate]
@@ -449,55 +516,12 @@ def select(
     """
     if shared is None or shared.application is not application:
         shared = Shared(application)
-    reports = shared.reports
-    out: dict[str, Later] = {}
-    survivors: list[tuple[Report, dt.date]] = []
-    lag = selection.lag
-    limits = {} if lag is None else shared.lasts(lag.span, lag.arithmetic)
-    surely_in_time = 0 if lag is None else law.surely_in_time(lag)
-    every = lag is not None and lag.applies_to is LagScope.EVERY
-    first_was_late = False
-    matter = application.matter
-    screens = shared.screens(selection)
-    victim = application.victim if law.victims_only(selection.who) else None
-    rule = selection.behaviour_day
-    days = shared.days(rule)
-    for index, report in enumerate(reports):
-        made = report.made_on
-        # Whether the report passes the tests before the lag.  Which test it fails first, and
-        # the wording, are _screen's, asked only when the fates are read (_counted_fates).
-        if (
-            made > as_of
-            or report.incident.matter != matter
-            or (victim is not None and report.reporter != victim)
-            or (screens and _fails(screens, report))
-        ):
-            continue
-        if first_was_late:
-            # Only the first report is held to the lag; once it failed, the
-            # later reports have no qualifying first report to follow.
-            detail = "the first report was not made in time"
-            out[report.id] = partial(Fate, report.id, Reason.LATE_REPORT, detail, report.reporter)
-            continue
-        # Worked out only for reports that get this far, once for every rule that shares the reading.
-        day = days[index]
-        if day is None:
-            incident = report.incident
-            day = days[index] = law.behaviour_day(rule, incident.began_on, incident.ended_on, made)
-        if lag is not None and (every or not survivors) and (made - day).days >= surely_in_time:
-            # Reports share days; the lag's last day is worked out once per day of behaviour.
-            limit = limits.get(day)
-            if limit is None:
-                limit = limits[day] = law.lag_last_day(lag, day)
-            if made > limit:
-                out[report.id] = partial(_late, report, lag, day, limit)
-                first_was_late = not every
-                continue
-        survivors.append((report, day))
-
+    plan = _screening(selection)
+    survivors, scoped_out, first_was_late = _scoped(selection, plan, application, as_of, shared)
+    out = dict(scoped_out)
     inside, window = _place(selection.window, survivors, as_of, out, shared)
-    screened = partial(_screened, selection, application, as_of, screens)
-    fates = Pending(partial(_counted_fates, screened, reports, out, inside))
+    screened = partial(_screened, selection, application, as_of, plan.screens)
+    fates = Pending(partial(_counted_fates, screened, shared.reports, out, inside))
     closed = None
     if first_was_late:
         closed = (
@@ -510,12 +534,97 @@ def select(
     ):
         # New reports are made later than the first, which keeps placing the period.
         closed = f"the {selection.window.span} beginning with the first report ended on {window.last}"
-    return Selected(fates, tuple(inside), tuple(survivors), window, closed=closed)
+    return Selected(fates, tuple(inside), survivors, window, closed=closed)
+
+
+def in_scope(
+    selection: Selection, application: Application, as_of: dt.date, *, shared: Shared | None = None
+) -> tuple[tuple[Report, dt.date], ...]:
+    """The reports of *application* that pass every test of *selection* before its window on *as_of*.
+
+    Each with its day of behaviour, in the law's order: ``select(...).in_scope``, without placing
+    the window.
+    """
+    if shared is None or shared.application is not application:
+        shared = Shared(application)
+    return _scoped(selection, _screening(selection), application, as_of, shared)[0]
+
+
+def _scoped(
+    selection: Selection, plan: _Plan, application: Application, as_of: dt.date, shared: Shared
+) -> Scoped:
+    # The tests before the window do not depend on it: rules that differ only in their
+    # window share them, once per evaluation.  Nor do they depend on the date beyond which
+    # reports were made by then: the re-runs of a decision on later days share them too.
+    made = shared.made_by(as_of)
+    key = (plan.scope, made)
+    found = shared.scoped.get(key)
+    if found is None:
+        found = shared.scoped[key] = _in_scope(selection, plan, application, made, shared)
+    return found
+
+
+Scoped = tuple[tuple[tuple[Report, dt.date], ...], dict[str, "Later"], bool]
+"""The reports that pass every test before the window, with their days of behaviour, the
+fates of those that the lag turned away, and whether the first report was late under a lag that
+binds only the first (which bars every later report)."""
+
+
+def _in_scope(
+    selection: Selection, plan: _Plan, application: Application, made_by: int, shared: Shared
+) -> Scoped:
+    """The reports that pass the tests before the window, in the law's order, and the late ones' fates.
+
+    *made_by*: how many of the reports (in the order they were made) were made by the date.
+    """
+    reports = shared.reports[:made_by]
+    out: dict[str, Later] = {}
+    survivors: list[tuple[Report, dt.date]] = []
+    lag = selection.lag
+    limits = {} if lag is None else shared.lasts(lag.span, lag.arithmetic)
+    surely_in_time = 0 if lag is None else law.surely_in_time(lag)
+    every = lag is not None and lag.applies_to is LagScope.EVERY
+    first_was_late = False
+    matter = application.matter
+    fails = plan.fails
+    admits, read = (None, None) if plan.single is None else plan.single
+    victim = application.victim if law.victims_only(selection.who) else None
+    # Worked out once for every report and every rule that shares the reading.
+    days = shared.days(selection.behaviour_day)
+    for index, report in enumerate(reports):
+        made = report.made_on
+        # Whether the report passes the tests before the lag.  Which test it fails first, and
+        # the wording, are _screen's, asked only when the fates are read (_counted_fates).
+        if (
+            report.incident.matter != matter
+            or (victim is not None and report.reporter != victim)
+            or (read is not None and not admits(read(report)))  # type: ignore[misc]
+            or (fails is not None and fails(report))
+        ):
+            continue
+        if first_was_late:
+            # Only the first report is held to the lag; once it failed, the
+            # later reports have no qualifying first report to follow.
+            detail = "the first report was not made in time"
+            out[report.id] = partial(Fate, report.id, Reason.LATE_REPORT, detail, report.reporter)
+            continue
+        day = days[index]
+        if lag is not None and (every or not survivors) and (made - day).days >= surely_in_time:
+            # Reports share days; the lag's last day is worked out once per day of behaviour.
+            limit = limits.get(day)
+            if limit is None:
+                limit = limits[day] = law.lag_last_day(lag, day)
+            if made > limit:
+                out[report.id] = partial(_late, report, lag, day, limit)
+                first_was_late = not every
+                continue
+        survivors.append((report, day))
+    return tuple(survivors), out, first_was_late
 
 
 def _place(
     window: Window,
-    survivors: list[tuple[Report, dt.date]],
+    survivors: Sequence[tuple[Report, dt.date]],
     as_of: dt.date,
     out: dict[str, Later],
     shared: Shared,
@@ -526,14 +635,15 @@ def _place(
     return _place_anchored(window, survivors, as_of, out, shared)
 
 
-def _ran_out(report: Report, span: Span, start: dt.date, last: dt.date, as_of: dt.date) -> Fate:
+def _ran_out(report: Report, span: Span, arithmetic: Arithmetic, start: dt.date, as_of: dt.date) -> Fate:
+    last = period_last_day(start, span, arithmetic)
     detail = f"its {span} ran out on {last}, before {as_of}"
     return Fate(report.id, Reason.OUTSIDE_WINDOW, detail, report.reporter, Period(start, last))
 
 
 def _place_counted_back(
     window: Window,
-    survivors: list[tuple[Report, dt.date]],
+    survivors: Sequence[tuple[Report, dt.date]],
     as_of: dt.date,
     out: dict[str, Later],
     shared: Shared,
@@ -544,22 +654,35 @@ def _place_counted_back(
     inside: list[tuple[Report, dt.date, dt.date]] = []
     first = earliest_start(as_of, span, arithmetic)
     lasts = shared.lasts(span, arithmetic)
-    for report, day in survivors:
-        start = report.made_on if by_report else day
+    if by_report:
+        # The survivors are in the order they were made: those inside are the last of them.
+        cut = 0
+        while cut < len(survivors) and survivors[cut][0].made_on < first:
+            report = survivors[cut][0]
+            out[report.id] = partial(_ran_out, report, span, arithmetic, report.made_on, as_of)
+            cut += 1
+        kept = survivors[cut:]
         # Reports share days; each day's period is worked out once.
-        last = lasts.get(start)
-        if last is None:
-            last = lasts[start] = period_last_day(start, span, arithmetic)
+        for start in {report.made_on for report, _ in kept}.difference(lasts):
+            lasts[start] = period_last_day(start, span, arithmetic)
+        return [(report, day, lasts[report.made_on]) for report, day in kept], Period(first, as_of)
+    for report, day in survivors:
+        start = day
         if first <= start:
+            # Reports share days; each day's period is worked out once (for a report
+            # outside, only when its fate is read).
+            last = lasts.get(start)
+            if last is None:
+                last = lasts[start] = period_last_day(start, span, arithmetic)
             inside.append((report, day, last))
         else:
-            out[report.id] = partial(_ran_out, report, span, start, last, as_of)
+            out[report.id] = partial(_ran_out, report, span, arithmetic, start, as_of)
     return inside, Period(first, as_of)
 
 
 def _place_anchored(
     window: Window,
-    survivors: list[tuple[Report, dt.date]],
+    survivors: Sequence[tuple[Report, dt.date]],
     as_of: dt.date,
     out: dict[str, Later],
     shared: Shared,

@@ -20,7 +20,7 @@ any_of(count(3), fact(Fact.VICTIM_HIGH_RISK))
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property, partial
 from typing import Any, Final, Protocol, runtime_checkable
 
@@ -31,7 +31,7 @@ from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
-from .law.reports import UNITS, CountUnit, date_of_value, reads_day_made, unit_key
+from .law.reports import UNITS, CountUnit, UnitSpec, date_of_value, key_reader, reads_day_made, unit_key
 from .models import Application, Fact, Report
 from .qualifying import (
     Anchor,
@@ -46,6 +46,7 @@ from .qualifying import (
     Shared,
     Window,
     fates_of,
+    in_scope,
     public_repr,
     select,
 )
@@ -198,13 +199,24 @@ class Context:
         """The fates of the application's reports under *selection* on ``as_of``."""
         found = self._selected.get(selection)
         if found is None:
-            shared = self._shared
-            if shared is None or shared.application is not self.application:
-                shared = Shared(self.application)
-                object.__setattr__(self, "_shared", shared)
-            found = select(selection, self.application, self.as_of, shared=shared)
+            found = select(selection, self.application, self.as_of, shared=self.shared())
             self._selected[selection] = found
         return found
+
+    def in_scope(self, selection: Selection) -> tuple[tuple[Report, dt.date], ...]:
+        """``selected(selection).in_scope``, without placing the window (``qualifying.in_scope``)."""
+        found = self._selected.get(selection)
+        if found is not None:
+            return found.in_scope
+        return in_scope(selection, self.application, self.as_of, shared=self.shared())
+
+    def shared(self) -> Shared:
+        """What the selections of this evaluation share (the reports in order, ...), made on first use."""
+        shared = self._shared
+        if shared is None or shared.application is not self.application:
+            shared = Shared(self.application)
+            object.__setattr__(self, "_shared", shared)
+        return shared
 
 
 @attrs.frozen(repr=False)
@@ -394,6 +406,29 @@ class Count(_Combinable):
         noun = unit_noun(self.unit, self.at_least)
         return f"at least {self.at_least} {noun} ({self.selection.describe()})"
 
+    @cached_property
+    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool, bool]:
+        """What the count reads of each report, worked out once for the count.
+
+        The unit's meaning (``law.reports.UNITS``); whether it is the statute's own unit (the
+        reporter, the incident and the day of behaviour, built inline); the reader of its one
+        report value (``law.reports.key_reader``; ``None``: ``unit_key``); and whether each unit's
+        day of behaviour is kept, which only the deadline of a window ending with the latest
+        incident needs (``_deadline``); and whether the window begins with the first report
+        counted, so that the count looks for the best run (``_best_run``).
+        """
+        spec = UNITS[self.unit]
+        complaints = self.unit is CountUnit.COMPLAINTS
+        # A unit of one value of the report is that value, read without unit_key's tuple.
+        read = None if complaints else key_reader(spec)
+        anchor = self.selection.window.anchor
+        return spec, complaints, read, anchor is Anchor.LATEST_INCIDENT, anchor in _RUNS
+
+    @cached_property
+    def _of(self) -> str:
+        """The end of the count's summary, e.g. "3 complaints counted": the same on every evaluation."""
+        return f"{self.at_least} {unit_noun(self.unit, self.at_least)} counted"
+
     def __repr__(self) -> str:
         args = [str(self.at_least)]
         if self.unit is not CountUnit.COMPLAINTS:
@@ -404,7 +439,7 @@ class Count(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         selected = context.selected(self.selection)
-        if self.selection.window.anchor in _RUNS:
+        if self._unit_plan[4]:
             return self._best_run(selected, context.as_of)
         return self._tally(selected)
 
@@ -427,7 +462,7 @@ class Count(_Combinable):
         if not candidates:
             return self._tally(selected)
 
-        best: tuple[tuple[bool, bool, int, dt.date, dt.date], Result] | None = None
+        best: tuple[tuple[bool, bool, int, dt.date, dt.date], tuple[Any, ...]] | None = None
         # The last day each number of units counted could still be joined by new reports: a run
         # other than the one shown may hold as many units and close later.
         joinable: dict[int, dt.date] = {}
@@ -442,22 +477,24 @@ class Count(_Combinable):
                 else period_last_day(latest, window.application_within, window.arithmetic)
             )
             in_time = as_of <= bound
-            fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
             inside = tuple((r, d, bound) for r, d in members) if in_time else ()
-            run = Selected(fates, inside, selected.in_scope, Period(start, end), closed=selected.closed)
             reach = end if end >= as_of else None
-            result = self._tally(run, reachable_by=reach)
-            score = (result.met, in_time, result.tally.count if result.tally else 0, bound, start)
+            # Each run is only counted here; the result (its fates, wording and dates) is made
+            # for the run shown alone.
+            units = self._units(inside)
+            count = len(units[1])
+            score = (count >= self.at_least, in_time, count, bound, start)
             if reach is not None:
                 # A new report made by the run's last day is its latest, so the run is then in time.
-                everyone = tuple((r, d, bound) for r, d in members)
-                whole = result if in_time else self._tally(attrs.evolve(run, inside=everyone))
-                count = whole.tally.count if whole.tally else 0
-                joinable[count] = max(joinable.get(count, reach), reach)
+                whole = count if in_time else len(self._units(tuple((r, d, bound) for r, d in members))[1])
+                joinable[whole] = max(joinable.get(whole, reach), reach)
             if best is None or score > best[0]:
-                best = (score, result)
+                best = (score, (start, end, members, latest, bound, inside, reach, units))
         assert best is not None
-        shown = best[1]
+        start, end, members, latest, bound, inside, reach, units = best[1]
+        fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
+        run = Selected(fates, inside, selected.in_scope, Period(start, end), closed=selected.closed)
+        shown = self._counted(run, reach, *units)
         tally = shown.tally
         if tally is None or tally.deadline is None:
             return shown
@@ -470,14 +507,23 @@ class Count(_Combinable):
 
     def _tally(self, selected: Selected, *, reachable_by: dt.date | None = None) -> Result:
         """Count the units among ``selected.inside``; *reachable_by*: a run's last day for a new report."""
+        return self._counted(selected, reachable_by, *self._units(selected.inside))
+
+    def _units(  # noqa: PLR0912 - one loop for every report, kept inline
+        self, inside: tuple[tuple[Report, dt.date, dt.date], ...]
+    ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
+        """The units among *inside*.
+
+        The reports whose reasons change, each unit's last day inside (and latest day of
+        behaviour, where kept), and how many reporters of unknown households there are.
+        """
         # Only the fates of duplicates and unknown households change; the rest are shared.
         # Their new reasons are noted here and the fates made only when read.
         changed: dict[str, tuple[Reason, str]] = {}
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        spec = UNITS[self.unit]
-        complaints = self.unit is CountUnit.COMPLAINTS
+        spec, complaints, read, latest_incident, _ = self._unit_plan
         by_dates = spec.one_day_per_incident
         # Under INCIDENT_DATES each incident counts on at most one of its days
         # and each day for at most one incident: a continuing incident reported
@@ -485,11 +531,18 @@ class Count(_Combinable):
         # incident, not several dates.  The dates are matched to incidents so
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
-        matched = _match_dates(selected.inside) if by_dates else {}
-        for report, day, last in selected.inside:
+        if not by_dates and not latest_incident:
+            return self._plain_units(inside, spec, complaints, read)
+        matched = _match_dates(inside) if by_dates else {}
+        for report, day, last in inside:
             # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
             # of the behaviour) is built inline: this loop runs for every report.
-            key = (report.reporter, report.incident.id, day) if complaints else unit_key(spec, report, day)
+            if complaints:
+                key: Hashable = (report.reporter, report.incident.id, day)
+            elif read is not None:
+                key = read(report)  # None: a missing value, which makes the count uncertain
+            else:
+                key = unit_key(spec, report, day)
             duplicate_of = spec.duplicate
             if by_dates:
                 if report.incident.id in matched:
@@ -499,17 +552,66 @@ class Count(_Combinable):
                     continue
             if key is not None and key not in expiry:
                 expiry[key] = last
-                behaviour[key] = day
+                if latest_incident:
+                    behaviour[key] = day
                 continue
             if key is None:
                 unknown.add(report.reporter)
                 changed[report.id] = (Reason.UNKNOWN_HOUSEHOLD, _NO_HOUSEHOLD)
             else:
                 expiry[key] = max(expiry[key], last)
-                behaviour[key] = max(behaviour[key], day)
+                if latest_incident:
+                    behaviour[key] = max(behaviour[key], day)
                 changed[report.id] = (Reason.DUPLICATE, duplicate_of)
+        return changed, expiry, behaviour, len(unknown)
+
+    @staticmethod
+    def _plain_units(
+        inside: tuple[tuple[Report, dt.date, dt.date], ...],
+        spec: UnitSpec,
+        complaints: bool,  # noqa: FBT001 - the count's own plan, passed on
+        read: Callable[[Report], Hashable] | None,
+    ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
+        """:meth:`_units` for a unit of equal values (no matching of days, no days of behaviour kept)."""
+        if complaints:
+            keys: list[Hashable] = [(r.reporter, r.incident.id, day) for r, day, _ in inside]
+        elif read is not None:
+            keys = [read(r) for r, _, _ in inside]  # None: a missing value, the count uncertain
+        else:
+            keys = [unit_key(spec, r, day) for r, day, _ in inside]
+        changed: dict[str, tuple[Reason, str]] = {}
+        expiry: dict[Hashable, dt.date] = {}
+        unknown: set[str] = set()
+        duplicate = (Reason.DUPLICATE, spec.duplicate)
+        for (report, _, last), key in zip(inside, keys, strict=True):
+            if key is None:
+                unknown.add(report.reporter)
+                changed[report.id] = (Reason.UNKNOWN_HOUSEHOLD, _NO_HOUSEHOLD)
+                continue
+            seen = expiry.get(key)
+            if seen is None:
+                expiry[key] = last
+                continue
+            if last > seen:
+                expiry[key] = last
+            changed[report.id] = duplicate
+        return changed, expiry, {}, len(unknown)
+
+    def _counted(  # noqa: PLR0917 - the units _tally found, passed on as they are
+        self,
+        selected: Selected,
+        reachable_by: dt.date | None,
+        changed: dict[str, tuple[Reason, str]],
+        expiry: dict[Hashable, dt.date],
+        behaviour: dict[Hashable, dt.date],
+        unknown: int,
+    ) -> Result:
+        """The result of a count that found the units *expiry* (each with its last day) and *unknown* more.
+
+        *behaviour*: each unit's latest day of behaviour, kept only under :attr:`Anchor.LATEST_INCIDENT`.
+        """
         counted = len(expiry)
-        possible = counted + len(unknown)
+        possible = counted + unknown
         latest_first = sorted(expiry.values(), reverse=True)
         if counted >= self.at_least:
             outcome = Outcome.MET
@@ -524,13 +626,13 @@ class Count(_Combinable):
             self.at_least,
             counted,
             possible,
-            Pending(partial(_changed_fates, selected, changed)),
+            Pending(partial(_changed_fates, selected, changed)) if changed else selected.held_fates,
             selected.window,
             deadline,
-            combinable=not (self.selection.window.anchor in _RUNS and reachable_by is None and counted > 0),
+            combinable=not (self._unit_plan[4] and reachable_by is None and counted > 0),
             closed=selected.closed,
         )
-        summary = f"{counted} of {self.at_least} {unit_noun(self.unit, self.at_least)} counted"
+        summary = f"{counted} of {self._of}"
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
         return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
@@ -749,11 +851,11 @@ class Recency(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         counted = self._count(context)
-        in_scope = context.selected(self.selection).in_scope
-        if not in_scope:
+        scope = context.in_scope(self.selection)
+        if not scope:
             return Result(self, counted.outcome, "no report in scope")
         by_report = reads_day_made(self.date_of)
-        latest = max(r.made_on if by_report else day for r, day in in_scope)
+        latest = max(r.made_on if by_report else day for r, day in scope)
         if counted.met:
             return Result(
                 self, counted.outcome, f"the latest was on {latest}", valid_until=counted.valid_until

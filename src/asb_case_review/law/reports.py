@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Hashable, Mapping
+import operator
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, assert_never
 
@@ -59,6 +60,7 @@ __all__ = [
     "UnitSpec",
     "Who",
     "behaviour_day",
+    "behaviour_days",
     "date_of_value",
     "in_time",
     "key_value",
@@ -219,6 +221,29 @@ def behaviour_day(rule: BehaviourDay, began: dt.date, ended: dt.date | None, mad
             assert_never(rule)
 
 
+def behaviour_days(rule: BehaviourDay, reports: Iterable[Report]) -> list[dt.date]:
+    """:func:`behaviour_day` of each of *reports*, in one pass (an evaluation asks it of every report).
+
+    >>> from asb_case_review.models import Incident
+    >>> i = Incident("I", matter="M", began_on=dt.date(2025, 1, 1), ended_on=dt.date(2025, 3, 1))
+    >>> r = Report("R", reporter="P", made_on=dt.date(2025, 2, 10), incident=i)
+    >>> [behaviour_days(rule, [r]) for rule in BehaviourDay]
+    [[datetime.date(2025, 2, 10)], [datetime.date(2025, 1, 1)]]
+    """
+    match rule:
+        case BehaviourDay.FIRST_DAY:
+            return [report.incident.began_on for report in reports]
+        case BehaviourDay.LATEST_ON_OR_BEFORE_REPORT:
+            days: list[dt.date] = []
+            for report in reports:
+                incident = report.incident
+                last = incident.ended_on or incident.began_on
+                days.append(last if last < report.made_on else report.made_on)
+            return days
+        case _:  # pragma: no cover - exhaustive
+            assert_never(rule)
+
+
 def lag_last_day(lag: Lag, behaviour: dt.date) -> dt.date:
     """The last day on which a report about behaviour on *behaviour* is made within *lag*.
 
@@ -306,7 +331,7 @@ def screens(selection: Selection) -> tuple[Screen, ...]:
                 "Selection.agencies",
                 Reason.EXCLUDED_AGENCY,
                 "agency",
-                lambda agency: agency in agencies,
+                agencies.__contains__,
                 lambda agency: f"reports to {agency.value} are not counted",
             )
         )
@@ -323,16 +348,32 @@ def screens(selection: Selection) -> tuple[Screen, ...]:
     return tuple(found)
 
 
+_COLUMNS: Final[Mapping[str, Callable[[Report], Any]]] = MappingProxyType(
+    {
+        "kind": operator.attrgetter("kind"),
+        "agency": operator.attrgetter("agency"),
+        "hate": operator.attrgetter("incident.hate"),
+    }
+)
+
+
+def column_reader(column: str) -> Callable[[Report], Any]:
+    """The function giving the value of a report that a :class:`Screen` on *column* tests.
+
+    >>> from asb_case_review.models import Incident
+    >>> i = Incident("I", matter="M", began_on=dt.date(2025, 1, 1), hate=True)
+    >>> column_reader("hate")(Report("R", reporter="P", made_on=dt.date(2025, 1, 2), incident=i))
+    True
+    """
+    try:
+        return _COLUMNS[column]
+    except KeyError:  # pragma: no cover - the columns are this module's own
+        raise ValueError(column) from None
+
+
 def report_value(report: Report, column: str) -> object:
     """The value of *report* a :class:`Screen` tests."""
-    match column:
-        case "kind":
-            return report.kind
-        case "agency":
-            return report.agency
-        case "hate":
-            return report.incident.hate
-    raise ValueError(column)  # pragma: no cover - the columns are this module's own
+    return column_reader(column)(report)
 
 
 # ------------------------------------------------------------------ what one unit is
@@ -444,6 +485,40 @@ def unit_key(spec: UnitSpec, report: Report, day: dt.date) -> tuple[Hashable, ..
     if spec.unknown_when_missing and None in key:
         return None
     return key
+
+
+_KEY_READERS: Final[Mapping[KeyField, Callable[[Report], Hashable]]] = MappingProxyType(
+    {
+        KeyField.REPORT: operator.attrgetter("id"),
+        KeyField.REPORTER: operator.attrgetter("reporter"),
+        KeyField.INCIDENT: operator.attrgetter("incident.id"),
+        KeyField.HOUSEHOLD: operator.attrgetter("household"),
+    }
+)
+"""The key fields that are a report's own value, read as :func:`key_value` reads them."""
+
+
+def key_reader(spec: UnitSpec) -> Callable[[Report], Hashable] | None:
+    """For a unit made of one value of the report alone: the function reading it.
+
+    Two reports are then one unit when it reads equal values (``unit_key`` gives the value in a
+    tuple), and a report whose value is missing (``None``) leaves the count uncertain.  ``None``
+    for any other unit (several fields, the day of behaviour, or a value that may be missing
+    where the unit does not say that makes the count uncertain): use :func:`unit_key`.
+
+    >>> key_reader(UNITS[CountUnit.INCIDENTS]) is _KEY_READERS[KeyField.INCIDENT]
+    True
+    >>> key_reader(UNITS[CountUnit.COMPLAINTS]) is None
+    True
+    >>> key_reader(UnitSpec((KeyField.HOUSEHOLD,), "the same household")) is None
+    True
+    """
+    if len(spec.fields) != 1:
+        return None
+    field = spec.fields[0]
+    if field is KeyField.HOUSEHOLD and not spec.unknown_when_missing:
+        return None  # unit_key keeps a missing household as a unit of its own
+    return _KEY_READERS.get(field)
 
 
 # ------------------------------------------------------------------ every setting, named
