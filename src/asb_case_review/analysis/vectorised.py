@@ -171,7 +171,9 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
     lf = np.flatnonzero(b == 10)
     cr = np.flatnonzero(b == 13)
     # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
-    after = np.append(b, np.uint8(0))[cr + 1]
+    after = np.zeros(cr.size, np.uint8)
+    inside = cr + 1 < b.size
+    after[inside] = b[cr[inside] + 1]
     lone = cr[after != 10]
     before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
     ends = np.concatenate([before, lone])
@@ -204,15 +206,22 @@ def _odd_bytes(b: Any, first: int, delimiter: int) -> Ints:
     return np.concatenate(found) if found else np.zeros(0, np.int64)
 
 
-def _per_line(flags: Any, starts: Ints) -> Ints:
-    """How many of *flags* (one per byte) are set in each line (a line runs to the next one's start)."""
+def _per_line(b: Any, starts: Ints, byte: int) -> Ints:
+    """How many times *byte* occurs in each line of *b* (a line runs to the next one's start).
+
+    Line breaks are never *byte*, so each line's count may run on to the next line's start.  The
+    bytes are looked at a piece at a time and only the positions found are kept: a flag per byte
+    summed into counts would take four bytes of memory per byte of the file.
+    """
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    if starts.size == 0:
-        return np.zeros(0, np.int64)
-    # Line breaks are never flagged, so each line's count may run on to the next line's start.
-    # Summed as bytes into 32-bit counts: far quicker than booleans into 64-bit ones (a line is short).
-    return np.add.reduceat(flags.view(np.uint8), starts, dtype=np.int32).astype(np.int64)
+    bounds = np.append(starts, np.int64(b.size))
+    before = np.zeros(bounds.size, np.int64)
+    piece = 1 << 23
+    for at in range(int(starts[0]) if starts.size else b.size, b.size, piece):
+        found = np.flatnonzero(b[at : at + piece] == byte) + at
+        before += np.searchsorted(found, bounds)
+    return np.diff(before)
 
 
 def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together)
@@ -248,7 +257,7 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
     if starts.size:
         plain[np.searchsorted(starts, _odd_bytes(b, int(starts[0]), code), "right") - 1] = False
     if ascii_delimiter:
-        cells = _per_line(b == code, starts) + 1
+        cells = _per_line(b, starts, code) + 1
         plain &= cells <= len(header)
     else:
         plain[:] = False
@@ -331,8 +340,10 @@ def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
                 data[starts[a] : ends[z]] for a, z in zip(run_first.tolist(), run_last.tolist(), strict=True)
             )
         )
-    # Read a block of rows at a time, keeping each distinct cell once: a national year of dates,
-    # agencies and flags then costs a few hundred strings, not millions.
+    # Read a block of rows at a time.  A column of few distinct values (dates, agencies, flags) keeps
+    # each distinct cell once, a block at a time: a national year of them costs a few hundred strings,
+    # not millions.  A column of mostly distinct values (ids, reporters) is kept as read and numbered
+    # once at the end, by one pandas factorize (a merge of each block's values in Python costs more).
     blocks = pd.read_csv(
         source,
         sep=delimiter,
@@ -347,24 +358,55 @@ def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
         index_col=False,
         chunksize=_ROWS_AT_ONCE,
     )
-    seen: list[dict[str, int]] = [{} for _ in header]
-    codes: list[list[Ints]] = [[] for _ in header]
+    columns = [_Gathered() for _ in header]
     read = 0
     with blocks:
         for block in blocks:
             read += len(block)
-            for index in range(len(header)):
-                local, distinct = pd.factorize(block[index].to_numpy(dtype=object))
-                known = seen[index]
-                add = known.setdefault
-                mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
-                codes[index].append(mapped[local].astype(np.int32))
+            for index, gathered in enumerate(columns):
+                gathered.add(block[index].to_numpy(dtype=object))
     if read != chosen.size:  # pragma: no cover - a plain line is one row; checked, never assumed
         raise AssertionError(f"pandas read {read} rows from {chosen.size} lines")
-    return {
-        name: (np.concatenate(codes[index]) if codes[index] else np.zeros(0, np.int64), list(seen[index]))
-        for index, name in enumerate(header)
-    }
+    return {name: gathered.result() for name, gathered in zip(header, columns, strict=True)}
+
+
+class _Gathered:
+    """One column's cells, gathered a block at a time: codes in order of first appearance, and values."""
+
+    def __init__(self) -> None:
+        self.many: bool | None = None
+        """Whether the column's values are mostly distinct (decided on its first block)."""
+        self.raw: list[Any] = []
+        self.codes: list[Ints] = []
+        self.seen: dict[Any, int] = {}
+
+    def add(self, cells: Any) -> None:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+        import pandas as pd  # noqa: PLC0415 (optional extra)
+
+        if self.many:
+            self.raw.append(cells)
+            return
+        local, distinct = pd.factorize(cells)
+        if self.many is None:
+            self.many = len(distinct) * 16 > len(cells) and len(cells) >= _ROWS_AT_ONCE
+            if self.many:
+                self.raw.append(cells)
+                return
+        known = self.seen
+        add = known.setdefault
+        mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
+        self.codes.append(mapped[local].astype(np.int32))
+
+    def result(self) -> tuple[Ints, list[Any]]:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+        import pandas as pd  # noqa: PLC0415 (optional extra)
+
+        if self.many:
+            # pandas numbers the values in order of first appearance, as the blocks do.
+            codes, distinct = pd.factorize(np.concatenate(self.raw))
+            return codes.astype(np.int32), distinct.tolist()
+        return (np.concatenate(self.codes) if self.codes else np.zeros(0, np.int64)), list(self.seen)
 
 
 def _objects(values: list[Any]) -> Any:

@@ -1,0 +1,74 @@
+"""The columnar reader at national scale, shrunk: its block-at-a-time paths agree with the row reader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe
+
+from .test_analysis_vectorised import agree, messy_csv
+
+pd = pytest.importorskip("pandas")
+vectorised = pytest.importorskip("asb_case_review.analysis.vectorised")
+
+HEADER = "id,reporter,household,matter,incident,began_on,ended_on,made_on,agency,kind,hate"
+
+
+def _row(n: int) -> str:
+    """A good row: ids and incidents all distinct, reporters and matters often repeated, few dates."""
+    day = 1 + n % 9
+    return f"R{n},P{n % 13},,M{n % 5},I{n},2025-10-0{day},,2025-10-{day + 10},police,complaint,no"
+
+
+def _national(rows: int) -> list[str]:
+    """A table in blocks: a repeated id and an incident given two ways far from their first rows,
+    a quoted line and a stray quote between plain ones, and a blank line."""
+    lines = [HEADER, *(_row(n) for n in range(1, rows + 1))]
+    lines[40] = _row(3).replace("I3", "I40")  # repeats the id R3 of row 3, in a later block
+    lines[45] = _row(45).replace("I45", "I7").replace("M0", "M4")  # incident I7 with a different matter
+    lines[50] = '"R50",P1,,M1,I50,2025-10-01,,2025-10-11,police,complaint,no'  # read by the csv module
+    lines[52] = 'R52,"P1,,M1,I52,2025-10-01,,2025-10-11,police,complaint,no'  # a stray quote
+    lines[55] = ""
+    return lines
+
+
+@pytest.mark.parametrize("block", [8, 16, 1000])
+@pytest.mark.parametrize("on_error", ["skip", "stop"])
+def test_blocks_of_rows_give_the_row_readers_table(monkeypatch: Any, block: int, on_error: Any) -> None:
+    """Read a block at a time (mostly distinct columns numbered at the end, the others as they come),
+    the table, its row numbers and its problems are the row-by-row reader's."""
+    monkeypatch.setattr(vectorised, "_ROWS_AT_ONCE", block)
+    text = "\n".join(_national(90))
+    agree(lambda reader: reports_from_csv(text, on_error=on_error, reader=reader))
+    table = reports_from_csv(text, on_error="skip", reader="pandas")
+    assert [(p.row, p.field) for p in table.problems] == [(40, "id"), (45, "incident"), (52, "reporter")]
+    assert len(table) == 90 - 1 - 3
+    # The codes the numpy sweep is handed group equal values exactly.
+    encoded = table._encoded
+    assert encoded is not None
+    for field, name in (("matter", "matter"), ("reporter", "reporter"), ("incident", "incident")):
+        values = getattr(table, field)
+        codes = encoded[name].tolist()
+        assert len(set(zip(codes, values, strict=True))) == len(set(values)) == len(set(codes))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=messy_csv(), on_error=st.sampled_from(["skip", "stop"]), block=st.integers(1, 4))
+def test_messy_csv_read_in_small_blocks_agrees(text: str, on_error: Any, block: int) -> None:
+    """Generated messy CSV, read a few rows at a time, still gives the row reader's table and problems."""
+    saved = vectorised._ROWS_AT_ONCE
+    vectorised._ROWS_AT_ONCE = block
+    try:
+        agree(lambda reader: reports_from_csv(text, on_error=on_error, reader=reader))
+    finally:
+        vectorised._ROWS_AT_ONCE = saved
+
+
+def test_a_frame_of_pandas_text_columns_agrees() -> None:
+    """A DataFrame of pandas' own text type (as read_csv makes it), NaN where empty, agrees exactly."""
+    frame = pd.read_csv(__import__("io").StringIO("\n".join(_national(60)[:50])), dtype=str)
+    agree(lambda reader: reports_from_dataframe(frame, on_error="skip", reader=reader))
