@@ -1164,9 +1164,11 @@ _ROWS_AT_ONCE: Final = 100_000
 
 
 def _frames_out(results: Sequence[Any], args: argparse.Namespace) -> None:
-    """Sweeps as one CSV on standard output, a block of rows at a time, by pandas' CSV writer."""
-    import pandas as pd  # noqa: PLC0415 (the analysis extra, only for the columnar writer)
+    """Sweeps as one CSV on standard output, a block of rows at a time, a column at a time.
 
+    Each block's columns are built in one go from the sweep's arrays and written by the csv
+    module's writer (in C), which quotes as pandas' writer does and takes half its time.
+    """
     blocks = [(result, at) for result in results for at in range(0, len(result), _ROWS_AT_ONCE)]
     if not blocks:
         # As for the row-by-row writer: no rows, no output.
@@ -1174,8 +1176,13 @@ def _frames_out(results: Sequence[Any], args: argparse.Namespace) -> None:
     header = True
     try:
         for result, at in progress(blocks, label="writing", enabled=args.progress, delay=args.progress_delay):
-            block = pd.DataFrame(result.text_columns(at, at + _ROWS_AT_ONCE))
-            sys.stdout.write(block.to_csv(index=False, header=header, lineterminator="\n"))
+            columns = result.text_columns(at, at + _ROWS_AT_ONCE)
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            if header:
+                writer.writerow(columns)
+            writer.writerows(zip(*columns.values(), strict=True))
+            sys.stdout.write(buffer.getvalue())
             header = False
         sys.stdout.flush()
     except BrokenPipeError:

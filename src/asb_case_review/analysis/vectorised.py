@@ -440,8 +440,9 @@ def frame_cells(frame: Any, names: Mapping[str, str]) -> Cells:
                 columns[column] = series.to_numpy(dtype=object)
             elif isinstance(series.dtype, pd.StringDtype) and pd.isna(series.dtype.na_value):
                 # pandas' own text columns: strings, or NaN where there is none (as tolist gives them),
-                # so each distinct string is taken once, with no check of its type.
-                codes, distinct = pd.factorize(series)
+                # so each distinct string is taken once, with no check of its type (factorized as the
+                # objects they hold, which pandas does faster than through the string type).
+                codes, distinct = pd.factorize(series.to_numpy(dtype=object))
                 columns[column] = Coded(codes, np.asarray(distinct, dtype=object), missing=float("nan"))
             else:
                 values = np.empty(len(series), object)
@@ -597,8 +598,8 @@ def _day_column(
 def _with_default(column: _Column, default: Any) -> Any:
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    values = np.empty(len(column.values), object)
-    values[:] = [default if v is None or v is _UNSURE else v for v in column.values]
+    values = _objects(column.values)
+    values[np.equal(values, None) | np.equal(values, _UNSURE)] = default  # type: ignore[call-overload]
     return values[column.codes]
 
 
@@ -679,6 +680,9 @@ def build_table(
     # Where every value is its cell as written (so a row checked whole reads it the same), the codes
     # already group equal values.
     codes = {f: text[f].codes for f in ("id", "matter", "reporter") if text[f].exact}
+    if text["incident"].exact and not no_incident.any():
+        # Every row names its incident as written (none falls back to its id).
+        codes["incident"] = text["incident"].codes
     # A national year's working columns are let go before the table is built.
     del text, agency, kind, hate, days, unsure, col, raw
     return _resolve(cells, values, codes, ok, checked, on_error)
@@ -737,7 +741,10 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     repeated = id_codes.size > 0 and int(np.bincount(id_codes).max()) > 1
     matter = codes["matter"] if "matter" in codes else pd.factorize(values["matter"])[0]
     facts = [matter[ok], values["began_on"][ok], values["ended_on"][ok], values["hate"][ok]]
-    incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
+    if "incident" in codes and ok.all():
+        incident_codes = codes["incident"]
+    else:
+        incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
     conflict = False
     if incident_codes.size:
         # pandas numbers codes in order of first appearance: a code is new where it passes all before it.
@@ -830,7 +837,7 @@ def _table(
         "ended": np.where(ended == 0, began, ended) - base,
         "matter": _codes(codes.get("matter"), ok, kept["matter"]),
         "reporter": _codes(codes.get("reporter"), ok, kept["reporter"]),
-        "incident": pd.factorize(kept["incident"])[0].astype(np.int64),
+        "incident": _codes(codes.get("incident"), ok, kept["incident"]),
         "hate": kept["hate"].astype(np.bool_),
         "kinds": {k: i for i, k in enumerate(kinds.tolist())},
         "kind": kinds_codes.astype(np.int64),
