@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from asb_case_review.analysis.sweep import sweep
+from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe
+from asb_case_review.catalogue import CATALOGUE
 
 from .test_analysis_vectorised import agree, messy_csv
 
 pd = pytest.importorskip("pandas")
 vectorised = pytest.importorskip("asb_case_review.analysis.vectorised")
+columnar = pytest.importorskip("asb_case_review.analysis.columnar")
 
 HEADER = "id,reporter,household,matter,incident,began_on,ended_on,made_on,agency,kind,hate"
 
@@ -70,5 +75,26 @@ def test_messy_csv_read_in_small_blocks_agrees(text: str, on_error: Any, block: 
 
 def test_a_frame_of_pandas_text_columns_agrees() -> None:
     """A DataFrame of pandas' own text type (as read_csv makes it), NaN where empty, agrees exactly."""
-    frame = pd.read_csv(__import__("io").StringIO("\n".join(_national(60)[:50])), dtype=str)
+    frame = pd.read_csv(io.StringIO("\n".join(_national(60)[:50])), dtype=str)
     agree(lambda reader: reports_from_dataframe(frame, on_error="skip", reader=reader))
+
+
+def test_the_days_each_application_stays_met_are_worked_out_when_first_read(monkeypatch: Any) -> None:
+    """A numpy sweep answers met or not at once; met_until is worked out on its first read, once,
+    and equals the pure-Python engine's."""
+    table = synthetic_reports(400, seed=3)
+    policy = CATALOGUE["staffordshire-moorlands"]
+    made = []
+    until_days = columnar.ColumnarSweep.until_days
+    monkeypatch.setattr(
+        columnar.ColumnarSweep, "until_days", lambda self, *a: made.append(1) or until_days(self, *a)
+    )
+    result = sweep(table, policy, engine="numpy")
+    assert result.arrays is not None
+    assert made == []
+    assert result.outcome == sweep(table, policy, engine="python").outcome
+    assert made == []
+    days = result.arrays.met_until
+    assert result.arrays.met_until is days
+    assert result.met_until == sweep(table, policy, engine="python").met_until
+    assert made == [1]

@@ -133,7 +133,9 @@ class SweepArrays:
     (statutory floor); ``matched`` a code into ``rule_sets``; ``met_until`` and
     ``day`` day numbers from ``base`` (``met_until`` -1 where not met, and
     ``never`` or more where met for ever); ``pair`` one code per reporter and
-    matter.
+    matter.  ``met_until`` may be given as a function making the array: it is
+    then made the first time it is read (an analyst who asks only whether
+    each application is met does not pay for the days it stays met).
     """
 
     outcome: Any
@@ -141,11 +143,24 @@ class SweepArrays:
     route: Any
     matched: Any
     rule_sets: tuple[tuple[str, ...], ...]
-    met_until: Any
+    _met_until: Any = attrs.field(alias="met_until")
     day: Any
     base: int
     never: int
     pair: Any
+    _made: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    @property
+    def met_until(self) -> Any:
+        """Day numbers: the last day each application stays met (-1: not met; ``never`` and up: for ever)."""
+        value = self._met_until
+        if not callable(value):
+            return value
+        found = self._made.get("met_until")
+        if found is None:
+            # Made once; two threads racing here make equal arrays, and either is kept.
+            found = self._made["met_until"] = value()
+        return found
 
 
 _Lazy = tuple[Any, ...] | Callable[[], Sequence[Any]]
