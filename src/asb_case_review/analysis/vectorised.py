@@ -463,10 +463,16 @@ class _Column:
     unsure: Any
     exact: bool = False
     """Each value is the cell as written: equal codes are exactly equal values."""
+    holes: Any = None
+    """Where known, the positions in ``values`` of every ``None`` (no value)."""
 
 
 def _plain_empty(values: Any) -> bool:
     """Whether every one of *values* is what the row-by-row reader calls empty (``None`` or NaN)."""
+    kinds = set(map(type, values))
+    if kinds <= {type(None)}:
+        # The usual case (a column of dates with no end date), told from the types alone.
+        return True
     return all(v is None or (isinstance(v, float) and v != v) for v in values)  # noqa: PLR0124 (NaN)
 
 
@@ -571,7 +577,8 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     bad = unsure[codes]
     if not plain and not isinstance(column, Coded) and empty.any() and not _plain_empty(column[empty]):
         bad |= empty
-    return _Column(codes, values, bad, exact)
+    holes = ([blank] if blank >= 0 else []) + [len(values) - 1] if exact else None
+    return _Column(codes, values, bad, exact, holes)
 
 
 def _day_column(
@@ -599,7 +606,10 @@ def _with_default(column: _Column, default: Any) -> Any:
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     values = _objects(column.values)
-    values[np.equal(values, None) | np.equal(values, _UNSURE)] = default  # type: ignore[call-overload]
+    if column.holes is not None:
+        values[column.holes] = default
+    else:
+        values[np.equal(values, None) | np.equal(values, _UNSURE)] = default  # type: ignore[call-overload]
     return values[column.codes]
 
 
