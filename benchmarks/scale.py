@@ -59,7 +59,7 @@ def line(label: str, ours: float, reference: float | None = None, target: float 
         print(f"{label:<58} {ours:9.3f} s")
         return
     ratio = ours / reference
-    verdict = "" if target is None else f" (target {target}x)" + ("  target met" if ratio <= target else "  target NOT met")
+    verdict = "" if target is None else f" (target {target}x)  target {'met' if ratio <= target else 'NOT met'}"
     print(f"{label:<58} {ours:9.3f} s | reference {reference:7.3f} s | {ratio:5.2f}x{verdict}")
 
 

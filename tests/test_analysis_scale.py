@@ -84,11 +84,14 @@ def test_the_days_each_application_stays_met_are_worked_out_when_first_read(monk
     and equals the pure-Python engine's."""
     table = synthetic_reports(400, seed=3)
     policy = CATALOGUE["staffordshire-moorlands"]
-    made = []
+    made: list[int] = []
     until_days = columnar.ColumnarSweep.until_days
-    monkeypatch.setattr(
-        columnar.ColumnarSweep, "until_days", lambda self, *a: made.append(1) or until_days(self, *a)
-    )
+
+    def counted(self: Any, *args: Any) -> Any:
+        made.append(1)
+        return until_days(self, *args)
+
+    monkeypatch.setattr(columnar.ColumnarSweep, "until_days", counted)
     result = sweep(table, policy, engine="numpy")
     assert result.arrays is not None
     assert made == []

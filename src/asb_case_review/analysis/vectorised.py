@@ -154,8 +154,9 @@ def _data(source: str | bytes | Iterable[str]) -> bytes:
     """
     if isinstance(source, bytes):
         try:
-            # Decoded only to be checked: the bytes themselves are read.
-            decode(source)
+            # Decoded only to be checked (ASCII is UTF-8 as it stands): the bytes themselves are read.
+            if not source.isascii():
+                decode(source)
         except Unreadable as error:
             raise InvalidInput("lines", "<bytes>", str(error)) from None
         return source.removeprefix(b"\xef\xbb\xbf")
@@ -687,15 +688,29 @@ def build_table(
             values["id"][at] = row_text(0, "id", _item(ids, at), required=True) if good_id else None
     ok = np.ones(n, np.bool_)
     ok[[at for at, r in checked.items() if isinstance(r, InvalidRow)]] = False
-    # Where every value is its cell as written (so a row checked whole reads it the same), the codes
-    # already group equal values.
-    codes = {f: text[f].codes for f in ("id", "matter", "reporter") if text[f].exact}
-    if text["incident"].exact and not no_incident.any():
-        # Every row names its incident as written (none falls back to its id).
-        codes["incident"] = text["incident"].codes
+    codes = _known_codes(text, kind, no_incident)
     # A national year's working columns are let go before the table is built.
     del text, agency, kind, hate, days, unsure, col, raw
     return _resolve(cells, values, codes, ok, checked, on_error)
+
+
+def _known_codes(text: Mapping[str, _Column], kind: _Column, no_incident: Bools) -> dict[str, Any]:
+    """The codes the checks already made that group equal values exactly, so they need no second count."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    # Where every value is its cell as written (so a row checked whole reads it the same), the codes
+    # already group equal values.
+    codes: dict[str, Any] = {f: text[f].codes for f in ("id", "matter", "reporter") if text[f].exact}
+    if kind.exact:
+        # The kinds as written (no kind: a complaint), numbered from the few distinct values.
+        each = attrs.evolve(kind, codes=np.arange(len(kind.values)))
+        same, kinds = pd.factorize(_with_default(each, "complaint"))
+        codes["kind"] = (same[kind.codes], kinds.tolist())
+    if text["incident"].exact and not no_incident.any():
+        # Every row names its incident as written (none falls back to its id).
+        codes["incident"] = text["incident"].codes
+    return codes
 
 
 def _agency(value: object) -> Agency:
@@ -839,7 +854,12 @@ def _table(
     agencies = np.empty(len(_AGENCY_LIST), object)
     agencies[:] = _AGENCY_LIST
     base = (int(began.min()) if began.size else dt.date(2000, 1, 1).toordinal()) - 2
-    kinds_codes, kinds = pd.factorize(kept["kind"])
+    if "kind" in codes:
+        kind_codes, kinds = codes["kind"]
+        kinds_codes = kind_codes if ok.all() else kind_codes[ok]
+    else:
+        kinds_codes, found = pd.factorize(kept["kind"])
+        kinds = found.tolist()
     encoded = {
         "base": base,
         "made": made - base,
@@ -849,7 +869,7 @@ def _table(
         "reporter": _codes(codes.get("reporter"), ok, kept["reporter"]),
         "incident": _codes(codes.get("incident"), ok, kept["incident"]),
         "hate": kept["hate"].astype(np.bool_),
-        "kinds": {k: i for i, k in enumerate(kinds.tolist())},
+        "kinds": {k: i for i, k in enumerate(kinds)},
         "kind": kinds_codes.astype(np.int64),
         "agency": kept["agency"].astype(np.int64),
     }
