@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from asb_case_review.analysis.compare import compare
 from asb_case_review.analysis.sweep import sweep
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe
@@ -80,8 +81,9 @@ def test_a_frame_of_pandas_text_columns_agrees() -> None:
 
 
 def test_the_days_each_application_stays_met_are_worked_out_when_first_read(monkeypatch: Any) -> None:
-    """A numpy sweep answers met or not at once; met_until is worked out on its first read, once,
-    and equals the pure-Python engine's."""
+    """A numpy sweep answers met or not at once, and a comparison summarises, flips and finds
+    conflicts, without working out met_until; it is worked out on its first read, once, and equals
+    the pure-Python engine's."""
     table = synthetic_reports(400, seed=3)
     policy = CATALOGUE["staffordshire-moorlands"]
     made: list[int] = []
@@ -97,6 +99,13 @@ def test_the_days_each_application_stays_met_are_worked_out_when_first_read(monk
     assert made == []
     assert result.outcome == sweep(table, policy, engine="python").outcome
     assert made == []
+    comparison = compare(table, [CATALOGUE["statutory"], policy, CATALOGUE["merseyside"]], engine="numpy")
+    summary, flips, conflicts = comparison.summary(), comparison.flip_counts(), list(comparison.conflicts())
+    assert made == []
+    python = compare(table, [CATALOGUE["statutory"], policy, CATALOGUE["merseyside"]], engine="python")
+    # Equal but for the engine each names.
+    assert [{**row, "engine": "-"} for row in summary] == [{**row, "engine": "-"} for row in python.summary()]
+    assert (flips, conflicts) == (python.flip_counts(), list(python.conflicts()))
     days = result.arrays.met_until
     assert result.arrays.met_until is days
     assert result.met_until == sweep(table, policy, engine="python").met_until
