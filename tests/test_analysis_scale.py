@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asb_case_review.analysis.compare import compare
-from asb_case_review.analysis.sweep import sweep
+from asb_case_review.analysis.sweep import SweepArrays, sweep
 from asb_case_review.analysis.synthetic import synthetic_reports
 from asb_case_review.analysis.table import reports_from_csv, reports_from_dataframe
 from asb_case_review.catalogue import CATALOGUE
@@ -110,3 +110,11 @@ def test_the_days_each_application_stays_met_are_worked_out_when_first_read(monk
     assert result.arrays.met_until is days
     assert result.met_until == sweep(table, policy, engine="python").met_until
     assert made == [1]
+
+
+def test_sweep_arrays_take_met_until_as_an_array_too() -> None:
+    """SweepArrays given the days themselves hands them back as they are."""
+    np = pytest.importorskip("numpy")
+    days = np.array([-1, 5])
+    arrays = SweepArrays(days, days, days, days, ((),), days, days, 0, 2**31, days)
+    assert arrays.met_until is days
