@@ -2,7 +2,8 @@
 
     python benchmarks/scale.py [--reports 1000000] [--seed 1] [--runs 3] [--decade]
 
-Every figure is the median of --runs runs, printed next to the reference's and the target's ratio,
+Every figure is the median of --runs runs (ours and the reference's taken in turn, so that both
+meet the same load), printed next to the reference's and the target's ratio,
 and under it the ratio of the CPU times (this process's and its children's), which a shared
 machine's load stretches less than the wall times.
 The CSV is written to a temporary directory and removed.  --decade adds a 10,000,000-report sweep
@@ -66,6 +67,23 @@ def median(step: Callable[[], Any], runs: int) -> tuple[float, Any]:
         cpus.append(_cpu() - cpu)
     CPU[0] = statistics.median(cpus)
     return statistics.median(times), result
+
+
+def paired(ours: Callable[[], Any], reference: Callable[[], Any], runs: int) -> tuple[Any, ...]:
+    """Our step and the reference's, run in turn *runs* times (so that both meet the same load).
+
+    Returns our median wall time, CPU time and last result, then the reference's.
+    """
+    mine: list[tuple[float, float, Any]] = []
+    theirs: list[tuple[float, float, Any]] = []
+    for _ in range(runs):
+        for step, into in ((reference, theirs), (ours, mine)):
+            seconds, result = median(step, 1)
+            into.append((seconds, CPU[0], result))
+    return (
+        statistics.median(m[0] for m in mine), statistics.median(m[1] for m in mine), mine[-1][2],
+        statistics.median(t[0] for t in theirs), statistics.median(t[1] for t in theirs), theirs[-1][2],
+    )  # fmt: skip
 
 
 def line(
@@ -241,30 +259,43 @@ def main() -> None:
         frame.to_csv(path, index=False)
         print(f"CSV: {path.stat().st_size / 2**20:.0f} MB\n")
 
-        ref_df, want = median(lambda: reference_frame(frame), runs)
-        ref_df_cpu = CPU[0]
-        ours_df, got = median(lambda: sweep(reports_from_dataframe(frame), policy), runs)
+        ours_df, ours_df_cpu, got, ref_df, ref_df_cpu, want = paired(
+            lambda: sweep(reports_from_dataframe(frame), policy), lambda: reference_frame(frame), runs
+        )
         assert np.array_equal(np.array([o.value == "met" for o in got.outcome]), want)
-        line("DataFrame → sweep result", ours_df, ref_df, 1.5, (CPU[0], ref_df_cpu))
+        line("DataFrame → sweep result", ours_df, ref_df, 1.5, (ours_df_cpu, ref_df_cpu))
         # The days each application stays met are worked out when first read (the reference has none).
-        ours_until, _ = median(lambda: sweep(reports_from_dataframe(frame), policy).arrays.met_until, runs)
-        line("  the same, met_until read too", ours_until, ref_df, None, (CPU[0], ref_df_cpu))
+        until, until_cpu, _, ref_df, ref_df_cpu, _ = paired(
+            lambda: sweep(reports_from_dataframe(frame), policy).arrays.met_until,
+            lambda: reference_frame(frame),
+            runs,
+        )
+        line("  the same, met_until read too", until, ref_df, None, (until_cpu, ref_df_cpu))
 
-        ref_csv, _ = median(lambda: reference_frame(pd.read_csv(path, dtype=str, keep_default_na=False)
-                                                    .replace({"ended_on": {"": None}})), runs)  # fmt: skip
-        ref_csv_cpu = CPU[0]
-        ours_csv, _ = median(lambda: sweep(reports_from_csv(path.read_bytes()), policy), runs)
-        line("CSV file → sweep result", ours_csv, ref_csv, 2.0, (CPU[0], ref_csv_cpu))
+        def read_csv() -> Any:
+            text = pd.read_csv(path, dtype=str, keep_default_na=False)
+            return reference_frame(text.replace({"ended_on": {"": None}}))
 
-        cli, _ = median(lambda: child(["sweep", str(path), "--policy", POLICY, "--no-progress"],
-                                      Path(folder) / "out.csv"), runs)  # fmt: skip
-        line("asb-case-review sweep FILE.csv > out.csv", cli, ref_csv, 3.0, (CPU[0], ref_csv_cpu))
+        ours_csv, ours_csv_cpu, _, ref_csv, ref_csv_cpu, _ = paired(
+            lambda: sweep(reports_from_csv(path.read_bytes()), policy), read_csv, runs
+        )
+        line("CSV file → sweep result", ours_csv, ref_csv, 2.0, (ours_csv_cpu, ref_csv_cpu))
+
+        cli, cli_cpu, _, ref_csv, ref_csv_cpu, _ = paired(
+            lambda: child(["sweep", str(path), "--policy", POLICY, "--no-progress"], Path(folder) / "out.csv"),
+            read_csv,
+            runs,
+        )
+        line("asb-case-review sweep FILE.csv > out.csv", cli, ref_csv, 3.0, (cli_cpu, ref_csv_cpu))
         print(f"{'':<58} peak RSS {max(PEAKS):.0f} MB (target ≤ 800 MB)")
         PEAKS.clear()
         three = [a for p in THREE for a in ("--policy", p)]
-        cmp, _ = median(lambda: child(["compare", str(path), *three, "--no-progress"],
-                                      Path(folder) / "cmp.csv"), runs)  # fmt: skip
-        line("asb-case-review compare FILE.csv, 3 policies", cmp, ref_csv, 4.0, (CPU[0], ref_csv_cpu))
+        cmp, cmp_cpu, _, ref_csv, ref_csv_cpu, _ = paired(
+            lambda: child(["compare", str(path), *three, "--no-progress"], Path(folder) / "cmp.csv"),
+            read_csv,
+            runs,
+        )
+        line("asb-case-review compare FILE.csv, 3 policies", cmp, ref_csv, 4.0, (cmp_cpu, ref_csv_cpu))
         print(f"{'':<58} peak RSS {max(PEAKS):.0f} MB")
 
     columns = Columns.from_table(table)
@@ -274,11 +305,11 @@ def main() -> None:
         columns.drop_indexes()
         return sweep_columns(columns, policy)
 
-    engine, result = median(cold, runs)
-    engine_cpu = CPU[0]
-    reference, want = median(lambda: pandas_reference(frame_codes, base, policy), runs)
+    engine, engine_cpu, result, reference, reference_cpu, want = paired(
+        cold, lambda: pandas_reference(frame_codes, base, policy), runs
+    )
     assert np.array_equal(result.met, want)
-    line("the engine, cold, on encoded arrays", engine, reference, 0.8, (engine_cpu, CPU[0]))
+    line("the engine, cold, on encoded arrays", engine, reference, 0.8, (engine_cpu, reference_cpu))
     timeline, _ = median(lambda: result.to_sweep(columns).arrays.met_until, runs)
     line("  + met_until, standings and the Sweep (to_sweep)", timeline)
     if not args.no_single:
