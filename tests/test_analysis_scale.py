@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
@@ -118,3 +119,27 @@ def test_sweep_arrays_take_met_until_as_an_array_too() -> None:
     days = np.array([-1, 5])
     arrays = SweepArrays(days, days, days, days, ((),), days, days, 0, 2**31, days)
     assert arrays.met_until is days
+
+
+@pytest.mark.parametrize("odd", ["P,1", 'P"1', "P1"])
+def test_the_sweep_command_writes_what_the_csv_module_writes(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str], monkeypatch: Any, odd: str
+) -> None:
+    """Each combination of answers written once, or every cell where a text cell needs quotes:
+    the bytes of the csv module's writer over the sweep's records, block by block."""
+    from asb_case_review import cli  # noqa: PLC0415 (the command line, only here)
+
+    lines = _national(90)
+    lines[7] = lines[7].replace("P7,", f'"{odd.replace(chr(34), chr(34) * 2)}",')
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(cli, "_ROWS_AT_ONCE", 16)
+    assert cli.main(["sweep", str(path), "--skip-bad-rows", "--policy", "staffordshire-moorlands"]) == 0
+    table = reports_from_csv(path.read_text(encoding="utf-8"), on_error="skip", reader="python")
+    assert odd in table.reporter
+    records = list(sweep(table, CATALOGUE["staffordshire-moorlands"], engine="python").records())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    assert capsys.readouterr().out == buffer.getvalue()
