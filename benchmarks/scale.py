@@ -320,12 +320,14 @@ def main() -> None:
         # longest work (worked out when first read), and a writer of results reads them.
         one_year, _ = median(lambda: sweep(table, policy).arrays.met_until, 1)
         one_year /= n / 1_000_000
+        year_cpu = CPU[0] / (n / 1_000_000)
         del frame, table, columns, frame_codes
         began = time.perf_counter()
         decade = synthetic_reports(10_000_000, seed=args.seed)
         made = time.perf_counter() - began
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         seconds, _ = median(lambda: sweep(decade, policy).arrays.met_until, 1)
+        decade_cpu = CPU[0]
         grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\n10,000,000 reports (generated in {made:.0f} s): sweep with met_until {seconds:.1f} s, "
               f"process peak RSS {grown:.0f} MB (was {rss:.0f} MB with the table alone)")  # fmt: skip
@@ -333,6 +335,8 @@ def main() -> None:
         print(f"  per million reports: {seconds / 10:.2f} s (the year above: {one_year:.2f} s per million, "
               f"so {seconds / one_year:.1f}x the time for 10x the rows); the sweep added "
               f"{(grown - rss) / 10:.0f} MB per million to the table's memory")  # fmt: skip
+        print(f"  CPU time per million reports: {decade_cpu / 10:.2f} s (the year: {year_cpu:.2f} s), "
+              f"so {decade_cpu / year_cpu:.1f}x the CPU time for 10x the rows")  # fmt: skip
 
 
 if __name__ == "__main__":
