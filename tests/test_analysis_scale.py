@@ -21,6 +21,7 @@ from .test_analysis_vectorised import agree, messy_csv
 pd = pytest.importorskip("pandas")
 vectorised = pytest.importorskip("asb_case_review.analysis.vectorised")
 columnar = pytest.importorskip("asb_case_review.analysis.columnar")
+np = pytest.importorskip("numpy")
 
 HEADER = "id,reporter,household,matter,incident,began_on,ended_on,made_on,agency,kind,hate"
 
@@ -115,7 +116,6 @@ def test_the_days_each_application_stays_met_are_worked_out_when_first_read(monk
 
 def test_sweep_arrays_take_met_until_as_an_array_too() -> None:
     """SweepArrays given the days themselves hands them back as they are."""
-    np = pytest.importorskip("numpy")
     days = np.array([-1, 5])
     arrays = SweepArrays(days, days, days, days, ((),), days, days, 0, 2**31, days)
     assert arrays.met_until is days
@@ -143,3 +143,24 @@ def test_the_sweep_command_writes_what_the_csv_module_writes(
     writer.writeheader()
     writer.writerows(records)
     assert capsys.readouterr().out == buffer.getvalue()
+
+
+def test_answer_columns_are_the_arrays_own() -> None:
+    """The answer columns come from the numpy engine's arrays: the pure-Python sweep says so by name."""
+    table = synthetic_reports(50, seed=2)
+    policy = CATALOGUE["statutory"]
+    with pytest.raises(ValueError, match="numpy engine"):
+        sweep(table, policy, engine="python").answer_columns(slice(0, 5))
+    numpy = sweep(table, policy, engine="numpy")
+    whole = numpy.text_columns()
+    picked = numpy.answer_columns(np.array([3, 1]))
+    assert picked == {name: [whole[name][3], whole[name][1]] for name in picked}
+
+
+def test_a_cell_that_is_not_text_is_written_by_the_csv_module() -> None:
+    """Cells the fast writer cannot join as text go to the csv module's writer."""
+    from asb_case_review import cli  # noqa: PLC0415 (the command line, only here)
+
+    assert cli._needs_quotes(["R1", 2])
+    assert cli._needs_quotes(["R1", "a,b"])
+    assert not cli._needs_quotes(["R1", "P 2"])
