@@ -5,7 +5,8 @@ empty cell; text that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
 carriage return first) gets a leading apostrophe, which spreadsheets show as text (OWASP's advice
 on CSV injection). The command line's ``sweep``, ``compare``, ``stats``, ``synthetic`` and batch ``check``
 (``summary.csv``), and the HTTP service's CSV answers, all write their cells through here, by the
-row writer or by pandas.
+csv module's writer (the sweep's block writer joins text that needs neither quotes nor
+escaping, :func:`written_as_is`).
 
 >>> cells({"report": "R1", "floor_conflict": False, "route": None, "periods_met": 2})
 {'report': 'R1', 'floor_conflict': 'false', 'route': '', 'periods_met': 2}
@@ -15,10 +16,10 @@ row writer or by pandas.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-__all__ = ["FALSE", "TRUE", "cell", "cells", "frame_cells", "spreadsheet_cell"]
+__all__ = ["FALSE", "TRUE", "cell", "cells", "row_cells", "spreadsheet_cell", "written_as_is"]
 
 TRUE: Final = "true"
 FALSE: Final = "false"
@@ -56,18 +57,21 @@ def cells(row: Mapping[str, Any]) -> dict[str, Any]:
     return {key: cell(value) for key, value in row.items()}
 
 
-def frame_cells(frame: Any) -> Any:
-    """A pandas DataFrame whose flag columns are spelled as :func:`cell` spells them.
+def row_cells(row: Iterable[Any]) -> list[Any]:
+    """Each value of a row given as a sequence, as a CSV cell (:func:`cell`)."""
+    return [cell(value) for value in row]
 
-    pandas writes ``True`` and ``False``; text that would run as a formula gets its apostrophe
-    (:func:`spreadsheet_cell`); other values are left as they are.
+
+def written_as_is(column: Sequence[Any]) -> bool:
+    """Whether every value of *column* is text the csv module writes as it is, and no formula.
+
+    Such a column can be joined into lines without the csv module's writer.
+
+    >>> written_as_is(["R1", "R2"]), written_as_is(["R1", "a,b"]), written_as_is(["=1"]), written_as_is([1])
+    (True, False, False, False)
     """
-    spelled = frame.copy(deep=False)
-    for name in frame.select_dtypes(include="bool").columns:
-        spelled[name] = spelled[name].map({True: TRUE, False: FALSE})
-    for name in frame.select_dtypes(include=["object", "string"]).columns:
-        column = spelled[name]
-        formula = column.str.startswith(_FORMULA).fillna(value=False).astype(bool)
-        if formula.any():
-            spelled[name] = column.where(~formula, "'" + column.astype(str))
-    return spelled
+    try:
+        joined = "\x01" + "\x01".join(column)
+    except TypeError:
+        return False
+    return not any(c in joined for c in ',"\r\n') and not any("\x01" + f in joined for f in _FORMULA)

@@ -1083,8 +1083,23 @@ class ColumnarSweep:
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         table = columns.table
-        valid = self.valid(columns) if timeline else None
-        until = self.until_days(columns, valid) if timeline else np.full(columns.size, -1, np.int64)
+        made: dict[str, Ints] = {}
+
+        def valid() -> Ints:
+            found = made.get("valid")
+            if found is None:
+                found = made["valid"] = self.valid(columns)
+            return found
+
+        def until() -> Ints:
+            # The days each application stays met, worked out the first time they are read.
+            found = made.get("until")
+            if found is None:
+                found = made["until"] = (
+                    self.until_days(columns, valid()) if timeline else np.full(columns.size, -1, np.int64)
+                )
+            return found
+
         codes, sets = self.rule_sets()
         pair = columns._group(victim=True)[0] if columns.size else np.zeros(0, np.int64)
         arrays = SweepArrays(
@@ -1105,9 +1120,10 @@ class ColumnarSweep:
         matched[:] = sets
 
         def met_until() -> list[dt.date | None]:
-            out = _dates(np.where(until < 0, _NEVER, until), columns.base)
-            if bool((until < 0).any()):
-                out = [None if u < 0 else d for u, d in zip(until.tolist(), out, strict=True)]
+            days = until()
+            out = _dates(np.where(days < 0, _NEVER, days), columns.base)
+            if bool((days < 0).any()):
+                out = [None if u < 0 else d for u, d in zip(days.tolist(), out, strict=True)]
             return out
 
         return Sweep(
@@ -1124,7 +1140,7 @@ class ColumnarSweep:
             lambda: routes[self.route].tolist(),  # noqa: PLW0108
             lambda: matched[codes].tolist(),  # noqa: PLW0108
             met_until,
-            (lambda: self.standings(columns, valid)) if timeline else (),
+            (lambda: self.standings(columns, valid())) if timeline else (),
             arrays=arrays,
         )
 

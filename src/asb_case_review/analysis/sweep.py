@@ -133,7 +133,9 @@ class SweepArrays:
     (statutory floor); ``matched`` a code into ``rule_sets``; ``met_until`` and
     ``day`` day numbers from ``base`` (``met_until`` -1 where not met, and
     ``never`` or more where met for ever); ``pair`` one code per reporter and
-    matter.
+    matter.  ``met_until`` may be given as a function making the array: it is
+    then made the first time it is read (an analyst who asks only whether
+    each application is met does not pay for the days it stays met).
     """
 
     outcome: Any
@@ -141,11 +143,24 @@ class SweepArrays:
     route: Any
     matched: Any
     rule_sets: tuple[tuple[str, ...], ...]
-    met_until: Any
+    _met_until: Any = attrs.field(alias="met_until")
     day: Any
     base: int
     never: int
     pair: Any
+    _made: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    @property
+    def met_until(self) -> Any:
+        """Day numbers: the last day each application stays met (-1: not met; ``never`` and up: for ever)."""
+        value = self._met_until
+        if not callable(value):
+            return value
+        found = self._made.get("met_until")
+        if found is None:
+            # Made once; two threads racing here make equal arrays, and either is kept.
+            found = self._made["met_until"] = value()
+        return found
 
 
 _Lazy = tuple[Any, ...] | Callable[[], Sequence[Any]]
@@ -256,28 +271,21 @@ class Sweep:
         national year a block of rows at a time.
         """
         rows = slice(start, len(self) if stop is None else min(stop, len(self)))
+        if self.arrays is not None:
+            return {
+                "report": self.report[rows],
+                "reporter": self.reporter[rows],
+                "matter": self.matter[rows],
+                **self.answer_columns(rows),
+            }
         n = len(range(*rows.indices(len(self))))
-        a = self.arrays
-        if a is None:
-            outcome = [o.value for o in self.outcome[rows]]
-            policy_outcome = [o.value for o in self.policy_outcome[rows]]
-            route = ["" if r is None else r.value for r in self.route[rows]]
-            matched = [" ".join(m) for m in self.matched[rows]]
-            met_until = ["" if d is None else d.isoformat() for d in self.met_until[rows]]
-            days = [d.isoformat() for d in self.day[rows]]
-            conflict = [self[i].floor_conflict for i in range(*rows.indices(len(self)))]
-        else:
-            import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
-
-            words = np.array([Outcome.of(c).value for c in range(3)], object)
-            routes = np.array(["", *(r.value for r in map(route_of, range(1, 4)) if r is not None)], object)
-            outcome = words[a.outcome[rows]].tolist()
-            policy_outcome = words[a.policy_outcome[rows]].tolist()
-            route = routes[a.route[rows]].tolist()
-            matched = np.array([" ".join(m) for m in a.rule_sets], object)[a.matched[rows]].tolist()
-            met_until = _iso(a.met_until[rows], a.base, a.never)
-            days = _iso(a.day[rows], a.base, a.never)
-            conflict = ((a.route[rows] == 3) & (a.policy_outcome[rows] == 0)).tolist()
+        outcome = [o.value for o in self.outcome[rows]]
+        policy_outcome = [o.value for o in self.policy_outcome[rows]]
+        route = ["" if r is None else r.value for r in self.route[rows]]
+        matched = [" ".join(m) for m in self.matched[rows]]
+        met_until = ["" if d is None else d.isoformat() for d in self.met_until[rows]]
+        days = [d.isoformat() for d in self.day[rows]]
+        conflict = [self[i].floor_conflict for i in range(*rows.indices(len(self)))]
         return {
             "report": self.report[rows],
             "reporter": self.reporter[rows],
@@ -290,6 +298,31 @@ class Sweep:
             "matched": matched,
             "met_until": met_until,
             "floor_conflict": conflict,
+        }
+
+    def answer_columns(self, rows: Any) -> dict[str, list[Any]]:
+        """The columns of :meth:`text_columns` after the report, reporter and matter, for *rows*.
+
+        *rows* is a slice or an array of row positions; the columns are made from
+        the arrays (:class:`ValueError` when the numpy engine did not run).
+        """
+        a = self.arrays
+        if a is None:
+            raise ValueError("the answers are arrays only when the numpy engine ran")
+        import numpy as np  # noqa: PLC0415 (the arrays are numpy's)
+
+        words = np.array([Outcome.of(c).value for c in range(3)], object)
+        routes = np.array(["", *(r.value for r in map(route_of, range(1, 4)) if r is not None)], object)
+        outcome = a.outcome[rows]
+        return {
+            "day": _iso(a.day[rows], a.base, a.never),
+            "policy": [self.policy_name] * len(outcome),
+            "outcome": words[outcome].tolist(),
+            "policy_outcome": words[a.policy_outcome[rows]].tolist(),
+            "route": routes[a.route[rows]].tolist(),
+            "matched": np.array([" ".join(m) for m in a.rule_sets], object)[a.matched[rows]].tolist(),
+            "met_until": _iso(a.met_until[rows], a.base, a.never),
+            "floor_conflict": ((a.route[rows] == 3) & (a.policy_outcome[rows] == 0)).tolist(),
         }
 
     def standing_records(self) -> Iterator[dict[str, Any]]:

@@ -154,8 +154,9 @@ def _data(source: str | bytes | Iterable[str]) -> bytes:
     """
     if isinstance(source, bytes):
         try:
-            # Decoded only to be checked: the bytes themselves are read.
-            decode(source)
+            # Decoded only to be checked (ASCII is UTF-8 as it stands): the bytes themselves are read.
+            if not source.isascii():
+                decode(source)
         except Unreadable as error:
             raise InvalidInput("lines", "<bytes>", str(error)) from None
         return source.removeprefix(b"\xef\xbb\xbf")
@@ -171,7 +172,9 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
     lf = np.flatnonzero(b == 10)
     cr = np.flatnonzero(b == 13)
     # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
-    after = np.append(b, np.uint8(0))[cr + 1]
+    after = np.zeros(cr.size, np.uint8)
+    inside = cr + 1 < b.size
+    after[inside] = b[cr[inside] + 1]
     lone = cr[after != 10]
     before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
     ends = np.concatenate([before, lone])
@@ -204,15 +207,22 @@ def _odd_bytes(b: Any, first: int, delimiter: int) -> Ints:
     return np.concatenate(found) if found else np.zeros(0, np.int64)
 
 
-def _per_line(flags: Any, starts: Ints) -> Ints:
-    """How many of *flags* (one per byte) are set in each line (a line runs to the next one's start)."""
+def _per_line(b: Any, starts: Ints, byte: int) -> Ints:
+    """How many times *byte* occurs in each line of *b* (a line runs to the next one's start).
+
+    Line breaks are never *byte*, so each line's count may run on to the next line's start.  The
+    bytes are looked at a piece at a time and only the positions found are kept: a flag per byte
+    summed into counts would take four bytes of memory per byte of the file.
+    """
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    if starts.size == 0:
-        return np.zeros(0, np.int64)
-    # Line breaks are never flagged, so each line's count may run on to the next line's start.
-    # Summed as bytes into 32-bit counts: far quicker than booleans into 64-bit ones (a line is short).
-    return np.add.reduceat(flags.view(np.uint8), starts, dtype=np.int32).astype(np.int64)
+    bounds = np.append(starts, np.int64(b.size))
+    before = np.zeros(bounds.size, np.int64)
+    piece = 1 << 23
+    for at in range(int(starts[0]) if starts.size else b.size, b.size, piece):
+        found = np.flatnonzero(b[at : at + piece] == byte) + at
+        before += np.searchsorted(found, bounds)
+    return np.diff(before)
 
 
 def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together)
@@ -248,7 +258,7 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
     if starts.size:
         plain[np.searchsorted(starts, _odd_bytes(b, int(starts[0]), code), "right") - 1] = False
     if ascii_delimiter:
-        cells = _per_line(b == code, starts) + 1
+        cells = _per_line(b, starts, code) + 1
         plain &= cells <= len(header)
     else:
         plain[:] = False
@@ -331,8 +341,10 @@ def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
                 data[starts[a] : ends[z]] for a, z in zip(run_first.tolist(), run_last.tolist(), strict=True)
             )
         )
-    # Read a block of rows at a time, keeping each distinct cell once: a national year of dates,
-    # agencies and flags then costs a few hundred strings, not millions.
+    # Read a block of rows at a time.  A column of few distinct values (dates, agencies, flags) keeps
+    # each distinct cell once, a block at a time: a national year of them costs a few hundred strings,
+    # not millions.  A column of mostly distinct values (ids, reporters) is kept as read and numbered
+    # once at the end, by one pandas factorize (a merge of each block's values in Python costs more).
     blocks = pd.read_csv(
         source,
         sep=delimiter,
@@ -347,24 +359,55 @@ def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
         index_col=False,
         chunksize=_ROWS_AT_ONCE,
     )
-    seen: list[dict[str, int]] = [{} for _ in header]
-    codes: list[list[Ints]] = [[] for _ in header]
+    columns = [_Gathered() for _ in header]
     read = 0
     with blocks:
         for block in blocks:
             read += len(block)
-            for index in range(len(header)):
-                local, distinct = pd.factorize(block[index].to_numpy(dtype=object))
-                known = seen[index]
-                add = known.setdefault
-                mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
-                codes[index].append(mapped[local].astype(np.int32))
+            for index, gathered in enumerate(columns):
+                gathered.add(block[index].to_numpy(dtype=object))
     if read != chosen.size:  # pragma: no cover - a plain line is one row; checked, never assumed
         raise AssertionError(f"pandas read {read} rows from {chosen.size} lines")
-    return {
-        name: (np.concatenate(codes[index]) if codes[index] else np.zeros(0, np.int64), list(seen[index]))
-        for index, name in enumerate(header)
-    }
+    return {name: gathered.result() for name, gathered in zip(header, columns, strict=True)}
+
+
+class _Gathered:
+    """One column's cells, gathered a block at a time: codes in order of first appearance, and values."""
+
+    def __init__(self) -> None:
+        self.many: bool | None = None
+        """Whether the column's values are mostly distinct (decided on its first block)."""
+        self.raw: list[Any] = []
+        self.codes: list[Ints] = []
+        self.seen: dict[Any, int] = {}
+
+    def add(self, cells: Any) -> None:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+        import pandas as pd  # noqa: PLC0415 (optional extra)
+
+        if self.many:
+            self.raw.append(cells)
+            return
+        local, distinct = pd.factorize(cells)
+        if self.many is None:
+            self.many = len(distinct) * 16 > len(cells) and len(cells) >= _ROWS_AT_ONCE
+            if self.many:
+                self.raw.append(cells)
+                return
+        known = self.seen
+        add = known.setdefault
+        mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
+        self.codes.append(mapped[local].astype(np.int32))
+
+    def result(self) -> tuple[Ints, list[Any]]:
+        import numpy as np  # noqa: PLC0415 (optional extra)
+        import pandas as pd  # noqa: PLC0415 (optional extra)
+
+        if self.many:
+            # pandas numbers the values in order of first appearance, as the blocks do.
+            codes, distinct = pd.factorize(np.concatenate(self.raw))
+            return codes.astype(np.int32), distinct.tolist()
+        return (np.concatenate(self.codes) if self.codes else np.zeros(0, np.int64)), list(self.seen)
 
 
 def _objects(values: list[Any]) -> Any:
@@ -398,8 +441,9 @@ def frame_cells(frame: Any, names: Mapping[str, str]) -> Cells:
                 columns[column] = series.to_numpy(dtype=object)
             elif isinstance(series.dtype, pd.StringDtype) and pd.isna(series.dtype.na_value):
                 # pandas' own text columns: strings, or NaN where there is none (as tolist gives them),
-                # so each distinct string is taken once, with no check of its type.
-                codes, distinct = pd.factorize(series)
+                # so each distinct string is taken once, with no check of its type (factorized as the
+                # objects they hold, which pandas does faster than through the string type).
+                codes, distinct = pd.factorize(series.to_numpy(dtype=object))
                 columns[column] = Coded(codes, np.asarray(distinct, dtype=object), missing=float("nan"))
             else:
                 values = np.empty(len(series), object)
@@ -420,10 +464,16 @@ class _Column:
     unsure: Any
     exact: bool = False
     """Each value is the cell as written: equal codes are exactly equal values."""
+    holes: Any = None
+    """Where known, the positions in ``values`` of every ``None`` (no value)."""
 
 
 def _plain_empty(values: Any) -> bool:
     """Whether every one of *values* is what the row-by-row reader calls empty (``None`` or NaN)."""
+    kinds = set(map(type, values))
+    if kinds <= {type(None)}:
+        # The usual case (a column of dates with no end date), told from the types alone.
+        return True
     return all(v is None or (isinstance(v, float) and v != v) for v in values)  # noqa: PLR0124 (NaN)
 
 
@@ -528,7 +578,8 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     bad = unsure[codes]
     if not plain and not isinstance(column, Coded) and empty.any() and not _plain_empty(column[empty]):
         bad |= empty
-    return _Column(codes, values, bad, exact)
+    holes = ([blank] if blank >= 0 else []) + [len(values) - 1] if exact else None
+    return _Column(codes, values, bad, exact, holes)
 
 
 def _day_column(
@@ -555,8 +606,11 @@ def _day_column(
 def _with_default(column: _Column, default: Any) -> Any:
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    values = np.empty(len(column.values), object)
-    values[:] = [default if v is None or v is _UNSURE else v for v in column.values]
+    values = _objects(column.values)
+    if column.holes is not None:
+        values[column.holes] = default
+    else:
+        values[np.equal(values, None) | np.equal(values, _UNSURE)] = default  # type: ignore[call-overload]
     return values[column.codes]
 
 
@@ -634,12 +688,29 @@ def build_table(
             values["id"][at] = row_text(0, "id", _item(ids, at), required=True) if good_id else None
     ok = np.ones(n, np.bool_)
     ok[[at for at, r in checked.items() if isinstance(r, InvalidRow)]] = False
-    # Where every value is its cell as written (so a row checked whole reads it the same), the codes
-    # already group equal values.
-    codes = {f: text[f].codes for f in ("id", "matter", "reporter") if text[f].exact}
+    codes = _known_codes(text, kind, no_incident)
     # A national year's working columns are let go before the table is built.
     del text, agency, kind, hate, days, unsure, col, raw
     return _resolve(cells, values, codes, ok, checked, on_error)
+
+
+def _known_codes(text: Mapping[str, _Column], kind: _Column, no_incident: Bools) -> dict[str, Any]:
+    """The codes the checks already made that group equal values exactly, so they need no second count."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+    import pandas as pd  # noqa: PLC0415 (optional extra)
+
+    # Where every value is its cell as written (so a row checked whole reads it the same), the codes
+    # already group equal values.
+    codes: dict[str, Any] = {f: text[f].codes for f in ("id", "matter", "reporter") if text[f].exact}
+    if kind.exact:
+        # The kinds as written (no kind: a complaint), numbered from the few distinct values.
+        each = attrs.evolve(kind, codes=np.arange(len(kind.values)))
+        same, kinds = pd.factorize(_with_default(each, "complaint"))
+        codes["kind"] = (same[kind.codes], kinds.tolist())
+    if text["incident"].exact and not no_incident.any():
+        # Every row names its incident as written (none falls back to its id).
+        codes["incident"] = text["incident"].codes
+    return codes
 
 
 def _agency(value: object) -> Agency:
@@ -695,7 +766,10 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     repeated = id_codes.size > 0 and int(np.bincount(id_codes).max()) > 1
     matter = codes["matter"] if "matter" in codes else pd.factorize(values["matter"])[0]
     facts = [matter[ok], values["began_on"][ok], values["ended_on"][ok], values["hate"][ok]]
-    incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
+    if "incident" in codes and ok.all():
+        incident_codes = codes["incident"]
+    else:
+        incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
     conflict = False
     if incident_codes.size:
         # pandas numbers codes in order of first appearance: a code is new where it passes all before it.
@@ -780,7 +854,12 @@ def _table(
     agencies = np.empty(len(_AGENCY_LIST), object)
     agencies[:] = _AGENCY_LIST
     base = (int(began.min()) if began.size else dt.date(2000, 1, 1).toordinal()) - 2
-    kinds_codes, kinds = pd.factorize(kept["kind"])
+    if "kind" in codes:
+        kind_codes, kinds = codes["kind"]
+        kinds_codes = kind_codes if ok.all() else kind_codes[ok]
+    else:
+        kinds_codes, found = pd.factorize(kept["kind"])
+        kinds = found.tolist()
     encoded = {
         "base": base,
         "made": made - base,
@@ -788,9 +867,9 @@ def _table(
         "ended": np.where(ended == 0, began, ended) - base,
         "matter": _codes(codes.get("matter"), ok, kept["matter"]),
         "reporter": _codes(codes.get("reporter"), ok, kept["reporter"]),
-        "incident": pd.factorize(kept["incident"])[0].astype(np.int64),
+        "incident": _codes(codes.get("incident"), ok, kept["incident"]),
         "hate": kept["hate"].astype(np.bool_),
-        "kinds": {k: i for i, k in enumerate(kinds.tolist())},
+        "kinds": {k: i for i, k in enumerate(kinds)},
         "kind": kinds_codes.astype(np.int64),
         "agency": kept["agency"].astype(np.int64),
     }
