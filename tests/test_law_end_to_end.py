@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pytest
@@ -39,6 +39,7 @@ from asb_case_review import (
 from asb_case_review.cli import main
 from asb_case_review.policyfile import dump, load_policy
 from asb_case_review.render import applicant_paragraphs, to_applicant_dict
+from tests.test_audit import valid
 from tests.test_laws_conformance import FIVE
 
 D = dt.date
@@ -317,6 +318,59 @@ def test_a_closed_run_needs_every_unit_afresh_in_the_letter() -> None:
     assert near["more_needed"] == 3
     welsh = " ".join(" ".join(applicant_paragraphs(decision, language="cy")).split())
     assert "felly ni ellir ychwanegu adroddiadau newydd atynt" in welsh
+
+
+def _application_file(path: Path, application: Application) -> str:
+    """*application* (the victim's own reports, one incident each) as an application file."""
+    data = {
+        "id": application.id,
+        "applicant": application.applicant,
+        "made_on": application.made_on.isoformat(),
+        "matter": application.matter,
+        "incidents": [
+            {"id": r.incident.id, "matter": r.incident.matter, "began_on": r.incident.began_on.isoformat()}
+            for r in application.reports
+        ],
+        "reports": [
+            {"id": r.id, "reporter": r.reporter, "made_on": r.made_on.isoformat(), "incident": r.incident.id}
+            for r in application.reports
+        ],
+    }
+    return _write(path, json.dumps(data))
+
+
+_NEEDED: Final = {
+    # No new application can meet a rule tied to a first report whose period closed: no number.
+    "closed": (Anchor.FIRST_REPORT_AND_APPLICATION, 6, TIED, None),
+    # Two reports in a closed two-month run: three new ones, not the one short of the run.
+    "afresh": (
+        Anchor.FIRST_REPORT,
+        2,
+        attrs.evolve(TIED, made_on=D(2025, 5, 1), reports=_victim_reports(D(2025, 1, 1), D(2025, 2, 1))),
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(_NEEDED))
+def test_the_officers_json_says_what_the_letter_says_a_new_application_needs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
+    """check --format json: a shortfall's more_needed is the letter's number (Tally.new_needed), as the
+    applicant's JSON gives it, never the count's shortfall that no new report can make good."""
+    anchor, span, application, needed = _NEEDED[case]
+    policy_file = _write(tmp_path / "area.toml", dump(_three(anchor, span=span)))
+    given = _application_file(tmp_path / "a.json", application)
+    argv = ("check", given, "--policy", policy_file, "--report-floor-only")
+    code, out = run(capsys, *argv, "--format", "json")
+    assert code == 1
+    decided = json.loads(out)
+    (shortfall,) = decided["shortfalls"]
+    assert shortfall["more_needed"] == needed
+    valid("decision", decided)
+    code, out = run(capsys, *argv, "--format", "json", "--for", "applicant")
+    (near,) = json.loads(out)["near_misses"]
+    assert near["more_needed"] == needed
 
 
 # ------------------------------------------------------------------ issue 9.4: policies check

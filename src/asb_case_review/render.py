@@ -741,7 +741,8 @@ def to_dict(decision: Decision) -> dict[str, Any]:
                 "unit": s.tally.unit.value,
                 "count": s.tally.count,
                 "at_least": s.tally.at_least,
-                "more_needed": s.tally.shortfall,
+                # What a new application would need, as the letter says (None: nothing can meet it).
+                "more_needed": s.tally.new_needed,
                 "deadline": None if s.tally.deadline is None else s.tally.deadline.isoformat(),
             }
             for s in decision.shortfalls()

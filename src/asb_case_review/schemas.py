@@ -293,7 +293,7 @@ def _decision() -> Schema:
             "unit": {"enum": _words(CountUnit)},
             "count": {"type": "integer"},
             "at_least": {"type": "integer"},
-            "more_needed": {"type": "integer"},
+            "more_needed": _null({"type": "integer"}),
             "deadline": _null(_DAY),
         },
         ("rule", "unit", "count", "at_least", "more_needed", "deadline"),
