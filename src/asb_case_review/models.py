@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections.abc import Iterable, Mapping
+from typing import Final
 
 import attrs
 
@@ -244,6 +246,26 @@ def _facts(value: FactsArg) -> tuple[tuple[Fact, bool], ...]:
     return tuple(sorted(facts.items()))
 
 
+_BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
+
+
+def in_order(application: Application) -> tuple[Report, ...]:
+    """The reports of *application* in the order the law takes them: the day they were made, then their id.
+
+    Worked out once for an application (an immutable value) and kept with it, so that every
+    evaluation of it (under each policy, on each day) shares one sort; reports already in that
+    order are kept as they are.  Two threads asking at once may both sort; the orders are equal.
+    """
+    found = application._in_order
+    if found is None:
+        reports = application.reports
+        found = tuple(sorted(reports, key=_BY_DAY_THEN_ID))
+        if found == reports:  # the same reports, told by identity: keep one tuple
+            found = reports
+        object.__setattr__(application, "_in_order", found)
+    return found
+
+
 @attrs.frozen
 class Application:
     """An application for an ASB Case Review, with the reports behind it.
@@ -267,6 +289,8 @@ class Application:
     consent: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_flag)
     facts: tuple[tuple[Fact, bool], ...] = attrs.field(default=(), kw_only=True, converter=_facts)
     related_by: str = attrs.field(default="matter", kw_only=True, validator=_identifier)
+    _in_order: tuple[Report, ...] | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    """The reports in the law's order, worked out the first time it is asked for (:func:`in_order`)."""
 
     @property
     def victim(self) -> str:

@@ -30,7 +30,7 @@ from .dates import Arithmetic, Period, Span, earliest_start, months, period, per
 from .errors import InvalidInput
 from .law import reports as law
 from .law.reports import Anchor, BehaviourDay, DateOf, LagScope, Reason, Who, date_of_value
-from .models import Agency, Application, Report
+from .models import Agency, Application, Report, in_order
 
 __all__ = [
     "Anchor",
@@ -398,7 +398,6 @@ def _screened(
     return Fate(report.id, failed[0], failed[1], report.reporter)
 
 
-_BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
 _MADE_ON: Final = operator.attrgetter("made_on")
 
 
@@ -421,7 +420,7 @@ class Shared:
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
-        self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
+        self.reports: Final = in_order(application)
         self._made_by: dict[dt.date, int] = {}
         self.scoped: Final[dict[tuple[Selection, int], Scoped]] = {}
         """What the tests before the window found, by the selection's scope and how many reports
