@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Final
 
 import attrs
@@ -249,19 +249,35 @@ def _facts(value: FactsArg) -> tuple[tuple[Fact, bool], ...]:
 _BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
 
 
-def in_order(application: Application) -> tuple[Report, ...]:
+class Ordered:
+    """An application's reports in the order the law takes them, and what the law reads of them in it.
+
+    Worked out once for an application (an immutable value) and kept with it (:func:`in_order`),
+    so that every evaluation of it, under each policy and on each day, shares one sort.
+    """
+
+    __slots__ = ("days", "reports")
+
+    def __init__(self, reports: tuple[Report, ...]) -> None:
+        self.reports: Final = reports
+        """The reports by the day they were made, then their id."""
+        self.days: Final[dict[Hashable, list[dt.date]]] = {}
+        """Each report's day of behaviour (in the order of ``reports``) under each reading of it,
+        filled in by ``qualifying.Shared.days`` as the readings are asked for."""
+
+
+def in_order(application: Application) -> Ordered:
     """The reports of *application* in the order the law takes them: the day they were made, then their id.
 
-    Worked out once for an application (an immutable value) and kept with it, so that every
-    evaluation of it (under each policy, on each day) shares one sort; reports already in that
-    order are kept as they are.  Two threads asking at once may both sort; the orders are equal.
+    Sorted the first time it is asked for and kept with the application; reports already in
+    that order are kept as they are.  Two threads asking at once may both sort; the orders are
+    equal, and either is kept.
     """
     found = application._in_order
     if found is None:
         reports = application.reports
-        found = tuple(sorted(reports, key=_BY_DAY_THEN_ID))
-        if found == reports:  # the same reports, told by identity: keep one tuple
-            found = reports
+        ordered = tuple(sorted(reports, key=_BY_DAY_THEN_ID))
+        found = Ordered(reports if ordered == reports else ordered)  # equal: the same reports, one tuple
         object.__setattr__(application, "_in_order", found)
     return found
 
@@ -289,7 +305,7 @@ class Application:
     consent: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_flag)
     facts: tuple[tuple[Fact, bool], ...] = attrs.field(default=(), kw_only=True, converter=_facts)
     related_by: str = attrs.field(default="matter", kw_only=True, validator=_identifier)
-    _in_order: tuple[Report, ...] | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    _in_order: Ordered | None = attrs.field(init=False, default=None, eq=False, repr=False)
     """The reports in the law's order, worked out the first time it is asked for (:func:`in_order`)."""
 
     @property

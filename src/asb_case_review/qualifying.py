@@ -420,18 +420,20 @@ class Shared:
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
-        self.reports: Final = in_order(application)
+        ordered = in_order(application)
+        self.reports: Final = ordered.reports
         self._made_by: dict[dt.date, int] = {}
         self.scoped: Final[dict[tuple[Selection, int], Scoped]] = {}
         """What the tests before the window found, by the selection's scope and how many reports
         were made by the date (:meth:`made_by`)."""
-        self._days: dict[BehaviourDay, list[dt.date]] = {}
+        self._days: Final = ordered.days
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
     def days(self, rule: BehaviourDay) -> list[dt.date]:
         """Each report's day of behaviour under *rule*, in the order of ``reports`` (``behaviour_days``)."""
         found = self._days.get(rule)
         if found is None:
+            # Kept with the application (models.in_order): every evaluation of it reads them.
             found = self._days[rule] = law.behaviour_days(rule, self.reports)
         return found
 
