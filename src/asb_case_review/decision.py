@@ -239,11 +239,12 @@ def _combined(
 
 def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: bool) -> _Run:
     mandatory = policy.mandatory(context)
-    local = tuple([r(context) for r in policy.local])
-    conditions = tuple([r(context) for r in policy.conditions])
+    # Many policies have no local rules or conditions: their empty tuples are not built again.
+    local = tuple([r(context) for r in policy.local]) if policy.local else ()
+    conditions = tuple([r(context) for r in policy.conditions]) if policy.conditions else ()
     mandatory_code = _code(mandatory.outcome)
-    local_codes = tuple([_code(r.outcome) for r in local])
-    condition_codes = tuple([_code(c.outcome) for c in conditions])
+    local_codes = tuple([_code(r.outcome) for r in local]) if local else ()
+    condition_codes = tuple([_code(c.outcome) for c in conditions]) if conditions else ()
     floor: Result | _Floor
     if floor_rule is policy.mandatory:
         floor = mandatory

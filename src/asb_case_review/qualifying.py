@@ -480,15 +480,18 @@ def _late(report: Report, lag: Lag, day: dt.date, limit: dt.date) -> Fate:
     return Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
 
 
-def _counted_fates(
-    screened: Callable[[Report], Fate],
+def _counted_fates(  # noqa: PLR0917 - called through functools.partial, with every value select() had
+    selection: Selection,
+    application: Application,
+    as_of: dt.date,
+    screens: tuple[law.Screen, ...],
     reports: tuple[Report, ...],
     out: dict[str, Later],
     inside: list[tuple[Report, dt.date, dt.date]],
 ) -> tuple[Fate, ...]:
     """Every report's fate: counted when inside the window, else the one recorded when it fell out.
 
-    A report neither inside nor recorded failed a test before the lag: *screened* gives its fate.
+    A report neither inside nor recorded failed a test before the lag (``_screened`` gives its fate).
     """
     counted: dict[str, Fate] = {}
     # Reports made on one day share their period and its wording: each is made once.
@@ -501,7 +504,12 @@ def _counted_fates(
             shared[report.made_on, last] = words
         counted[report.id] = Fate(report.id, Reason.COUNTED, words[0], report.reporter, words[1])
     return tuple(
-        counted[r.id] if r.id in counted else out[r.id]() if r.id in out else screened(r) for r in reports
+        counted[r.id]
+        if r.id in counted
+        else out[r.id]()
+        if r.id in out
+        else _screened(selection, application, as_of, screens, r)
+        for r in reports
     )
 
 
@@ -521,8 +529,9 @@ def select(
     survivors, scoped_out, first_was_late = _scoped(selection, plan, application, as_of, shared)
     out = dict(scoped_out)
     inside, window = _place(selection.window, survivors, as_of, out, shared)
-    screened = partial(_screened, selection, application, as_of, plan.screens)
-    fates = Pending(partial(_counted_fates, screened, shared.reports, out, inside))
+    fates = Pending(
+        partial(_counted_fates, selection, application, as_of, plan.screens, shared.reports, out, inside)
+    )
     closed = None
     if first_was_late:
         closed = (
