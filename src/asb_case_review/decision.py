@@ -572,6 +572,25 @@ def _notices(  # noqa: PLR0917 - every value a decision's notices are made from
     return tuple(warnings), tuple(signals)
 
 
+_FLOOR_RULES: Final[dict[tuple[int, FloorReading], tuple[Policy, Rule]]] = {}
+"""The floor rule of each policy evaluated lately and each reading, by the policy's identity (kept
+with the policy, so that the identity is never another's): ``law.floor.floor_rule`` is a pure
+function of the (immutable) policy."""
+_MOST_FLOOR_RULES: Final = 512
+
+
+def _policy_floor(policy: Policy, reading: FloorReading) -> Rule:
+    """``law.floor.floor_rule(policy, reading)``, worked out once for each policy evaluated."""
+    found = _FLOOR_RULES.get((id(policy), reading))
+    if found is not None and found[0] is policy:
+        return found[1]
+    rule = _floor_rule(policy, reading)
+    if len(_FLOOR_RULES) >= _MOST_FLOOR_RULES:
+        _FLOOR_RULES.clear()
+    _FLOOR_RULES[id(policy), reading] = (policy, rule)
+    return rule
+
+
 def _floor_reading(value: object) -> FloorReading:
     try:
         return FloorReading(str(value))
@@ -618,7 +637,7 @@ def evaluate(
     day = application.made_on if as_of is None else supported_day(london_day(as_of, "as_of"), "as_of")
     if not isinstance(floor_reading, FloorReading):
         floor_reading = _floor_reading(floor_reading)
-    floor_rule = _floor_rule(policy, floor_reading)
+    floor_rule = _policy_floor(policy, floor_reading)
     context = Context(application, day)
     run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 

@@ -651,6 +651,12 @@ def _ran_out(report: Report, span: Span, arithmetic: Arithmetic, start: dt.date,
     return Fate(report.id, Reason.OUTSIDE_WINDOW, detail, report.reporter, Period(start, last))
 
 
+def _last(lasts: dict[dt.date, dt.date], start: dt.date, span: Span, arithmetic: Arithmetic) -> dt.date:
+    """The last day of the period of *span* beginning with *start*, kept in *lasts*."""
+    last = lasts[start] = period_last_day(start, span, arithmetic)
+    return last
+
+
 def _place_counted_back(
     window: Window,
     survivors: Sequence[tuple[Report, dt.date]],
@@ -671,11 +677,12 @@ def _place_counted_back(
             report = survivors[cut][0]
             out[report.id] = partial(_ran_out, report, span, arithmetic, report.made_on, as_of)
             cut += 1
-        kept = survivors[cut:]
-        # Reports share days; each day's period is worked out once.
-        for start in {report.made_on for report, _ in kept}.difference(lasts):
-            lasts[start] = period_last_day(start, span, arithmetic)
-        return [(report, day, lasts[report.made_on]) for report, day in kept], Period(first, as_of)
+        kept = survivors[cut:] if cut else survivors
+        # Reports share days; each day's period is worked out once (a date is never false).
+        return [
+            (report, day, lasts.get(report.made_on) or _last(lasts, report.made_on, span, arithmetic))
+            for report, day in kept
+        ], Period(first, as_of)
     for report, day in survivors:
         start = day
         if first <= start:
