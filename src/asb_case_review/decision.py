@@ -17,8 +17,8 @@ import datetime as dt
 import enum
 import functools
 import operator
-from collections.abc import Callable, Iterable
-from functools import cached_property, partial
+from collections.abc import Iterable
+from functools import cached_property
 from typing import Final, NamedTuple
 
 import attrs
@@ -29,7 +29,7 @@ from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
 from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, as_written, combine, last_day_met
-from .models import Application, Report
+from .models import Application, in_order
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
 from .qualifying import Fate, Reason, Shared, public_repr
 from .rules import Context, Count, Not, Result, Rule, Source, Tally, unit_noun
@@ -169,18 +169,33 @@ class _Notices:
     make them; they are equal values, so either may be kept.
     """
 
-    __slots__ = ("_made", "_make")
+    __slots__ = ("_args", "_made")
 
-    def __init__(self, make: Callable[[], Notices]) -> None:
-        self._make: Callable[[], Notices] | None = make
+    def __init__(  # noqa: PLR0917 - the values the notices are made from, as evaluate has them
+        self,
+        application: Application,
+        policy: Policy,
+        day: dt.date,
+        run: _Run,
+        enforce_floor: bool,  # noqa: FBT001
+        floor_reading: FloorReading,
+    ) -> None:
+        self._args: tuple[Application, Policy, dt.date, _Run, bool, FloorReading] | None = (
+            application,
+            policy,
+            day,
+            run,
+            enforce_floor,
+            floor_reading,
+        )
         self._made: Notices = ((), ())
 
     def get(self) -> Notices:
         """The warnings and signals, made on the first call."""
-        make = self._make
-        if make is not None:
-            self._made = make()
-            self._make = None
+        args = self._args
+        if args is not None:
+            self._made = _notices(*args)
+            self._args = None
         return self._made
 
 
@@ -477,14 +492,13 @@ def _notices(  # noqa: PLR0917 - every value a decision's notices are made from
     application: Application,
     policy: Policy,
     day: dt.date,
-    outcome: Outcome,
-    policy_outcome: Outcome,
-    floor: Result | _Floor,
-    enforce_floor: bool,  # noqa: FBT001 - passed on through functools.partial
+    run: _Run,
+    enforce_floor: bool,  # noqa: FBT001 - passed on as _Notices holds it
     floor_reading: FloorReading,
-    reports: tuple[Report, ...],
-) -> tuple[tuple[Notice, ...], tuple[Notice, ...]]:
-    """A decision's warnings and signals; *reports*: the application's, in the order they were made."""
+) -> Notices:
+    """A decision's warnings and signals."""
+    outcome, policy_outcome, floor = run.outcome, run.policy_outcome, run.later_floor
+    reports = in_order(application).reports
     warnings: list[Notice] = []
     if policy.threshold > STATUTORY_THRESHOLD:
         warnings.append(
@@ -641,20 +655,7 @@ def evaluate(
     context = Context(application, day)
     run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 
-    notices = _Notices(
-        partial(
-            _notices,
-            application,
-            policy,
-            day,
-            run.outcome,
-            run.policy_outcome,
-            run.later_floor,
-            enforce_floor,
-            floor_reading,
-            context.shared().reports,
-        )
-    )
+    notices = _Notices(application, policy, day, run, enforce_floor, floor_reading)
     return Decision(
         application=application,
         policy=policy,
