@@ -656,20 +656,21 @@ def evaluate(
     run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 
     notices = _Notices(application, policy, day, run, enforce_floor, floor_reading)
+    # The fields in their order, passed by position (keywords cost more on every evaluation).
     return Decision(
-        application=application,
-        policy=policy,
-        as_of=day,
-        outcome=run.outcome,
-        policy_outcome=run.policy_outcome,
-        route=run.route,
-        matched=run.matched,
-        mandatory=run.mandatory,
-        local=run.local,
-        conditions=run.conditions,
-        floor=run.later_floor,
-        enforce_floor=enforce_floor,
-        floor_reading=floor_reading,
-        warnings=notices,
-        signals=notices,
+        application,
+        policy,
+        day,
+        run.outcome,
+        run.policy_outcome,
+        run.route,
+        run.matched,
+        run.mandatory,
+        run.local,
+        run.conditions,
+        run.later_floor,
+        enforce_floor,
+        floor_reading,
+        notices,
+        notices,
     )
