@@ -405,7 +405,8 @@ class Shared:
     """What every selection of one application shares, worked out once for all of them.
 
     The reports in the order the law takes them (the day they were made, then
-    their id), each one's day of behaviour under each reading, the last days of
+    their id) and each one's day of behaviour under each reading (both kept with
+    the application, :func:`~asb_case_review.models.in_order`), the last days of
     the periods the rules measure (kept from one evaluation to the next: a pure
     function of the first day), and the reports that pass the tests before a
     window, for rules that differ only in their window.  A
