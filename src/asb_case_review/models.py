@@ -246,7 +246,8 @@ def _facts(value: FactsArg) -> tuple[tuple[Fact, bool], ...]:
     return tuple(sorted(facts.items()))
 
 
-_BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
+_ID: Final = operator.attrgetter("id")
+_MADE_ON: Final = operator.attrgetter("made_on")
 
 
 class Ordered:
@@ -274,7 +275,11 @@ def in_order(application: Application) -> Ordered:
     """
     found = application._in_order
     if found is None:
-        found = Ordered(tuple(sorted(application.reports, key=_BY_DAY_THEN_ID)))
+        # By id, then (a stable sort) by day: the order by day then id, without building a key
+        # tuple per report (the ids of an application are distinct).
+        reports = sorted(application.reports, key=_ID)
+        reports.sort(key=_MADE_ON)
+        found = Ordered(tuple(reports))
         object.__setattr__(application, "_in_order", found)
     return found
 
