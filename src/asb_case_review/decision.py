@@ -29,9 +29,9 @@ from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
 from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, as_written, combine, last_day_met
-from .models import Application
+from .models import Application, in_order
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
-from .qualifying import Fate, Reason, Shared
+from .qualifying import Fate, Reason, Shared, public_repr
 from .rules import Context, Count, Not, Result, Rule, Source, Tally, unit_noun
 
 __all__ = [
@@ -157,6 +157,56 @@ def _floor_result(value: Result | _Floor) -> Result:
     return value if isinstance(value, Result) else value.get()
 
 
+Notices = tuple[tuple[Notice, ...], tuple[Notice, ...]]
+"""A decision's warnings and its signals."""
+
+
+class _Notices:
+    """A decision's warnings and signals, made the first time either is read.
+
+    Most decisions are asked only for their outcome; the notices' wording is
+    built when an explanation reads them.  Two threads reading at once may both
+    make them; they are equal values, so either may be kept.
+    """
+
+    __slots__ = ("_args", "_made")
+
+    def __init__(  # noqa: PLR0917 - the values the notices are made from, as evaluate has them
+        self,
+        application: Application,
+        policy: Policy,
+        day: dt.date,
+        run: _Run,
+        enforce_floor: bool,  # noqa: FBT001
+        floor_reading: FloorReading,
+    ) -> None:
+        self._args: tuple[Application, Policy, dt.date, _Run, bool, FloorReading] | None = (
+            application,
+            policy,
+            day,
+            run,
+            enforce_floor,
+            floor_reading,
+        )
+        self._made: Notices = ((), ())
+
+    def get(self) -> Notices:
+        """The warnings and signals, made on the first call."""
+        args = self._args
+        if args is not None:
+            self._made = _notices(*args)
+            self._args = None
+        return self._made
+
+
+def _warnings_of(value: tuple[Notice, ...] | _Notices) -> tuple[Notice, ...]:
+    return value if isinstance(value, tuple) else value.get()[0]
+
+
+def _signals_of(value: tuple[Notice, ...] | _Notices) -> tuple[Notice, ...]:
+    return value if isinstance(value, tuple) else value.get()[1]
+
+
 class _Run(NamedTuple):
     """The results of one run of a policy on one date."""
 
@@ -204,11 +254,12 @@ def _combined(
 
 def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: bool) -> _Run:
     mandatory = policy.mandatory(context)
-    local = tuple([r(context) for r in policy.local])
-    conditions = tuple([r(context) for r in policy.conditions])
+    # Many policies have no local rules or conditions: their empty tuples are not built again.
+    local = tuple([r(context) for r in policy.local]) if policy.local else ()
+    conditions = tuple([r(context) for r in policy.conditions]) if policy.conditions else ()
     mandatory_code = _code(mandatory.outcome)
-    local_codes = tuple([_code(r.outcome) for r in local])
-    condition_codes = tuple([_code(c.outcome) for c in conditions])
+    local_codes = tuple([_code(r.outcome) for r in local]) if local else ()
+    condition_codes = tuple([_code(c.outcome) for c in conditions]) if conditions else ()
     floor: Result | _Floor
     if floor_rule is policy.mandatory:
         floor = mandatory
@@ -256,7 +307,7 @@ def _counts(result: Result, rule_id: str, *, under_not: bool = True) -> Iterable
         yield from _counts(child, rule_id, under_not=under_not)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Decision:
     """Whether the threshold for an ASB Case Review is met, and why.
 
@@ -279,8 +330,21 @@ class Decision:
     _floor: Result | _Floor = attrs.field(repr=False, alias="floor", eq=_floor_result)
     enforce_floor: bool = attrs.field(repr=False)
     floor_reading: FloorReading = attrs.field(repr=False)
-    warnings: tuple[Notice, ...]
-    signals: tuple[Notice, ...]
+    _warnings: tuple[Notice, ...] | _Notices = attrs.field(alias="warnings", eq=_warnings_of)
+    _signals: tuple[Notice, ...] | _Notices = attrs.field(alias="signals", eq=_signals_of)
+
+    def __repr__(self) -> str:
+        return public_repr(self)
+
+    @property
+    def warnings(self) -> tuple[Notice, ...]:
+        """What the decision warns of: a threshold above three, a conflict with the statutory floor, ..."""
+        return _warnings_of(self._warnings)
+
+    @property
+    def signals(self) -> tuple[Notice, ...]:
+        """What the decision signals whatever its outcome (the review to be explained to the victim)."""
+        return _signals_of(self._signals)
 
     @property
     def met(self) -> bool:
@@ -424,6 +488,123 @@ def _unchanged_until(results: Iterable[Result], day: dt.date) -> dt.date | None:
     return min(changes, default=None)
 
 
+def _notices(  # noqa: PLR0917 - every value a decision's notices are made from
+    application: Application,
+    policy: Policy,
+    day: dt.date,
+    run: _Run,
+    enforce_floor: bool,  # noqa: FBT001 - passed on as _Notices holds it
+    floor_reading: FloorReading,
+) -> Notices:
+    """A decision's warnings and signals."""
+    outcome, policy_outcome, floor = run.outcome, run.policy_outcome, run.later_floor
+    reports = in_order(application).reports
+    warnings: list[Notice] = []
+    if policy.threshold > STATUTORY_THRESHOLD:
+        warnings.append(
+            Notice(
+                NoticeCode.THRESHOLD_ABOVE_THREE,
+                f"the policy asks for {policy.threshold} qualifying complaints; the Explanatory Notes "
+                "(para 231) say the threshold should be set no higher than three; the statutory floor "
+                f"here asks for {floor_number(policy, floor_reading)} "
+                f"(floor reading {floor_reading.value})",
+                EXPLANATORY_NOTES,
+            )
+        )
+    if policy_outcome is Outcome.UNKNOWN and _floor_result(floor).met:
+        # Not a conflict: the local answer is unknown, but whatever it turns out to be,
+        # the mandatory route already requires the threshold to be met.
+        warnings.append(
+            Notice(
+                NoticeCode.FLOOR_OVER_UNDETERMINED,
+                "the policy as written cannot be decided without facts that were not supplied, "
+                "but s.104(4) is met, so the threshold is met whatever they are"
+                + ("" if enforce_floor else "; the policy's answer is kept"),
+                STATUTE,
+            )
+        )
+    if policy_outcome is Outcome.NOT_MET and _floor_result(floor).met:
+        action = "the statutory floor decides" if enforce_floor else "the policy's answer is kept"
+        if floor_number(policy, floor_reading) < policy.threshold:
+            # The floor was read as three (FloorReading.AT_MOST_THREE): the Explanatory
+            # Notes' reading of s.104(4), named, since it is not the statute's words.
+            reason = (
+                f"three qualifying complaints were made; the policy asks for {policy.threshold}, "
+                "but the Explanatory Notes (para 231) say the threshold of s.104(4) should be set "
+                "no higher than three"
+            )
+            cited = EXPLANATORY_NOTES
+        else:
+            made = "complaint was" if policy.threshold == 1 else "complaints were"
+            reason = (
+                f"at least {policy.threshold} qualifying {made} made, so s.104(4) "
+                "requires the threshold to be met"
+            )
+            cited = STATUTE
+        warnings.append(
+            Notice(
+                NoticeCode.STATUTORY_FLOOR_CONFLICT,
+                f"the policy as written says {policy_outcome.value.replace('_', ' ')}, "
+                f"but {reason}; {action}",
+                cited,
+            )
+        )
+    if not policy.in_force(day):
+        warnings.append(
+            Notice(
+                NoticeCode.POLICY_NOT_IN_FORCE,
+                f"policy {policy.id} version {policy.version} is not in force on {day}",
+                policy.source,
+            )
+        )
+    if outcome is Outcome.UNKNOWN:
+        warnings.append(
+            Notice(
+                NoticeCode.UNDETERMINED,
+                "the answer depends on facts that were not supplied",
+            )
+        )
+
+    signals: list[Notice] = []
+    victim = application.victim
+    window_start = earliest_start(day, _SIX_MONTHS)
+    # The reports in the order they were made: those of the six months are one slice of them.
+    first = bisect.bisect_left(reports, window_start, key=_MADE_ON)
+    in_six_months = reports[first : bisect.bisect_right(reports, day, lo=first, key=_MADE_ON)]
+    recent = list(map(_REPORTER, in_six_months)).count(victim)
+    if recent >= 2:
+        signals.append(
+            Notice(
+                NoticeCode.EXPLAIN_CASE_REVIEW,
+                f"the victim has made {recent} reports of anti-social behaviour in the six "
+                "months before this date: every effort must be made to explain the ASB Case "
+                "Review to them, whether or not the threshold is met",
+                GUIDANCE_2025,
+            )
+        )
+
+    return tuple(warnings), tuple(signals)
+
+
+_FLOOR_RULES: Final[dict[tuple[int, FloorReading], tuple[Policy, Rule]]] = {}
+"""The floor rule of each policy evaluated lately and each reading, by the policy's identity (kept
+with the policy, so that the identity is never another's): ``law.floor.floor_rule`` is a pure
+function of the (immutable) policy."""
+_MOST_FLOOR_RULES: Final = 512
+
+
+def _policy_floor(policy: Policy, reading: FloorReading) -> Rule:
+    """``law.floor.floor_rule(policy, reading)``, worked out once for each policy evaluated."""
+    found = _FLOOR_RULES.get((id(policy), reading))
+    if found is not None and found[0] is policy:
+        return found[1]
+    rule = _floor_rule(policy, reading)
+    if len(_FLOOR_RULES) >= _MOST_FLOOR_RULES:
+        _FLOOR_RULES.clear()
+    _FLOOR_RULES[id(policy), reading] = (policy, rule)
+    return rule
+
+
 def _floor_reading(value: object) -> FloorReading:
     try:
         return FloorReading(str(value))
@@ -470,109 +651,26 @@ def evaluate(
     day = application.made_on if as_of is None else supported_day(london_day(as_of, "as_of"), "as_of")
     if not isinstance(floor_reading, FloorReading):
         floor_reading = _floor_reading(floor_reading)
-    floor_rule = _floor_rule(policy, floor_reading)
+    floor_rule = _policy_floor(policy, floor_reading)
     context = Context(application, day)
     run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 
-    warnings: list[Notice] = []
-    if policy.threshold > STATUTORY_THRESHOLD:
-        warnings.append(
-            Notice(
-                NoticeCode.THRESHOLD_ABOVE_THREE,
-                f"the policy asks for {policy.threshold} qualifying complaints; the Explanatory Notes "
-                "(para 231) say the threshold should be set no higher than three; the statutory floor "
-                f"here asks for {floor_number(policy, floor_reading)} "
-                f"(floor reading {floor_reading.value})",
-                EXPLANATORY_NOTES,
-            )
-        )
-    if run.policy_outcome is Outcome.UNKNOWN and run.floor.met:
-        # Not a conflict: the local answer is unknown, but whatever it turns out to be,
-        # the mandatory route already requires the threshold to be met.
-        warnings.append(
-            Notice(
-                NoticeCode.FLOOR_OVER_UNDETERMINED,
-                "the policy as written cannot be decided without facts that were not supplied, "
-                "but s.104(4) is met, so the threshold is met whatever they are"
-                + ("" if enforce_floor else "; the policy's answer is kept"),
-                STATUTE,
-            )
-        )
-    if run.policy_outcome is Outcome.NOT_MET and run.floor.met:
-        action = "the statutory floor decides" if enforce_floor else "the policy's answer is kept"
-        if floor_number(policy, floor_reading) < policy.threshold:
-            # The floor was read as three (FloorReading.AT_MOST_THREE): the Explanatory
-            # Notes' reading of s.104(4), named, since it is not the statute's words.
-            reason = (
-                f"three qualifying complaints were made; the policy asks for {policy.threshold}, "
-                "but the Explanatory Notes (para 231) say the threshold of s.104(4) should be set "
-                "no higher than three"
-            )
-            cited = EXPLANATORY_NOTES
-        else:
-            made = "complaint was" if policy.threshold == 1 else "complaints were"
-            reason = (
-                f"at least {policy.threshold} qualifying {made} made, so s.104(4) "
-                "requires the threshold to be met"
-            )
-            cited = STATUTE
-        warnings.append(
-            Notice(
-                NoticeCode.STATUTORY_FLOOR_CONFLICT,
-                f"the policy as written says {run.policy_outcome.value.replace('_', ' ')}, "
-                f"but {reason}; {action}",
-                cited,
-            )
-        )
-    if not policy.in_force(day):
-        warnings.append(
-            Notice(
-                NoticeCode.POLICY_NOT_IN_FORCE,
-                f"policy {policy.id} version {policy.version} is not in force on {day}",
-                policy.source,
-            )
-        )
-    if run.outcome is Outcome.UNKNOWN:
-        warnings.append(
-            Notice(
-                NoticeCode.UNDETERMINED,
-                "the answer depends on facts that were not supplied",
-            )
-        )
-
-    signals: list[Notice] = []
-    victim = application.victim
-    window_start = earliest_start(day, _SIX_MONTHS)
-    # The reports in the order they were made: those of the six months are one slice of them.
-    reports = context.shared().reports
-    first = bisect.bisect_left(reports, window_start, key=_MADE_ON)
-    in_six_months = reports[first : bisect.bisect_right(reports, day, lo=first, key=_MADE_ON)]
-    recent = list(map(_REPORTER, in_six_months)).count(victim)
-    if recent >= 2:
-        signals.append(
-            Notice(
-                NoticeCode.EXPLAIN_CASE_REVIEW,
-                f"the victim has made {recent} reports of anti-social behaviour in the six "
-                "months before this date: every effort must be made to explain the ASB Case "
-                "Review to them, whether or not the threshold is met",
-                GUIDANCE_2025,
-            )
-        )
-
+    notices = _Notices(application, policy, day, run, enforce_floor, floor_reading)
+    # The fields in their order, passed by position (keywords cost more on every evaluation).
     return Decision(
-        application=application,
-        policy=policy,
-        as_of=day,
-        outcome=run.outcome,
-        policy_outcome=run.policy_outcome,
-        route=run.route,
-        matched=run.matched,
-        mandatory=run.mandatory,
-        local=run.local,
-        conditions=run.conditions,
-        floor=run.later_floor,
-        enforce_floor=enforce_floor,
-        floor_reading=floor_reading,
-        warnings=tuple(warnings),
-        signals=tuple(signals),
+        application,
+        policy,
+        day,
+        run.outcome,
+        run.policy_outcome,
+        run.route,
+        run.matched,
+        run.mandatory,
+        run.local,
+        run.conditions,
+        run.later_floor,
+        enforce_floor,
+        floor_reading,
+        notices,
+        notices,
     )

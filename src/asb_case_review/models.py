@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Final
 
 import attrs
 
@@ -244,6 +246,44 @@ def _facts(value: FactsArg) -> tuple[tuple[Fact, bool], ...]:
     return tuple(sorted(facts.items()))
 
 
+_ID: Final = operator.attrgetter("id")
+_MADE_ON: Final = operator.attrgetter("made_on")
+
+
+class Ordered:
+    """An application's reports in the order the law takes them, and what the law reads of them in it.
+
+    Worked out once for an application (an immutable value) and kept with it (:func:`in_order`),
+    so that every evaluation of it, under each policy and on each day, shares one sort.
+    """
+
+    __slots__ = ("days", "reports")
+
+    def __init__(self, reports: tuple[Report, ...]) -> None:
+        self.reports: Final = reports
+        """The reports by the day they were made, then their id."""
+        self.days: Final[dict[Hashable, list[dt.date]]] = {}
+        """Each report's day of behaviour (in the order of ``reports``) under each reading of it,
+        filled in by ``qualifying.Shared.days`` as the readings are asked for."""
+
+
+def in_order(application: Application) -> Ordered:
+    """The reports of *application* in the order the law takes them: the day they were made, then their id.
+
+    Sorted the first time it is asked for and kept with the application.  Two threads asking
+    at once may both sort; the orders are equal, and either is kept.
+    """
+    found = application._in_order
+    if found is None:
+        # By id, then (a stable sort) by day: the order by day then id, without building a key
+        # tuple per report (the ids of an application are distinct).
+        reports = sorted(application.reports, key=_ID)
+        reports.sort(key=_MADE_ON)
+        found = Ordered(tuple(reports))
+        object.__setattr__(application, "_in_order", found)
+    return found
+
+
 @attrs.frozen
 class Application:
     """An application for an ASB Case Review, with the reports behind it.
@@ -267,6 +307,8 @@ class Application:
     consent: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_flag)
     facts: tuple[tuple[Fact, bool], ...] = attrs.field(default=(), kw_only=True, converter=_facts)
     related_by: str = attrs.field(default="matter", kw_only=True, validator=_identifier)
+    _in_order: Ordered | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    """The reports in the law's order, worked out the first time it is asked for (:func:`in_order`)."""
 
     @property
     def victim(self) -> str:

@@ -30,7 +30,7 @@ from .dates import Arithmetic, Period, Span, earliest_start, months, period, per
 from .errors import InvalidInput
 from .law import reports as law
 from .law.reports import Anchor, BehaviourDay, DateOf, LagScope, Reason, Who, date_of_value
-from .models import Agency, Application, Report
+from .models import Agency, Application, Report, in_order
 
 __all__ = [
     "Anchor",
@@ -398,7 +398,6 @@ def _screened(
     return Fate(report.id, failed[0], failed[1], report.reporter)
 
 
-_BY_DAY_THEN_ID: Final = operator.attrgetter("made_on", "id")
 _MADE_ON: Final = operator.attrgetter("made_on")
 
 
@@ -406,7 +405,8 @@ class Shared:
     """What every selection of one application shares, worked out once for all of them.
 
     The reports in the order the law takes them (the day they were made, then
-    their id), each one's day of behaviour under each reading, the last days of
+    their id) and each one's day of behaviour under each reading (both kept with
+    the application, :func:`~asb_case_review.models.in_order`), the last days of
     the periods the rules measure (kept from one evaluation to the next: a pure
     function of the first day), and the reports that pass the tests before a
     window, for rules that differ only in their window.  A
@@ -421,18 +421,20 @@ class Shared:
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
-        self.reports: Final = tuple(sorted(application.reports, key=_BY_DAY_THEN_ID))
+        ordered = in_order(application)
+        self.reports: Final = ordered.reports
         self._made_by: dict[dt.date, int] = {}
         self.scoped: Final[dict[tuple[Selection, int], Scoped]] = {}
         """What the tests before the window found, by the selection's scope and how many reports
         were made by the date (:meth:`made_by`)."""
-        self._days: dict[BehaviourDay, list[dt.date]] = {}
+        self._days: Final = ordered.days
         self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
     def days(self, rule: BehaviourDay) -> list[dt.date]:
         """Each report's day of behaviour under *rule*, in the order of ``reports`` (``behaviour_days``)."""
         found = self._days.get(rule)
         if found is None:
+            # Kept with the application (models.in_order): every evaluation of it reads them.
             found = self._days[rule] = law.behaviour_days(rule, self.reports)
         return found
 
@@ -479,15 +481,18 @@ def _late(report: Report, lag: Lag, day: dt.date, limit: dt.date) -> Fate:
     return Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
 
 
-def _counted_fates(
-    screened: Callable[[Report], Fate],
+def _counted_fates(  # noqa: PLR0917 - called through functools.partial, with every value select() had
+    selection: Selection,
+    application: Application,
+    as_of: dt.date,
+    screens: tuple[law.Screen, ...],
     reports: tuple[Report, ...],
     out: dict[str, Later],
     inside: list[tuple[Report, dt.date, dt.date]],
 ) -> tuple[Fate, ...]:
     """Every report's fate: counted when inside the window, else the one recorded when it fell out.
 
-    A report neither inside nor recorded failed a test before the lag: *screened* gives its fate.
+    A report neither inside nor recorded failed a test before the lag (``_screened`` gives its fate).
     """
     counted: dict[str, Fate] = {}
     # Reports made on one day share their period and its wording: each is made once.
@@ -500,7 +505,12 @@ def _counted_fates(
             shared[report.made_on, last] = words
         counted[report.id] = Fate(report.id, Reason.COUNTED, words[0], report.reporter, words[1])
     return tuple(
-        counted[r.id] if r.id in counted else out[r.id]() if r.id in out else screened(r) for r in reports
+        counted[r.id]
+        if r.id in counted
+        else out[r.id]()
+        if r.id in out
+        else _screened(selection, application, as_of, screens, r)
+        for r in reports
     )
 
 
@@ -520,8 +530,9 @@ def select(
     survivors, scoped_out, first_was_late = _scoped(selection, plan, application, as_of, shared)
     out = dict(scoped_out)
     inside, window = _place(selection.window, survivors, as_of, out, shared)
-    screened = partial(_screened, selection, application, as_of, plan.screens)
-    fates = Pending(partial(_counted_fates, screened, shared.reports, out, inside))
+    fates = Pending(
+        partial(_counted_fates, selection, application, as_of, plan.screens, shared.reports, out, inside)
+    )
     closed = None
     if first_was_late:
         closed = (
@@ -641,6 +652,12 @@ def _ran_out(report: Report, span: Span, arithmetic: Arithmetic, start: dt.date,
     return Fate(report.id, Reason.OUTSIDE_WINDOW, detail, report.reporter, Period(start, last))
 
 
+def _last(lasts: dict[dt.date, dt.date], start: dt.date, span: Span, arithmetic: Arithmetic) -> dt.date:
+    """The last day of the period of *span* beginning with *start*, kept in *lasts*."""
+    last = lasts[start] = period_last_day(start, span, arithmetic)
+    return last
+
+
 def _place_counted_back(
     window: Window,
     survivors: Sequence[tuple[Report, dt.date]],
@@ -661,11 +678,12 @@ def _place_counted_back(
             report = survivors[cut][0]
             out[report.id] = partial(_ran_out, report, span, arithmetic, report.made_on, as_of)
             cut += 1
-        kept = survivors[cut:]
-        # Reports share days; each day's period is worked out once.
-        for start in {report.made_on for report, _ in kept}.difference(lasts):
-            lasts[start] = period_last_day(start, span, arithmetic)
-        return [(report, day, lasts[report.made_on]) for report, day in kept], Period(first, as_of)
+        kept = survivors[cut:] if cut else survivors
+        # Reports share days; each day's period is worked out once (a date is never false).
+        return [
+            (report, day, lasts.get(report.made_on) or _last(lasts, report.made_on, span, arithmetic))
+            for report, day in kept
+        ], Period(first, as_of)
     for report, day in survivors:
         start = day
         if first <= start:

@@ -635,7 +635,7 @@ class Count(_Combinable):
         summary = f"{counted} of {self._of}"
         if possible > counted:
             summary += f" ({possible} if the reports with no household are from different households)"
-        return Result(self, outcome, summary, tally=tally, valid_until=valid_until)
+        return Result(self, outcome, summary, (), tally, valid_until)  # by position: a hot path
 
     def _deadline(
         self,
@@ -922,9 +922,10 @@ class AllOf(_Combinable):
         return f"all_of({', '.join(map(repr, self.parts))})"
 
     def __call__(self, context: Context) -> Result:
-        children = tuple(p(context) for p in self.parts)
-        outcome = conjunction(c.outcome for c in children)
-        met = sum(c.met for c in children)
+        children = tuple([p(context) for p in self.parts])
+        outcomes = [c.outcome for c in children]
+        outcome = conjunction(outcomes)
+        met = outcomes.count(Outcome.MET)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 
 
@@ -941,9 +942,10 @@ class AnyOf(_Combinable):
         return f"any_of({', '.join(map(repr, self.parts))})"
 
     def __call__(self, context: Context) -> Result:
-        children = tuple(p(context) for p in self.parts)
-        outcome = disjunction(c.outcome for c in children)
-        met = sum(c.met for c in children)
+        children = tuple([p(context) for p in self.parts])
+        outcomes = [c.outcome for c in children]
+        outcome = disjunction(outcomes)
+        met = outcomes.count(Outcome.MET)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 
 
@@ -1020,7 +1022,8 @@ class Rule(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         child = self.predicate(context)
-        return Result(self, child.outcome, child.summary, (child,), valid_until=child.valid_until)
+        # By position: predicate, outcome, summary, children, tally, valid_until (a hot path).
+        return Result(self, child.outcome, child.summary, (child,), None, child.valid_until)
 
 
 def rule(
