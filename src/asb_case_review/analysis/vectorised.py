@@ -446,6 +446,13 @@ def frame_cells(frame: Any, names: Mapping[str, str]) -> Cells:
                 columns[column] = series.to_numpy(dtype="datetime64[ns]")
             elif series.dtype == object:
                 columns[column] = series.to_numpy(dtype=object)
+            elif series.dtype == np.bool_:
+                # numpy's flags (no missing value): two distinct values at most, numbered as they appear.
+                flags = series.to_numpy(dtype=np.bool_)
+                first = bool(flags[0]) if flags.size else False
+                codes = (flags != first).astype(np.int64)
+                seen = [first, not first][: 1 + bool(codes.any())] if flags.size else []
+                columns[column] = Coded(codes, np.asarray(seen, dtype=object))
             elif isinstance(series.dtype, pd.StringDtype) and pd.isna(series.dtype.na_value):
                 # pandas' own text columns: strings, or NaN where there is none (as tolist gives them),
                 # so each distinct string is taken once, with no check of its type (factorized as the
