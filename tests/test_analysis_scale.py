@@ -125,7 +125,7 @@ def test_sweep_arrays_take_met_until_as_an_array_too() -> None:
 def test_the_sweep_command_writes_what_the_csv_module_writes(
     tmp_path: Any, capsys: pytest.CaptureFixture[str], monkeypatch: Any, odd: str
 ) -> None:
-    """Each combination of answers written once, or every cell where a text cell needs quotes:
+    """Each part of the answers written once per distinct value, or every cell where a text cell needs quotes:
     the bytes of the csv module's writer over the sweep's records spelled as every CSV is, block by block."""
     from asb_case_review import cli  # noqa: PLC0415 (the command line, only here)
     from asb_case_review._csvtext import cells  # noqa: PLC0415

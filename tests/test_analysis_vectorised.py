@@ -234,6 +234,28 @@ def test_both_readers_give_the_same_table_and_problems_on_messy_dataframes(frame
     agree(lambda reader: reports_from_dataframe(frame, on_error=on_error, reader=reader))
 
 
+@pytest.mark.parametrize(
+    "flags",
+    [[], [False, False, False], [True, True], [True, False, True, False], [False, True]],
+    ids=["empty", "all-false", "all-true", "true-first", "false-first"],
+)
+def test_a_column_of_numpy_flags_reads_as_the_row_by_row_reader_reads_it(flags: list[bool]) -> None:
+    """A hate column of numpy's bool type, however its flags fall, gives the row-by-row reader's table."""
+    size = len(flags)
+    frame = pd.DataFrame(
+        {
+            "id": [f"R{i}" for i in range(size)],
+            "reporter": ["P1"] * size,
+            "matter": ["M1"] * size,
+            "began_on": ["2025-01-02"] * size,
+            "made_on": ["2025-01-03"] * size,
+            "hate": pd.Series(flags, dtype=bool),
+        }
+    )
+    agree(lambda reader: reports_from_dataframe(frame, reader=reader))
+    assert reports_from_dataframe(frame, reader="pandas").hate == tuple(flags)
+
+
 # ------------------------------------------------------------------------------------ what it builds
 
 

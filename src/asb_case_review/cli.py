@@ -1231,10 +1231,12 @@ def _frames_out(results: Sequence[Any], args: argparse.Namespace) -> None:
 def _csv_block(result: Any, start: int, stop: int, *, header: bool) -> str:
     """Rows *start* to *stop* of a sweep as CSV text: the bytes the csv module's writer writes.
 
-    After the report, reporter and matter, a row's cells (its day, outcomes, route, rules and the
-    day it stays met until) take few distinct combinations: each is written once, by the csv
-    module's writer, and each row is its three text cells and its combination's cells.  Where a
-    text cell would need quotes, or the numpy engine did not run, the csv module writes every cell.
+    A row is its report, reporter and matter, then its day, then its policy, outcomes, route and
+    rules, then the day it stays met until and whether the floor decided it.  Each of the last
+    three parts takes few distinct values, numbered by arithmetic on the sweep's arrays (no sort):
+    each distinct value is written once, by the csv module's writer, and each row is joined from
+    its text cells and its parts' cells.  Where a text cell would need quotes, or the numpy engine
+    did not run, the csv module writes every cell.
     """
     import numpy as np  # noqa: PLC0415 (the analysis extra: the sweep's arrays are numpy's)
 
@@ -1249,23 +1251,45 @@ def _csv_block(result: Any, start: int, stop: int, *, header: bool) -> str:
         writer.writerows(map(row_cells, zip(*result.text_columns(start, stop).values(), strict=True)))
         return buffer.getvalue()
     rows = slice(start, stop)
-    key = np.zeros(stop - start, np.int64)
-    for part in (a.day[rows], a.outcome[rows], a.policy_outcome[rows], a.route[rows], a.matched[rows],
-                 a.met_until[rows]):  # fmt: skip
-        codes = np.unique(part, return_inverse=True)[1].reshape(-1)
-        key = np.unique(key * (int(codes.max(initial=0)) + 1) + codes, return_inverse=True)[1].reshape(-1)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    cells = io.StringIO()
-    csv.writer(cells, lineterminator="\n").writerows(
-        map(row_cells, zip(*result.answer_columns(first + start).values(), strict=True))
-    )
-    answers = cells.getvalue().split("\n")[:-1]
-    if len(answers) != first.size:  # pragma: no cover - a line break in a policy's name, written whole
-        writer.writerows(map(row_cells, zip(*result.text_columns(start, stop).values(), strict=True)))
-        return buffer.getvalue()
-    ends = np.array(answers, object)[inverse.reshape(-1)].tolist()
-    buffer.write("".join(map("{},{},{},{}\n".format, *texts, ends)))
+    until = a.met_until[rows]
+    # Not met (-1) and met for ever (never and up) are both an empty cell: one code for both.
+    until = np.where((until >= 0) & (until < a.never), until + 1, 0)
+    route, policy_outcome = a.route[rows].astype(np.int64), a.policy_outcome[rows].astype(np.int64)
+    conflict = (route == 3) & (policy_outcome == 0)
+    middle = ((a.outcome[rows].astype(np.int64) * 3 + policy_outcome) * 4 + route) * len(a.rule_sets)
+    parts = (
+        _cells_by_code(result, a.day[rows].astype(np.int64), start, ("day",)),
+        _cells_by_code(result, middle + a.matched[rows], start,
+                       ("policy", "outcome", "policy_outcome", "route", "matched")),
+        _cells_by_code(result, until * 2 + conflict, start, ("met_until", "floor_conflict")),
+    )  # fmt: skip
+    buffer.write("".join(map("{},{},{},{},{},{}\n".format, *texts, *parts)))
     return buffer.getvalue()
+
+
+def _cells_by_code(result: Any, codes: Any, start: int, names: tuple[str, ...]) -> list[str]:
+    """For each row, the written cells of the answer columns *names*, where equal *codes* mean equal cells.
+
+    A row of each distinct code is written by the csv module's writer (with an empty cell after it,
+    so that a lone empty cell is written as the middle of a row is), and the rows take their code's.
+    """
+    import numpy as np  # noqa: PLC0415 (the analysis extra: the sweep's arrays are numpy's)
+
+    # A block is never empty: the writer makes blocks of the rows there are.
+    offset = codes - codes.min()
+    some = np.full(int(offset.max()) + 1, -1, np.int64)
+    some[offset] = np.arange(offset.size)  # a row of each code present (any one of them)
+    present = np.flatnonzero(some >= 0)
+    picked = result.answer_columns(some[present] + start)
+    written = np.empty(some.size, object)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    for i, at in enumerate(present.tolist()):
+        text.seek(0)
+        text.truncate()
+        writer.writerow([*row_cells(picked[name][i] for name in names), ""])
+        written[at] = text.getvalue()[:-2]
+    return written[offset].tolist()  # type: ignore[no-any-return]
 
 
 def _compare(args: argparse.Namespace) -> int:

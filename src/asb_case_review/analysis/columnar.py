@@ -779,22 +779,23 @@ class Columns:
         event_superseded = superseded[events]
         at = np.searchsorted(event_key, asked_group * self.span + asked_day, "right") - 1
         floor = np.searchsorted(event_key, asked_group * self.span, "left")
-        found = np.zeros(asked_day.size, np.int64)
+        # The open questions' columns, kept side by side and cut down together as questions close.
         active = np.arange(asked_day.size)
+        found = np.zeros(asked_day.size, np.int64)
+        day, lowest = asked_day, low
         steps = 0
         while active.size and steps < _WALK:
             steps += 1
-            here = at[active]
-            inside = here >= floor[active]
-            safe = np.where(inside, here, 0)
-            inside &= event_made[safe] >= low[active]
-            latest = inside & (event_superseded[safe] > asked_day[active])
-            counted = found[active] + latest
-            hit = latest & (counted == plan.at_least)
+            inside = at >= floor
+            safe = np.where(inside, at, 0)
+            inside &= event_made[safe] >= lowest
+            latest = inside & (event_superseded[safe] > day)
+            found = found + latest
+            hit = latest & (found == plan.at_least)
             nth[active[hit]] = event_made[safe[hit]]
-            found[active] = counted
-            at[active] = here - 1
-            active = active[inside & ~hit]
+            keep = np.flatnonzero(inside & ~hit)
+            active, found, day, lowest = active[keep], found[keep], day[keep], lowest[keep]
+            at, floor = at[keep] - 1, floor[keep]
         return active
 
 

@@ -179,9 +179,12 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
     before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
     ends = np.concatenate([before, lone])
     nexts = np.concatenate([lf + 1, lone + 1])
-    order = np.argsort(ends, kind="stable")
-    starts = np.concatenate([[0], nexts[order]]).astype(np.int64)
-    ends = np.concatenate([ends[order], [len(data)]]).astype(np.int64)
+    if lone.size:
+        # Lone CRs end lines among the LFs' (a file with none, the usual one, is in order already).
+        order = np.argsort(ends, kind="stable")
+        ends, nexts = ends[order], nexts[order]
+    starts = np.concatenate([[0], nexts]).astype(np.int64)
+    ends = np.concatenate([ends, [len(data)]]).astype(np.int64)
     if starts[-1] == len(data):
         # Text ending with a line break has no line after it.
         starts, ends = starts[:-1], ends[:-1]
@@ -221,7 +224,11 @@ def _per_line(b: Any, starts: Ints, byte: int) -> Ints:
     piece = 1 << 23
     for at in range(int(starts[0]) if starts.size else b.size, b.size, piece):
         found = np.flatnonzero(b[at : at + piece] == byte) + at
-        before += np.searchsorted(found, bounds)
+        # Only the lines that begin in this piece are searched: those before it see none of its
+        # bytes, those after it all of them.
+        lo, hi = np.searchsorted(bounds, [at, at + piece]).tolist()
+        before[lo:hi] += np.searchsorted(found, bounds[lo:hi])
+        before[hi:] += found.size
     return np.diff(before)
 
 
@@ -439,6 +446,13 @@ def frame_cells(frame: Any, names: Mapping[str, str]) -> Cells:
                 columns[column] = series.to_numpy(dtype="datetime64[ns]")
             elif series.dtype == object:
                 columns[column] = series.to_numpy(dtype=object)
+            elif series.dtype == np.bool_:
+                # numpy's flags (no missing value): two distinct values at most, numbered as they appear.
+                flags = series.to_numpy(dtype=np.bool_)
+                first = bool(flags[0]) if flags.size else False
+                codes = (flags != first).astype(np.int64)
+                seen = [first, not first][: 1 + bool(codes.any())] if flags.size else []
+                columns[column] = Coded(codes, np.asarray(seen, dtype=object))
             elif isinstance(series.dtype, pd.StringDtype) and pd.isna(series.dtype.na_value):
                 # pandas' own text columns: strings, or NaN where there is none (as tolist gives them),
                 # so each distinct string is taken once, with no check of its type (factorized as the
