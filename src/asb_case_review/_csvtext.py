@@ -16,6 +16,7 @@ escaping, :func:`written_as_is`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -27,6 +28,7 @@ FALSE: Final = "false"
 
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
 """How a cell a spreadsheet would read as a formula begins (OWASP's list for CSV injection)."""
+_FORMULA_AFTER_SEPARATOR: Final = re.compile("\x01[" + re.escape("".join(_FORMULA)) + "]")
 
 
 def spreadsheet_cell(value: object) -> object:
@@ -74,4 +76,6 @@ def written_as_is(column: Sequence[Any]) -> bool:
         joined = "\x01" + "\x01".join(column)
     except TypeError:
         return False
-    return not any(c in joined for c in ',"\r\n') and not any("\x01" + f in joined for f in _FORMULA)
+    # One scan for a cell that begins as a formula (each cell follows a \x01); a stray \x01 inside
+    # a cell can only send the column to the csv module's writer, never let a formula through.
+    return not any(c in joined for c in ',"\r\n') and _FORMULA_AFTER_SEPARATOR.search(joined) is None
