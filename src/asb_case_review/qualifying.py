@@ -223,6 +223,10 @@ class Fate:
     """Kept for the officer's view only; the applicant's view never shows it."""
     window: Period | None = None
     """The days on which this report is inside the rule's window, when it got that far."""
+    because: str | None = None
+    """Which of the letter's ``because`` sentences says why, when the reason alone does not
+    tell it truly (a report outside a run of reports, after a period, or whose incident placed
+    it outside); ``None``: the reason's own sentence."""
 
 
 class Pending:
@@ -617,7 +621,9 @@ def _in_scope(
             # Only the first report is held to the lag; once it failed, the
             # later reports have no qualifying first report to follow.
             detail = "the first report was not made in time"
-            out[report.id] = partial(Fate, report.id, Reason.LATE_REPORT, detail, report.reporter)
+            out[report.id] = partial(
+                Fate, report.id, Reason.LATE_REPORT, detail, report.reporter, None, "first_report_late"
+            )
             continue
         day = days[index]
         if lag is not None and (every or not survivors) and (made - day).days >= surely_in_time:
@@ -648,8 +654,15 @@ def _place(
 
 def _ran_out(report: Report, span: Span, arithmetic: Arithmetic, start: dt.date, as_of: dt.date) -> Fate:
     last = period_last_day(start, span, arithmetic)
-    detail = f"its {span} ran out on {last}, before {as_of}"
-    return Fate(report.id, Reason.OUTSIDE_WINDOW, detail, report.reporter, Period(start, last))
+    if start == report.made_on:
+        detail = f"its {span} ran out on {last}, before {as_of}"
+        because = None
+    else:
+        # The window is placed by the incident: it is the incident that was too long ago,
+        # whenever the report was made.
+        detail = f"the {span} from its incident on {start} ran out on {last}, before {as_of}"
+        because = "incident_too_early"
+    return Fate(report.id, Reason.OUTSIDE_WINDOW, detail, report.reporter, Period(start, last), because)
 
 
 def _last(lasts: dict[dt.date, dt.date], start: dt.date, span: Span, arithmetic: Arithmetic) -> dt.date:
@@ -742,10 +755,18 @@ def _place_anchored(
         if as_of not in fixed:
             reason = Reason.APPLICATION_OUTSIDE_WINDOW
             detail = f"the application on {as_of} is outside the {span} beginning with {start_of} ({fixed})"
+            because = None
         elif start not in counted:
-            reason, detail = Reason.OUTSIDE_WINDOW, f"outside {counted}"
+            reason = Reason.OUTSIDE_WINDOW
+            if anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
+                # The period begins with the first report, so a report outside it came after it.
+                detail = f"made on {start}, after the {span} beginning with {start_of} ({counted})"
+                because = "after_period"
+            else:
+                detail = f"its incident on {start} is outside the {span} ending with {start_of} ({counted})"
+                because = "incident_outside_period"
         else:
             inside.append((report, day, fixed.last))
             continue
-        out[report.id] = partial(Fate, report.id, reason, detail, report.reporter, None)
+        out[report.id] = partial(Fate, report.id, reason, detail, report.reporter, None, because)
     return inside, counted

@@ -263,17 +263,16 @@ def _counted(fates: Sequence[Fate], decision: Decision, v: _Voice) -> tuple[int,
         parts.append(m.text(f"{own}.made", what=what, days=v.days(mine)))
     if others:
         parts.append(m.count("counted.others", others))
-    failed: dict[Reason, list[dt.date]] = {}
+    failed: dict[str, list[dt.date]] = {}
     for fate in fates:
         if fate.reporter == victim and fate.reason in BECAUSE:
-            failed.setdefault(fate.reason, []).append(made_on[fate.report])
+            # The fate's own wording when the reason alone would not say truly why.
+            failed.setdefault(fate.because or fate.reason.value, []).append(made_on[fate.report])
     sentences = [
-        m.text(f"{own}.failed_one", day=m.date(days[0]), because=m.count(f"because.{reason.value}", 1))
+        m.text(f"{own}.failed_one", day=m.date(days[0]), because=m.count(f"because.{key}", 1))
         if len(days) == 1
-        else m.text(
-            f"{own}.failed_many", days=v.days(sorted(days)), because=m.count(f"because.{reason.value}", 2)
-        )
-        for reason, days in failed.items()
+        else m.text(f"{own}.failed_many", days=v.days(sorted(days)), because=m.count(f"because.{key}", 2))
+        for key, days in failed.items()
     ]
     return len(mine) + others, m.text("lists.parts").join(parts), sentences
 

@@ -389,9 +389,9 @@ def _at_least(value: int) -> int:
     return value
 
 
-def _refate(fate: Fate, reason: Reason, detail: str) -> Fate:
-    """*fate* with a new reason and detail; what ``attrs.evolve`` gives, built directly (a hot path)."""
-    return Fate(fate.report, reason, detail, fate.reporter, fate.window)
+def _refate(fate: Fate, reason: Reason, detail: str, because: str | None = None) -> Fate:
+    """*fate* with a new reason, detail and wording; what ``attrs.evolve`` gives, built directly (a hot path)."""
+    return Fate(fate.report, reason, detail, fate.reporter, fate.window, because)
 
 
 @attrs.frozen
@@ -691,7 +691,8 @@ def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every 
                 _refate(
                     fate,
                     Reason.OUTSIDE_WINDOW,
-                    f"not within the {window.span} beginning with {start}",
+                    f"not within the {window.span} beginning with {start}, the run of reports counted",
+                    "outside_run",
                 )
             )
         elif not in_time:
