@@ -757,14 +757,12 @@ def _place_anchored(
             detail = f"the application on {as_of} is outside the {span} beginning with {start_of} ({fixed})"
             because = None
         elif start not in counted:
+            # Only the period ending with the latest incident leaves a report out here: a
+            # period beginning with the first report holds every report made by an
+            # application inside it.  The incident, not the report, was too early.
             reason = Reason.OUTSIDE_WINDOW
-            if anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
-                # The period begins with the first report, so a report outside it came after it.
-                detail = f"made on {start}, after the {span} beginning with {start_of} ({counted})"
-                because = "after_period"
-            else:
-                detail = f"its incident on {start} is outside the {span} ending with {start_of} ({counted})"
-                because = "incident_outside_period"
+            detail = f"its incident on {start} is outside the {span} ending with {start_of} ({counted})"
+            because = "incident_outside_period"
         else:
             inside.append((report, day, fixed.last))
             continue

@@ -390,7 +390,7 @@ def _at_least(value: int) -> int:
 
 
 def _refate(fate: Fate, reason: Reason, detail: str, because: str | None = None) -> Fate:
-    """*fate* with a new reason, detail and wording; what ``attrs.evolve`` gives, built directly (a hot path)."""
+    """*fate* with a new reason, detail and wording; ``attrs.evolve``, built directly (a hot path)."""
     return Fate(fate.report, reason, detail, fate.reporter, fate.window, because)
 
 
