@@ -16,11 +16,13 @@ escaping, :func:`written_as_is`).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
-__all__ = ["FALSE", "TRUE", "cell", "cells", "row_cells", "spreadsheet_cell", "written_as_is"]
+__all__ = ["FALSE", "TRUE", "cell", "cells", "csv_text", "row_cells", "spreadsheet_cell", "written_as_is"]
 
 TRUE: Final = "true"
 FALSE: Final = "false"
@@ -57,6 +59,29 @@ def cell(value: object) -> object:
 def cells(row: Mapping[str, Any]) -> dict[str, Any]:
     """Each value of *row* as a CSV cell (:func:`cell`)."""
     return {key: cell(value) for key, value in row.items()}
+
+
+def csv_text(rows: Iterable[Mapping[str, Any]], header: Sequence[str], *, size: int = 2_000) -> Iterator[str]:
+    r"""*rows* as CSV under *header*, each cell as :func:`cell` writes it, *size* rows to a piece.
+
+    The header comes first, alone when there is no row; joined, the pieces are the whole file.
+
+    >>> "".join(csv_text([{"report": "R1", "floor_conflict": True}], ["report", "floor_conflict"]))
+    'report,floor_conflict\nR1,true\n'
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n")
+    writer.writeheader()
+    held = 0
+    for row in rows:
+        writer.writerow(cells(row))
+        held += 1
+        if held == size:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+            held = 0
+    yield out.getvalue()
 
 
 def row_cells(row: Iterable[Any]) -> list[Any]:

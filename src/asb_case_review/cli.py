@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 import attrs
 
 from . import __version__
-from ._csvtext import cells, row_cells, written_as_is
+from ._csvtext import csv_text, row_cells, written_as_is
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json, text_problem
 from ._readers import DATE_FORMATS, unknown
 from .audit import audit_fields, stamped_decision
@@ -601,14 +601,11 @@ def _check_batch(args: argparse.Namespace) -> int:
             policies[(decision.policy.id, decision.policy.version)] = decision.policy
             row.update(_summary_of(decision))
         rows.append(row)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(_SUMMARY), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(cells(row) for row in rows)
-    _write(out / "summary.csv", buffer.getvalue())
+    table = "".join(csv_text(rows, _SUMMARY))
+    _write(out / "summary.csv", table)
     summary = {**audit_fields(policies.values()), "applications": rows}
     _write(out / "summary.json", json.dumps(summary, indent=2) + "\n")
-    emit(json.dumps(summary, indent=2) if args.format == "json" else buffer.getvalue().rstrip("\n"))
+    emit(json.dumps(summary, indent=2) if args.format == "json" else table.rstrip("\n"))
     unread = sum(1 for row in rows if row["outcome"] is None)
     print(
         f"asb-case-review: decided {len(rows) - unread} of {len(rows)} applications"
@@ -1160,11 +1157,8 @@ def _rows_out(
         return
     if not rows and not columns:
         return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(cells(row) for row in progress(rows, label="writing", enabled=shown, delay=delay))
-    emit(buffer.getvalue().rstrip("\n"))
+    shown_rows = progress(rows, label="writing", enabled=shown, delay=delay)
+    emit("".join(csv_text(shown_rows, list(rows[0]) if rows else columns)).rstrip("\n"))
 
 
 def _assumed(pairs: Sequence[str] | None) -> dict[str, bool]:

@@ -10,7 +10,6 @@ field and the value; nothing a request sends is stored or logged.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -30,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from .._csvtext import cells
+from .._csvtext import csv_text
 from .._limits import MAX_DATA_DEPTH, Unreadable, decode, loads_json, too_deep
 from .._readers import unknown
 from ..audit import audit_fields, stamped_decision
@@ -671,18 +670,8 @@ def _csv_chunks(rows: list[dict[str, Any]], columns: Sequence[str] = (), size: i
 
     With no row, nothing; or, when the table's *columns* are fixed, its header alone, as ``compare`` prints.
     """
-    if not rows and not columns:
-        return
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\n")
-    writer.writeheader()
-    if not rows:
-        yield out.getvalue()
-    for start in range(0, len(rows), size):
-        writer.writerows(cells(row) for row in rows[start : start + size])
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+    if rows or columns:
+        yield from csv_text(rows, list(rows[0]) if rows else columns, size=size)
 
 
 def _skipping(skip: bool, fmt: str) -> None:  # noqa: FBT001 - the query parameter's value
