@@ -1249,7 +1249,7 @@ def _csv_block(result: Any, start: int, stop: int, *, header: bool) -> str:
     # Not met (-1) and met for ever (never and up) are both an empty cell: one code for both.
     until = np.where((until >= 0) & (until < a.never), until + 1, 0)
     route, policy_outcome = a.route[rows].astype(np.int64), a.policy_outcome[rows].astype(np.int64)
-    conflict = (route == 3) & (policy_outcome == 0)
+    conflict = a.floor_conflict(rows)
     middle = ((a.outcome[rows].astype(np.int64) * 3 + policy_outcome) * 4 + route) * len(a.rule_sets)
     parts = (
         _cells_by_code(result, a.day[rows].astype(np.int64), start, ("day",)),

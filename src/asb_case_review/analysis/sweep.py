@@ -162,6 +162,10 @@ class SweepArrays:
             found = self._made["met_until"] = value()
         return found
 
+    def floor_conflict(self, rows: Any = slice(None)) -> Any:
+        """Whether the statutory floor decided each of *rows* where the policy as written says not met."""
+        return (self.route[rows] == 3) & (self.policy_outcome[rows] == 0)
+
 
 _Lazy = tuple[Any, ...] | Callable[[], Sequence[Any]]
 
@@ -322,7 +326,7 @@ class Sweep:
             "route": routes[a.route[rows]].tolist(),
             "matched": np.array([" ".join(m) for m in a.rule_sets], object)[a.matched[rows]].tolist(),
             "met_until": _iso(a.met_until[rows], a.base, a.never),
-            "floor_conflict": ((a.route[rows] == 3) & (a.policy_outcome[rows] == 0)).tolist(),
+            "floor_conflict": a.floor_conflict(rows).tolist(),
         }
 
     def standing_records(self) -> Iterator[dict[str, Any]]:
