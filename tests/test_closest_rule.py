@@ -14,7 +14,7 @@ from asb_case_review._messages import messages
 from asb_case_review.catalogue import get_policy
 from asb_case_review.decision import Shortfall
 from asb_case_review.parsing import application_from_mapping
-from asb_case_review.qualifying import Reason
+from asb_case_review.qualifying import Fate, Reason
 from asb_case_review.render import BECAUSE, closeness, long_date
 
 from .strategies import applications
@@ -104,13 +104,15 @@ def test_the_letter_names_the_closest_rule_and_each_reports_own_reason(
             continue
         day = long_date(made[fate.report])
         said = [s for s in sentences if re.search(rf"(?<!\d){day}", s.split(" did not count because")[0])]
-        assert any(s.split("did not count because ")[1].rstrip(".") in _because(fate.reason) for s in said), (
+        assert any(s.split("did not count because ")[1].rstrip(".") in _because(fate) for s in said), (
             fate,
             said,
         )
 
 
-def _because(reason: Reason) -> tuple[str, str]:
-    """The English letter's words for *reason*, for one report and for several."""
+def _because(fate: Fate) -> tuple[str, str]:
+    """The English letter's words for *fate*, for one report and for several: its own sentence
+    (``Fate.because``) where its reason alone would not say why, else its reason's."""
+    key = fate.because or fate.reason.value
     english = messages("en")
-    return english.count(f"because.{reason.value}", 1), english.count(f"because.{reason.value}", 2)
+    return english.count(f"because.{key}", 1), english.count(f"because.{key}", 2)
