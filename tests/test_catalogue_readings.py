@@ -43,7 +43,9 @@ def test_the_staffordshire_letters_give_the_forces_appeal_route(policy: str) -> 
         "(Staffordshire Police, 'How to Apply for an ASB Community Trigger')." in text
     )
     appeal = AREAS[policy].latest.appeal
-    assert appeal is not None and appeal.source is not None and appeal.source.url == APPLY
+    assert appeal is not None
+    assert appeal.source is not None
+    assert appeal.source.url == APPLY
     assert AREAS[policy].latest.timescales.appeal is None
 
 
@@ -73,4 +75,5 @@ def test_the_fourth_pass_records_each_file_it_changed() -> None:
     files = {entry["id"]: entry for entry in review["file"]}
     assert {"pendle", "staffordshire-police", "south-wales", "gosport"} <= set(files)
     assert all(entry["page_read"] for entry in files.values())
-    assert files["pendle"]["changed"] and files["staffordshire-police"]["changed"]
+    assert files["pendle"]["changed"]
+    assert files["staffordshire-police"]["changed"]
