@@ -164,7 +164,7 @@ def page(found: dict[str, tuple[Finding, ...]] | None = None) -> str:
             "county's, is in it with that scheme, whether or not its own page states it). The gap is",
             "visible here so that it can be closed: an area marked not found had no page, a page that",
             "states no threshold, or a copy cut off before it; one marked *not added* had a threshold read",
-            "but not yet encoded, with the reason where the reviews in `research/catalogue/` record one.",
+            "but not yet encoded, and says why, in its note or from the reviews in `research/catalogue/`.",
             "The catalogue column is made from the catalogue itself, so it cannot name an area the",
             "catalogue does not hold.",
             "",
