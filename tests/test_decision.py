@@ -595,7 +595,7 @@ def test_a_tally_and_a_selection_show_their_fates_as_attrs_would() -> None:
     assert shown.startswith(
         "Tally(unit=<CountUnit.COMPLAINTS: 'complaints'>, at_least=3, count=3, possible=3, fates=("
     )
-    assert shown.endswith(f"window={tally.window!r}, deadline=None, combinable=True, closed=None)")
+    assert shown.endswith(f"window={tally.window!r}, deadline=None, combinable=True, closed=None, rejoin=None)")
     assert repr(tally.fates[0]) in shown
     selected = qualifying.select(Selection(), THREE_OLD, A)
     assert repr(selected) == (

@@ -530,7 +530,9 @@ def _near_miss(shortfall: Shortfall, decision: Decision, v: _Voice) -> list[str]
         return sentences
     more = m.count(f"more.{tally.unit.value}", needed)
     if not tally.combinable:
-        sentences.append(m.text("near_miss.new_afresh", more=more))
+        # Reports of a later run still open may be completed by fewer new ones than a run made anew.
+        key = "near_miss.new_afresh" if tally.rejoin is None else "near_miss.new_rejoin"
+        sentences.append(m.text(key, more=more))
         return sentences
     deadline = private_deadline(decision, tally)
     if deadline is not None:
