@@ -45,7 +45,7 @@ from ..policy import Area, Body, Policy, Region
 from ..policyfile import dump
 from ..render import for_applicant, for_officer, to_applicant_dict, to_dict
 
-__all__ = ["Limits", "install", "openapi", "router"]
+__all__ = ["Limits", "SecurityHeaders", "install", "openapi", "router"]
 
 T = TypeVar("T")
 
@@ -853,6 +853,41 @@ class _AccessLog:
                 )
         took = (time.perf_counter() - started) * 1000
         log.info("%s %s %d %.1fms", scope["method"], scope["path"], status or 500, took)
+
+
+_EVERY_RESPONSE: Final = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+"""Sent with every response: no browser guesses a type (a CSV or a problem run as a page), and no
+page's address, which may hold a search, is sent to another site."""
+_NOT_CACHED: Final = (b"cache-control", b"no-store")
+"""Sent with every response that does not set its own caching: decisions hold personal data, and no
+browser or proxy keeps them.  The pages' static files set their own (they hold none)."""
+
+
+class SecurityHeaders:
+    """The headers every response of the service carries, the API's and the pages' alike.
+
+    ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer`` and, unless the
+    response sets its own caching, ``Cache-Control: no-store``.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # pragma: no cover - lifespan and websocket events pass through
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                wanted = (*_EVERY_RESPONSE, _NOT_CACHED)
+                headers.extend((name, value) for name, value in wanted if name not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 async def _problem(request: Request, error: Exception) -> Response:
