@@ -39,6 +39,7 @@ from ..catalogue.features import Feature, features
 from ..conformance import Finding, check_area
 from ..decision import Decision, evaluate
 from ..errors import CaseReviewError, InvalidInput, shown
+from ..law.floor import FloorReading
 from ..models import Agency, Application, Fact
 from ..parsing import application_from_mapping, application_to_mapping, parse_day
 from ..policy import Area, Body, Policy, Region
@@ -265,7 +266,15 @@ async def _work(request: Request, work: Callable[[], T]) -> T:
 
 # ------------------------------------------------------------------ deciding one application
 
-_DECIDE_KEYS: Final = ("application", "policy", "policy_file", "policy_format", "as_of", "report_floor_only")
+_DECIDE_KEYS: Final = (
+    "application",
+    "policy",
+    "policy_file",
+    "policy_format",
+    "as_of",
+    "report_floor_only",
+    "floor_reading",
+)
 
 Audience = Literal["officer", "applicant"]
 
@@ -279,7 +288,24 @@ def _decide(data: Mapping[str, Any]) -> Decision:
     raw_day = data.get("as_of")
     as_of = None if raw_day is None else parse_day(raw_day, "as_of")
     policy = area.version_on(as_of or application.made_on)
-    return evaluate(application, policy, as_of=as_of, enforce_floor=not _flag(data, "report_floor_only"))
+    return evaluate(
+        application,
+        policy,
+        as_of=as_of,
+        enforce_floor=not _flag(data, "report_floor_only"),
+        floor_reading=_floor_reading(data),
+    )
+
+
+def _floor_reading(data: Mapping[str, Any]) -> FloorReading:
+    """``floor_reading``, the command line's ``--floor-reading`` (the statute's words by default)."""
+    value = _text(data, "floor_reading")
+    if value is None:
+        return FloorReading.POLICY_NUMBER
+    try:
+        return FloorReading(value)
+    except ValueError:
+        raise InvalidInput("floor_reading", value, unknown("a floor reading", value, FloorReading)) from None
 
 
 _BODY_DECIDE: Final = {
@@ -689,6 +715,10 @@ Policies = Annotated[
 ]
 Facts = Annotated[list[str] | None, Query(description="NAME=yes|no, assumed for every application")]
 Skip = Annotated[bool, Query(description="leave bad rows out, listing each (format=json)")]
+FloorReadingQuery = Annotated[
+    FloorReading,
+    Query(description="the statutory floor's number when a policy asks for more than three"),
+]
 
 
 @router.post(
@@ -708,6 +738,7 @@ async def sweep_reports(
     policy: Policies = None,
     fact: Facts = None,
     standings: Annotated[bool, Query(description="one row per reporter and matter")] = False,
+    floor_reading: FloorReadingQuery = FloorReading.POLICY_NUMBER,
     skip_bad_rows: Skip = False,
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
@@ -719,7 +750,7 @@ async def sweep_reports(
         assumed = _facts(fact or ())
         rows: list[dict[str, Any]] = []
         for one in chosen:
-            result = sweep(table, one, facts=assumed)
+            result = sweep(table, one, facts=assumed, floor_reading=floor_reading)
             rows.extend(result.standing_records() if standings else result.records())
         return rows, ()
 
@@ -746,6 +777,7 @@ async def compare_reports(
     policy: Policies = None,
     fact: Facts = None,
     show: Annotated[Literal["summary", "flips", "conflicts"], Query()] = "summary",
+    floor_reading: FloorReadingQuery = FloorReading.POLICY_NUMBER,
     skip_bad_rows: Skip = False,
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
@@ -754,7 +786,7 @@ async def compare_reports(
     def rows_of(table: Any, chosen: list[Policy]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
         from ..analysis.compare import compare  # noqa: PLC0415 - the analysis routes alone need it
 
-        return compare(table, chosen, facts=_facts(fact or ())).view(show)
+        return compare(table, chosen, facts=_facts(fact or ()), floor_reading=floor_reading).view(show)
 
     return await _rows_route(request, policy, rows_of, skip=skip_bad_rows, fmt=fmt)
 
@@ -1021,6 +1053,13 @@ def _schemas() -> dict[str, Any]:
                 **policy_choice,
                 "as_of": {**_nullable(_DAY), "description": "decide as if made on this day"},
                 "report_floor_only": {"type": "boolean", "default": False},
+                "floor_reading": {
+                    "type": ["string", "null"],
+                    "enum": [*(r.value for r in FloorReading), None],
+                    "default": FloorReading.POLICY_NUMBER.value,
+                    "description": "the statutory floor's number when the policy asks for more than "
+                    "three (null: the default)",
+                },
             },
         },
         "PolicyFileRequest": {
