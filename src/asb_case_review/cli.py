@@ -115,7 +115,7 @@ examples:
 
 {_EXIT_CODES}
 many applications (a folder, .jsonl, .csv or .xlsx, with --out): 0 every one was decided,
-2 some could not be read (each is named; the others are still decided)
+2 some could not be read (each is named; the others are still decided) or there were none
 """
 
 _LETTER_WIDTH: Final = 78
@@ -598,6 +598,11 @@ def _check_batch(args: argparse.Namespace) -> int:
         raise _BadInput(f"--out {args.out}: is the folder of the applications; name another folder")
     facts = _facts(args.fact)
     entries = _applications(args, facts)
+    if not entries:
+        # Nothing to decide is almost always a wrong path (or an export with no rows): said, not
+        # reported as "decided 0 of 0" with the exit code of success.
+        what = "no application files (*.json)" if Path(args.application).is_dir() else "no applications"
+        raise _BadInput(f"check {args.application}: holds {what}; there is nothing to decide")
     area = _load_policy(args.policy)
     try:
         out.mkdir(parents=True, exist_ok=True)
