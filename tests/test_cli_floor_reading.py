@@ -14,9 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from asb_case_review import cli
-from asb_case_review.catalogue import STATUTORY
+from asb_case_review.catalogue import CATALOGUE, STATUTORY
+from asb_case_review.decision import evaluate
+from asb_case_review.examples import example_application
+from asb_case_review.law.floor import FloorReading
 from asb_case_review.policy import statutory_route
 from asb_case_review.policyfile import dump
+from asb_case_review.render import to_dict
 from asb_case_review.serve import create_app
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -138,3 +142,17 @@ def test_bash_completes_the_floor_readings(command: str, tmp_path: Path) -> None
     )
     result = subprocess.run(["bash", "--norc", "-c", probe], capture_output=True, text=True, check=True)
     assert sorted(result.stdout.split()) == ["at_most_three", "policy_number"]
+
+
+def test_a_policy_asking_for_three_or_fewer_is_decided_the_same_under_either_reading() -> None:
+    """Each catalogue policy (none asks for more than three) decides alike; only the named setting differs."""
+    application = example_application()
+    for policy in CATALOGUE.values():
+        assert policy.threshold <= 3
+        own, capped = (evaluate(application, policy, floor_reading=r) for r in FloorReading)
+        first, second = to_dict(own), to_dict(capped)
+        assert first.pop("settings")["statutory floor number"] == "policy_number"
+        assert second.pop("settings")["statutory floor number"] == "at_most_three"
+        assert first == second, policy.id
+    code, out, _ = run("check", str(THREE), "--floor-reading", "at_most_three")
+    assert (code, out.replace("=at_most_three", "=policy_number")) == run("check", str(THREE))[:2]
