@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -156,3 +157,32 @@ def test_a_policy_asking_for_three_or_fewer_is_decided_the_same_under_either_rea
         assert first == second, policy.id
     code, out, _ = run("check", str(THREE), "--floor-reading", "at_most_three")
     assert (code, out.replace("=at_most_three", "=policy_number")) == run("check", str(THREE))[:2]
+
+
+def test_the_services_sweep_and_compare_read_the_floor_as_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """?floor_reading= on /api/sweep and /api/compare is the command line's --floor-reading."""
+    from asb_case_review.catalogue import AREAS, read_area  # noqa: PLC0415 - only this test adds an area
+    from asb_case_review.serve import api  # noqa: PLC0415
+
+    # The service sweeps built-in policies only; none asks for more than three, so one is added.
+    monkeypatch.setattr(api, "AREAS", {**AREAS, "four": read_area(dump(FOUR))})
+    client = TestClient(create_app())
+    reports = run("synthetic", "400", "--seed", "7")[1].encode()
+
+    def post(path: str) -> Any:
+        return client.post(path, content=reports, headers={"Content-Type": "text/csv"})
+
+    statute = _outcomes(post("/api/sweep").text)
+    for reading in ("policy_number", "at_most_three"):
+        swept = post(f"/api/sweep?policy=four&floor_reading={reading}")
+        assert swept.status_code == 200, swept.text
+        outcomes = _outcomes(swept.text)
+        if reading == "at_most_three":
+            assert outcomes == statute
+        else:
+            assert outcomes.count("met") < statute.count("met")
+        compared = post(f"/api/compare?policy=four&floor_reading={reading}&format=json")
+        assert compared.json()["rows"][0]["met"] == outcomes.count("met")
+    wrong = post("/api/compare?floor_reading=three")
+    assert wrong.status_code == 422
+    assert "floor_reading" in wrong.json()["detail"]
