@@ -186,3 +186,19 @@ def test_the_services_sweep_and_compare_read_the_floor_as_asked(monkeypatch: pyt
     wrong = post("/api/compare?floor_reading=three")
     assert wrong.status_code == 422
     assert "floor_reading" in wrong.json()["detail"]
+
+
+def test_compare_refuses_a_floor_reading_that_is_not_one_by_name() -> None:
+    """compare(floor_reading=...) takes a FloorReading or its value, and names anything else."""
+    from asb_case_review.analysis.compare import compare  # noqa: PLC0415 - the analysis extra
+    from asb_case_review.analysis.synthetic import synthetic_reports  # noqa: PLC0415
+    from asb_case_review.errors import InvalidInput  # noqa: PLC0415
+
+    table = synthetic_reports(50, seed=2)
+    by_value = compare(table, [FOUR], floor_reading="at_most_three")  # type: ignore[arg-type]
+    assert by_value.view("summary") == compare(table, [FOUR], floor_reading=FloorReading.AT_MOST_THREE).view(
+        "summary"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        compare(table, [FOUR], floor_reading="three")  # type: ignore[arg-type]
+    assert str(caught.value) == "floor_reading='three': must be one of policy_number, at_most_three"
