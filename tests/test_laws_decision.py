@@ -569,6 +569,20 @@ def test_a_closed_run_beside_an_open_one_asks_for_what_completes_the_open_one() 
     assert "three more" not in letter
 
 
+def test_an_open_run_with_no_certain_unit_leaves_every_unit_to_be_made_afresh() -> None:
+    """Beside a closed run, an open run whose one report has no household adds no unit: three anew."""
+    households = count(3, unit=CountUnit.HOUSEHOLDS, selection=REJOIN.selection)
+    application = app(
+        D(2025, 9, 15),
+        rep("R1", D(2025, 1, 1), by="P2", household="H2"),
+        rep("R2", D(2025, 2, 1), by="P3", household="H3"),
+        rep("R3", D(2025, 9, 1), household=None),
+    )
+    tally = households(Context(application, application.made_on)).tally
+    assert tally is not None
+    assert (tally.count, tally.combinable, tally.rejoin, tally.new_needed) == (2, False, None, 3)
+
+
 def _fresh_for(predicate: Count, application: Application, made_on: dt.date, how_many: int) -> Application:
     """*application* made on *made_on*, after *how_many* fresh reports that pass *predicate*'s value tests."""
     selection = predicate.selection
