@@ -166,15 +166,21 @@ def twenty_reports():
     if len(chosen) < 20:
         base = chosen[0]
         extra = [
-            Report(f"X{n}", reporter=f"Q{n % 4}", made_on=base.made_on + dt.timedelta(days=n * 5),
-                   incident=Incident(f"XI{n}", matter=base.incident.matter,
-                                     began_on=base.made_on + dt.timedelta(days=n * 5)))
+            Report(
+                f"X{n}",
+                reporter=f"Q{n % 4}",
+                made_on=base.made_on + dt.timedelta(days=n * 5),
+                incident=Incident(
+                    f"XI{n}", matter=base.incident.matter, began_on=base.made_on + dt.timedelta(days=n * 5)
+                ),
+            )
             for n in range(20 - len(chosen))
         ]
         chosen = chosen + tuple(extra)
     last = max(r.made_on for r in chosen)
-    return Application("A20", applicant=chosen[0].reporter, made_on=last, matter=chosen[0].incident.matter,
-                       reports=chosen)
+    return Application(
+        "A20", applicant=chosen[0].reporter, made_on=last, matter=chosen[0].incident.matter, reports=chosen
+    )
 
 
 def _numpy_computes(policy) -> bool:
@@ -331,15 +337,19 @@ def bare_tree(predicate):  # noqa: PLR0911 - one return per rule kind
         case Count():
             return lambda a, d: bare_count(predicate, a, d)
         case FactIs(fact=fact, expected=expected):
+
             def known(a, d):
                 value = a.fact(fact)
                 return UNKNOWN if value is None else MET if value is expected else NOT_MET
+
             return known
         case Consent():
+
             def consented(a, d):
                 if a.on_behalf_of is None or a.on_behalf_of == a.applicant or a.consent:
                     return MET
                 return UNKNOWN if a.consent is None else NOT_MET
+
             return consented
     raise AssertionError(predicate)
 
@@ -399,8 +409,7 @@ def _officer_reports(n):
 def import_ms():
     """``import asb_case_review`` in a fresh interpreter: (CPU ms, wall ms as -X importtime counts it)."""
     script = (
-        "import time; began = time.process_time(); import asb_case_review; "
-        "print(time.process_time() - began)"
+        "import time; began = time.process_time(); import asb_case_review; print(time.process_time() - began)"
     )
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", script],
                           capture_output=True, text=True, check=True)  # fmt: skip
@@ -549,6 +558,7 @@ def main() -> None:
             f"pandas reference {ref_seconds:6.3f} s (peak {ref_mb:4.0f} MB) | "
             f"pandas/library {ref_seconds / seconds:4.2f}x | met {int(result.met.sum()):,}"
         )
+
     def together_cold(policies):
         columns.drop_indexes()
         return [sweep_columns(columns, p) for p in policies]
@@ -575,8 +585,10 @@ def main() -> None:
                 lambda name=name: sweep(table, CATALOGUE[name], engine="python"), traced=False
             )
             grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
-            print(f"pure-Python sweep {name:<18} {seconds:6.2f} s  {n / seconds / 1e6:5.2f} M reports/s  "
-                  f"process peak grew {grown:5.0f} MB  (standings: {len(result.standings):,})")
+            print(
+                f"pure-Python sweep {name:<18} {seconds:6.2f} s  {n / seconds / 1e6:5.2f} M reports/s  "
+                f"process peak grew {grown:5.0f} MB  (standings: {len(result.standings):,})"
+            )
             del result
 
     single_application()

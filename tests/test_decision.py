@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -10,7 +11,7 @@ import attrs
 import pytest
 
 from asb_case_review import qualifying, rules
-from asb_case_review.catalogue import MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY
+from asb_case_review.catalogue import CATALOGUE, MERSEYSIDE, STAFFORDSHIRE_MOORLANDS, STATUTORY
 from asb_case_review.dates import months
 from asb_case_review.decision import Decision, NoticeCode, Route, evaluate
 from asb_case_review.errors import InvalidInput
@@ -595,10 +596,34 @@ def test_a_tally_and_a_selection_show_their_fates_as_attrs_would() -> None:
     assert shown.startswith(
         "Tally(unit=<CountUnit.COMPLAINTS: 'complaints'>, at_least=3, count=3, possible=3, fates=("
     )
-    assert shown.endswith(f"window={tally.window!r}, deadline=None, combinable=True, closed=None)")
+    assert shown.endswith(
+        f"window={tally.window!r}, deadline=None, combinable=True, closed=None, rejoin=None)"
+    )
     assert repr(tally.fates[0]) in shown
     selected = qualifying.select(Selection(), THREE_OLD, A)
     assert repr(selected) == (
         f"Selected(fates={selected.fates!r}, inside={selected.inside!r}, in_scope={selected.in_scope!r}, "
         f"window={selected.window!r}, closed=None)"
     )
+
+
+_PICKLED = app(
+    D(2025, 6, 2),
+    rep("R1", D(2025, 1, 10), kind="diary"),
+    rep("R2", D(2025, 2, 20), D(2025, 1, 2), by="P2", agency=Agency.POLICE),
+    rep("R3", D(2025, 4, 1), D(2025, 3, 30), by="P3", hate=True, agency=Agency.LANDLORD),
+    rep("R4", D(2025, 5, 20), by="P1"),
+)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_decision_pickles_unread_and_is_equal_after_the_round_trip(name: str) -> None:
+    """A decision whose fates were never read pickles under every catalogue policy, and comes back equal."""
+    policy = CATALOGUE[name]
+    for application in (example_application(), _PICKLED):
+        unread = evaluate(application, policy)
+        again = pickle.loads(pickle.dumps(unread))
+        fresh = evaluate(application, policy)
+        assert again == fresh
+        assert again.fates == fresh.fates
+        assert for_officer(again) == for_officer(fresh)

@@ -19,6 +19,7 @@ from asb_case_review.law.floor import FloorReading
 from asb_case_review.models import Agency, Application, Incident, Report
 from asb_case_review.policy import Policy, statutory_route
 from asb_case_review.qualifying import Anchor, DateOf, Lag, LagScope, Reason, Selection, Who, Window
+from asb_case_review.render import for_applicant, to_applicant_dict, to_dict
 from asb_case_review.rules import Context, Count, CountUnit, Outcome, Predicate, Tally, count, rule
 from tests.builders import app, rep
 from tests.strategies import (
@@ -516,6 +517,72 @@ def test_a_closed_run_says_no_new_report_can_combine_with_it() -> None:
     assert "1 more" not in words
 
 
+# Two reports in a run of two months that has closed but is still in time, beside a later run of one.
+REJOIN = count(
+    3,
+    selection=Selection(
+        window=Window(months(2), anchor=Anchor.FIRST_REPORT, application_within=months(12)), lag=None
+    ),
+)
+REJOIN_APPLICATION = app(
+    D(2025, 9, 15),
+    rep("R1", D(2025, 1, 1), by="P2"),
+    rep("R2", D(2025, 2, 1), by="P3"),
+    rep("R3", D(2025, 9, 1)),
+)
+
+
+def test_a_closed_run_beside_an_open_one_asks_for_what_completes_the_open_one() -> None:
+    """Two counted in a closed run, one in a run still open: the near miss asks for two, not three.
+
+    Completing the open run needs two new reports, made by its last day; a whole new run
+    needs three.  The officer's text and JSON, the applicant's JSON and the letter say two.
+    """
+    result = REJOIN(Context(REJOIN_APPLICATION, REJOIN_APPLICATION.made_on))
+    tally = result.tally
+    assert tally is not None
+    assert (tally.count, tally.combinable, tally.rejoin, tally.new_needed) == (
+        2,
+        False,
+        (1, D(2025, 10, 31)),
+        2,
+    )
+    made_on = REJOIN_APPLICATION.made_on
+    assert _outcome(REJOIN, _fresh_for(REJOIN, REJOIN_APPLICATION, D(2025, 10, 31), 2), D(2025, 10, 31)) is (
+        Outcome.MET
+    )
+    assert _outcome(
+        REJOIN, _fresh_for(REJOIN, REJOIN_APPLICATION, D(2025, 11, 1), 2), D(2025, 11, 1)
+    ) is not (Outcome.MET)
+    assert _outcome(REJOIN, _fresh_for(REJOIN, REJOIN_APPLICATION, made_on, 1), made_on) is not Outcome.MET
+    decision = evaluate(REJOIN_APPLICATION, one_rule_policy(REJOIN))
+    (shortfall,) = [s for s in decision.shortfalls() if s.rule == "one"]
+    assert shortfall.describe().endswith(
+        "2 more made by 2025-10-31 would meet it with the 1 complaint of a later run still open"
+    )
+    assert [s["more_needed"] for s in to_dict(decision)["shortfalls"] if s["rule"] == "one"] == [2]
+    near = to_applicant_dict(decision)["near_misses"]
+    assert [n["more_needed"] for n in near if n["rule"] == "the rule under test"] == [2]
+    letter = for_applicant(decision)
+    assert "the rule under test" in letter
+    assert "a new application, after two more qualifying complaints, would meet it if they are made" in letter
+    assert "three more" not in letter
+
+
+def test_an_open_run_with_no_certain_unit_leaves_every_unit_to_be_made_afresh() -> None:
+    """Beside a closed run, an open run whose one report has no household adds no unit: three anew."""
+    households = count(3, unit=CountUnit.HOUSEHOLDS, selection=REJOIN.selection)
+    application = app(
+        D(2025, 9, 15),
+        rep("R1", D(2025, 1, 1), by="P2", household="H2"),
+        rep("R2", D(2025, 2, 1), by="P3", household="H3"),
+        rep("R3", D(2025, 9, 1), household=None),
+    )
+    tally = households(Context(application, application.made_on)).tally
+    assert tally is not None
+    assert (tally.count, tally.combinable, tally.rejoin, tally.new_needed) == (2, False, None, 3)
+
+
 def _fresh_for(predicate: Count, application: Application, made_on: dt.date, how_many: int) -> Application:
     """*application* made on *made_on*, after *how_many* fresh reports that pass *predicate*'s value tests."""
     selection = predicate.selection
@@ -548,6 +615,7 @@ RUNS = count(3, selection=Selection(window=Window(months(2), anchor=Anchor.FIRST
 @example(
     RUNS, app(D(2025, 8, 1), rep("R1", D(2025, 1, 1)), rep("R2", D(2025, 2, 1)), rep("R3", D(2025, 7, 1)))
 )
+@example(REJOIN, REJOIN_APPLICATION)
 def test_what_a_new_application_would_need_is_true_of_every_window_and_lag(
     predicate: Predicate, application: Application
 ) -> None:
@@ -570,6 +638,9 @@ def test_what_a_new_application_would_need_is_true_of_every_window_and_lag(
     ):
         return
     later = application.made_on + _ONE_DAY
+    if tally.rejoin is not None:
+        # "If they are made while that period lasts": by the last day of the run they complete.
+        later = tally.rejoin[1]
     needed = tally.new_needed
     if needed is None:
         assert tally.closed is not None

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import json
 import re
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,13 +39,14 @@ from asb_case_review import (
     for_officer,
     months,
     recency,
+    render,
     rule,
     to_dict,
 )
 from asb_case_review.dates import Arithmetic, Span, add_working_days, period_last_day
 from asb_case_review.examples import example_application
 from asb_case_review.parsing import application_from_mapping
-from asb_case_review.qualifying import Selection, Who
+from asb_case_review.qualifying import Anchor, Selection, Who, Window
 from asb_case_review.render import (
     _QUESTION,
     ASKED_OF_APPLICANT,
@@ -600,3 +602,66 @@ def test_undetermined_letter_says_s104_4_is_met_without_a_decision_to_review() -
     text = for_applicant(decision)
     assert "However, the threshold is met under section 104(4)" in text
     assert "reviewed" not in text
+
+
+# Other people's R1, R2 and R4 make the run counted; the applicant's R3 falls outside it.
+_OUTSIDE_RUN = app(
+    D(2025, 9, 15),
+    rep("R1", D(2025, 1, 1), by="P2"),
+    rep("R2", D(2025, 2, 1), by="P3"),
+    rep("R4", D(2025, 2, 10), by="P4"),
+    rep("R3", D(2025, 9, 1)),
+)
+_RUN_POLICY = Policy(
+    "runs",
+    title="Three complaints within two months of the first",
+    version="1",
+    effective_from=D(2000, 1, 1),
+    mandatory=rule(
+        "run",
+        count(
+            3,
+            selection=Selection(
+                window=Window(months(2), anchor=Anchor.FIRST_REPORT, application_within=months(12)),
+                lag=None,
+            ),
+        ),
+        label="three complaints within two months of the first",
+    ),
+)
+
+
+def test_the_officer_json_carries_each_fates_true_reason_and_the_applicants_only_their_own() -> None:
+    """to_dict gives every fate's ``because`` (the letter's sentence key); the applicant's JSON their own."""
+    decision = evaluate(_OUTSIDE_RUN, _RUN_POLICY)
+    data = to_dict(decision)
+    (run,) = [r for r in data["rules"].values() if r["rule"] == "run"]
+    because = {f["report"]: f["because"] for f in run["children"][0]["tally"]["fates"]}
+    assert decision.met
+    assert because == {"R1": None, "R2": None, "R4": None, "R3": "outside_run"}
+    assert [f["because"] for f in data["fates"]] == [f.because for f in decision.fates]
+    applicant = to_applicant_dict(decision)
+    mine = {r["report"]: (r["reason"], r["because"]) for r in applicant["your_reports"]}
+    assert mine == {"R3": ("outside_window", "outside_run")}
+    assert not {"P2", "P3", "P4", "R1", "R2", "R4"} & set(re.findall(r"\w+", json.dumps(applicant)))
+
+
+_BECAUSE = frozenset(
+    tomllib.loads((Path(render.__file__).parent / "messages" / "en.toml").read_text())["because"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(applications(), st.sampled_from(sorted(POLICIES)))
+def test_the_applicants_json_gives_a_reason_only_from_the_letters_closed_vocabulary(
+    application: Application, policy: str
+) -> None:
+    """Each ``because`` the applicant is given is a key of the letter's sentences: it cannot name anyone.
+
+    And it is the officer's ``because`` for the same report, so both say the same of it.
+    """
+    decision = evaluate(application, POLICIES[policy])
+    officer = {f["report"]: f["because"] for f in to_dict(decision)["fates"]}
+    for report in to_applicant_dict(decision)["your_reports"]:
+        assert report["because"] is None or report["because"] in _BECAUSE
+        assert report["because"] == officer[report["report"]]

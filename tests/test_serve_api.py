@@ -685,3 +685,63 @@ def test_decide_variants_conform_to_the_openapi_document(case: schemathesis.Case
 if __name__ == "__main__":
     OPENAPI.write_text(openapi_text(), encoding="utf-8")
     print(f"updated {OPENAPI.relative_to(ROOT)}")
+
+
+# ------------------------------------------------------------------ headers on every response
+
+_BODY = json.dumps({"application": example()}).encode()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/", None, 200),
+        ("GET", "/officer", None, 200),
+        ("GET", "/self-check", None, 200),
+        ("GET", "/no-such-page", None, 404),
+        ("GET", "/openapi.json", None, 200),
+        ("GET", "/api/health", None, 200),
+        ("GET", "/api/policies", None, 200),
+        ("POST", "/api/decide", _BODY, 200),
+        ("POST", "/api/decide/letter", _BODY, 200),
+        ("POST", "/api/decide", b"{not json", 400),
+        ("GET", "/api/no-such-route", None, 404),
+        ("POST", "/api/decide", b"x" * 3_000, 413),
+        ("POST", "/api/sweep", synthetic(5).encode(), 200),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_every_response_is_nosniff_no_referrer_and_not_stored(
+    method: str, path: str, body: bytes | None, status: int
+) -> None:
+    """Pages, the API's answers and its problems carry nosniff, no-referrer and no-store, each once."""
+    app = TestClient(create_app(max_body=2_000 if status == 413 else 1_000_000))
+    headers = {"Content-Type": "text/csv" if "sweep" in path else "application/json"}
+    response = app.request(method, path, content=body, headers=headers)
+    assert response.status_code == status, response.text
+    assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+    assert response.headers.get_list("referrer-policy") == ["no-referrer"]
+    assert response.headers.get_list("cache-control") == ["no-store"]
+
+
+def test_a_500_and_a_static_file_carry_the_headers_and_the_file_its_own_caching(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The access log's 500 is nosniff and no-store too; a static file keeps its public caching."""
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(api_module, "evaluate", broken)
+    app = TestClient(create_app())
+    failed = app.post("/api/decide", json={"application": example()})
+    assert failed.status_code == 500
+    assert (failed.headers["x-content-type-options"], failed.headers["cache-control"]) == (
+        "nosniff",
+        "no-store",
+    )
+    static = app.get("/static/app.css")
+    assert static.status_code == 200
+    assert static.headers.get_list("x-content-type-options") == ["nosniff"]
+    assert static.headers.get_list("referrer-policy") == ["no-referrer"]
+    assert static.headers.get_list("cache-control") == ["public, max-age=3600"]

@@ -45,6 +45,7 @@ from .dates import london_day
 from .decision import Decision, evaluate
 from .errors import CaseReviewError, InvalidPolicyFile
 from .examples import example_application
+from .law.floor import FloorReading
 from .models import Application, Fact
 from .parsing import application_from_mapping, parse_day
 from .policy import Area, Body, Policy, Region
@@ -114,7 +115,7 @@ examples:
 
 {_EXIT_CODES}
 many applications (a folder, .jsonl, .csv or .xlsx, with --out): 0 every one was decided,
-2 some could not be read (each is named; the others are still decided)
+2 some could not be read (each is named; the others are still decided) or there were none
 """
 
 _LETTER_WIDTH: Final = 78
@@ -325,7 +326,13 @@ def _check(args: argparse.Namespace) -> int:
         policy = area.version_on(as_of or application.made_on)
     except CaseReviewError as error:
         raise _BadInput(str(error)) from None
-    decision = evaluate(application, policy, as_of=as_of, enforce_floor=not args.report_floor_only)
+    decision = evaluate(
+        application,
+        policy,
+        as_of=as_of,
+        enforce_floor=not args.report_floor_only,
+        floor_reading=FloorReading(args.floor_reading),
+    )
     # The picture is drawn before anything is printed, so that a missing extra
     # fails cleanly; it is saved after, so that its message follows the text.
     figure = None if plot is None else _draw(decision, private=args.audience == "applicant")
@@ -421,6 +428,18 @@ def _mapping_of(args: argparse.Namespace) -> ColumnMapping:
         return mapping.updated(pairs, date_format=args.date_format, sheet=args.sheet)
     except CaseReviewError as error:
         raise _BadInput(f"--column: {error}") from None
+
+
+def _floor_reading_option(command: argparse.ArgumentParser) -> None:
+    """``--floor-reading``: the number the statutory floor asks for when a policy asks for more than three."""
+    command.add_argument(
+        "--floor-reading",
+        choices=[r.value for r in FloorReading],
+        default=FloorReading.POLICY_NUMBER.value,
+        help="the statutory floor's number when the policy asks for more than three complaints: the "
+        "policy's own, as s.104(4)'s words allow, or at most three, as the Explanatory Notes say "
+        "(default: %(default)s)",
+    )
 
 
 def _table_options(command: argparse.ArgumentParser) -> None:
@@ -527,6 +546,7 @@ class _Batch:
     """What a batch check does for each application, read once from the options (which stay as given)."""
 
     enforce_floor: bool
+    floor_reading: FloorReading
     audience: str
     letter: _Letter | None
 
@@ -551,6 +571,7 @@ def _batch_options(args: argparse.Namespace) -> _Batch:
         raise _BadInput(str(error)) from None
     return _Batch(
         enforce_floor=not args.report_floor_only,
+        floor_reading=FloorReading(args.floor_reading),
         audience=args.audience,
         letter=None if letter is None else _Letter(letter, args.language, decided_on),
     )
@@ -577,6 +598,11 @@ def _check_batch(args: argparse.Namespace) -> int:
         raise _BadInput(f"--out {args.out}: is the folder of the applications; name another folder")
     facts = _facts(args.fact)
     entries = _applications(args, facts)
+    if not entries:
+        # Nothing to decide is almost always a wrong path (or an export with no rows): said, not
+        # reported as "decided 0 of 0" with the exit code of success.
+        what = "no application files (*.json)" if Path(args.application).is_dir() else "no applications"
+        raise _BadInput(f"check {args.application}: holds {what}; there is nothing to decide")
     area = _load_policy(args.policy)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -629,7 +655,9 @@ def _decide_into(
         raise _BadInput(f"its file name {name}.json is taken by application {used[name.casefold()]!r}")
     policy = area.version_on(application.made_on)
     used[name.casefold()] = application.id
-    decision = evaluate(application, policy, enforce_floor=options.enforce_floor)
+    decision = evaluate(
+        application, policy, enforce_floor=options.enforce_floor, floor_reading=options.floor_reading
+    )
     data = to_applicant_dict(decision) if options.audience == "applicant" else to_dict(decision)
     _write(out / f"{name}.json", json.dumps(stamped_decision(data, policy), indent=2) + "\n")
     if options.letter is not None:
@@ -1179,7 +1207,7 @@ def _sweep(args: argparse.Namespace) -> int:
     table = _load_reports(args)
     policies = _analysis_policies(args.policy)
     results = [
-        sweep(table, policy, facts=_assumed(args.fact))
+        sweep(table, policy, facts=_assumed(args.fact), floor_reading=FloorReading(args.floor_reading))
         for policy in progress(policies, label="sweeping", enabled=args.progress, delay=args.progress_delay)
     ]
     if args.standings or args.format == "json" or not _has_pandas():
@@ -1297,6 +1325,7 @@ def _compare(args: argparse.Namespace) -> int:
             policies,
             engine=args.engine,
             facts=_assumed(args.fact),
+            floor_reading=FloorReading(args.floor_reading),
             progress=lambda policies: progress(
                 policies, label="sweeping", enabled=args.progress, delay=args.progress_delay
             ),
@@ -1362,6 +1391,7 @@ def _analysis_options(command: argparse.ArgumentParser, *, policies: bool) -> No
             help="a case fact assumed for every application (e.g. no_action_taken=yes); repeat for "
             "several; a fact not given is unknown",
         )
+        _floor_reading_option(command)
     command.add_argument("--format", choices=("csv", "json"), default="csv")
     command.add_argument(
         "--no-progress",
@@ -1549,6 +1579,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="follow the policy as written and only report a statutory-floor conflict",
     )
+    _floor_reading_option(check)
     check.add_argument(
         "--fact",
         action="append",

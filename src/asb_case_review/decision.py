@@ -120,6 +120,13 @@ class Shortfall:
         text = f"{tally.count} of {tally.at_least} {what}"
         if tally.closed is not None:
             return f"{text}; no new report can meet it: {tally.closed}"
+        if not tally.combinable and tally.rejoin is not None:
+            units, last = tally.rejoin
+            return (
+                f"{text}; the window they fall in has closed, so no new report can combine with them: "
+                f"{tally.new_needed} more made by {last} would meet it with the {units} "
+                f"{unit_noun(tally.unit, units)} of a later run still open"
+            )
         if not tally.combinable:
             return (
                 f"{text}; the window they fall in has closed, so no new report can combine with them: "

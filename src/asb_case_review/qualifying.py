@@ -252,6 +252,15 @@ class Pending:
             self._make = None
         return self._made
 
+    def __getstate__(self) -> tuple[Fate, ...]:
+        # What makes the fates may hold a function that cannot be pickled (a value test's
+        # lambda, law.reports.screens): a pickle holds the fates made, so every Decision pickles.
+        return self.get()
+
+    def __setstate__(self, state: tuple[Fate, ...]) -> None:
+        self._make = None
+        self._made = state
+
 
 FatesArg = tuple[Fate, ...] | Pending
 """Fates given as they are, or to be made when first read (:class:`Pending`)."""

@@ -530,7 +530,9 @@ def _near_miss(shortfall: Shortfall, decision: Decision, v: _Voice) -> list[str]
         return sentences
     more = m.count(f"more.{tally.unit.value}", needed)
     if not tally.combinable:
-        sentences.append(m.text("near_miss.new_afresh", more=more))
+        # Reports of a later run still open may be completed by fewer new ones than a run made anew.
+        key = "near_miss.new_afresh" if tally.rejoin is None else "near_miss.new_rejoin"
+        sentences.append(m.text(key, more=more))
         return sentences
     deadline = private_deadline(decision, tally)
     if deadline is not None:
@@ -709,6 +711,8 @@ def _fate_dict(fate: Fate) -> dict[str, Any]:
         "report": fate.report,
         "reporter": fate.reporter,
         "reason": fate.reason.value,
+        # The key of the letter's sentence saying why, when the reason alone does not tell it truly.
+        "because": fate.because,
         "detail": fate.detail,
         "window": None
         if fate.window is None
@@ -819,6 +823,9 @@ def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) 
                 "made_on": made[f.report].isoformat(),
                 "counted": f.reason is Reason.COUNTED,
                 "reason": f.reason.value,
+                # A key of the letter's closed vocabulary (never the detail, which may give the
+                # day of another person's report): what the letter says of this report.
+                "because": f.because,
             }
             for f in own
         ],

@@ -245,6 +245,10 @@ class Tally:
     """When not met: why no new report can ever meet the count for this matter (a first report
     made late under a lag that binds only the first; a window tied to the first report that has
     closed); ``None`` when new reports can."""
+    rejoin: tuple[int, dt.date] | None = attrs.field(default=None, kw_only=True)
+    """When not ``combinable``: the units of the fullest other run of the reports in scope that new
+    reports can still join (a window beginning with the first report or incident that has not
+    closed) and the last day a new report joins it; ``None`` when there is no such run."""
 
     @property
     def fates(self) -> tuple[Fate, ...]:
@@ -263,13 +267,19 @@ class Tally:
     def new_needed(self) -> int | None:
         """How many new units a new application would need to meet the count.
 
-        The shortfall while new reports can join those counted; every unit when they
-        cannot (``combinable`` false: a new run must be made whole); ``None`` when no
-        new report can meet the count at all (``closed``).
+        The shortfall while new reports can join those counted; when they cannot
+        (``combinable`` false), what completes the fullest run still open (``rejoin``), or
+        else every unit (a new run made whole); ``None`` when no new report can meet the
+        count at all (``closed``).  At least one: a run whose reports are out of time is
+        brought back into time only by a new report.
         """
         if self.closed is not None:
             return None
-        return self.shortfall if self.combinable else self.at_least
+        if self.combinable:
+            return self.shortfall
+        if self.rejoin is None:
+            return self.at_least
+        return max(1, self.at_least - self.rejoin[0])
 
     def counted(self) -> tuple[str, ...]:
         """The ids of the reports counted."""
@@ -496,6 +506,12 @@ class Count(_Combinable):
         run = Selected(fates, inside, selected.in_scope, Period(start, end), closed=selected.closed)
         shown = self._counted(run, reach, *units)
         tally = shown.tally
+        if tally is not None and not tally.combinable and joinable:
+            # The run shown has closed; new reports may still complete another run, which
+            # needs fewer of them than a run made anew (tests/test_laws_decision.py).
+            fullest = max(joinable)
+            if fullest > 0:
+                return attrs.evolve(shown, tally=attrs.evolve(tally, rejoin=(fullest, joinable[fullest])))
         if tally is None or tally.deadline is None:
             return shown
         # The missing units made on this day meet the count in some run holding at least as many

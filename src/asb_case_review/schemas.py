@@ -248,10 +248,11 @@ def _decision() -> Schema:
             "report": _TEXT,
             "reporter": _TEXT,
             "reason": {"enum": _words(Reason)},
+            "because": _null(_TEXT),
             "detail": {"type": "string"},
             "window": window,
         },
-        ("report", "reporter", "reason", "detail", "window"),
+        ("report", "reporter", "reason", "because", "detail", "window"),
     )
     tally = _object(
         {
@@ -347,8 +348,9 @@ def _applicant_decision() -> Schema:
                     "made_on": _DAY,
                     "counted": {"type": "boolean"},
                     "reason": {"enum": _words(Reason)},
+                    "because": _null(_TEXT),
                 },
-                ("report", "made_on", "counted", "reason"),
+                ("report", "made_on", "counted", "reason", "because"),
             ),
         },
         "near_misses": {

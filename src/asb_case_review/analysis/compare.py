@@ -27,6 +27,7 @@ import attrs
 
 from ..decision import Route
 from ..errors import InvalidInput, InvalidPolicy
+from ..law.floor import FloorReading
 from ..models import Fact
 from ..policy import Policy
 from ..rules import Outcome
@@ -353,16 +354,18 @@ def _one(
     engine: Engine,
     columns: Any,
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None,
+    *,
+    floor_reading: FloorReading,
 ) -> Sweep:
     if columns is not None:
         from .columnar import sweep_columns  # noqa: PLC0415 (needs numpy, the optional extra)
 
         try:
-            return sweep_columns(columns, policy, facts=facts).to_sweep(columns)
+            return sweep_columns(columns, policy, facts=facts, floor_reading=floor_reading).to_sweep(columns)
         except Unsupported:
             if engine == "numpy":
                 raise
-    return sweep(table, policy, facts=facts, engine="python")
+    return sweep(table, policy, facts=facts, floor_reading=floor_reading, engine="python")
 
 
 def compare(
@@ -371,6 +374,7 @@ def compare(
     *,
     engine: Engine = "auto",
     facts: Mapping[Fact, bool] | Mapping[str, bool] | None = None,
+    floor_reading: FloorReading = FloorReading.POLICY_NUMBER,
     progress: Callable[[Sequence[Policy]], Iterable[Policy]] | None = None,
 ) -> Comparison:
     """Sweep every policy of *policies* over *table*.
@@ -378,7 +382,8 @@ def compare(
     *engine* is as for :func:`.sweep.sweep`: ``auto`` uses numpy when it is
     installed (policies it does not compute are swept in Python), ``python``
     never does, ``numpy`` requires it.  The table is encoded once for all the
-    policies.  *facts* are case facts assumed for every application.
+    policies.  *facts* are case facts assumed for every application.  *floor_reading* is
+    the statutory floor's number for a policy that asks for more than three (as for ``evaluate``).
     *progress* wraps the policies as they are swept (a progress bar, such as
     ``tqdm.tqdm``).
     """
@@ -395,10 +400,16 @@ def compare(
             )
     if engine not in ("auto", "python", "numpy"):
         raise InvalidInput("engine", engine, "must be auto, python or numpy")
+    if floor_reading not in tuple(FloorReading):
+        choices = ", ".join(r.value for r in FloorReading)
+        raise InvalidInput("floor_reading", floor_reading, f"must be one of {choices}")
+    floor_reading = FloorReading(floor_reading)
     columns = None
     if engine == "numpy" or (engine == "auto" and numpy_installed()):
         from .columnar import Columns  # noqa: PLC0415 (needs numpy, the optional extra)
 
         columns = Columns.from_table(table)
     each = policies if progress is None else progress(policies)
-    return Comparison(tuple(_one(table, p, engine, columns, facts) for p in each))
+    return Comparison(
+        tuple(_one(table, p, engine, columns, facts, floor_reading=floor_reading) for p in each)
+    )

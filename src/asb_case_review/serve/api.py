@@ -39,13 +39,14 @@ from ..catalogue.features import Feature, features
 from ..conformance import Finding, check_area
 from ..decision import Decision, evaluate
 from ..errors import CaseReviewError, InvalidInput, shown
+from ..law.floor import FloorReading
 from ..models import Agency, Application, Fact
 from ..parsing import application_from_mapping, application_to_mapping, parse_day
 from ..policy import Area, Body, Policy, Region
 from ..policyfile import dump
 from ..render import for_applicant, for_officer, to_applicant_dict, to_dict
 
-__all__ = ["Limits", "install", "openapi", "router"]
+__all__ = ["Limits", "SecurityHeaders", "install", "openapi", "router"]
 
 T = TypeVar("T")
 
@@ -265,7 +266,15 @@ async def _work(request: Request, work: Callable[[], T]) -> T:
 
 # ------------------------------------------------------------------ deciding one application
 
-_DECIDE_KEYS: Final = ("application", "policy", "policy_file", "policy_format", "as_of", "report_floor_only")
+_DECIDE_KEYS: Final = (
+    "application",
+    "policy",
+    "policy_file",
+    "policy_format",
+    "as_of",
+    "report_floor_only",
+    "floor_reading",
+)
 
 Audience = Literal["officer", "applicant"]
 
@@ -279,7 +288,24 @@ def _decide(data: Mapping[str, Any]) -> Decision:
     raw_day = data.get("as_of")
     as_of = None if raw_day is None else parse_day(raw_day, "as_of")
     policy = area.version_on(as_of or application.made_on)
-    return evaluate(application, policy, as_of=as_of, enforce_floor=not _flag(data, "report_floor_only"))
+    return evaluate(
+        application,
+        policy,
+        as_of=as_of,
+        enforce_floor=not _flag(data, "report_floor_only"),
+        floor_reading=_floor_reading(data),
+    )
+
+
+def _floor_reading(data: Mapping[str, Any]) -> FloorReading:
+    """``floor_reading``, the command line's ``--floor-reading`` (the statute's words by default)."""
+    value = _text(data, "floor_reading")
+    if value is None:
+        return FloorReading.POLICY_NUMBER
+    try:
+        return FloorReading(value)
+    except ValueError:
+        raise InvalidInput("floor_reading", value, unknown("a floor reading", value, FloorReading)) from None
 
 
 _BODY_DECIDE: Final = {
@@ -689,6 +715,10 @@ Policies = Annotated[
 ]
 Facts = Annotated[list[str] | None, Query(description="NAME=yes|no, assumed for every application")]
 Skip = Annotated[bool, Query(description="leave bad rows out, listing each (format=json)")]
+FloorReadingQuery = Annotated[
+    FloorReading,
+    Query(description="the statutory floor's number when a policy asks for more than three"),
+]
 
 
 @router.post(
@@ -708,6 +738,7 @@ async def sweep_reports(
     policy: Policies = None,
     fact: Facts = None,
     standings: Annotated[bool, Query(description="one row per reporter and matter")] = False,
+    floor_reading: FloorReadingQuery = FloorReading.POLICY_NUMBER,
     skip_bad_rows: Skip = False,
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
@@ -719,7 +750,7 @@ async def sweep_reports(
         assumed = _facts(fact or ())
         rows: list[dict[str, Any]] = []
         for one in chosen:
-            result = sweep(table, one, facts=assumed)
+            result = sweep(table, one, facts=assumed, floor_reading=floor_reading)
             rows.extend(result.standing_records() if standings else result.records())
         return rows, ()
 
@@ -746,6 +777,7 @@ async def compare_reports(
     policy: Policies = None,
     fact: Facts = None,
     show: Annotated[Literal["summary", "flips", "conflicts"], Query()] = "summary",
+    floor_reading: FloorReadingQuery = FloorReading.POLICY_NUMBER,
     skip_bad_rows: Skip = False,
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Response:
@@ -754,7 +786,7 @@ async def compare_reports(
     def rows_of(table: Any, chosen: list[Policy]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
         from ..analysis.compare import compare  # noqa: PLC0415 - the analysis routes alone need it
 
-        return compare(table, chosen, facts=_facts(fact or ())).view(show)
+        return compare(table, chosen, facts=_facts(fact or ()), floor_reading=floor_reading).view(show)
 
     return await _rows_route(request, policy, rows_of, skip=skip_bad_rows, fmt=fmt)
 
@@ -853,6 +885,41 @@ class _AccessLog:
                 )
         took = (time.perf_counter() - started) * 1000
         log.info("%s %s %d %.1fms", scope["method"], scope["path"], status or 500, took)
+
+
+_EVERY_RESPONSE: Final = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+"""Sent with every response: no browser guesses a type (a CSV or a problem run as a page), and no
+page's address, which may hold a search, is sent to another site."""
+_NOT_CACHED: Final = (b"cache-control", b"no-store")
+"""Sent with every response that does not set its own caching: decisions hold personal data, and no
+browser or proxy keeps them.  The pages' static files set their own (they hold none)."""
+
+
+class SecurityHeaders:
+    """The headers every response of the service carries, the API's and the pages' alike.
+
+    ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer`` and, unless the
+    response sets its own caching, ``Cache-Control: no-store``.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # pragma: no cover - lifespan and websocket events pass through
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                wanted = (*_EVERY_RESPONSE, _NOT_CACHED)
+                headers.extend((name, value) for name, value in wanted if name not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 async def _problem(request: Request, error: Exception) -> Response:
@@ -986,6 +1053,13 @@ def _schemas() -> dict[str, Any]:
                 **policy_choice,
                 "as_of": {**_nullable(_DAY), "description": "decide as if made on this day"},
                 "report_floor_only": {"type": "boolean", "default": False},
+                "floor_reading": {
+                    "type": ["string", "null"],
+                    "enum": [*(r.value for r in FloorReading), None],
+                    "default": FloorReading.POLICY_NUMBER.value,
+                    "description": "the statutory floor's number when the policy asks for more than "
+                    "three (null: the default)",
+                },
             },
         },
         "PolicyFileRequest": {

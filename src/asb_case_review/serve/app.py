@@ -43,4 +43,6 @@ def create_app(
     )
     api.install(app, limits)
     app.include_router(pages.router)
+    # Added last, so outermost: its headers go on every answer, the access log's 500 included.
+    app.add_middleware(api.SecurityHeaders)
     return app
