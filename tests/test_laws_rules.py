@@ -156,14 +156,15 @@ def test_adding_a_report_never_un_meets_a_pure_count(
     assert _RANK[after] >= _RANK[before]
 
 
-def test_an_earlier_late_report_can_un_meet_a_first_report_lag() -> None:
-    """Under a lag held only to the first report, an earlier late report turns the others away (by design)."""
+def test_an_earlier_late_report_never_un_meets_a_first_report_lag() -> None:
+    """The lag binds the first of the reports counted: an earlier late report turns no later one away."""
     selection = Selection(lag=Lag(months(1), applies_to=LagScope.FIRST))
     rule = count(1, selection=selection)
     prompt = rep("R2", D(2025, 6, 2), D(2025, 6, 1))
     late = rep("R1", D(2025, 5, 20), D(2025, 1, 1))
     assert outcome(rule, app(D(2025, 6, 10), prompt)) is Outcome.MET
-    assert outcome(rule, app(D(2025, 6, 10), prompt, late)) is Outcome.NOT_MET
+    assert outcome(rule, app(D(2025, 6, 10), prompt, late)) is Outcome.MET
+    assert outcome(rule, app(D(2025, 6, 10), late)) is Outcome.NOT_MET
 
 
 def test_an_earlier_report_never_un_meets_a_window_from_the_first_report_counted() -> None:
