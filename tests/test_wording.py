@@ -194,7 +194,7 @@ def test_a_late_report_before_the_first_in_time_is_told_it_would_have_been_the_f
 
 
 def test_a_late_first_report_by_someone_else_is_never_named_nor_dated() -> None:
-    """When another person's late report comes before the applicant's, the letter gives neither who nor when."""
+    """Another person's late report before the applicant's: the letter gives neither who nor when."""
     application = _application(
         D(2025, 4, 1),
         (D(2025, 1, 1), D(2025, 2, 20), "Neighbour"),

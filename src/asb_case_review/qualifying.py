@@ -490,7 +490,7 @@ def _late(report: Report, lag: Lag, day: dt.date, limit: dt.date) -> Fate:
 
 
 def late_first(report: Report, lag: Lag, day: dt.date) -> Fate:
-    """The fate of a report that would be the first counted under a lag binding only the first, and was late."""
+    """The fate of a late report that would be the first counted, under a lag binding only the first."""
     limit = law.lag_last_day(lag, day)
     detail = (
         f"made on {report.made_on}, more than {lag.span} after the behaviour on {day} (the last "

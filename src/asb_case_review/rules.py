@@ -47,8 +47,8 @@ from .qualifying import (
     Anchor,
     DateOf,
     Fate,
-    Lag,
     FatesArg,
+    Lag,
     Pending,
     Reason,
     Selected,
@@ -712,7 +712,7 @@ def _changed_fates(selected: Selected, changed: dict[str, tuple[Reason, str]]) -
     return tuple(f if f.report not in changed else _refate(f, *changed[f.report]) for f in selected.fates)
 
 
-def _run_fates(  # noqa: PLR0913, PLR0917 - called through functools.partial, with every value of the run
+def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every value of the run
     selected: Selected,
     window: Window,
     members: list[tuple[Report, dt.date]],
