@@ -142,6 +142,9 @@ class Engine:
     """For every setting in :data:`~asb_case_review.law.reports.FIELDS`: whether a value is computed."""
     units: Callable[[UnitSpec], str | None]
     """For a counting unit's meaning: ``None`` when computed, else why not."""
+    together: Callable[[Selection], str | None] = attrs.field(default=lambda _: None, kw_only=True)
+    """For settings an engine computes each alone but not in some combination: the combination
+    it does not compute, named with its values; ``None`` when it computes the selection."""
 
 
 def _any(_: object) -> bool:
@@ -337,6 +340,10 @@ def _count(path: str, count: Count, engine: Engine) -> CountPlan:
     why = engine.units(UNITS[count.unit])
     if why is not None:
         refused.append(f"unit={count.unit.value!r} ({why})")
+    if not refused:
+        combination = engine.together(count.selection)
+        if combination is not None:
+            refused.append(combination)
     if refused:
         raise Unsupported(f"{path}: the {engine.name} engine does not compute {', '.join(refused)}")
     return CountPlan(path, count)
