@@ -363,7 +363,8 @@ LAG_ROWS = [
 def test_the_numpy_engine_places_windows_by_the_reports_as_the_law_does(
     policy: Policy, rows: list[dict[str, Any]], expected: list[str], until: dt.date
 ) -> None:
-    """Windows fixed by the first report or moved by the latest incident; a late first report bars all."""
+    """Windows fixed by the first report or moved by the latest incident; a late report before the first
+    made in time (by day, then id) does not count, a late one after it does."""
     table = reports_from_records(rows)
     result = sweep(table, policy, enforce_floor=False, engine="numpy")
     assert [o.value for o in result.policy_outcome] == expected

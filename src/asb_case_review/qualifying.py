@@ -515,15 +515,13 @@ def drop_late_first(
     """
     if not late or lag is None:
         return inside
-    skip = law.first_counted(r.id in late for r, _, _ in inside)
-    for report, day, _ in inside[:skip]:
-        out[report.id] = partial(late_first, report, lag, day)
     kept: list[tuple[Report, dt.date, dt.date]] = []
-    held = dt.date.min
-    for report, day, last in inside[skip:]:
-        if report.id not in late:
-            held = max(held, last)
-        kept.append((report, day, min(last, held)))
+    held = law.held_days([r.id in late for r, _, _ in inside], [last for _, _, last in inside])
+    for (report, day, _), last in zip(inside, held, strict=True):
+        if last is None:
+            out[report.id] = partial(late_first, report, lag, day)
+        else:
+            kept.append((report, day, last))
     return kept
 
 

@@ -177,13 +177,12 @@ def _python_unit(spec: UnitSpec) -> str | None:
     return unit_refusal(spec, _PYTHON_KEYS)
 
 
-def _every_report(lag_scope: object) -> bool:
+def _lag_scope(lag_scope: object) -> bool:
     match lag_scope:
-        case LagScope.EVERY:
+        case LagScope.EVERY | LagScope.FIRST:
+            # A lag binding only the first report counted: each report counts until the day
+            # law.reports.held_days gives it, along its group in the law's order.
             return True
-        case LagScope.FIRST:
-            # Whether a later report is in time depends on the first: not a per-row test.
-            return False
     return False  # A member added to LagScope is refused until the sweeps compute it.
 
 
@@ -245,10 +244,11 @@ BASE_HANDLES: Final[Handles] = {
     # Only windows beginning with the first report counted read it, and those are refused above.
     "Window.application_within": _any,
     "Lag.span": _any,
-    "Lag.applies_to": _every_report,
+    "Lag.applies_to": _lag_scope,
     "Lag.arithmetic": _counted,
 }
-"""What both sweeps compute: windows counted back from the application, lags binding every report."""
+"""What both sweeps compute: windows counted back from the application, lags binding every report or
+only the first report counted."""
 
 PYTHON: Final = Engine("python", BASE_HANDLES, _python_unit)
 """The pure-Python sweep."""

@@ -37,7 +37,7 @@ import enum
 import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, assert_never
+from typing import TYPE_CHECKING, Any, Final, TypeVar, assert_never
 
 import attrs
 
@@ -67,6 +67,7 @@ __all__ = [
     "binds_every",
     "date_of_value",
     "first_counted",
+    "held_days",
     "in_time",
     "key_value",
     "lag_last_day",
@@ -299,6 +300,35 @@ def first_counted(late: Iterable[bool]) -> int:
             return skipped
         skipped += 1
     return skipped
+
+
+Day = TypeVar("Day", dt.date, int)
+
+
+def held_days(late: Iterable[bool], days: Iterable[Day]) -> list[Day | None]:
+    """Under a lag binding only the first report counted: until when each report of one group counts.
+
+    *late* and *days* are, for the reports of one group (a matter, or a victim's own reports
+    about it) that pass every other test, in the law's order, whether each was made after the
+    lag and its last day in the window (or any day the window tests, as dates or day numbers:
+    the answer is in the same terms).  As days pass, a report counts while it is in the window
+    and some report made in time at or before it (in the law's order) is too: else it, or a
+    late report before it, would be the first counted (:func:`first_counted`).  So each counts
+    until the earlier of its own day and the latest day of those reports made in time; ``None``
+    when none was (it never counts).  Every engine applies this: ``qualifying.select`` to the
+    reports inside a window, the pure-Python sweep along each group, the numpy sweep as a
+    running maximum (``Columns._first_lag``).
+
+    >>> held_days([True, False, True, True, False], [5, 3, 9, 2, 7])
+    [None, 3, 3, 2, 7]
+    """
+    held: list[Day | None] = []
+    latest: Day | None = None
+    for flag, day in zip(late, days, strict=True):
+        if not flag and (latest is None or day > latest):
+            latest = day
+        held.append(None if latest is None else min(day, latest))
+    return held
 
 
 def lag_last_day(lag: Lag, behaviour: dt.date) -> dt.date:
