@@ -575,7 +575,7 @@ def select(
     out = dict(scoped_out)
     anchor = selection.window.anchor
     placed = survivors
-    if late and anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
+    if late and selection.lag is not None and anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
         # The period begins with the first report made in time: the late ones before it would
         # each have been the first report counted.
         skip = law.first_counted(r.id in late for r, _ in survivors)

@@ -737,7 +737,8 @@ def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every 
             fates.append(fate)
         elif fate.report in late:
             assert lag is not None
-            fates.append(late_first(*late[fate.report], lag))
+            report, day = late[fate.report]
+            fates.append(late_first(report, lag, day))
         elif fate.report not in made:
             fates.append(
                 _refate(
