@@ -346,6 +346,23 @@ LAG_ROWS = [
 ]
 
 
+def test_the_numpy_engine_refuses_a_first_only_lag_with_a_window_placed_by_the_latest_incident() -> None:
+    """Each setting alone it computes; together it names the combination (Engine.together), and the
+    automatic sweep falls back to an engine that equals evaluate."""
+    numpy = _numpy_engine()
+    assert numpy is not None
+    lag = Lag(days(7), applies_to=LagScope.FIRST)
+    policy = _two_reports(Selection(lag=lag, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT)))
+    message = r"numpy engine does not compute Lag\.applies_to='first' with Window\.anchor='latest_incident'"
+    with pytest.raises(Unsupported, match=message):
+        compile_policy(policy, numpy)
+    compile_policy(LATEST_INCIDENT_WINDOW, numpy)
+    compile_policy(FIRST_REPORT_LAG, numpy)
+    table = reports_from_records(LATEST_ROWS)
+    assert sweep(table, policy, enforce_floor=False).engine == "evaluate"
+    _assert_engines_agree(table, policy, {}, enforce_floor=False)
+
+
 @pytest.mark.parametrize(
     ("policy", "rows", "expected", "until"),
     [
