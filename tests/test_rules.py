@@ -667,3 +667,23 @@ def test_a_late_report_counts_only_while_a_report_in_time_before_it_is_inside() 
     assert result.valid_until == D(2025, 7, 9)
     assert run(two, app(D(2025, 7, 9), *reports)).met
     assert run(two, app(D(2025, 7, 10), *reports)).outcome is Outcome.NOT_MET
+
+
+def test_a_late_report_made_on_a_runs_first_day_before_the_first_in_time_does_not_count() -> None:
+    """R1 (late) and R2 (in time) are made on 10 January: in the law's order R1 would be the run's
+    first report counted, so it does not count; R3, late, made after R2, does."""
+    two = count(
+        2,
+        unit=CountUnit.REPORTS,
+        selection=Selection(lag=FIRST_ONLY, window=Window(months(1), anchor=Anchor.FIRST_REPORT)),
+    )
+    reports = (rep("R1", D(2026, 1, 10), D(2025, 11, 1)), rep("R2", D(2026, 1, 10), D(2026, 1, 9)))
+    result = run(two, app(D(2026, 1, 20), *reports))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    fates = {f.report: f for f in result.tally.fates}
+    assert (fates["R1"].reason, fates["R1"].because) == (Reason.LATE_REPORT, "first_report_late")
+    result = run(two, app(D(2026, 1, 20), *reports, rep("R3", D(2026, 1, 15), D(2025, 12, 1))))
+    assert result.met
+    assert result.tally is not None
+    assert result.tally.counted() == ("R2", "R3")
