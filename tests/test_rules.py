@@ -687,3 +687,26 @@ def test_a_late_report_made_on_a_runs_first_day_before_the_first_in_time_does_no
     assert result.met
     assert result.tally is not None
     assert result.tally.counted() == ("R2", "R3")
+
+
+def test_when_every_report_is_late_no_run_begins_and_a_new_one_can() -> None:
+    """Only late reports: no run, none counted, each told it would have been the first; the count
+    needs every unit afresh, and that many new reports made in time meet it."""
+    two = count(
+        2,
+        unit=CountUnit.REPORTS,
+        selection=Selection(lag=FIRST_ONLY, window=Window(months(1), anchor=Anchor.FIRST_INCIDENT)),
+    )
+    late = (rep("R1", D(2026, 1, 10), D(2025, 11, 1)), rep("R2", D(2026, 1, 12), D(2025, 11, 2)))
+    result = run(two, app(D(2026, 1, 20), *late))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.deadline, result.tally.closed, result.tally.new_needed) == (
+        0,
+        None,
+        None,
+        2,
+    )
+    assert {f.because for f in result.tally.fates} == {"first_report_late"}
+    fresh = (rep("R3", D(2026, 1, 19), D(2026, 1, 18)), rep("R4", D(2026, 1, 20), D(2026, 1, 19)))
+    assert run(two, app(D(2026, 1, 20), *late, *fresh)).met
