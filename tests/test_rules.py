@@ -710,3 +710,16 @@ def test_when_every_report_is_late_no_run_begins_and_a_new_one_can() -> None:
     assert {f.because for f in result.tally.fates} == {"first_report_late"}
     fresh = (rep("R3", D(2026, 1, 19), D(2026, 1, 18)), rep("R4", D(2026, 1, 20), D(2026, 1, 19)))
     assert run(two, app(D(2026, 1, 20), *late, *fresh)).met
+
+
+def test_a_recency_gate_whose_latest_report_is_late_says_so_truly() -> None:
+    """The latest report, inside the month, is late and alone: it cannot be the first counted, and the
+    summary says so rather than that it came before the month."""
+    gate = recency(months(1), selection=Selection(lag=FIRST_ONLY))
+    late = rep("R1", D(2026, 1, 10), D(2025, 11, 1))
+    result = run(gate, app(D(2026, 1, 20), late))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.summary == (
+        "the latest was on 2026-01-10; none since 2025-12-21 was made in time to be the first counted"
+    )
+    assert run(gate, app(D(2026, 1, 20), late, rep("R2", D(2026, 1, 15), D(2026, 1, 14)))).met

@@ -278,7 +278,8 @@ class Selected:
     inside: tuple[tuple[Report, dt.date, dt.date], ...]
     """Reports inside the window, each with its behaviour day and the last day it stays inside."""
     in_scope: tuple[tuple[Report, dt.date], ...]
-    """Reports that passed every test before the window, with their behaviour day."""
+    """Reports that passed every test before the window, with their behaviour day (under a lag
+    binding only the first report counted, the late ones too: it is tested in the window)."""
     window: Period | None
     """The window on the application date, first to last day."""
     closed: str | None = attrs.field(default=None, kw_only=True)
@@ -608,6 +609,8 @@ def in_scope(
     selection: Selection, application: Application, as_of: dt.date, *, shared: Shared | None = None
 ) -> tuple[tuple[Report, dt.date], ...]:
     """The reports of *application* that pass every test of *selection* before its window on *as_of*.
+
+    Under a lag binding only the first report counted, the late ones too (see ``Selected.late``).
 
     Each with its day of behaviour, in the law's order: ``select(...).in_scope``, without placing
     the window.

@@ -915,6 +915,14 @@ class Recency(_Combinable):
                 self, counted.outcome, f"the latest was on {latest}", valid_until=counted.valid_until
             )
         first = earliest_start(context.as_of, self.within)
+        if latest >= first:
+            # Inside the period, but late: under a lag binding only the first report counted,
+            # no report inside was made in time to be that first one.
+            return Result(
+                self,
+                counted.outcome,
+                f"the latest was on {latest}; none since {first} was made in time to be the first counted",
+            )
         return Result(self, counted.outcome, f"the latest was on {latest}, before {first}")
 
 
