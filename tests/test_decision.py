@@ -603,7 +603,7 @@ def test_a_tally_and_a_selection_show_their_fates_as_attrs_would() -> None:
     selected = qualifying.select(Selection(), THREE_OLD, A)
     assert repr(selected) == (
         f"Selected(fates={selected.fates!r}, inside={selected.inside!r}, in_scope={selected.in_scope!r}, "
-        f"window={selected.window!r}, closed=None)"
+        f"window={selected.window!r}, closed=None, late=frozenset())"
     )
 
 

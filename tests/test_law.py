@@ -325,6 +325,12 @@ FIRST_REPORT_WINDOW = _two_reports(
     Selection(window=Window(months(1), anchor=Anchor.FIRST_REPORT_AND_APPLICATION))
 )
 FIRST_REPORT_LAG = _two_reports(Selection(lag=Lag(days(7), applies_to=LagScope.FIRST)))
+FIRST_LAG_TIED = _two_reports(
+    Selection(
+        lag=Lag(days(7), applies_to=LagScope.FIRST),
+        window=Window(months(6), anchor=Anchor.FIRST_REPORT_AND_APPLICATION),
+    )
+)
 LATEST_INCIDENT_WINDOW = _two_reports(Selection(window=Window(months(6), anchor=Anchor.LATEST_INCIDENT)))
 LATEST_ROWS = [
     {"id": f"R{i}", "reporter": "P1", "matter": "M", "began_on": began, "made_on": made}
@@ -346,6 +352,23 @@ LAG_ROWS = [
 ]
 
 
+def test_the_numpy_engine_refuses_a_first_only_lag_with_a_window_placed_by_the_latest_incident() -> None:
+    """Each setting alone it computes; together it names the combination (Engine.together), and the
+    automatic sweep falls back to an engine that equals evaluate."""
+    numpy = _numpy_engine()
+    assert numpy is not None
+    lag = Lag(days(7), applies_to=LagScope.FIRST)
+    policy = _two_reports(Selection(lag=lag, window=Window(months(6), anchor=Anchor.LATEST_INCIDENT)))
+    message = r"numpy engine does not compute Lag\.applies_to='first' with Window\.anchor='latest_incident'"
+    with pytest.raises(Unsupported, match=message):
+        compile_policy(policy, numpy)
+    compile_policy(LATEST_INCIDENT_WINDOW, numpy)
+    compile_policy(FIRST_REPORT_LAG, numpy)
+    table = reports_from_records(LATEST_ROWS)
+    assert sweep(table, policy, enforce_floor=False).engine == "evaluate"
+    _assert_engines_agree(table, policy, {}, enforce_floor=False)
+
+
 @pytest.mark.parametrize(
     ("policy", "rows", "expected", "until"),
     [
@@ -355,15 +378,19 @@ LAG_ROWS = [
         # The latest incident (1 Feb) places the period: the application by 31 Jul; an incident on
         # 14 Aug moves it to begin on 15 Feb, past both earlier incidents (one reported on 20 Feb).
         (LATEST_INCIDENT_WINDOW, LATEST_ROWS, ["not_met", "met", "not_met"], dt.date(2025, 7, 31)),
-        # Only the first report by day, then id, is held to the lag: late in A, in time in B.
+        # Only the first report counted, by day, then id, is held to the lag: in A the late R1 comes
+        # before R2 (in time) and does not count; in B R3 (in time) comes first and R4 counts after it.
         (FIRST_REPORT_LAG, LAG_ROWS, ["not_met", "not_met", "met", "met"], dt.date(2025, 8, 31)),
+        # The same, with the period tied to the application beginning with the first report in time.
+        (FIRST_LAG_TIED, LAG_ROWS, ["not_met", "not_met", "met", "met"], dt.date(2025, 8, 31)),
     ],
-    ids=["first-report-window", "latest-incident-window", "first-report-lag"],
+    ids=["first-report-window", "latest-incident-window", "first-report-lag", "first-report-lag-tied"],
 )
 def test_the_numpy_engine_places_windows_by_the_reports_as_the_law_does(
     policy: Policy, rows: list[dict[str, Any]], expected: list[str], until: dt.date
 ) -> None:
-    """Windows fixed by the first report or moved by the latest incident; a late first report bars all."""
+    """Windows fixed by the first report or moved by the latest incident; a late report before the first
+    made in time (by day, then id) does not count, a late one after it does."""
     table = reports_from_records(rows)
     result = sweep(table, policy, enforce_floor=False, engine="numpy")
     assert [o.value for o in result.policy_outcome] == expected

@@ -210,6 +210,126 @@ def test_within_six_months_of_the_first_complaint_on_every_path(
     assert got == [("not_met", ""), ("not_met", ""), ("not_met", ""), ("met", "2025-10-31")]
 
 
+# ------------------------------------------------------------------ a lag binding only the first report
+
+# East Devon: "3 or more reports ... in the last 6 months ... The first report ... was made within
+# one month".  A report made four months after its incident in 2019, then reports (incident, made)
+# in the last six months: the lag binds the first of the reports counted, not that 2019 report.
+EAST_DEVON_FACTS: Final = {"investigation_complete": True, "harassment_alarm_distress": True}
+LATE_IN_2019: Final = ("2019-01-01", "2019-05-01")
+IN_TIME: Final = [("2025-02-01", "2025-02-10"), ("2025-03-01", "2025-03-10"), ("2025-04-01", "2025-04-10")]
+# Made on 20 January 2025 about behaviour on 1 October 2024: late, and inside the window.
+LATE_IN_WINDOW: Final = ("2024-10-01", "2025-01-20")
+
+
+def _east_devon(path: Path, *reports: tuple[str, str], made_on: str = "2025-06-01") -> tuple[str, str]:
+    """The victim V's application to East Devon (and its reports as a CSV): one incident a report."""
+    data = {
+        "id": "A",
+        "applicant": "V",
+        "made_on": made_on,
+        "matter": "M",
+        "facts": EAST_DEVON_FACTS,
+        "incidents": [{"id": f"I{i}", "matter": "M", "began_on": b} for i, (b, _) in enumerate(reports)],
+        "reports": [
+            {"id": f"R{i}", "reporter": "V", "made_on": m, "incident": f"I{i}"}
+            for i, (_, m) in enumerate(reports)
+        ],
+    }
+    rows = "id,reporter,matter,began_on,made_on\n" + "".join(
+        f"R{i},V,M,{b},{m}\n" for i, (b, m) in enumerate(reports)
+    )
+    return _write(path / "a.json", json.dumps(data)), _write(path / "reports.csv", rows)
+
+
+@pytest.mark.parametrize(
+    "reports",
+    [(LATE_IN_2019, *IN_TIME), (LATE_IN_2019, LATE_IN_WINDOW, *IN_TIME)],
+    ids=["late-in-2019", "late-inside-the-window"],
+)
+def test_a_late_report_never_bars_the_first_report_counted_on_every_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, reports: tuple[tuple[str, str], ...]
+) -> None:
+    """East Devon: a late report (in 2019, or inside the window before the rest) then three reports made
+    in time in the last six months meet the policy as written, by its own route, on every path.
+
+    evaluate, check, the sweep command and both sweep engines (each computes the lag itself) agree:
+    met by the mandatory rule until 9 August 2025.
+    """
+    from asb_case_review.analysis.columnar import Columns, sweep_columns  # noqa: PLC0415 (the analysis extra)
+    from asb_case_review.analysis.sweep import sweep  # noqa: PLC0415
+    from asb_case_review.analysis.table import reports_from_csv  # noqa: PLC0415
+    from asb_case_review.catalogue import get_policy  # noqa: PLC0415
+    from asb_case_review.models import Fact  # noqa: PLC0415
+    from asb_case_review.parsing import application_from_mapping  # noqa: PLC0415
+
+    given, rows = _east_devon(tmp_path, *reports)
+    policy = get_policy("east-devon")
+    decision = evaluate(application_from_mapping(json.loads(Path(given).read_text(encoding="utf-8"))), policy)
+    assert (decision.outcome.value, decision.policy_outcome.value, decision.route) == (
+        "met",
+        "met",
+        "mandatory",
+    )
+    assert decision.met_until == D(2025, 8, 9)
+    late = [f for f in decision.fates if f.reason.value == "late_report"]
+    assert [f.report for f in late] == (["R1"] if LATE_IN_WINDOW in reports else [])
+    code, out = run(capsys, "check", given, "--policy", "east-devon", "--format", "json")
+    decided = json.loads(out)
+    assert (code, decided["outcome"], decided["policy_outcome"], decided["route"]) == (
+        0,
+        "met",
+        "met",
+        "mandatory",
+    )
+    assert decided["warnings"] == []
+    table = reports_from_csv(Path(rows).read_text(encoding="utf-8"))
+    facts = {Fact.INVESTIGATION_COMPLETE: True, Fact.HARASSMENT_ALARM_DISTRESS: True}
+    python = sweep(table, policy, facts=facts, engine="python")
+    columns = Columns.from_table(table)
+    numpy = sweep_columns(columns, policy, facts=facts).to_sweep(columns)
+    assert (python.engine, numpy.engine) == ("python", "numpy")
+    for answers in (python, numpy):
+        last = list(answers)[-1]
+        assert (last.outcome.value, last.policy_outcome.value, last.route, last.met_until) == (
+            "met",
+            "met",
+            "mandatory",
+            D(2025, 8, 9),
+        )
+    facts_argv = ("--fact", "investigation_complete=yes", "--fact", "harassment_alarm_distress=yes")
+    code, out = run(capsys, "sweep", rows, "--policy", "east-devon", *facts_argv, "--no-progress")
+    assert code == 0
+    *_, last_row = csv.DictReader(io.StringIO(out))
+    assert (last_row["policy_outcome"], last_row["route"], last_row["matched"], last_row["met_until"]) == (
+        "met",
+        "mandatory",
+        "three-reports",
+        "2025-08-09",
+    )
+    assert last_row["floor_conflict"] == "false"
+
+
+def test_a_late_first_report_then_two_in_time_needs_one_more(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """East Devon, the 2019 late report and two made in time: not met, and one more report made by
+    9 August 2025 would meet it (a late report closes nothing), in the letter and the officer's JSON."""
+    given, _ = _east_devon(tmp_path, LATE_IN_2019, *IN_TIME[:2])
+    argv = ("check", given, "--policy", "east-devon", "--report-floor-only")
+    code, out = run(capsys, *argv, "--format", "json")
+    decided = json.loads(out)
+    assert (code, decided["policy_outcome"]) == (1, "not_met")
+    (shortfall,) = decided["shortfalls"]
+    assert (shortfall["more_needed"], shortfall["deadline"]) == (1, "2025-08-09")
+    code, out = run(capsys, *argv, "--for", "applicant")
+    letter = " ".join(out.split())
+    assert (
+        "A new application made by 9 August 2025, after one more qualifying report, would meet it." in letter
+    )
+    assert "No new application can meet this rule" not in letter
+
+
 def _victim_reports(*days: dt.date) -> tuple[Report, ...]:
     return tuple(
         Report(

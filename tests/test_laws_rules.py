@@ -146,24 +146,49 @@ def test_adding_a_report_never_un_meets_a_pure_count(
 
     It holds for every unit (households only move from not met to unknown)
     and every per-report filter (whose reports, hate, kinds, agencies, a lag
-    held to every report).  It does not hold for a lag held only to the
-    first report, nor for windows fixed by the first report or incident or by
-    the latest incident: an earlier or later report moves them (see the tests
-    below).
+    held to every report).  It holds too for a lag held only to the first
+    report counted (the next test).  It does not hold for windows fixed by the
+    first report or incident or by the latest incident: an earlier or later
+    report moves them (see the tests below).
     """
     before = outcome(rule, application)
     after = outcome(rule, _added(application, data.draw(extra_report(application))))
     assert _RANK[after] >= _RANK[before]
 
 
-def test_an_earlier_late_report_can_un_meet_a_first_report_lag() -> None:
-    """Under a lag held only to the first report, an earlier late report turns the others away (by design)."""
+def _first_only(selection: Selection) -> Selection:
+    lag = selection.lag
+    return (
+        selection
+        if lag is None
+        else attrs.evolve(selection, lag=attrs.evolve(lag, applies_to=LagScope.FIRST))
+    )
+
+
+@given(
+    count_leaves(selection=pure_selections().map(_first_only)),
+    applications(),
+    st.data(),
+)
+def test_adding_a_report_never_un_meets_a_count_whose_lag_binds_the_first_report_counted(
+    rule: Predicate, application: Application, data: st.DataObject
+) -> None:
+    """The lag binds the first report counted in the window: a new report, late or not, before or after
+    the others, can only bring the first report in time earlier, so the count stays met."""
+    before = outcome(rule, application)
+    after = outcome(rule, _added(application, data.draw(extra_report(application))))
+    assert _RANK[after] >= _RANK[before]
+
+
+def test_an_earlier_late_report_never_un_meets_a_first_report_lag() -> None:
+    """The lag binds the first of the reports counted: an earlier late report turns no later one away."""
     selection = Selection(lag=Lag(months(1), applies_to=LagScope.FIRST))
     rule = count(1, selection=selection)
     prompt = rep("R2", D(2025, 6, 2), D(2025, 6, 1))
     late = rep("R1", D(2025, 5, 20), D(2025, 1, 1))
     assert outcome(rule, app(D(2025, 6, 10), prompt)) is Outcome.MET
-    assert outcome(rule, app(D(2025, 6, 10), prompt, late)) is Outcome.NOT_MET
+    assert outcome(rule, app(D(2025, 6, 10), prompt, late)) is Outcome.MET
+    assert outcome(rule, app(D(2025, 6, 10), late)) is Outcome.NOT_MET
 
 
 def test_an_earlier_report_never_un_meets_a_window_from_the_first_report_counted() -> None:

@@ -131,12 +131,16 @@ def test_no_lag_admits_late_reports() -> None:
 
 
 def test_lag_for_the_first_report_only() -> None:
-    """Under a first-report lag only the earliest report is held to it."""
+    """Under a first-report lag only the first report counted is held to it; later ones count however late."""
     selection = Selection(lag=Lag(days(7), applies_to=LagScope.FIRST))
     ok = app(A, rep("R1", D(2026, 1, 2), D(2026, 1, 1)), rep("R2", D(2026, 2, 1), D(2025, 12, 1)))
     assert reasons(selection, ok) == {"R1": Reason.COUNTED, "R2": Reason.COUNTED}
+    # A late report does not bar the ones after it: the first made in time is the first counted.
     late_first = app(A, rep("R1", D(2026, 1, 20), D(2026, 1, 1)), rep("R2", D(2026, 2, 1), D(2026, 1, 31)))
-    assert reasons(selection, late_first) == {"R1": Reason.LATE_REPORT, "R2": Reason.LATE_REPORT}
+    assert reasons(selection, late_first) == {"R1": Reason.LATE_REPORT, "R2": Reason.COUNTED}
+    fates = {f.report: f for f in select(selection, late_first, A).fates}
+    assert fates["R1"].because == "first_report_late"
+    assert "it would be the first report counted" in fates["R1"].detail
 
 
 @pytest.mark.parametrize(

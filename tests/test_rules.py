@@ -609,3 +609,117 @@ def test_a_run_says_until_when_the_application_is_in_time() -> None:
         free.tally.fates[0].detail
         == "in the run beginning with 2026-01-01; the application is in time until no bound"
     )
+
+
+FIRST_ONLY = Lag(months(1), applies_to=LagScope.FIRST)
+
+
+def test_a_run_begins_only_at_a_report_made_in_time() -> None:
+    """A late report cannot begin a run: with it, the month beginning 10 January would hold two reports.
+
+    A late report after the run's first counts, however late (the lag binds the first report counted).
+    """
+    two = count(
+        2,
+        unit=CountUnit.REPORTS,
+        selection=Selection(lag=FIRST_ONLY, window=Window(months(1), anchor=Anchor.FIRST_REPORT)),
+    )
+    late = rep("R1", D(2026, 1, 10), D(2025, 11, 1))
+    prompt = rep("R2", D(2026, 1, 20), D(2026, 1, 19))
+    result = run(two, app(D(2026, 1, 25), late, prompt))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.closed, result.tally.new_needed) == (1, None, 1)
+    later_late = rep("R3", D(2026, 1, 24), D(2025, 12, 1))
+    result = run(two, app(D(2026, 1, 25), late, prompt, later_late))
+    assert result.met
+    assert result.tally is not None
+    assert result.tally.counted() == ("R2", "R3")
+
+
+def test_a_period_tied_to_the_application_begins_with_the_first_report_made_in_time() -> None:
+    """The six months begin on 1 February (the first report in time), not 10 January (a late one):
+    an application on 20 July is inside them, and the late report is told it would have been the first."""
+    window = Window(months(6), anchor=Anchor.FIRST_REPORT_AND_APPLICATION)
+    two = count(2, unit=CountUnit.REPORTS, selection=Selection(lag=FIRST_ONLY, window=window))
+    reports = (
+        rep("R1", D(2025, 1, 10), D(2024, 11, 1)),
+        rep("R2", D(2025, 2, 1), D(2025, 1, 31)),
+        rep("R3", D(2025, 3, 1), D(2024, 12, 1)),
+    )
+    result = run(two, app(D(2025, 7, 20), *reports))
+    assert result.met
+    assert result.tally is not None
+    assert result.tally.window == Period(D(2025, 2, 1), D(2025, 7, 31))
+    fates = {f.report: f for f in result.tally.fates}
+    assert (fates["R1"].reason, fates["R1"].because) == (Reason.LATE_REPORT, "first_report_late")
+    assert run(two, app(D(2025, 8, 1), *reports)).outcome is Outcome.NOT_MET
+
+
+def test_a_late_report_counts_only_while_a_report_in_time_before_it_is_inside() -> None:
+    """In the six months before the application, R2 (late) counts after R1 (in time) until R1 leaves
+    the window on 9 July 2025: then R2 would be the first counted, and the count is not met."""
+    window = Window(months(6), anchor=Anchor.APPLICATION)
+    two = count(2, unit=CountUnit.REPORTS, selection=Selection(lag=FIRST_ONLY, window=window))
+    reports = (rep("R1", D(2025, 1, 10), D(2025, 1, 9)), rep("R2", D(2025, 3, 1), D(2024, 12, 1)))
+    result = run(two, app(D(2025, 4, 1), *reports))
+    assert result.met
+    assert result.valid_until == D(2025, 7, 9)
+    assert run(two, app(D(2025, 7, 9), *reports)).met
+    assert run(two, app(D(2025, 7, 10), *reports)).outcome is Outcome.NOT_MET
+
+
+def test_a_late_report_made_on_a_runs_first_day_before_the_first_in_time_does_not_count() -> None:
+    """R1 (late) and R2 (in time) are made on 10 January: in the law's order R1 would be the run's
+    first report counted, so it does not count; R3, late, made after R2, does."""
+    two = count(
+        2,
+        unit=CountUnit.REPORTS,
+        selection=Selection(lag=FIRST_ONLY, window=Window(months(1), anchor=Anchor.FIRST_REPORT)),
+    )
+    reports = (rep("R1", D(2026, 1, 10), D(2025, 11, 1)), rep("R2", D(2026, 1, 10), D(2026, 1, 9)))
+    result = run(two, app(D(2026, 1, 20), *reports))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    fates = {f.report: f for f in result.tally.fates}
+    assert (fates["R1"].reason, fates["R1"].because) == (Reason.LATE_REPORT, "first_report_late")
+    result = run(two, app(D(2026, 1, 20), *reports, rep("R3", D(2026, 1, 15), D(2025, 12, 1))))
+    assert result.met
+    assert result.tally is not None
+    assert result.tally.counted() == ("R2", "R3")
+
+
+def test_when_every_report_is_late_no_run_begins_and_a_new_one_can() -> None:
+    """Only late reports: no run, none counted, each told it would have been the first; the count
+    needs every unit afresh, and that many new reports made in time meet it."""
+    two = count(
+        2,
+        unit=CountUnit.REPORTS,
+        selection=Selection(lag=FIRST_ONLY, window=Window(months(1), anchor=Anchor.FIRST_INCIDENT)),
+    )
+    late = (rep("R1", D(2026, 1, 10), D(2025, 11, 1)), rep("R2", D(2026, 1, 12), D(2025, 11, 2)))
+    result = run(two, app(D(2026, 1, 20), *late))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.tally is not None
+    assert (result.tally.count, result.tally.deadline, result.tally.closed, result.tally.new_needed) == (
+        0,
+        None,
+        None,
+        2,
+    )
+    assert {f.because for f in result.tally.fates} == {"first_report_late"}
+    fresh = (rep("R3", D(2026, 1, 19), D(2026, 1, 18)), rep("R4", D(2026, 1, 20), D(2026, 1, 19)))
+    assert run(two, app(D(2026, 1, 20), *late, *fresh)).met
+
+
+def test_a_recency_gate_whose_latest_report_is_late_says_so_truly() -> None:
+    """The latest report, inside the month, is late and alone: it cannot be the first counted, and the
+    summary says so rather than that it came before the month."""
+    gate = recency(months(1), selection=Selection(lag=FIRST_ONLY))
+    late = rep("R1", D(2026, 1, 10), D(2025, 11, 1))
+    result = run(gate, app(D(2026, 1, 20), late))
+    assert result.outcome is Outcome.NOT_MET
+    assert result.summary == (
+        "the latest was on 2026-01-10; none since 2025-12-21 was made in time to be the first counted"
+    )
+    assert run(gate, app(D(2026, 1, 20), late, rep("R2", D(2026, 1, 15), D(2026, 1, 14)))).met

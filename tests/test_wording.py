@@ -165,40 +165,45 @@ def test_a_window_ending_with_the_latest_incident_blames_the_incident() -> None:
 FIRST_ONLY = Lag(months(1), applies_to=LagScope.FIRST)
 
 
-def test_reports_after_a_late_first_report_are_not_told_they_were_late_themselves() -> None:
-    """A report made a day after its incident is turned away because the first report was late."""
+def test_a_late_report_before_the_first_in_time_is_told_it_would_have_been_the_first() -> None:
+    """A late report before the first made in time does not count, and the letter says why truly.
+
+    The reports after it count, late or not (the lag binds the first report counted).
+    """
     application = _application(
         D(2025, 4, 1),
         (D(2025, 1, 1), D(2025, 3, 1), "V"),
         (D(2025, 3, 5), D(2025, 3, 6), "V"),
         (D(2025, 3, 10), D(2025, 3, 11), "V"),
+        (D(2025, 1, 2), D(2025, 3, 20), "V"),
     )
     window = Window(months(6), anchor=Anchor.APPLICATION)
     decision = _decide(application, Selection(who=Who.VICTIM, lag=FIRST_ONLY, window=window))
-    letter = for_applicant(decision)
+    letter = " ".join(for_applicant(decision).split())
     assert (
-        "Your report of 1 March 2025 did not count because it was made too long after the incident" in letter
+        "Your report of 1 March 2025 did not count because it would have been the first report the rule "
+        "counted, and the first report must be made within the time allowed after the incident it "
+        "reports; it was not." in letter
     )
-    assert (
-        "Your reports of 6 March 2025 and 11 March 2025 did not count because the rule counts later "
-        "reports only when the first report about the problem was made in time" in letter
+    assert "20 March 2025 did not count" not in letter
+    assert "it was made too long after the incident" not in letter
+    assert "y byddai wedi bod yr adroddiad cyntaf y mae'r rheol yn ei gyfrif" in " ".join(
+        _welsh(decision).split()
     )
-    assert "they were made too long after the incidents they report" not in letter
-    assert "dim ond pan wnaed yr adroddiad cyntaf am y broblem mewn pryd" in _welsh(decision)
-    assert "the first report was not made in time" in _officer(decision)
+    assert "it would be the first report counted, which the lag binds" in _officer(decision)
 
 
 def test_a_late_first_report_by_someone_else_is_never_named_nor_dated() -> None:
-    """When the late first report is another person's, the letter gives neither who nor when."""
+    """Another person's late report before the applicant's: the letter gives neither who nor when."""
     application = _application(
         D(2025, 4, 1),
         (D(2025, 1, 1), D(2025, 2, 20), "Neighbour"),
-        (D(2025, 3, 5), D(2025, 3, 6), "V"),
+        (D(2025, 2, 1), D(2025, 3, 20), "V"),
     )
     window = Window(months(6), anchor=Anchor.APPLICATION)
     decision = _decide(application, Selection(who=Who.ANYONE, lag=FIRST_ONLY, window=window))
-    letter = for_applicant(decision)
-    assert "Your report of 6 March 2025 did not count because the rule counts later reports only" in letter
+    letter = " ".join(for_applicant(decision).split())
+    assert "Your report of 20 March 2025 did not count because it would have been the first report" in letter
     assert "Neighbour" not in letter
     assert "20 February" not in letter
     assert "1 January" not in letter

@@ -141,7 +141,7 @@ class Lag:
     arithmetic: Arithmetic = attrs.field(default=Arithmetic.STATUTORY, kw_only=True, converter=_arithmetic)
 
     def __str__(self) -> str:
-        who = "" if self.applies_to is LagScope.EVERY else "the first report "
+        who = "" if law.binds_every(self.applies_to) else "the first report counted "
         return f"{who}made within {self.span} of the behaviour"
 
 
@@ -287,15 +287,20 @@ class Selected:
     inside: tuple[tuple[Report, dt.date, dt.date], ...]
     """Reports inside the window, each with its behaviour day and the last day it stays inside."""
     in_scope: tuple[tuple[Report, dt.date], ...]
-    """Reports that passed every test before the window, with their behaviour day."""
+    """Reports that passed every test before the window, with their behaviour day (under a lag
+    binding only the first report counted, the late ones too: it is tested in the window)."""
     window: Period | None
     """The window on the application date, first to last day."""
     closed: str | None = attrs.field(default=None, kw_only=True)
     """Why no report made after the application date can pass the selection, for any later
-    application about the matter; ``None`` when one can.  Under a lag that binds only the first
-    report, a first report made late bars every later one; a window that ties the application
+    application about the matter; ``None`` when one can.  A window that ties the application
     to the first report (:attr:`Anchor.FIRST_REPORT_AND_APPLICATION`) stays placed by it once
-    it has closed."""
+    it has closed.  (A late report never closes a selection: under a lag that binds only the
+    first report counted, a new report made in time starts afresh.)"""
+    late: frozenset[str] = attrs.field(default=frozenset(), kw_only=True)
+    """Under a lag that binds only the first report counted (:attr:`LagScope.FIRST`): the ids of
+    the reports in ``in_scope`` made after the lag, which count only after a report made in
+    time (:func:`.law.reports.first_counted`).  Empty under any other lag."""
 
     @property
     def fates(self) -> tuple[Fate, ...]:
@@ -494,6 +499,42 @@ def _late(report: Report, lag: Lag, day: dt.date, limit: dt.date) -> Fate:
     return Fate(report.id, Reason.LATE_REPORT, detail, report.reporter)
 
 
+def late_first(report: Report, lag: Lag, day: dt.date) -> Fate:
+    """The fate of a late report that would be the first counted, under a lag binding only the first."""
+    limit = law.lag_last_day(lag, day)
+    detail = (
+        f"made on {report.made_on}, more than {lag.span} after the behaviour on {day} (the last "
+        f"day was {limit}); it would be the first report counted, which the lag binds"
+    )
+    return Fate(report.id, Reason.LATE_REPORT, detail, report.reporter, None, "first_report_late")
+
+
+def drop_late_first(
+    inside: list[tuple[Report, dt.date, dt.date]],
+    late: frozenset[str],
+    lag: Lag | None,
+    out: dict[str, Later],
+) -> list[tuple[Report, dt.date, dt.date]]:
+    """*inside* (one placed window, in the law's order) less the late reports before the first in time.
+
+    Their fates go in *out*.  Nothing changes unless *late* names some report (a lag that
+    binds only the first report counted, :func:`.law.reports.first_counted`).  A report kept
+    counts only while some report made in time at or before it (in the law's order) is still
+    inside: once the last of those has left the window, it would be late and first.  Its last
+    day inside is cut to the latest last day of those.
+    """
+    if not late or lag is None:
+        return inside
+    kept: list[tuple[Report, dt.date, dt.date]] = []
+    held = law.held_days([r.id in late for r, _, _ in inside], [last for _, _, last in inside])
+    for (report, day, _), last in zip(inside, held, strict=True):
+        if last is None:
+            out[report.id] = partial(late_first, report, lag, day)
+        else:
+            kept.append((report, day, last))
+    return kept
+
+
 def _counted_fates(  # noqa: PLR0917 - called through functools.partial, with every value select() had
     selection: Selection,
     application: Application,
@@ -540,31 +581,45 @@ def select(
     if shared is None or shared.application is not application:
         shared = Shared(application)
     plan = _screening(selection)
-    survivors, scoped_out, first_was_late = _scoped(selection, plan, application, as_of, shared)
+    survivors, scoped_out, late = _scoped(selection, plan, application, as_of, shared)
     out = dict(scoped_out)
-    inside, window = _place(selection.window, survivors, as_of, out, shared)
+    anchor = selection.window.anchor
+    placed = survivors
+    if late and selection.lag is not None and anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
+        # The period begins with the first report made in time: the late ones before it would
+        # each have been the first report counted.
+        skip = law.first_counted(r.id in late for r, _ in survivors)
+        for report, day in survivors[:skip]:
+            out[report.id] = partial(late_first, report, selection.lag, day)
+        placed = survivors[skip:]
+    inside, window = _place(selection.window, placed, as_of, out, shared)
+    if anchor not in _RUN_ANCHORS:
+        # Runs (a window beginning with the first report counted) are placed by the count,
+        # which drops the late reports before each run's first (rules.Count._best_run).
+        inside = drop_late_first(inside, late, selection.lag, out)
     fates = Pending(
         partial(_counted_fates, selection, application, as_of, plan.screens, shared.reports, out, inside)
     )
     closed = None
-    if first_was_late:
-        closed = (
-            "the first report was not made in time, and the reports after it have no first report to follow"
-        )
-    elif (
+    if (
         selection.window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION
         and window is not None
         and as_of > window.last
     ):
         # New reports are made later than the first, which keeps placing the period.
         closed = f"the {selection.window.span} beginning with the first report ended on {window.last}"
-    return Selected(fates, tuple(inside), survivors, window, closed=closed)
+    return Selected(fates, tuple(inside), survivors, window, closed=closed, late=late)
+
+
+_RUN_ANCHORS: Final = frozenset({Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT})
 
 
 def in_scope(
     selection: Selection, application: Application, as_of: dt.date, *, shared: Shared | None = None
 ) -> tuple[tuple[Report, dt.date], ...]:
     """The reports of *application* that pass every test of *selection* before its window on *as_of*.
+
+    Under a lag binding only the first report counted, the late ones too (see ``Selected.late``).
 
     Each with its day of behaviour, in the law's order: ``select(...).in_scope``, without placing
     the window.
@@ -588,10 +643,10 @@ def _scoped(
     return found
 
 
-Scoped = tuple[tuple[tuple[Report, dt.date], ...], dict[str, "Later"], bool]
+Scoped = tuple[tuple[tuple[Report, dt.date], ...], dict[str, "Later"], frozenset[str]]
 """The reports that pass every test before the window, with their days of behaviour, the
-fates of those that the lag turned away, and whether the first report was late under a lag that
-binds only the first (which bars every later report)."""
+fates of those that the lag turned away, and under a lag that binds only the first report
+counted, the ids of those reports made after it (which the lag tests once the window is placed)."""
 
 
 def _in_scope(
@@ -607,8 +662,8 @@ def _in_scope(
     lag = selection.lag
     limits = {} if lag is None else shared.lasts(lag.span, lag.arithmetic)
     surely_in_time = 0 if lag is None else law.surely_in_time(lag)
-    every = lag is not None and lag.applies_to is LagScope.EVERY
-    first_was_late = False
+    every = lag is not None and law.binds_every(lag.applies_to)
+    late: set[str] = set()
     matter = application.matter
     fails = plan.fails
     admits, read = (None, None) if plan.single is None else plan.single
@@ -626,26 +681,21 @@ def _in_scope(
             or (fails is not None and fails(report))
         ):
             continue
-        if first_was_late:
-            # Only the first report is held to the lag; once it failed, the
-            # later reports have no qualifying first report to follow.
-            detail = "the first report was not made in time"
-            out[report.id] = partial(
-                Fate, report.id, Reason.LATE_REPORT, detail, report.reporter, None, "first_report_late"
-            )
-            continue
         day = days[index]
-        if lag is not None and (every or not survivors) and (made - day).days >= surely_in_time:
+        if lag is not None and (made - day).days >= surely_in_time:
             # Reports share days; the lag's last day is worked out once per day of behaviour.
             limit = limits.get(day)
             if limit is None:
                 limit = limits[day] = law.lag_last_day(lag, day)
             if made > limit:
-                out[report.id] = partial(_late, report, lag, day, limit)
-                first_was_late = not every
-                continue
+                if every:
+                    out[report.id] = partial(_late, report, lag, day, limit)
+                    continue
+                # Only the first report counted is held to the lag: which one that is
+                # depends on the window, placed next (law.reports.first_counted).
+                late.add(report.id)
         survivors.append((report, day))
-    return tuple(survivors), out, first_was_late
+    return tuple(survivors), out, frozenset(late)
 
 
 def _place(

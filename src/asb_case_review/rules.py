@@ -31,14 +31,24 @@ from ._limits import MAX_COUNT, MAX_RULE_DEPTH, surrogate_problem, text_problem
 from .dates import Period, Span, earliest_start, months, period_last_day
 from .errors import InvalidInput
 from .law.logic import Outcome, conjunction, disjunction
-from .law.reports import UNITS, CountUnit, UnitSpec, date_of_value, key_reader, reads_day_made, unit_key
+from .law.reports import (
+    UNITS,
+    CountUnit,
+    UnitSpec,
+    binds_every,
+    date_of_value,
+    first_counted,
+    key_reader,
+    reads_day_made,
+    unit_key,
+)
 from .models import Application, Fact, Report
 from .qualifying import (
     Anchor,
     DateOf,
     Fate,
     FatesArg,
-    LagScope,
+    Lag,
     Pending,
     Reason,
     Selected,
@@ -47,6 +57,7 @@ from .qualifying import (
     Window,
     fates_of,
     in_scope,
+    late_first,
     public_repr,
     select,
 )
@@ -242,9 +253,10 @@ class Tally:
     when the window they fall in has closed (a window that begins with the first of them):
     the whole number would then have to be made anew."""
     closed: str | None = attrs.field(default=None, kw_only=True)
-    """When not met: why no new report can ever meet the count for this matter (a first report
-    made late under a lag that binds only the first; a window tied to the first report that has
-    closed); ``None`` when new reports can."""
+    """When not met: why no new report can ever meet the count for this matter (a window tied
+    to the first report that has closed); ``None`` when new reports can.  A late report never
+    closes a count: under a lag that binds only the first report counted, a new report made in
+    time starts afresh."""
     rejoin: tuple[int, dt.date] | None = attrs.field(default=None, kw_only=True)
     """When not ``combinable``: the units of the fullest other run of the reports in scope that new
     reports can still join (a window beginning with the first report or incident that has not
@@ -465,21 +477,49 @@ class Count(_Combinable):
         report of the run (the statute's six months by default; no bound when
         ``None``).  Of the runs, the one that meets the count and stays in time
         longest is shown; when none meets it, the one that comes closest.
+
+        Under a lag that binds only the first report counted, a run begins only
+        at a report made in time, and the late reports of the run before the
+        first made in time do not count (``law.reports.first_counted``).
         """
         window = self.selection.window
+        lag = self.selection.lag
         by_incident = window.anchor is Anchor.FIRST_INCIDENT
         candidates = [(r, d) for r, d, _ in selected.inside]
         if not candidates:
             return self._tally(selected)
+        late = selected.late
+        tested = [(d if by_incident else r.made_on, r, d) for r, d in candidates]
+        starts = sorted({day for day, r, _ in tested if r.id not in late})
+        if not starts:
+            # Every report in scope was late: none can be the first report of a run.
+            assert lag is not None
+            dropped = [(r, d) for _, r, d in tested]
+            fates = Pending(
+                partial(
+                    _run_fates,
+                    selected,
+                    window,
+                    [],
+                    dropped,
+                    lag,
+                    dt.date.min,
+                    dt.date.min,
+                    dt.date.min,
+                    as_of,
+                )
+            )
+            return self._tally(Selected(fates, (), selected.in_scope, None, closed=selected.closed))
 
         best: tuple[tuple[bool, bool, int, dt.date, dt.date], tuple[Any, ...]] | None = None
         # The last day each number of units counted could still be joined by new reports: a run
         # other than the one shown may hold as many units and close later.
         joinable: dict[int, dt.date] = {}
-        tested = [(d if by_incident else r.made_on, r, d) for r, d in candidates]
-        for start in sorted({day for day, _, _ in tested}):
+        for start in starts:
             end = period_last_day(start, window.span, window.arithmetic)
             members = [(r, d) for day, r, d in tested if start <= day <= end]
+            skip = first_counted(r.id in late for r, _ in members) if late else 0
+            dropped, members = members[:skip], members[skip:]
             latest = max(r.made_on for r, _ in members)
             bound = (
                 dt.date.max
@@ -499,10 +539,12 @@ class Count(_Combinable):
                 whole = count if in_time else len(self._units(tuple((r, d, bound) for r, d in members))[1])
                 joinable[whole] = max(joinable.get(whole, reach), reach)
             if best is None or score > best[0]:
-                best = (score, (start, end, members, latest, bound, inside, reach, units))
+                best = (score, (start, end, members, dropped, latest, bound, inside, reach, units))
         assert best is not None
-        start, end, members, latest, bound, inside, reach, units = best[1]
-        fates = Pending(partial(_run_fates, selected, window, members, start, latest, bound, as_of))
+        start, end, members, dropped, latest, bound, inside, reach, units = best[1]
+        fates = Pending(
+            partial(_run_fates, selected, window, members, dropped, lag, start, latest, bound, as_of)
+        )
         run = Selected(fates, inside, selected.in_scope, Period(start, end), closed=selected.closed)
         shown = self._counted(run, reach, *units)
         tally = shown.tally
@@ -690,18 +732,29 @@ def _run_fates(  # noqa: PLR0917 - called through functools.partial, with every 
     selected: Selected,
     window: Window,
     members: list[tuple[Report, dt.date]],
+    dropped: list[tuple[Report, dt.date]],
+    lag: Lag | None,
     start: dt.date,
     latest: dt.date,
     bound: dt.date,
     as_of: dt.date,
 ) -> tuple[Fate, ...]:
-    """The fates of *selected* when the run of *members* beginning with *start* is the one counted."""
+    """The fates of *selected* when the run of *members* beginning with *start* is the one counted.
+
+    *dropped*: the late reports of the run before its first report made in time (under *lag*,
+    binding only the first report counted).
+    """
     made = {r.id: r.made_on for r, _ in members}
+    late = {r.id: (r, d) for r, d in dropped}
     in_time = as_of <= bound
     fates: list[Fate] = []
     for fate in selected.fates:
         if fate.reason is not Reason.COUNTED:
             fates.append(fate)
+        elif fate.report in late:
+            assert lag is not None
+            report, day = late[fate.report]
+            fates.append(late_first(report, lag, day))
         elif fate.report not in made:
             fates.append(
                 _refate(
@@ -773,8 +826,8 @@ def _latest_incident_deadline(
     deadline.
     """
     window, lag = selection.window, selection.lag
-    # A lag held only to the first report does not bind a further report.
-    bound = lag if lag is not None and lag.applies_to is LagScope.EVERY else None
+    # A lag held only to the first report counted does not bind a further report.
+    bound = lag if lag is not None and binds_every(lag.applies_to) else None
 
     def made_by(behaviour: dt.date, application_by: dt.date) -> dt.date:
         if bound is None:
@@ -878,6 +931,14 @@ class Recency(_Combinable):
                 self, counted.outcome, f"the latest was on {latest}", valid_until=counted.valid_until
             )
         first = earliest_start(context.as_of, self.within)
+        if latest >= first:
+            # Inside the period, but late: under a lag binding only the first report counted,
+            # no report inside was made in time to be that first one.
+            return Result(
+                self,
+                counted.outcome,
+                f"the latest was on {latest}; none since {first} was made in time to be the first counted",
+            )
         return Result(self, counted.outcome, f"the latest was on {latest}, before {first}")
 
 

@@ -40,7 +40,18 @@ from ..dates import Arithmetic, Span, earliest_start, period_last_day
 from ..decision import route_of
 from ..law.floor import FloorReading
 from ..law.logic import MET, NOT_MET, Node, Outcome, RouteCode, combine, value
-from ..law.reports import Anchor, BehaviourDay, DateOf, KeyField, LagScope, Screen, UnitSpec, screens
+from ..law.reports import (
+    Anchor,
+    BehaviourDay,
+    DateOf,
+    KeyField,
+    LagScope,
+    Screen,
+    UnitSpec,
+    binds_every,
+    reads_day_made,
+    screens,
+)
 from ..models import Agency, Fact
 from ..policy import Policy
 from ..qualifying import Selection
@@ -89,6 +100,15 @@ def _numpy_lag_scope(lag_scope: object) -> bool:
     return False  # A member added to LagScope is refused until this engine computes it.
 
 
+def _numpy_together(selection: Selection) -> str | None:
+    lag, anchor = selection.lag, selection.window.anchor
+    if lag is None or binds_every(lag.applies_to) or anchor is not Anchor.LATEST_INCIDENT:
+        return None
+    # The latest incident of every report in scope places the period, and the lag then binds the
+    # first report counted inside it: not a count along the days.
+    return f"Lag.applies_to={lag.applies_to.value!r} with Window.anchor={anchor.value!r}"
+
+
 _NUMPY_SETTINGS: Final = frozenset(
     {
         "Selection.who",
@@ -118,9 +138,17 @@ NUMPY: Final = Engine(
         "Lag.applies_to": _numpy_lag_scope,
     },
     _numpy_unit,
+    together=_numpy_together,
 )
-"""The columnar sweep: the pure-Python sweep's settings, a lag binding only the first report, a
-window fixed by the first report or placed by the latest incident; units of the fields above."""
+"""The columnar sweep: the pure-Python sweep's settings, a lag binding only the first report
+counted (but not with a window placed by the latest incident), a window fixed by the first report
+or placed by the latest incident; units of the fields above."""
+
+
+def _first_only(plan: CountPlan) -> bool:
+    """Whether *plan*'s lag binds only the first report counted (``law.reports.binds_every``)."""
+    lag = plan.selection.lag
+    return lag is not None and not binds_every(lag.applies_to)
 
 
 class _Arrays:
@@ -481,7 +509,25 @@ class Columns:
         return combined
 
     def qualifying(self, plan: CountPlan) -> Bools:
-        """Which rows pass the rule's tests that do not depend on the application date (the law's tests)."""
+        """Which rows pass the rule's tests that do not depend on the application date (the law's tests).
+
+        Under a lag that binds only the first report counted: the rows that can count at all,
+        those with a report made in time at or before them (:meth:`_first_lag`).
+        """
+        ok, in_time = self._tests(plan)
+        lag = plan.selection.lag
+        if lag is None or in_time is None:
+            return ok
+        match lag.applies_to:
+            case LagScope.EVERY:
+                return ok & in_time
+            case LagScope.FIRST:
+                return self._first_lag(plan, ok, in_time)[0]
+            case _:  # pragma: no cover - exhaustive
+                assert_never(lag.applies_to)
+
+    def _tests(self, plan: CountPlan) -> tuple[Bools, Bools | None]:
+        """Which rows pass the value tests, and which were made within the lag (``None``: no lag)."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         selection = plan.selection
@@ -490,28 +536,39 @@ class Columns:
             ok &= _SCREENS[screen.field](self, screen, selection)
         lag = selection.lag
         if lag is None:
-            return ok
+            return ok, None
         behaviour = self._behaviour(selection.behaviour_day)
-        in_time = self.made <= self._days(lag.span, lag.arithmetic, backward=False)[behaviour]
-        match lag.applies_to:
-            case LagScope.EVERY:
-                return ok & in_time
-            case LagScope.FIRST:
-                # Only the first report the value tests let through (by day, then id) is held to
-                # the lag; when it was late, no later report of its group counts (qualifying.select).
-                group, _, _, _, _ = self._group(victim=plan.victim)
-                screened = np.flatnonzero(ok)
-                ranked = screened[
-                    np.lexsort((self._id_rank()[screened], self.made[screened], group[screened]))
-                ]
-                heads = (
-                    ranked[np.r_[True, group[ranked][1:] != group[ranked][:-1]]] if ranked.size else ranked
-                )
-                late = np.zeros(int(group.max(initial=0)) + 1, np.bool_)
-                late[group[heads]] = ~in_time[heads]
-                return ok & ~late[group]
-            case _:  # pragma: no cover - exhaustive
-                assert_never(lag.applies_to)
+        return ok, self.made <= self._days(lag.span, lag.arithmetic, backward=False)[behaviour]
+
+    def _first_lag(self, plan: CountPlan, ok: Bools, in_time: Bools) -> tuple[Bools, Ints]:
+        """Under a lag binding only the first report counted (``law.reports.first_counted``), per row.
+
+        Whether it can count, and the last day (as a day the window tests) on which it does.  A
+        report that passes the value tests counts on a day while it is inside the window and
+        some report made in time at or before it in the law's order (the day made, then the id;
+        in its group) is inside too: else it, or a late report before it, would be the first
+        counted.  So it counts while the window holds the day ``min(its own day, the latest day
+        of those in-time reports)``, the day kept here (-1: no report in time before it, never).
+        """
+        import numpy as np  # noqa: PLC0415 (optional extra)
+
+        selection = plan.selection
+        dated = (
+            self.made
+            if reads_day_made(selection.window.date_of)
+            else self._behaviour(selection.behaviour_day)
+        )
+        group, _, _, _, _ = self._group(victim=plan.victim)
+        law = np.lexsort((self._id_rank(), self.made, group))
+        ranked = group[law]
+        stride = int(dated.max(initial=0)) + 2
+        # The latest day of the in-time reports so far in each group: a running maximum that
+        # restarts with each group (-1: none yet).
+        timely = np.where((ok & in_time)[law], dated[law], -1)
+        running = np.maximum.accumulate(ranked * stride + timely) - ranked * stride
+        day = np.full(self.size, -1, np.int64)
+        day[law] = np.where(running >= 0, np.minimum(running, dated[law]), -1)
+        return ok & (day >= 0), day
 
     def _id_rank(self) -> Ints:
         """Each row's place in the order of the reports' ids (the law's tie-break within a day)."""
@@ -657,7 +714,9 @@ class Columns:
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         window = plan.selection.window
-        if window.anchor in (Anchor.FIRST_REPORT_AND_APPLICATION, Anchor.LATEST_INCIDENT):
+        if window.anchor in (Anchor.FIRST_REPORT_AND_APPLICATION, Anchor.LATEST_INCIDENT) or _first_only(
+            plan
+        ):
             return self.valid_days(plan) >= 0
         ok = self.qualifying(plan)
         if window.date_of is DateOf.INCIDENT:
@@ -712,7 +771,13 @@ class Columns:
                 return found
             case _:
                 pass
-        ok = self.qualifying(plan)
+        first_only = _first_only(plan)
+        if first_only:
+            screened, in_time = self._tests(plan)
+            assert in_time is not None  # a lag binds the first report
+            ok, first_dated = self._first_lag(plan, screened, in_time)
+        else:
+            ok = self.qualifying(plan)
         group, order, ordered, _, _ = self._group(victim=plan.victim)
         window = plan.selection.window
         back = self._days(window.span, window.arithmetic, backward=True)
@@ -733,7 +798,12 @@ class Columns:
         )
         keyed, units = self._key_order(plan)
         nth = np.full(firsts.size, -1, np.int64)
-        if plan.selection.window.date_of is DateOf.INCIDENT:
+        if first_only:
+            # A report counts while the window holds the day _first_lag gives it, which need
+            # not grow with the day made: the replay keeps each unit's latest.
+            dated = first_dated
+            pending = np.arange(firsts.size)
+        elif plan.selection.window.date_of is DateOf.INCIDENT:
             # A unit's date is its latest day of behaviour, which need not grow with the day made.
             pending = np.arange(firsts.size)
         else:

@@ -142,6 +142,9 @@ class Engine:
     """For every setting in :data:`~asb_case_review.law.reports.FIELDS`: whether a value is computed."""
     units: Callable[[UnitSpec], str | None]
     """For a counting unit's meaning: ``None`` when computed, else why not."""
+    together: Callable[[Selection], str | None] = attrs.field(default=lambda _: None, kw_only=True)
+    """For settings an engine computes each alone but not in some combination: the combination
+    it does not compute, named with its values; ``None`` when it computes the selection."""
 
 
 def _any(_: object) -> bool:
@@ -174,13 +177,12 @@ def _python_unit(spec: UnitSpec) -> str | None:
     return unit_refusal(spec, _PYTHON_KEYS)
 
 
-def _every_report(lag_scope: object) -> bool:
+def _lag_scope(lag_scope: object) -> bool:
     match lag_scope:
-        case LagScope.EVERY:
+        case LagScope.EVERY | LagScope.FIRST:
+            # A lag binding only the first report counted: each report counts until the day
+            # law.reports.held_days gives it, along its group in the law's order.
             return True
-        case LagScope.FIRST:
-            # Whether a later report is in time depends on the first: not a per-row test.
-            return False
     return False  # A member added to LagScope is refused until the sweeps compute it.
 
 
@@ -242,10 +244,11 @@ BASE_HANDLES: Final[Handles] = {
     # Only windows beginning with the first report counted read it, and those are refused above.
     "Window.application_within": _any,
     "Lag.span": _any,
-    "Lag.applies_to": _every_report,
+    "Lag.applies_to": _lag_scope,
     "Lag.arithmetic": _counted,
 }
-"""What both sweeps compute: windows counted back from the application, lags binding every report."""
+"""What both sweeps compute: windows counted back from the application, lags binding every report or
+only the first report counted."""
 
 PYTHON: Final = Engine("python", BASE_HANDLES, _python_unit)
 """The pure-Python sweep."""
@@ -337,6 +340,10 @@ def _count(path: str, count: Count, engine: Engine) -> CountPlan:
     why = engine.units(UNITS[count.unit])
     if why is not None:
         refused.append(f"unit={count.unit.value!r} ({why})")
+    if not refused:
+        combination = engine.together(count.selection)
+        if combination is not None:
+            refused.append(combination)
     if refused:
         raise Unsupported(f"{path}: the {engine.name} engine does not compute {', '.join(refused)}")
     return CountPlan(path, count)

@@ -421,17 +421,48 @@ def _behaviour(table: ReportTable, rule: BehaviourDay) -> list[dt.date]:
 
 
 def _qualifying(table: ReportTable, plan: CountPlan, days: _Days) -> list[bool]:
-    """Which rows pass every test of *plan* that does not depend on the application date (the law's tests)."""
+    """Which rows pass every test of *plan* that does not depend on the application date (the law's tests).
+
+    Under a lag that binds only the first report counted, the lag is not one of them
+    (:func:`_first_lag` applies it).
+    """
     selection = plan.selection
     ok = [True] * len(table)
     lag = selection.lag
-    if lag is not None:
+    if lag is not None and law.binds_every(lag.applies_to):
         behaviour = _behaviour(table, selection.behaviour_day)
         ok = [made <= days.lag(b, lag) for made, b in zip(table.made_on, behaviour, strict=True)]
     for screen in law.screens(selection):
         admits = screen.admits
         ok = [o and admits(v) for o, v in zip(ok, getattr(table, screen.column), strict=True)]
     return ok
+
+
+def _first_lag(
+    table: ReportTable, plan: CountPlan, days: _Days, ok: list[bool], dated: Sequence[dt.date]
+) -> tuple[list[bool], list[dt.date]]:
+    """Under a lag binding only the first report counted: which rows can count, and each one's day.
+
+    Along each group (the matter, or the victim's own reports about it) in the law's order,
+    a row counts while the window holds the day :func:`.law.reports.held_days` gives it.
+    """
+    lag = plan.selection.lag
+    assert lag is not None  # the caller's test
+    behaviour = _behaviour(table, plan.selection.behaviour_day)
+    made, matter, reporter = table.made_on, table.matter, table.reporter
+    groups: dict[Hashable, list[int]] = {}
+    for i in sorted(range(len(table)), key=lambda i: (matter[i], made[i], table.id[i])):
+        if ok[i]:
+            groups.setdefault((matter[i], reporter[i]) if plan.victim else matter[i], []).append(i)
+    counts = [False] * len(table)
+    held_dated = list(dated)
+    for rows in groups.values():
+        late = [made[i] > days.lag(behaviour[i], lag) for i in rows]
+        for i, held in zip(rows, law.held_days(late, [dated[i] for i in rows]), strict=True):
+            if held is not None:
+                counts[i] = True
+                held_dated[i] = held
+    return counts, held_dated
 
 
 def _merge(periods: list[list[dt.date | None]], start: dt.date, until: dt.date | None) -> None:
@@ -630,6 +661,10 @@ def _python(  # noqa: PLR0912, PLR0915 (one hot loop, kept whole so that it stay
         table.made_on if c.selection.window.date_of is DateOf.REPORT else behaviour[c.selection.behaviour_day]
         for c in counts
     ]
+    for k, c in enumerate(counts):
+        lag = c.selection.lag
+        if lag is not None and not law.binds_every(lag.applies_to):
+            qualifying[k], dated[k] = _first_lag(table, c, days, qualifying[k], dated[k])
     windows = [(c.selection.window.span, c.selection.window.arithmetic) for c in counts]
     anyone = [k for k, c in enumerate(counts) if not c.victim]
     victims = [k for k, c in enumerate(counts) if c.victim]

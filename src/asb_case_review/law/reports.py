@@ -16,6 +16,9 @@ with the :class:`Reason` a report is given when it fails one:
    ``behaviour_day`` (:func:`behaviour_day`);
 6. ``window``: inside the rule's time window (``outside_window``,
    ``application_outside_window``);
+7. a lag that binds only the first report (:attr:`LagScope.FIRST`) is tested
+   here, in each placed window, instead of at 5: the reports inside before the
+   first one made in time do not count (``late_report``; :func:`first_counted`);
 
 and then, among the reports left, :data:`UNITS` says which of them are the
 same unit (``duplicate``, ``unknown_household``).
@@ -34,7 +37,7 @@ import enum
 import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, assert_never
+from typing import TYPE_CHECKING, Any, Final, TypeVar, assert_never
 
 import attrs
 
@@ -61,7 +64,10 @@ __all__ = [
     "Who",
     "behaviour_day",
     "behaviour_days",
+    "binds_every",
     "date_of_value",
+    "first_counted",
+    "held_days",
     "in_time",
     "key_value",
     "lag_last_day",
@@ -120,7 +126,21 @@ class LagScope(enum.StrEnum):
     """Which reports must meet the report-lag limit."""
 
     EVERY = "every"
+    """Each report is held to the lag on its own (the statute's qualifying complaint)."""
     FIRST = "first"
+    """Only the first of the reports the rule counts is held to the lag.
+
+    East Devon's wording: "3 or more reports ... in the last 6 months ... The first report ...
+    was made within one month".  "The first" is the first of the reports counted, not a report
+    from years before about the same matter (domain brief, section 4, window anchor, says so of
+    "within six months of the first complaint"; the same holds for the lag).  So in each placed
+    window, among the reports that pass every other test and fall inside it, in the law's
+    order, those before the first report made in time do not count (``late_report``), and from
+    that report on, later reports count whatever their lag (:func:`first_counted`).  A window
+    that begins with the first report (a run, or a period tied to the application) begins only
+    at a report made in time.  This is the reading most favourable to the complainant (more
+    reports count), as the library's other open readings are (:class:`BehaviourDay`), and a
+    late report never closes the rule: a new report made in time can always start afresh."""
 
 
 class BehaviourDay(enum.StrEnum):
@@ -242,6 +262,73 @@ def behaviour_days(rule: BehaviourDay, reports: Iterable[Report]) -> list[dt.dat
             return days
         case _:  # pragma: no cover - exhaustive
             assert_never(rule)
+
+
+def binds_every(scope: LagScope) -> bool:
+    """Whether a lag of *scope* tests each report on its own (else only the first report counted).
+
+    Every reading of a lag's scope goes through this one exhaustive match, so a new
+    :class:`LagScope` is a type error here (``assert_never``) before it can be read as either.
+
+    >>> binds_every(LagScope.EVERY), binds_every(LagScope.FIRST)
+    (True, False)
+    """
+    match scope:
+        case LagScope.EVERY:
+            return True
+        case LagScope.FIRST:
+            return False
+        case _:  # pragma: no cover - exhaustive
+            assert_never(scope)
+
+
+def first_counted(late: Iterable[bool]) -> int:
+    """Under a lag binding only the first report counted: how many reports of one window do not count.
+
+    *late* says, for each report inside one placed window that passes every other test, in
+    the law's order (the day made, then the id), whether it was made after the lag.  The
+    reports before the first one made in time do not count (each would be the first report
+    counted, and was late); from that one on, every report counts whatever its lag.  All of
+    them when none was made in time.
+
+    >>> first_counted([True, True, False, True]), first_counted([False, True]), first_counted([True])
+    (2, 0, 1)
+    """
+    skipped = 0
+    for flag in late:
+        if not flag:
+            return skipped
+        skipped += 1
+    return skipped
+
+
+Day = TypeVar("Day", dt.date, int)
+
+
+def held_days(late: Iterable[bool], days: Iterable[Day]) -> list[Day | None]:
+    """Under a lag binding only the first report counted: until when each report of one group counts.
+
+    *late* and *days* are, for the reports of one group (a matter, or a victim's own reports
+    about it) that pass every other test, in the law's order, whether each was made after the
+    lag and its last day in the window (or any day the window tests, as dates or day numbers:
+    the answer is in the same terms).  As days pass, a report counts while it is in the window
+    and some report made in time at or before it (in the law's order) is too: else it, or a
+    late report before it, would be the first counted (:func:`first_counted`).  So each counts
+    until the earlier of its own day and the latest day of those reports made in time; ``None``
+    when none was (it never counts).  Every engine applies this: ``qualifying.select`` to the
+    reports inside a window, the pure-Python sweep along each group, the numpy sweep as a
+    running maximum (``Columns._first_lag``).
+
+    >>> held_days([True, False, True, True, False], [5, 3, 9, 2, 7])
+    [None, 3, 3, 2, 7]
+    """
+    held: list[Day | None] = []
+    latest: Day | None = None
+    for flag, day in zip(late, days, strict=True):
+        if not flag and (latest is None or day > latest):
+            latest = day
+        held.append(None if latest is None else min(day, latest))
+    return held
 
 
 def lag_last_day(lag: Lag, behaviour: dt.date) -> dt.date:
