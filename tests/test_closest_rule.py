@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -12,11 +13,15 @@ from hypothesis import strategies as st
 from asb_case_review import CATALOGUE, Application, Decision, evaluate, for_applicant
 from asb_case_review._messages import messages
 from asb_case_review.catalogue import get_policy
+from asb_case_review.dates import months
 from asb_case_review.decision import Shortfall
 from asb_case_review.parsing import application_from_mapping
-from asb_case_review.qualifying import Fate, Reason
+from asb_case_review.policy import Policy
+from asb_case_review.qualifying import Anchor, Fate, Reason, Selection, Window
 from asb_case_review.render import BECAUSE, closeness, long_date
+from asb_case_review.rules import count, rule
 
+from .builders import app, rep
 from .strategies import applications
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -33,13 +38,14 @@ _KIND_REASONS = {
 
 def _expected_closest(decision: Decision) -> Shortfall:
     """The closest, as the docs define it: first a rule that takes in some report as its kind, then
-    one that new reports can still meet, then the fewest more units, then the policy's order; and
+    one that new reports can still meet, then the fewest new units a new application needs, then the
+    policy's order; and
     s.104(4)'s count when the floor is enforced and nothing new can meet the rule so chosen."""
     ranked = [
         (
             bool(s.tally.fates) and all(f.reason in _KIND_REASONS for f in s.tally.fates),
             s.tally.closed is not None,
-            s.tally.shortfall,
+            s.tally.shortfall if s.tally.new_needed is None else s.tally.new_needed,
             i,
         )
         for i, s in enumerate(decision.shortfalls())
@@ -116,3 +122,38 @@ def _because(fate: Fate) -> tuple[str, str]:
     key = fate.because or fate.reason.value
     english = messages("en")
     return english.count(f"because.{key}", 1), english.count(f"because.{key}", 2)
+
+
+def test_the_rule_quoted_is_the_one_a_new_application_meets_with_fewest_new_reports() -> None:
+    """A rule one short in a closed run needs three new reports; one two short that new reports
+    can join needs two: the letter quotes the second and asks for two, not three."""
+    closed_run = count(
+        3,
+        selection=Selection(
+            window=Window(months(2), anchor=Anchor.FIRST_REPORT, application_within=months(12)), lag=None
+        ),
+    )
+    last_six_months = count(2, selection=Selection(window=Window(months(6), anchor=Anchor.APPLICATION)))
+    policy = Policy(
+        "closest",
+        title="A policy made up by a test",
+        version="1",
+        effective_from=dt.date(1900, 1, 1),
+        local=(
+            rule("closed-run", closed_run, label="three in a run of two months"),
+            rule("recent", last_six_months, label="two in the last six months"),
+        ),
+    )
+    application = app(
+        dt.date(2025, 9, 15),
+        rep("R1", dt.date(2025, 1, 1), by="P2"),
+        rep("R2", dt.date(2025, 2, 1), by="P3"),
+    )
+    decision = evaluate(application, policy)
+    shortfalls = decision.shortfalls()
+    by_rule = {s.rule: (s.tally.shortfall, s.tally.new_needed, closeness(s)[2]) for s in shortfalls}
+    assert by_rule["closed-run"] == (1, 3, 3)
+    assert by_rule["recent"] == (2, 2, 2)
+    letter = for_applicant(decision)
+    assert 'Under the rule closest to being met, "two in the last six months"' in letter
+    assert "after two more qualifying complaints" in letter

@@ -291,13 +291,16 @@ def closeness(shortfall: Shortfall) -> tuple[bool, bool, int]:
     counting only hate incidents, when none was one, is not close however
     few it asks for); a rule with no reports at all is not set back by this.
     Then whether no new report can ever meet it (``Tally.closed``).  Then how
-    many more qualifying units it needs.  Ties go to the rule that comes first
-    in the policy (the mandatory route, then the local rules).
+    many new qualifying units a new application would need (``Tally.new_needed``:
+    the letter's near miss, so the rule quoted is the one needing the fewest).
+    Ties go to the rule that comes first in the policy (the mandatory route,
+    then the local rules).
     """
     tally = shortfall.tally
     fates = tally.fates
     other_kind = bool(fates) and all(f.reason in _ANOTHER_KIND for f in fates)
-    return other_kind, tally.closed is not None, tally.shortfall
+    needed = tally.new_needed
+    return other_kind, needed is None, tally.shortfall if needed is None else needed
 
 
 def _nearest(decision: Decision) -> Shortfall | None:
