@@ -28,7 +28,7 @@ from .dates import BUILT_IN_HOLIDAYS, earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
-from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, as_written, combine, last_day_met
+from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, combine, last_day_met
 from .models import Application, in_order
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
 from .qualifying import Fate, Reason, Shared, public_repr
@@ -46,9 +46,14 @@ __all__ = [
 _SIX_MONTHS: Final = months(6)
 
 
+# An enum's members are looked up by name on each use: the two compared on every evaluation are kept.
+_OUTCOME_MET: Final = Outcome.MET
+_OUTCOME_UNKNOWN: Final = Outcome.UNKNOWN
+
+
 def _code(outcome: Outcome) -> int:
     """``outcome.code``, told by identity (an enum's hash is worked out in Python, each time)."""
-    return MET if outcome is Outcome.MET else UNKNOWN if outcome is Outcome.UNKNOWN else NOT_MET
+    return MET if outcome is _OUTCOME_MET else UNKNOWN if outcome is _OUTCOME_UNKNOWN else NOT_MET
 
 
 _MADE_ON: Final = operator.attrgetter("made_on")
@@ -263,17 +268,20 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
     floor: Result | _Floor
     if floor_rule is policy.mandatory:
         floor = mandatory
-        floor_code = mandatory_code
-    elif as_written(SCALAR, mandatory_code, local_codes, condition_codes) == MET:
-        # The floor decides nothing here (law.logic.as_written): it runs when it is read.
-        floor = _Floor(floor_rule, context)
-        floor_code = NOT_MET
+        combined = _combined(mandatory_code, local_codes, condition_codes, mandatory_code, enforce_floor)
     else:
-        floor = floor_rule(context)
-        floor_code = _code(floor.outcome)
-    outcome, policy_outcome, route, hits, floor_matched = _combined(
-        mandatory_code, local_codes, condition_codes, floor_code, enforce_floor
-    )
+        # Combined first with a floor not met: its policy outcome is the policy as written
+        # (law.logic.as_written), which the floor never changes.
+        combined = _combined(mandatory_code, local_codes, condition_codes, NOT_MET, enforce_floor)
+        if combined[1] is _OUTCOME_MET:
+            # The floor decides nothing here (law.logic.as_written): it runs when it is read.
+            floor = _Floor(floor_rule, context)
+        else:
+            floor = floor_rule(context)
+            floor_code = _code(floor.outcome)
+            if floor_code != NOT_MET:
+                combined = _combined(mandatory_code, local_codes, condition_codes, floor_code, enforce_floor)
+    outcome, policy_outcome, route, hits, floor_matched = combined
     if floor_matched:
         matched: tuple[str, ...] = (floor_rule.id,)
     elif not policy.local:
@@ -307,7 +315,7 @@ def _counts(result: Result, rule_id: str, *, under_not: bool = True) -> Iterable
         yield from _counts(child, rule_id, under_not=under_not)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Decision:
     """Whether the threshold for an ASB Case Review is met, and why.
 

@@ -270,7 +270,7 @@ def public_repr(value: attrs.AttrsInstance) -> str:
     return f"{type(value).__name__}({shown})"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Selected:
     """The outcome of :func:`select`: every report's fate and what is inside the window."""
 
@@ -444,9 +444,13 @@ class Shared:
 
     def made_by(self, day: dt.date) -> int:
         """How many of ``reports`` were made on or before *day* (they are the first so many)."""
+        reports = self.reports
+        if not reports or reports[-1].made_on <= day:
+            # Every report was made by then (an application on its own date): nothing to search.
+            return len(reports)
         found = self._made_by.get(day)
         if found is None:
-            found = self._made_by[day] = bisect.bisect_right(self.reports, day, key=_MADE_ON)
+            found = self._made_by[day] = bisect.bisect_right(reports, day, key=_MADE_ON)
         return found
 
     def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:

@@ -177,7 +177,7 @@ class Source:
         return text if self.url is None else f"{text} <{self.url}>"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Context:
     """What a predicate is evaluated against: the application on a date.
 
@@ -219,7 +219,7 @@ class Context:
         return shared
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Tally:
     """The detail of a count: what was counted, what was not, and the critical dates."""
 
@@ -276,7 +276,7 @@ class Tally:
         return tuple(f.report for f in self.fates if f.reason is Reason.COUNTED)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Result:
     """The outcome of one predicate, with the results of its parts.
 
