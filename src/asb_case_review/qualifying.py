@@ -643,6 +643,11 @@ def _in_scope(
     return tuple(survivors), out, first_was_late
 
 
+# An enum's members are looked up by name on each use: the two every evaluation compares are kept.
+_EACH_REPORT: Final = Anchor.EACH_REPORT
+_APPLICATION: Final = Anchor.APPLICATION
+
+
 def _place(
     window: Window,
     survivors: Sequence[tuple[Report, dt.date]],
@@ -651,7 +656,8 @@ def _place(
     shared: Shared,
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Test each survivor against *window*; record the fates of those outside in *out*."""
-    if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
+    anchor = window.anchor
+    if anchor is _EACH_REPORT or anchor is _APPLICATION:
         return _place_counted_back(window, survivors, as_of, out, shared)
     return _place_anchored(window, survivors, as_of, out, shared)
 

@@ -20,6 +20,7 @@ any_of(count(3), fact(Fact.VICTIM_HIGH_RISK))
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property, partial
 from typing import Any, Final, Protocol, runtime_checkable
@@ -77,6 +78,14 @@ __all__ = [
     "rule",
     "unit_noun",
 ]
+
+
+# An enum's members are looked up by name on each use (in Python, not a plain class attribute):
+# the ones read on every evaluation are kept here.
+_MET: Final = Outcome.MET
+_NOT_MET: Final = Outcome.NOT_MET
+_UNKNOWN: Final = Outcome.UNKNOWN
+_DUPLICATE: Final = Reason.DUPLICATE
 
 
 def _line(field: str, value: object, *, optional: bool = False, free: bool = False) -> None:
@@ -294,7 +303,7 @@ class Result:
     @property
     def met(self) -> bool:
         """Whether the outcome is :attr:`Outcome.MET`."""
-        return self.outcome is Outcome.MET
+        return self.outcome is _MET
 
     def walk(self) -> Iterable[Result]:
         """Yield this result and every result below it, depth first."""
@@ -441,7 +450,8 @@ class Count(_Combinable):
         selected = context.selected(self.selection)
         if self._unit_plan[4]:
             return self._best_run(selected, context.as_of)
-        return self._tally(selected)
+        # _tally, without a call of its own (every count of every evaluation comes here).
+        return self._counted(selected, None, *self._units(selected.inside))
 
     def _best_run(self, selected: Selected, as_of: dt.date) -> Result:
         """The count over the best run of reports within one window beginning with the first of them.
@@ -577,12 +587,18 @@ class Count(_Combinable):
             keys: list[Hashable] = [(r.reporter, r.incident.id, day) for r, day, _ in inside]
         elif read is not None:
             keys = [read(r) for r, _, _ in inside]  # None: a missing value, the count uncertain
+            # A value of the report (an incident's id, a reporter) keeps its hash: when no two
+            # reports share one and none is missing, each is a unit of its own, with its own last
+            # day, and no fate changes.
+            distinct = dict(zip(keys, map(_LAST_DAY, inside), strict=True))
+            if len(distinct) == len(keys) and None not in distinct:
+                return {}, distinct, {}, 0
         else:
             keys = [unit_key(spec, r, day) for r, day, _ in inside]
         changed: dict[str, tuple[Reason, str]] = {}
         expiry: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        duplicate = (Reason.DUPLICATE, spec.duplicate)
+        duplicate = (_DUPLICATE, spec.duplicate)
         for (report, _, last), key in zip(inside, keys, strict=True):
             if key is None:
                 unknown.add(report.reporter)
@@ -614,11 +630,11 @@ class Count(_Combinable):
         possible = counted + unknown
         latest_first = sorted(expiry.values(), reverse=True)
         if counted >= self.at_least:
-            outcome = Outcome.MET
+            outcome = _MET
             valid_until: dt.date | None = latest_first[self.at_least - 1]
             deadline = None
         else:
-            outcome = Outcome.UNKNOWN if possible >= self.at_least else Outcome.NOT_MET
+            outcome = _UNKNOWN if possible >= self.at_least else _NOT_MET
             valid_until = None
             deadline = self._deadline(selected, latest_first, behaviour, reachable_by)
         tally = Tally(
@@ -660,6 +676,8 @@ class Count(_Combinable):
         return latest_first[-1]
 
 
+_LAST_DAY: Final = operator.itemgetter(2)
+"""The last day a report is inside the window, from its ``(report, day, last)``."""
 _NO_HOUSEHOLD: Final = "no household recorded; it may or may not be a different household"
 
 
@@ -804,7 +822,7 @@ class FactIs(_Combinable):
         value = context.application.fact(self.fact)
         if value is None:
             return Result(self, Outcome.UNKNOWN, f"{self.fact.value} was not supplied")
-        outcome = Outcome.MET if value is self.expected else Outcome.NOT_MET
+        outcome = _MET if value is self.expected else _NOT_MET
         return Result(self, outcome, f"{self.fact.value} is {str(value).lower()}")
 
 
@@ -926,7 +944,7 @@ class AllOf(_Combinable):
         children = tuple([p(context) for p in self.parts])
         outcomes = [c.outcome for c in children]
         outcome = conjunction(outcomes)
-        met = outcomes.count(Outcome.MET)
+        met = outcomes.count(_MET)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 
 
@@ -946,7 +964,7 @@ class AnyOf(_Combinable):
         children = tuple([p(context) for p in self.parts])
         outcomes = [c.outcome for c in children]
         outcome = disjunction(outcomes)
-        met = outcomes.count(Outcome.MET)
+        met = outcomes.count(_MET)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 
 
