@@ -379,14 +379,22 @@ def _screening(selection: Selection) -> _Plan:
     scope = _canonical(attrs.evolve(selection, window=_ANY_WINDOW))
     if len(tests) <= 1:
         return _Plan(screens, (tests[0] if tests else None), None, scope)
+    return _Plan(screens, None, _failing(tests), scope)
 
-    def fails(report: Report) -> bool:
-        for admits, read in tests:  # noqa: SIM110 - a loop, not any() over a generator: every report
-            if not admits(read(report)):
-                return True
-        return False
 
-    return _Plan(screens, None, fails, scope)
+def _failing(tests: tuple[tuple[Admits, Read], ...]) -> Failing:
+    """One function telling whether a report fails any of *tests* (which one, _screen tells).
+
+    Two tests are applied in one expression, without a loop over them: it runs for every report.
+    """
+    if len(tests) == 1:
+        ((admits, read),) = tests
+        return lambda report: not admits(read(report))
+    if len(tests) == 2:  # noqa: PLR2004 - the two tests written out below
+        (admits_1, read_1), (admits_2, read_2) = tests
+        return lambda report: not (admits_1(read_1(report)) and admits_2(read_2(report)))
+    first, rest = _failing(tests[:2]), _failing(tests[2:])
+    return lambda report: first(report) or rest(report)
 
 
 def _screened(
@@ -421,7 +429,7 @@ class Shared:
     fill it in together, and every value they write is the same.
     """
 
-    __slots__ = ("_days", "_lasts", "_made_by", "application", "reports", "scoped")
+    __slots__ = ("_days", "_made_by", "application", "reports", "scoped")
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
@@ -432,7 +440,6 @@ class Shared:
         """What the tests before the window found, by the selection's scope and how many reports
         were made by the date (:meth:`made_by`)."""
         self._days: Final = ordered.days
-        self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
     def days(self, rule: BehaviourDay) -> list[dt.date]:
         """Each report's day of behaviour under *rule*, in the order of ``reports`` (``behaviour_days``)."""
@@ -459,20 +466,27 @@ class Shared:
         A period's last day is a pure function of its first day, so these are kept from one
         evaluation to the next (each table emptied when it grows past a bound).
         """
-        key = (span, arithmetic)
-        found = self._lasts.get(key)
-        if found is None:
-            found = _LASTS.get(key)
-            if found is None or len(found) > _MOST_LASTS:
-                if len(_LASTS) >= _MOST_SPANS:
-                    _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
-                found = _LASTS[key] = {}
-            self._lasts[key] = found
+        # Found first by the identity of the span and arithmetic (a hash of two numbers; the
+        # entry holds both, so an identity is never another's), else by their values.
+        key = (id(span), id(arithmetic))
+        held = _LASTS_HELD.get(key)
+        if held is not None and held[0] is span and held[1] is arithmetic and len(held[2]) <= _MOST_LASTS:
+            return held[2]
+        found = _LASTS.get((span, arithmetic))
+        if found is None or len(found) > _MOST_LASTS:
+            if len(_LASTS) >= _MOST_SPANS:
+                _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
+            found = _LASTS[span, arithmetic] = {}
+        if len(_LASTS_HELD) >= _MOST_SPANS:
+            _LASTS_HELD.clear()
+        _LASTS_HELD[key] = (span, arithmetic, found)
         return found
 
 
 _LASTS: Final[dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]]] = {}
 """The last days of periods worked out so far, by span and arithmetic, then first day."""
+_LASTS_HELD: Final[dict[tuple[int, int], tuple[Span, Arithmetic, dict[dt.date, dt.date]]]] = {}
+"""The tables of ``_LASTS`` by the identities of the span and arithmetic asked for, each with both."""
 _MOST_LASTS: Final = 8192
 _MOST_SPANS: Final = 64
 

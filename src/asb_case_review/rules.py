@@ -527,22 +527,22 @@ class Count(_Combinable):
         The reports whose reasons change, each unit's last day inside (and latest day of
         behaviour, where kept), and how many reporters of unknown households there are.
         """
+        spec, complaints, read, latest_incident, _ = self._unit_plan
+        by_dates = spec.one_day_per_incident
+        if not by_dates and not latest_incident:
+            return self._plain_units(inside, spec, complaints, read)
         # Only the fates of duplicates and unknown households change; the rest are shared.
         # Their new reasons are noted here and the fates made only when read.
         changed: dict[str, tuple[Reason, str]] = {}
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        spec, complaints, read, latest_incident, _ = self._unit_plan
-        by_dates = spec.one_day_per_incident
         # Under INCIDENT_DATES each incident counts on at most one of its days
         # and each day for at most one incident: a continuing incident reported
         # on several days (to several agencies, or by several people) is one
         # incident, not several dates.  The dates are matched to incidents so
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
-        if not by_dates and not latest_incident:
-            return self._plain_units(inside, spec, complaints, read)
         matched = _match_dates(inside) if by_dates else {}
         for report, day, last in inside:
             # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
