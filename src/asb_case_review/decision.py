@@ -289,7 +289,8 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
     else:
         rules = (policy.mandatory, *policy.local)
         matched = tuple([r.id for r, hit in zip(rules, hits, strict=True) if hit])
-    return _Run(outcome, policy_outcome, route, matched, mandatory, local, conditions, floor)
+    # The named tuple built as a tuple (its generated __new__ is a Python call on every evaluation).
+    return tuple.__new__(_Run, (outcome, policy_outcome, route, matched, mandatory, local, conditions, floor))
 
 
 def _without_later_reports(application: Application, as_of: dt.date) -> Application:

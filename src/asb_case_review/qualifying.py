@@ -720,7 +720,7 @@ def _place_counted_back(
         return [
             (report, day, lasts.get(report.made_on) or _last(lasts, report.made_on, span, arithmetic))
             for report, day in kept
-        ], Period(first, as_of)
+        ], _period(first, as_of)
     for report, day in survivors:
         start = day
         if first <= start:
@@ -732,7 +732,22 @@ def _place_counted_back(
             inside.append((report, day, last))
         else:
             out[report.id] = partial(_ran_out, report, span, arithmetic, start, as_of)
-    return inside, Period(first, as_of)
+    return inside, _period(first, as_of)
+
+
+def _period(first: dt.date, last: dt.date) -> Period:
+    """``Period(first, last)``, one value for each pair asked for lately (a window counted back
+    from an application date: every count, and every application made that day, has the same)."""
+    found = _PERIODS.get((first, last))
+    if found is None:
+        if len(_PERIODS) >= _MOST_PERIODS:
+            _PERIODS.clear()
+        found = _PERIODS[first, last] = Period(first, last)
+    return found
+
+
+_PERIODS: Final[dict[tuple[dt.date, dt.date], Period]] = {}
+_MOST_PERIODS: Final = 4096
 
 
 def _place_anchored(
