@@ -242,7 +242,9 @@ class Pending:
 
     def __init__(self, make: Callable[[], tuple[Fate, ...]]) -> None:
         self._make: Callable[[], tuple[Fate, ...]] | None = make
-        self._made: tuple[Fate, ...] = ()
+        # _made is set when the fates are made, before _make is cleared (one set fewer here,
+        # on every count of every evaluation).
+        self._made: tuple[Fate, ...]
 
     def get(self) -> tuple[Fate, ...]:
         """The fates, made on the first call."""

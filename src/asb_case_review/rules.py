@@ -820,10 +820,11 @@ class FactIs(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         value = context.application.fact(self.fact)
+        # A Fact is a StrEnum: it formats as its value, without the enum's value property.
         if value is None:
-            return Result(self, Outcome.UNKNOWN, f"{self.fact.value} was not supplied")
+            return Result(self, _UNKNOWN, f"{self.fact} was not supplied")
         outcome = _MET if value is self.expected else _NOT_MET
-        return Result(self, outcome, f"{self.fact.value} is {str(value).lower()}")
+        return Result(self, outcome, f"{self.fact} is {'true' if value else 'false'}")
 
 
 def fact(name: Fact | str, *, expected: bool = True) -> FactIs:
