@@ -392,7 +392,7 @@ def _failing(tests: tuple[tuple[Admits, Read], ...]) -> Failing:
     if len(tests) == 1:
         ((admits, read),) = tests
         return lambda report: not admits(read(report))
-    if len(tests) == 2:  # noqa: PLR2004 - the two tests written out below
+    if len(tests) == 2:
         (admits_1, read_1), (admits_2, read_2) = tests
         return lambda report: not (admits_1(read_1(report)) and admits_2(read_2(report)))
     first, rest = _failing(tests[:2]), _failing(tests[2:])
@@ -738,8 +738,11 @@ def _place_counted_back(
 
 
 def _period(first: dt.date, last: dt.date) -> Period:
-    """``Period(first, last)``, one value for each pair asked for lately (a window counted back
-    from an application date: every count, and every application made that day, has the same)."""
+    """``Period(first, last)``, one value for each pair of days asked for lately.
+
+    A window counted back from an application date is the same for every count of the
+    evaluation, and for every application made that day.
+    """
     found = _PERIODS.get((first, last))
     if found is None:
         if len(_PERIODS) >= _MOST_PERIODS:
