@@ -20,7 +20,6 @@ any_of(count(3), fact(Fact.VICTIM_HIGH_RISK))
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property, partial
 from typing import Any, Final, Protocol, runtime_checkable
@@ -583,22 +582,16 @@ class Count(_Combinable):
         read: Callable[[Report], Hashable] | None,
     ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
         """:meth:`_units` for a unit of equal values (no matching of days, no days of behaviour kept)."""
-        if complaints:
-            keys: list[Hashable] = [(r.reporter, r.incident.id, day) for r, day, _ in inside]
-        elif read is not None:
-            keys = [read(r) for r, _, _ in inside]  # None: a missing value, the count uncertain
-            # A value of the report (an incident's id, a reporter) keeps its hash: when no two
-            # reports share one and none is missing, each is a unit of its own, with its own last
-            # day, and no fate changes.
-            distinct = dict(zip(keys, map(_LAST_DAY, inside), strict=True))
-            if len(distinct) == len(keys) and None not in distinct:
-                return {}, distinct, {}, 0
-        else:
-            keys = [unit_key(spec, r, day) for r, day, _ in inside]
+        keys = _unit_keys(inside, spec, complaints, read)
+        duplicate = (_DUPLICATE, spec.duplicate)
+        # A value of the report (an incident's id, a reporter) keeps its hash: when no two reports
+        # share one and none is missing, each is a unit of its own with its own last day, and no
+        # fate changes.  (The statute's unit is a new tuple, hashed anew: it is counted below.)
+        if read is not None and len(set(keys)) == len(keys) and None not in keys:
+            return {}, {key: last for key, (_, _, last) in zip(keys, inside, strict=True)}, {}, 0
         changed: dict[str, tuple[Reason, str]] = {}
         expiry: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        duplicate = (_DUPLICATE, spec.duplicate)
         for (report, _, last), key in zip(inside, keys, strict=True):
             if key is None:
                 unknown.add(report.reporter)
@@ -676,8 +669,21 @@ class Count(_Combinable):
         return latest_first[-1]
 
 
-_LAST_DAY: Final = operator.itemgetter(2)
-"""The last day a report is inside the window, from its ``(report, day, last)``."""
+def _unit_keys(
+    inside: tuple[tuple[Report, dt.date, dt.date], ...],
+    spec: UnitSpec,
+    complaints: bool,  # noqa: FBT001 - the count's own plan, passed on
+    read: Callable[[Report], Hashable] | None,
+) -> list[Hashable]:
+    """Each report's unit (``None``: a missing value), as ``law.reports.unit_key`` makes it."""
+    if complaints:
+        # The statute's own unit (the reporter, the incident and the day of the behaviour), inline.
+        return [(r.reporter, r.incident.id, day) for r, day, _ in inside]
+    if read is not None:
+        return [read(r) for r, _, _ in inside]
+    return [unit_key(spec, r, day) for r, day, _ in inside]
+
+
 _NO_HOUSEHOLD: Final = "no household recorded; it may or may not be a different household"
 
 
