@@ -116,13 +116,18 @@ def test_equal_spans_share_their_last_days_and_each_is_the_laws(arithmetic: Arit
 
 def test_the_remembered_windows_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past its bound the table of windows starts afresh; every window is the one counted back."""
-    monkeypatch.setattr(qualifying, "_MOST_PERIODS", 2)
-    monkeypatch.setattr(qualifying, "_PERIODS", {})
-    application = app(D(2025, 6, 1), rep("R1", D(2025, 5, 1)))
+    monkeypatch.setattr(qualifying, "_MOST_WINDOWS", 2)
+    monkeypatch.setattr(qualifying, "_WINDOWS", {})
+    application = app(D(2025, 6, 1), rep("R1", D(2025, 5, 1)), rep("R2", D(2025, 5, 20), D(2024, 11, 1)))
+    by_incident = Selection(lag=None, window=Window(months(6), date_of="incident"))
     for day in (D(2025, 6, 1), D(2025, 6, 2), D(2025, 6, 3), D(2025, 6, 1)):
-        selected = select(Selection(), application, day)
-        assert selected.window == Period(earliest_start(day, months(6)), day)
-        assert len(qualifying._PERIODS) <= 2
+        for selection in (Selection(), by_incident):
+            selected = select(selection, application, day)
+            assert selected.window == Period(earliest_start(day, months(6)), day)
+            assert len(qualifying._WINDOWS) <= 2
+        # By the day of the behaviour, R2's incident of November 2024 is outside; by the day made, inside.
+        assert [r.id for r, _, _ in select(by_incident, application, day).inside] == ["R1"]
+        assert [r.id for r, _, _ in select(Selection(lag=None), application, day).inside] == ["R1", "R2"]
 
 
 def test_the_days_of_behaviour_are_the_laws_for_every_kind_of_incident() -> None:

@@ -468,21 +468,26 @@ class Shared:
         A period's last day is a pure function of its first day, so these are kept from one
         evaluation to the next (each table emptied when it grows past a bound).
         """
-        # Found first by the identity of the span and arithmetic (a hash of two numbers; the
-        # entry holds both, so an identity is never another's), else by their values.
-        key = (id(span), id(arithmetic))
-        held = _LASTS_HELD.get(key)
-        if held is not None and held[0] is span and held[1] is arithmetic and len(held[2]) <= _MOST_LASTS:
-            return held[2]
-        found = _LASTS.get((span, arithmetic))
-        if found is None or len(found) > _MOST_LASTS:
-            if len(_LASTS) >= _MOST_SPANS:
-                _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
-            found = _LASTS[span, arithmetic] = {}
-        if len(_LASTS_HELD) >= _MOST_SPANS:
-            _LASTS_HELD.clear()
-        _LASTS_HELD[key] = (span, arithmetic, found)
-        return found
+        return _lasts(span, arithmetic)
+
+
+def _lasts(span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
+    """:meth:`Shared.lasts`: the table kept for *span* and *arithmetic*."""
+    # Found first by the identity of the span and arithmetic (a hash of two numbers; the
+    # entry holds both, so an identity is never another's), else by their values.
+    key = (id(span), id(arithmetic))
+    held = _LASTS_HELD.get(key)
+    if held is not None and held[0] is span and held[1] is arithmetic and len(held[2]) <= _MOST_LASTS:
+        return held[2]
+    found = _LASTS.get((span, arithmetic))
+    if found is None or len(found) > _MOST_LASTS:
+        if len(_LASTS) >= _MOST_SPANS:
+            _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
+        found = _LASTS[span, arithmetic] = {}
+    if len(_LASTS_HELD) >= _MOST_SPANS:
+        _LASTS_HELD.clear()
+    _LASTS_HELD[key] = (span, arithmetic, found)
+    return found
 
 
 _LASTS: Final[dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]]] = {}
@@ -706,10 +711,8 @@ def _place_counted_back(
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Each report's own period must reach the application date (the statute; "in the last N months")."""
     span, arithmetic = window.span, window.arithmetic
-    by_report = law.reads_day_made(window.date_of)
+    by_report, first, counted, lasts = _counted_back(window, as_of)
     inside: list[tuple[Report, dt.date, dt.date]] = []
-    first = earliest_start(as_of, span, arithmetic)
-    lasts = shared.lasts(span, arithmetic)
     if by_report:
         # The survivors are in the order they were made: those inside are the last of them.
         cut = 0
@@ -722,7 +725,7 @@ def _place_counted_back(
         return [
             (report, day, lasts.get(report.made_on) or _last(lasts, report.made_on, span, arithmetic))
             for report, day in kept
-        ], _period(first, as_of)
+        ], counted
     for report, day in survivors:
         start = day
         if first <= start:
@@ -734,25 +737,34 @@ def _place_counted_back(
             inside.append((report, day, last))
         else:
             out[report.id] = partial(_ran_out, report, span, arithmetic, start, as_of)
-    return inside, _period(first, as_of)
+    return inside, counted
 
 
-def _period(first: dt.date, last: dt.date) -> Period:
-    """``Period(first, last)``, one value for each pair of days asked for lately.
+def _counted_back(window: Window, as_of: dt.date) -> tuple[bool, dt.date, Period, dict[dt.date, dt.date]]:
+    """What placing *window*, counted back from *as_of*, reads, worked out once for the pair.
 
-    A window counted back from an application date is the same for every count of the
-    evaluation, and for every application made that day.
+    Whether it reads the day a report was made (``law.reads_day_made``), its first day
+    (``earliest_start``), the window itself (one value for every count and every application
+    made that day) and the table of its periods' last days (:meth:`Shared.lasts`).  Found by
+    the window's identity and the day; the entry holds the window, so an identity is never
+    another's.
     """
-    found = _PERIODS.get((first, last))
-    if found is None:
-        if len(_PERIODS) >= _MOST_PERIODS:
-            _PERIODS.clear()
-        found = _PERIODS[first, last] = Period(first, last)
+    key = (id(window), as_of)
+    held = _WINDOWS.get(key)
+    if held is not None and held[0] is window and len(held[4]) <= _MOST_LASTS:
+        return held[1], held[2], held[3], held[4]
+    span, arithmetic = window.span, window.arithmetic
+    first = earliest_start(as_of, span, arithmetic)
+    found = (law.reads_day_made(window.date_of), first, Period(first, as_of), _lasts(span, arithmetic))
+    if len(_WINDOWS) >= _MOST_WINDOWS:
+        _WINDOWS.clear()
+    _WINDOWS[key] = (window, *found)
     return found
 
 
-_PERIODS: Final[dict[tuple[dt.date, dt.date], Period]] = {}
-_MOST_PERIODS: Final = 4096
+_WINDOWS: Final[dict[tuple[int, dt.date], tuple[Window, bool, dt.date, Period, dict[dt.date, dt.date]]]] = {}
+"""What :func:`_counted_back` found, by the identity of the window and the day counted back from."""
+_MOST_WINDOWS: Final = 4096
 
 
 def _place_anchored(
