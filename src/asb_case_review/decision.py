@@ -18,7 +18,7 @@ import enum
 import functools
 import operator
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Final, NamedTuple
 
 import attrs
@@ -135,26 +135,23 @@ class Shortfall:
         return f"{text}; {tally.shortfall} more made by {tally.deadline} would meet it"
 
 
-class _Floor:
-    """The statutory floor's result, run the first time it is read.
+class _Floor(partial[Result]):
+    """The statutory floor's result (the floor rule called on the context), run the first time it is read.
 
     When the policy as written is met the floor changes nothing in the decision
     (``law.logic.as_written``), so it is run only when an explanation asks for
     it.  Two threads reading at once may both run it; the results are equal.
+    A partial, built in C: a decision met as written makes one on every evaluation.
     """
 
-    __slots__ = ("_context", "_result", "_rule")
-
-    def __init__(self, rule: Rule, context: Context) -> None:
-        self._rule = rule
-        self._context = context
-        self._result: Result | None = None
+    __slots__ = ()
 
     def get(self) -> Result:
         """The floor's result, run on the first call."""
-        result = self._result
+        held = self.__dict__
+        result: Result | None = held.get("result")
         if result is None:
-            result = self._result = self._rule(self._context)
+            result = held["result"] = self()
         return result
 
 
@@ -166,42 +163,24 @@ Notices = tuple[tuple[Notice, ...], tuple[Notice, ...]]
 """A decision's warnings and its signals."""
 
 
-class _Notices:
-    """A decision's warnings and signals, made the first time either is read.
+class _Notices(partial[Notices]):
+    """A decision's warnings and signals (``_notices`` on its values), made the first time either is read.
 
     Most decisions are asked only for their outcome; the notices' wording is
     built when an explanation reads them.  Two threads reading at once may both
-    make them; they are equal values, so either may be kept.
+    make them; they are equal values, so either may be kept.  A partial, built
+    in C: every evaluation makes one.
     """
 
-    __slots__ = ("_args", "_made")
-
-    def __init__(  # noqa: PLR0917 - the values the notices are made from, as evaluate has them
-        self,
-        application: Application,
-        policy: Policy,
-        day: dt.date,
-        run: _Run,
-        enforce_floor: bool,  # noqa: FBT001
-        floor_reading: FloorReading,
-    ) -> None:
-        self._args: tuple[Application, Policy, dt.date, _Run, bool, FloorReading] | None = (
-            application,
-            policy,
-            day,
-            run,
-            enforce_floor,
-            floor_reading,
-        )
-        self._made: Notices = ((), ())
+    __slots__ = ()
 
     def get(self) -> Notices:
         """The warnings and signals, made on the first call."""
-        args = self._args
-        if args is not None:
-            self._made = _notices(*args)
-            self._args = None
-        return self._made
+        held = self.__dict__
+        made: Notices | None = held.get("made")
+        if made is None:
+            made = held["made"] = self()
+        return made
 
 
 def _warnings_of(value: tuple[Notice, ...] | _Notices) -> tuple[Notice, ...]:
@@ -502,7 +481,7 @@ def _notices(  # noqa: PLR0917 - every value a decision's notices are made from
     policy: Policy,
     day: dt.date,
     run: _Run,
-    enforce_floor: bool,  # noqa: FBT001 - passed on as _Notices holds it
+    enforce_floor: bool,  # noqa: FBT001 - as evaluate passes it
     floor_reading: FloorReading,
 ) -> Notices:
     """A decision's warnings and signals."""
@@ -664,7 +643,7 @@ def evaluate(
     context = Context(application, day)
     run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 
-    notices = _Notices(application, policy, day, run, enforce_floor, floor_reading)
+    notices = _Notices(_notices, application, policy, day, run, enforce_floor, floor_reading)
     # The fields in their order, passed by position (keywords cost more on every evaluation).
     return Decision(
         application,

@@ -229,30 +229,24 @@ class Fate:
     it outside); ``None``: the reason's own sentence."""
 
 
-class Pending:
-    """Fates not yet made: *make* builds them the first time they are asked for, once.
+class Pending(partial[tuple[Fate, ...]]):
+    """Fates not yet made: the call it holds builds them the first time they are asked for, once.
 
-    Most evaluations are asked only for their outcome; every report's fate and
-    its wording are built when an explanation reads them, never before.  Two
-    threads reading at once may both build them; the fates are equal values, so
-    either may be kept.
+    ``Pending(partial(make, *args))``.  Most evaluations are asked only for their outcome; every
+    report's fate and its wording are built when an explanation reads them, never before.  Two
+    threads reading at once may both build them; the fates are equal values, so either may be
+    kept.  A partial, built in C: every count of every evaluation makes one.
     """
 
-    __slots__ = ("_made", "_make")
-
-    def __init__(self, make: Callable[[], tuple[Fate, ...]]) -> None:
-        self._make: Callable[[], tuple[Fate, ...]] | None = make
-        # _made is set when the fates are made, before _make is cleared (one set fewer here,
-        # on every count of every evaluation).
-        self._made: tuple[Fate, ...]
+    __slots__ = ()
 
     def get(self) -> tuple[Fate, ...]:
         """The fates, made on the first call."""
-        make = self._make
-        if make is not None:
-            self._made = make()
-            self._make = None
-        return self._made
+        held = self.__dict__
+        made: tuple[Fate, ...] | None = held.get("made")
+        if made is None:
+            made = held["made"] = self()
+        return made
 
 
 FatesArg = tuple[Fate, ...] | Pending
