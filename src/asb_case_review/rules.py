@@ -207,8 +207,10 @@ class Context:
         """The fates of the application's reports under *selection* on ``as_of``."""
         found = self._selected.get(selection)
         if found is None:
-            found = select(selection, self.application, self.as_of, shared=self.shared())
-            self._selected[selection] = found
+            shared = self._shared
+            if shared is None or shared.application is not self.application:
+                shared = self.shared()
+            found = self._selected[selection] = select(selection, self.application, self.as_of, shared=shared)
         return found
 
     def in_scope(self, selection: Selection) -> tuple[tuple[Report, dt.date], ...]:
@@ -415,22 +417,25 @@ class Count(_Combinable):
         return f"at least {self.at_least} {noun} ({self.selection.describe()})"
 
     @cached_property
-    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool, bool]:
+    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool, bool, bool]:
         """What the count reads of each report, worked out once for the count.
 
         The unit's meaning (``law.reports.UNITS``); whether it is the statute's own unit (the
         reporter, the incident and the day of behaviour, built inline); the reader of its one
         report value (``law.reports.key_reader``; ``None``: ``unit_key``); and whether each unit's
         day of behaviour is kept, which only the deadline of a window ending with the latest
-        incident needs (``_deadline``); and whether the window begins with the first report
-        counted, so that the count looks for the best run (``_best_run``).
+        incident needs (``_deadline``); whether the window begins with the first report
+        counted, so that the count looks for the best run (``_best_run``); and whether the units
+        are plain equal values, neither matched to days nor kept with their days (``_plain_units``).
         """
         spec = UNITS[self.unit]
         complaints = self.unit is CountUnit.COMPLAINTS
         # A unit of one value of the report is that value, read without unit_key's tuple.
         read = None if complaints else key_reader(spec)
         anchor = self.selection.window.anchor
-        return spec, complaints, read, anchor is Anchor.LATEST_INCIDENT, anchor in _RUNS
+        latest_incident = anchor is Anchor.LATEST_INCIDENT
+        plain = not spec.one_day_per_incident and not latest_incident
+        return spec, complaints, read, latest_incident, anchor in _RUNS, plain
 
     @cached_property
     def _of(self) -> str:
@@ -447,9 +452,12 @@ class Count(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         selected = context.selected(self.selection)
-        if self._unit_plan[4]:
+        plan = self._unit_plan
+        if plan[4]:
             return self._best_run(selected, context.as_of)
         # _tally, without a call of its own (every count of every evaluation comes here).
+        if plan[5]:
+            return self._counted(selected, None, *self._plain_units(selected.inside, *plan[:3]))
         return self._counted(selected, None, *self._units(selected.inside))
 
     def _best_run(self, selected: Selected, as_of: dt.date) -> Result:
@@ -526,7 +534,7 @@ class Count(_Combinable):
         The reports whose reasons change, each unit's last day inside (and latest day of
         behaviour, where kept), and how many reporters of unknown households there are.
         """
-        spec, complaints, read, latest_incident, _ = self._unit_plan
+        spec, complaints, read, latest_incident, _, _ = self._unit_plan
         by_dates = spec.one_day_per_incident
         if not by_dates and not latest_incident:
             return self._plain_units(inside, spec, complaints, read)
@@ -582,15 +590,17 @@ class Count(_Combinable):
         read: Callable[[Report], Hashable] | None,
     ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
         """:meth:`_units` for a unit of equal values (no matching of days, no days of behaviour kept)."""
+        if read is not None:
+            # A unit of one value of the report (an incident's id, a reporter): when no two
+            # reports share one and none is missing, each is a unit of its own with its own last
+            # day, and no fate changes, as one dict of them tells.
+            expiry = {read(r): last for r, _, last in inside}
+            if len(expiry) == len(inside) and None not in expiry:
+                return {}, expiry, {}, 0
         keys = _unit_keys(inside, spec, complaints, read)
         duplicate = (_DUPLICATE, spec.duplicate)
-        # A value of the report (an incident's id, a reporter) keeps its hash: when no two reports
-        # share one and none is missing, each is a unit of its own with its own last day, and no
-        # fate changes.  (The statute's unit is a new tuple, hashed anew: it is counted below.)
-        if read is not None and len(set(keys)) == len(keys) and None not in keys:
-            return {}, {key: last for key, (_, _, last) in zip(keys, inside, strict=True)}, {}, 0
         changed: dict[str, tuple[Reason, str]] = {}
-        expiry: dict[Hashable, dt.date] = {}
+        expiry = {}
         unknown: set[str] = set()
         for (report, _, last), key in zip(inside, keys, strict=True):
             if key is None:
