@@ -18,7 +18,7 @@ import enum
 import functools
 import operator
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Final, NamedTuple
 
 import attrs
@@ -28,7 +28,7 @@ from .dates import BUILT_IN_HOLIDAYS, earliest_start, london_day, months
 from .errors import InvalidInput, InvalidPolicy
 from .law.floor import FloorReading, floor_number
 from .law.floor import floor_rule as _floor_rule
-from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, as_written, combine, last_day_met
+from .law.logic import MET, NOT_MET, SCALAR, UNKNOWN, Outcome, RouteCode, combine, last_day_met
 from .models import Application, in_order
 from .policy import EXPLANATORY_NOTES, GUIDANCE_2025, STATUTE, STATUTORY_THRESHOLD, Policy
 from .qualifying import Fate, Reason, Shared, public_repr
@@ -46,9 +46,14 @@ __all__ = [
 _SIX_MONTHS: Final = months(6)
 
 
+# An enum's members are looked up by name on each use: the two compared on every evaluation are kept.
+_OUTCOME_MET: Final = Outcome.MET
+_OUTCOME_UNKNOWN: Final = Outcome.UNKNOWN
+
+
 def _code(outcome: Outcome) -> int:
     """``outcome.code``, told by identity (an enum's hash is worked out in Python, each time)."""
-    return MET if outcome is Outcome.MET else UNKNOWN if outcome is Outcome.UNKNOWN else NOT_MET
+    return MET if outcome is _OUTCOME_MET else UNKNOWN if outcome is _OUTCOME_UNKNOWN else NOT_MET
 
 
 _MADE_ON: Final = operator.attrgetter("made_on")
@@ -137,26 +142,23 @@ class Shortfall:
         return f"{text}; {tally.shortfall} more made by {tally.deadline} would meet it"
 
 
-class _Floor:
-    """The statutory floor's result, run the first time it is read.
+class _Floor(partial[Result]):
+    """The statutory floor's result (the floor rule called on the context), run the first time it is read.
 
     When the policy as written is met the floor changes nothing in the decision
     (``law.logic.as_written``), so it is run only when an explanation asks for
     it.  Two threads reading at once may both run it; the results are equal.
+    A partial, built in C: a decision met as written makes one on every evaluation.
     """
 
-    __slots__ = ("_context", "_result", "_rule")
-
-    def __init__(self, rule: Rule, context: Context) -> None:
-        self._rule = rule
-        self._context = context
-        self._result: Result | None = None
+    __slots__ = ()
 
     def get(self) -> Result:
         """The floor's result, run on the first call."""
-        result = self._result
+        held = self.__dict__
+        result: Result | None = held.get("result")
         if result is None:
-            result = self._result = self._rule(self._context)
+            result = held["result"] = self()
         return result
 
 
@@ -168,42 +170,24 @@ Notices = tuple[tuple[Notice, ...], tuple[Notice, ...]]
 """A decision's warnings and its signals."""
 
 
-class _Notices:
-    """A decision's warnings and signals, made the first time either is read.
+class _Notices(partial[Notices]):
+    """A decision's warnings and signals (``_notices`` on its values), made the first time either is read.
 
     Most decisions are asked only for their outcome; the notices' wording is
     built when an explanation reads them.  Two threads reading at once may both
-    make them; they are equal values, so either may be kept.
+    make them; they are equal values, so either may be kept.  A partial, built
+    in C: every evaluation makes one.
     """
 
-    __slots__ = ("_args", "_made")
-
-    def __init__(  # noqa: PLR0917 - the values the notices are made from, as evaluate has them
-        self,
-        application: Application,
-        policy: Policy,
-        day: dt.date,
-        run: _Run,
-        enforce_floor: bool,  # noqa: FBT001
-        floor_reading: FloorReading,
-    ) -> None:
-        self._args: tuple[Application, Policy, dt.date, _Run, bool, FloorReading] | None = (
-            application,
-            policy,
-            day,
-            run,
-            enforce_floor,
-            floor_reading,
-        )
-        self._made: Notices = ((), ())
+    __slots__ = ()
 
     def get(self) -> Notices:
         """The warnings and signals, made on the first call."""
-        args = self._args
-        if args is not None:
-            self._made = _notices(*args)
-            self._args = None
-        return self._made
+        held = self.__dict__
+        made: Notices | None = held.get("made")
+        if made is None:
+            made = held["made"] = self()
+        return made
 
 
 def _warnings_of(value: tuple[Notice, ...] | _Notices) -> tuple[Notice, ...]:
@@ -270,17 +254,20 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
     floor: Result | _Floor
     if floor_rule is policy.mandatory:
         floor = mandatory
-        floor_code = mandatory_code
-    elif as_written(SCALAR, mandatory_code, local_codes, condition_codes) == MET:
-        # The floor decides nothing here (law.logic.as_written): it runs when it is read.
-        floor = _Floor(floor_rule, context)
-        floor_code = NOT_MET
+        combined = _combined(mandatory_code, local_codes, condition_codes, mandatory_code, enforce_floor)
     else:
-        floor = floor_rule(context)
-        floor_code = _code(floor.outcome)
-    outcome, policy_outcome, route, hits, floor_matched = _combined(
-        mandatory_code, local_codes, condition_codes, floor_code, enforce_floor
-    )
+        # Combined first with a floor not met: its policy outcome is the policy as written
+        # (law.logic.as_written), which the floor never changes.
+        combined = _combined(mandatory_code, local_codes, condition_codes, NOT_MET, enforce_floor)
+        if combined[1] is _OUTCOME_MET:
+            # The floor decides nothing here (law.logic.as_written): it runs when it is read.
+            floor = _Floor(floor_rule, context)
+        else:
+            floor = floor_rule(context)
+            floor_code = _code(floor.outcome)
+            if floor_code != NOT_MET:
+                combined = _combined(mandatory_code, local_codes, condition_codes, floor_code, enforce_floor)
+    outcome, policy_outcome, route, hits, floor_matched = combined
     if floor_matched:
         matched: tuple[str, ...] = (floor_rule.id,)
     elif not policy.local:
@@ -288,7 +275,8 @@ def _run(policy: Policy, floor_rule: Rule, context: Context, *, enforce_floor: b
     else:
         rules = (policy.mandatory, *policy.local)
         matched = tuple([r.id for r, hit in zip(rules, hits, strict=True) if hit])
-    return _Run(outcome, policy_outcome, route, matched, mandatory, local, conditions, floor)
+    # The named tuple built as a tuple (its generated __new__ is a Python call on every evaluation).
+    return tuple.__new__(_Run, (outcome, policy_outcome, route, matched, mandatory, local, conditions, floor))
 
 
 def _without_later_reports(application: Application, as_of: dt.date) -> Application:
@@ -314,7 +302,7 @@ def _counts(result: Result, rule_id: str, *, under_not: bool = True) -> Iterable
         yield from _counts(child, rule_id, under_not=under_not)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Decision:
     """Whether the threshold for an ASB Case Review is met, and why.
 
@@ -500,7 +488,7 @@ def _notices(  # noqa: PLR0917 - every value a decision's notices are made from
     policy: Policy,
     day: dt.date,
     run: _Run,
-    enforce_floor: bool,  # noqa: FBT001 - passed on as _Notices holds it
+    enforce_floor: bool,  # noqa: FBT001 - as evaluate passes it
     floor_reading: FloorReading,
 ) -> Notices:
     """A decision's warnings and signals."""
@@ -662,7 +650,7 @@ def evaluate(
     context = Context(application, day)
     run = _run(policy, floor_rule, context, enforce_floor=enforce_floor)
 
-    notices = _Notices(application, policy, day, run, enforce_floor, floor_reading)
+    notices = _Notices(_notices, application, policy, day, run, enforce_floor, floor_reading)
     # The fields in their order, passed by position (keywords cost more on every evaluation).
     return Decision(
         application,

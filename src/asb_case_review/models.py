@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import operator
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Final
+from typing import Final, NamedTuple
 
 import attrs
 
@@ -250,21 +250,18 @@ _ID: Final = operator.attrgetter("id")
 _MADE_ON: Final = operator.attrgetter("made_on")
 
 
-class Ordered:
+class Ordered(NamedTuple):
     """An application's reports in the order the law takes them, and what the law reads of them in it.
 
     Worked out once for an application (an immutable value) and kept with it (:func:`in_order`),
     so that every evaluation of it, under each policy and on each day, shares one sort.
     """
 
-    __slots__ = ("days", "reports")
-
-    def __init__(self, reports: tuple[Report, ...]) -> None:
-        self.reports: Final = reports
-        """The reports by the day they were made, then their id."""
-        self.days: Final[dict[Hashable, list[dt.date]]] = {}
-        """Each report's day of behaviour (in the order of ``reports``) under each reading of it,
-        filled in by ``qualifying.Shared.days`` as the readings are asked for."""
+    reports: tuple[Report, ...]
+    """The reports by the day they were made, then their id."""
+    days: dict[Hashable, list[dt.date]]
+    """Each report's day of behaviour (in the order of ``reports``) under each reading of it,
+    filled in by ``qualifying.Shared.days`` as the readings are asked for."""
 
 
 def in_order(application: Application) -> Ordered:
@@ -279,7 +276,8 @@ def in_order(application: Application) -> Ordered:
         # tuple per report (the ids of an application are distinct).
         reports = sorted(application.reports, key=_ID)
         reports.sort(key=_MADE_ON)
-        found = Ordered(tuple(reports))
+        # Built as a tuple: a named tuple's generated __new__ is a Python call, on every first evaluation.
+        found = tuple.__new__(Ordered, (tuple(reports), {}))
         object.__setattr__(application, "_in_order", found)
     return found
 

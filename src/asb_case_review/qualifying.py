@@ -229,28 +229,24 @@ class Fate:
     it outside); ``None``: the reason's own sentence."""
 
 
-class Pending:
-    """Fates not yet made: *make* builds them the first time they are asked for, once.
+class Pending(partial[tuple[Fate, ...]]):
+    """Fates not yet made: the call it holds builds them the first time they are asked for, once.
 
-    Most evaluations are asked only for their outcome; every report's fate and
-    its wording are built when an explanation reads them, never before.  Two
-    threads reading at once may both build them; the fates are equal values, so
-    either may be kept.
+    ``Pending(partial(make, *args))``.  Most evaluations are asked only for their outcome; every
+    report's fate and its wording are built when an explanation reads them, never before.  Two
+    threads reading at once may both build them; the fates are equal values, so either may be
+    kept.  A partial, built in C: every count of every evaluation makes one.
     """
 
-    __slots__ = ("_made", "_make")
-
-    def __init__(self, make: Callable[[], tuple[Fate, ...]]) -> None:
-        self._make: Callable[[], tuple[Fate, ...]] | None = make
-        self._made: tuple[Fate, ...] = ()
+    __slots__ = ()
 
     def get(self) -> tuple[Fate, ...]:
         """The fates, made on the first call."""
-        make = self._make
-        if make is not None:
-            self._made = make()
-            self._make = None
-        return self._made
+        held = self.__dict__
+        made: tuple[Fate, ...] | None = held.get("made")
+        if made is None:
+            made = held["made"] = self()
+        return made
 
     def __getstate__(self) -> tuple[Fate, ...]:
         # What makes the fates may hold a function that cannot be pickled (a value test's
@@ -279,7 +275,7 @@ def public_repr(value: attrs.AttrsInstance) -> str:
     return f"{type(value).__name__}({shown})"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Selected:
     """The outcome of :func:`select`: every report's fate and what is inside the window."""
 
@@ -393,14 +389,22 @@ def _screening(selection: Selection) -> _Plan:
     scope = _canonical(attrs.evolve(selection, window=_ANY_WINDOW))
     if len(tests) <= 1:
         return _Plan(screens, (tests[0] if tests else None), None, scope)
+    return _Plan(screens, None, _failing(tests), scope)
 
-    def fails(report: Report) -> bool:
-        for admits, read in tests:  # noqa: SIM110 - a loop, not any() over a generator: every report
-            if not admits(read(report)):
-                return True
-        return False
 
-    return _Plan(screens, None, fails, scope)
+def _failing(tests: tuple[tuple[Admits, Read], ...]) -> Failing:
+    """One function telling whether a report fails any of *tests* (which one, _screen tells).
+
+    Two tests are applied in one expression, without a loop over them: it runs for every report.
+    """
+    if len(tests) == 1:
+        ((admits, read),) = tests
+        return lambda report: not admits(read(report))
+    if len(tests) == 2:
+        (admits_1, read_1), (admits_2, read_2) = tests
+        return lambda report: not (admits_1(read_1(report)) and admits_2(read_2(report)))
+    first, rest = _failing(tests[:2]), _failing(tests[2:])
+    return lambda report: first(report) or rest(report)
 
 
 def _screened(
@@ -435,7 +439,7 @@ class Shared:
     fill it in together, and every value they write is the same.
     """
 
-    __slots__ = ("_days", "_lasts", "_made_by", "application", "reports", "scoped")
+    __slots__ = ("_days", "_made_by", "application", "reports", "scoped")
 
     def __init__(self, application: Application) -> None:
         self.application: Final = application
@@ -446,7 +450,6 @@ class Shared:
         """What the tests before the window found, by the selection's scope and how many reports
         were made by the date (:meth:`made_by`)."""
         self._days: Final = ordered.days
-        self._lasts: dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]] = {}
 
     def days(self, rule: BehaviourDay) -> list[dt.date]:
         """Each report's day of behaviour under *rule*, in the order of ``reports`` (``behaviour_days``)."""
@@ -458,9 +461,13 @@ class Shared:
 
     def made_by(self, day: dt.date) -> int:
         """How many of ``reports`` were made on or before *day* (they are the first so many)."""
+        reports = self.reports
+        if not reports or reports[-1].made_on <= day:
+            # Every report was made by then (an application on its own date): nothing to search.
+            return len(reports)
         found = self._made_by.get(day)
         if found is None:
-            found = self._made_by[day] = bisect.bisect_right(self.reports, day, key=_MADE_ON)
+            found = self._made_by[day] = bisect.bisect_right(reports, day, key=_MADE_ON)
         return found
 
     def lasts(self, span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
@@ -469,20 +476,32 @@ class Shared:
         A period's last day is a pure function of its first day, so these are kept from one
         evaluation to the next (each table emptied when it grows past a bound).
         """
-        key = (span, arithmetic)
-        found = self._lasts.get(key)
-        if found is None:
-            found = _LASTS.get(key)
-            if found is None or len(found) > _MOST_LASTS:
-                if len(_LASTS) >= _MOST_SPANS:
-                    _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
-                found = _LASTS[key] = {}
-            self._lasts[key] = found
-        return found
+        return _lasts(span, arithmetic)
+
+
+def _lasts(span: Span, arithmetic: Arithmetic) -> dict[dt.date, dt.date]:
+    """:meth:`Shared.lasts`: the table kept for *span* and *arithmetic*."""
+    # Found first by the identity of the span and arithmetic (a hash of two numbers; the
+    # entry holds both, so an identity is never another's), else by their values.
+    key = (id(span), id(arithmetic))
+    held = _LASTS_HELD.get(key)
+    if held is not None and held[0] is span and held[1] is arithmetic and len(held[2]) <= _MOST_LASTS:
+        return held[2]
+    found = _LASTS.get((span, arithmetic))
+    if found is None or len(found) > _MOST_LASTS:
+        if len(_LASTS) >= _MOST_SPANS:
+            _LASTS.clear()  # a table in use is kept by its holder, only forgotten here
+        found = _LASTS[span, arithmetic] = {}
+    if len(_LASTS_HELD) >= _MOST_SPANS:
+        _LASTS_HELD.clear()
+    _LASTS_HELD[key] = (span, arithmetic, found)
+    return found
 
 
 _LASTS: Final[dict[tuple[Span, Arithmetic], dict[dt.date, dt.date]]] = {}
 """The last days of periods worked out so far, by span and arithmetic, then first day."""
+_LASTS_HELD: Final[dict[tuple[int, int], tuple[Span, Arithmetic, dict[dt.date, dt.date]]]] = {}
+"""The tables of ``_LASTS`` by the identities of the span and arithmetic asked for, each with both."""
 _MOST_LASTS: Final = 8192
 _MOST_SPANS: Final = 64
 
@@ -698,6 +717,11 @@ def _in_scope(
     return tuple(survivors), out, frozenset(late)
 
 
+# An enum's members are looked up by name on each use: the two every evaluation compares are kept.
+_EACH_REPORT: Final = Anchor.EACH_REPORT
+_APPLICATION: Final = Anchor.APPLICATION
+
+
 def _place(
     window: Window,
     survivors: Sequence[tuple[Report, dt.date]],
@@ -706,7 +730,8 @@ def _place(
     shared: Shared,
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Test each survivor against *window*; record the fates of those outside in *out*."""
-    if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
+    anchor = window.anchor
+    if anchor is _EACH_REPORT or anchor is _APPLICATION:
         return _place_counted_back(window, survivors, as_of, out, shared)
     return _place_anchored(window, survivors, as_of, out, shared)
 
@@ -739,10 +764,8 @@ def _place_counted_back(
 ) -> tuple[list[tuple[Report, dt.date, dt.date]], Period | None]:
     """Each report's own period must reach the application date (the statute; "in the last N months")."""
     span, arithmetic = window.span, window.arithmetic
-    by_report = law.reads_day_made(window.date_of)
+    by_report, first, counted, lasts = _counted_back(window, as_of)
     inside: list[tuple[Report, dt.date, dt.date]] = []
-    first = earliest_start(as_of, span, arithmetic)
-    lasts = shared.lasts(span, arithmetic)
     if by_report:
         # The survivors are in the order they were made: those inside are the last of them.
         cut = 0
@@ -755,7 +778,7 @@ def _place_counted_back(
         return [
             (report, day, lasts.get(report.made_on) or _last(lasts, report.made_on, span, arithmetic))
             for report, day in kept
-        ], Period(first, as_of)
+        ], counted
     for report, day in survivors:
         start = day
         if first <= start:
@@ -767,7 +790,34 @@ def _place_counted_back(
             inside.append((report, day, last))
         else:
             out[report.id] = partial(_ran_out, report, span, arithmetic, start, as_of)
-    return inside, Period(first, as_of)
+    return inside, counted
+
+
+def _counted_back(window: Window, as_of: dt.date) -> tuple[bool, dt.date, Period, dict[dt.date, dt.date]]:
+    """What placing *window*, counted back from *as_of*, reads, worked out once for the pair.
+
+    Whether it reads the day a report was made (``law.reads_day_made``), its first day
+    (``earliest_start``), the window itself (one value for every count and every application
+    made that day) and the table of its periods' last days (:meth:`Shared.lasts`).  Found by
+    the window's identity and the day; the entry holds the window, so an identity is never
+    another's.
+    """
+    key = (id(window), as_of)
+    held = _WINDOWS.get(key)
+    if held is not None and held[0] is window and len(held[4]) <= _MOST_LASTS:
+        return held[1], held[2], held[3], held[4]
+    span, arithmetic = window.span, window.arithmetic
+    first = earliest_start(as_of, span, arithmetic)
+    found = (law.reads_day_made(window.date_of), first, Period(first, as_of), _lasts(span, arithmetic))
+    if len(_WINDOWS) >= _MOST_WINDOWS:
+        _WINDOWS.clear()
+    _WINDOWS[key] = (window, *found)
+    return found
+
+
+_WINDOWS: Final[dict[tuple[int, dt.date], tuple[Window, bool, dt.date, Period, dict[dt.date, dt.date]]]] = {}
+"""What :func:`_counted_back` found, by the identity of the window and the day counted back from."""
+_MOST_WINDOWS: Final = 4096
 
 
 def _place_anchored(

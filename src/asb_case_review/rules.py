@@ -90,6 +90,14 @@ __all__ = [
 ]
 
 
+# An enum's members are looked up by name on each use (in Python, not a plain class attribute):
+# the ones read on every evaluation are kept here.
+_MET: Final = Outcome.MET
+_NOT_MET: Final = Outcome.NOT_MET
+_UNKNOWN: Final = Outcome.UNKNOWN
+_DUPLICATE: Final = Reason.DUPLICATE
+
+
 def _line(field: str, value: object, *, optional: bool = False, free: bool = False) -> None:
     """Refuse *value* unless it is one line of text (any text when *free*; or ``None`` when *optional*)."""
     if optional and value is None:
@@ -188,7 +196,7 @@ class Source:
         return text if self.url is None else f"{text} <{self.url}>"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Context:
     """What a predicate is evaluated against: the application on a date.
 
@@ -210,8 +218,10 @@ class Context:
         """The fates of the application's reports under *selection* on ``as_of``."""
         found = self._selected.get(selection)
         if found is None:
-            found = select(selection, self.application, self.as_of, shared=self.shared())
-            self._selected[selection] = found
+            shared = self._shared
+            if shared is None or shared.application is not self.application:
+                shared = self.shared()
+            found = self._selected[selection] = select(selection, self.application, self.as_of, shared=shared)
         return found
 
     def in_scope(self, selection: Selection) -> tuple[tuple[Report, dt.date], ...]:
@@ -230,7 +240,7 @@ class Context:
         return shared
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Tally:
     """The detail of a count: what was counted, what was not, and the critical dates."""
 
@@ -298,7 +308,7 @@ class Tally:
         return tuple(f.report for f in self.fates if f.reason is Reason.COUNTED)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # built on every evaluation: a dict class sets its fields faster
 class Result:
     """The outcome of one predicate, with the results of its parts.
 
@@ -316,7 +326,7 @@ class Result:
     @property
     def met(self) -> bool:
         """Whether the outcome is :attr:`Outcome.MET`."""
-        return self.outcome is Outcome.MET
+        return self.outcome is _MET
 
     def walk(self) -> Iterable[Result]:
         """Yield this result and every result below it, depth first."""
@@ -429,22 +439,25 @@ class Count(_Combinable):
         return f"at least {self.at_least} {noun} ({self.selection.describe()})"
 
     @cached_property
-    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool, bool]:
+    def _unit_plan(self) -> tuple[UnitSpec, bool, Callable[[Report], Hashable] | None, bool, bool, bool]:
         """What the count reads of each report, worked out once for the count.
 
         The unit's meaning (``law.reports.UNITS``); whether it is the statute's own unit (the
         reporter, the incident and the day of behaviour, built inline); the reader of its one
         report value (``law.reports.key_reader``; ``None``: ``unit_key``); and whether each unit's
         day of behaviour is kept, which only the deadline of a window ending with the latest
-        incident needs (``_deadline``); and whether the window begins with the first report
-        counted, so that the count looks for the best run (``_best_run``).
+        incident needs (``_deadline``); whether the window begins with the first report
+        counted, so that the count looks for the best run (``_best_run``); and whether the units
+        are plain equal values, neither matched to days nor kept with their days (``_plain_units``).
         """
         spec = UNITS[self.unit]
         complaints = self.unit is CountUnit.COMPLAINTS
         # A unit of one value of the report is that value, read without unit_key's tuple.
         read = None if complaints else key_reader(spec)
         anchor = self.selection.window.anchor
-        return spec, complaints, read, anchor is Anchor.LATEST_INCIDENT, anchor in _RUNS
+        latest_incident = anchor is Anchor.LATEST_INCIDENT
+        plain = not spec.one_day_per_incident and not latest_incident
+        return spec, complaints, read, latest_incident, anchor in _RUNS, plain
 
     @cached_property
     def _of(self) -> str:
@@ -461,9 +474,13 @@ class Count(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         selected = context.selected(self.selection)
-        if self._unit_plan[4]:
+        plan = self._unit_plan
+        if plan[4]:
             return self._best_run(selected, context.as_of)
-        return self._tally(selected)
+        # _tally, without a call of its own (every count of every evaluation comes here).
+        if plan[5]:
+            return self._counted(selected, None, *self._plain_units(selected.inside, *plan[:3]))
+        return self._counted(selected, None, *self._units(selected.inside))
 
     def _best_run(self, selected: Selected, as_of: dt.date) -> Result:
         """The count over the best run of reports within one window beginning with the first of them.
@@ -575,22 +592,22 @@ class Count(_Combinable):
         The reports whose reasons change, each unit's last day inside (and latest day of
         behaviour, where kept), and how many reporters of unknown households there are.
         """
+        spec, complaints, read, latest_incident, _, _ = self._unit_plan
+        by_dates = spec.one_day_per_incident
+        if not by_dates and not latest_incident:
+            return self._plain_units(inside, spec, complaints, read)
         # Only the fates of duplicates and unknown households change; the rest are shared.
         # Their new reasons are noted here and the fates made only when read.
         changed: dict[str, tuple[Reason, str]] = {}
         expiry: dict[Hashable, dt.date] = {}
         behaviour: dict[Hashable, dt.date] = {}
         unknown: set[str] = set()
-        spec, complaints, read, latest_incident, _ = self._unit_plan
-        by_dates = spec.one_day_per_incident
         # Under INCIDENT_DATES each incident counts on at most one of its days
         # and each day for at most one incident: a continuing incident reported
         # on several days (to several agencies, or by several people) is one
         # incident, not several dates.  The dates are matched to incidents so
         # that as many as possible count, which keeps the count from falling
         # when a report is added.
-        if not by_dates and not latest_incident:
-            return self._plain_units(inside, spec, complaints, read)
         matched = _match_dates(inside) if by_dates else {}
         for report, day, last in inside:
             # The statute's own unit (UNITS[COMPLAINTS]: the reporter, the incident and the day
@@ -631,16 +648,18 @@ class Count(_Combinable):
         read: Callable[[Report], Hashable] | None,
     ) -> tuple[dict[str, tuple[Reason, str]], dict[Hashable, dt.date], dict[Hashable, dt.date], int]:
         """:meth:`_units` for a unit of equal values (no matching of days, no days of behaviour kept)."""
-        if complaints:
-            keys: list[Hashable] = [(r.reporter, r.incident.id, day) for r, day, _ in inside]
-        elif read is not None:
-            keys = [read(r) for r, _, _ in inside]  # None: a missing value, the count uncertain
-        else:
-            keys = [unit_key(spec, r, day) for r, day, _ in inside]
+        if read is not None:
+            # A unit of one value of the report (an incident's id, a reporter): when no two
+            # reports share one and none is missing, each is a unit of its own with its own last
+            # day, and no fate changes, as one dict of them tells.
+            expiry = {read(r): last for r, _, last in inside}
+            if len(expiry) == len(inside) and None not in expiry:
+                return {}, expiry, {}, 0
+        keys = _unit_keys(inside, spec, complaints, read)
+        duplicate = (_DUPLICATE, spec.duplicate)
         changed: dict[str, tuple[Reason, str]] = {}
-        expiry: dict[Hashable, dt.date] = {}
+        expiry = {}
         unknown: set[str] = set()
-        duplicate = (Reason.DUPLICATE, spec.duplicate)
         for (report, _, last), key in zip(inside, keys, strict=True):
             if key is None:
                 unknown.add(report.reporter)
@@ -672,11 +691,11 @@ class Count(_Combinable):
         possible = counted + unknown
         latest_first = sorted(expiry.values(), reverse=True)
         if counted >= self.at_least:
-            outcome = Outcome.MET
+            outcome = _MET
             valid_until: dt.date | None = latest_first[self.at_least - 1]
             deadline = None
         else:
-            outcome = Outcome.UNKNOWN if possible >= self.at_least else Outcome.NOT_MET
+            outcome = _UNKNOWN if possible >= self.at_least else _NOT_MET
             valid_until = None
             deadline = self._deadline(selected, latest_first, behaviour, reachable_by)
         tally = Tally(
@@ -716,6 +735,21 @@ class Count(_Combinable):
                 self.selection, min(behaviour.values()), latest, latest_first[-1]
             )
         return latest_first[-1]
+
+
+def _unit_keys(
+    inside: tuple[tuple[Report, dt.date, dt.date], ...],
+    spec: UnitSpec,
+    complaints: bool,  # noqa: FBT001 - the count's own plan, passed on
+    read: Callable[[Report], Hashable] | None,
+) -> list[Hashable]:
+    """Each report's unit (``None``: a missing value), as ``law.reports.unit_key`` makes it."""
+    if complaints:
+        # The statute's own unit (the reporter, the incident and the day of the behaviour), inline.
+        return [(r.reporter, r.incident.id, day) for r, day, _ in inside]
+    if read is not None:
+        return [read(r) for r, _, _ in inside]
+    return [unit_key(spec, r, day) for r, day, _ in inside]
 
 
 _NO_HOUSEHOLD: Final = "no household recorded; it may or may not be a different household"
@@ -871,10 +905,11 @@ class FactIs(_Combinable):
 
     def __call__(self, context: Context) -> Result:
         value = context.application.fact(self.fact)
+        # A Fact is a StrEnum: it formats as its value, without the enum's value property.
         if value is None:
-            return Result(self, Outcome.UNKNOWN, f"{self.fact.value} was not supplied")
-        outcome = Outcome.MET if value is self.expected else Outcome.NOT_MET
-        return Result(self, outcome, f"{self.fact.value} is {str(value).lower()}")
+            return Result(self, _UNKNOWN, f"{self.fact} was not supplied")
+        outcome = _MET if value is self.expected else _NOT_MET
+        return Result(self, outcome, f"{self.fact} is {'true' if value else 'false'}")
 
 
 def fact(name: Fact | str, *, expected: bool = True) -> FactIs:
@@ -1003,7 +1038,7 @@ class AllOf(_Combinable):
         children = tuple([p(context) for p in self.parts])
         outcomes = [c.outcome for c in children]
         outcome = conjunction(outcomes)
-        met = outcomes.count(Outcome.MET)
+        met = outcomes.count(_MET)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 
 
@@ -1023,7 +1058,7 @@ class AnyOf(_Combinable):
         children = tuple([p(context) for p in self.parts])
         outcomes = [c.outcome for c in children]
         outcome = disjunction(outcomes)
-        met = outcomes.count(Outcome.MET)
+        met = outcomes.count(_MET)
         return Result(self, outcome, f"{met} of {len(children)} parts met", children)
 
 

@@ -90,6 +90,10 @@ NOT_MET: Final = 0
 UNKNOWN: Final = 1
 MET: Final = 2
 _CODE: Final = {Outcome.NOT_MET: NOT_MET, Outcome.UNKNOWN: UNKNOWN, Outcome.MET: MET}
+# An enum's members are looked up by name on each use: the ones the combinators compare are kept.
+_MET_OUTCOME: Final = Outcome.MET
+_UNKNOWN_OUTCOME: Final = Outcome.UNKNOWN
+_NOT_MET_OUTCOME: Final = Outcome.NOT_MET
 _OUTCOMES: Final = (Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.MET)
 
 
@@ -101,10 +105,10 @@ def conjunction(outcomes: Iterable[Outcome]) -> Outcome:
     """
     unknown = False
     for outcome in outcomes:
-        if outcome is Outcome.NOT_MET:
+        if outcome is _NOT_MET_OUTCOME:
             return outcome
-        unknown = unknown or outcome is Outcome.UNKNOWN
-    return Outcome.UNKNOWN if unknown else Outcome.MET
+        unknown = unknown or outcome is _UNKNOWN_OUTCOME
+    return _UNKNOWN_OUTCOME if unknown else _MET_OUTCOME
 
 
 def disjunction(outcomes: Iterable[Outcome]) -> Outcome:
@@ -114,10 +118,10 @@ def disjunction(outcomes: Iterable[Outcome]) -> Outcome:
     """
     unknown = False
     for outcome in outcomes:
-        if outcome is Outcome.MET:
+        if outcome is _MET_OUTCOME:
             return outcome
-        unknown = unknown or outcome is Outcome.UNKNOWN
-    return Outcome.UNKNOWN if unknown else Outcome.NOT_MET
+        unknown = unknown or outcome is _UNKNOWN_OUTCOME
+    return _UNKNOWN_OUTCOME if unknown else _NOT_MET_OUTCOME
 
 
 class RouteCode(enum.IntEnum):

@@ -254,12 +254,14 @@ def behaviour_days(rule: BehaviourDay, reports: Iterable[Report]) -> list[dt.dat
         case BehaviourDay.FIRST_DAY:
             return [report.incident.began_on for report in reports]
         case BehaviourDay.LATEST_ON_OR_BEFORE_REPORT:
-            days: list[dt.date] = []
-            for report in reports:
-                incident = report.incident
-                last = incident.ended_on or incident.began_on
-                days.append(last if last < report.made_on else report.made_on)
-            return days
+            # A report is never made before its incident began (models.Report refuses it): the
+            # first day of a one-day incident is on or before the report, and is its day.
+            return [
+                incident.began_on
+                if (ended := (incident := report.incident).ended_on) is None
+                else (ended if ended < report.made_on else report.made_on)
+                for report in reports
+            ]
         case _:  # pragma: no cover - exhaustive
             assert_never(rule)
 
