@@ -248,14 +248,15 @@ class Pending(partial[tuple[Fate, ...]]):
             made = held["made"] = self()
         return made
 
-    def __getstate__(self) -> tuple[Fate, ...]:
+    def __reduce__(self) -> tuple[type[Pending], tuple[Callable[..., tuple[Fate, ...]], tuple[Fate, ...]]]:
         # What makes the fates may hold a function that cannot be pickled (a value test's
         # lambda, law.reports.screens): a pickle holds the fates made, so every Decision pickles.
-        return self.get()
+        return Pending, (_given, self.get())
 
-    def __setstate__(self, state: tuple[Fate, ...]) -> None:
-        self._make = None
-        self._made = state
+
+def _given(fates: tuple[Fate, ...]) -> tuple[Fate, ...]:
+    """*fates*, as made before (a pickled :class:`Pending` holds them)."""
+    return fates
 
 
 FatesArg = tuple[Fate, ...] | Pending
