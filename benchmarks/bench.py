@@ -252,13 +252,24 @@ def _bare_units(unit, chosen):
     return len(keys), (len({r.reporter for r, _ in chosen if r.household is None}) if unknown else 0)
 
 
+def _after_first_in_time(chosen, late):
+    """*chosen* (in the order made) from its first report made in time.
+
+    A lag binding only the first report binds the first report counted in each window or run.
+    """
+    for index, (report, _) in enumerate(chosen):
+        if report.id not in late:
+            return chosen[index:] if index else chosen
+    return []
+
+
 def bare_count(count, application, as_of):  # noqa: PLR0912, PLR0915 - one pass, every test inline, on purpose
     """The outcome code of one count: its tests applied in one pass over the reports."""
     s, at_least, unit = count.selection, count.at_least, count.unit
     window, lag = s.window, s.lag
     victim = application.victim
     chosen = []
-    first_late = False
+    late = set()
     reports = application.reports
     if lag is not None and lag.applies_to is LagScope.FIRST:
         # Only a lag held to the first report needs the reports in the order they were made.
@@ -275,39 +286,38 @@ def bare_count(count, application, as_of):  # noqa: PLR0912, PLR0915 - one pass,
             continue
         if s.hate_only and not incident.hate:
             continue
-        if first_late:
-            continue
         if s.behaviour_day is BehaviourDay.FIRST_DAY:
             day = incident.began_on
         else:
             day = min(incident.ended_on or incident.began_on, report.made_on)
-        if (
-            lag is not None
-            and (lag.applies_to is LagScope.EVERY or not chosen)
-            and report.made_on > period_last_day(day, lag.span, lag.arithmetic)
-        ):
-            first_late = lag.applies_to is LagScope.FIRST
-            continue
+        if lag is not None and report.made_on > period_last_day(day, lag.span, lag.arithmetic):
+            if lag.applies_to is LagScope.EVERY:
+                continue
+            late.add(report.id)  # counts only after a report made in time (_after_first_in_time)
         chosen.append((report, day))
     start_of = (lambda r, d: r.made_on) if window.date_of is DateOf.REPORT else (lambda r, d: d)
     if window.anchor in (Anchor.EACH_REPORT, Anchor.APPLICATION):
         first = earliest_start(as_of, window.span, window.arithmetic)
-        chosen = [(r, d) for r, d in chosen if first <= start_of(r, d)]
+        chosen = _after_first_in_time([(r, d) for r, d in chosen if first <= start_of(r, d)], late)
     elif window.anchor is Anchor.FIRST_REPORT_AND_APPLICATION and chosen:
-        last = period_last_day(min(r.made_on for r, _ in chosen), window.span, window.arithmetic)
-        chosen = [(r, d) for r, d in chosen if r.made_on <= last] if as_of <= last else []
+        chosen = _after_first_in_time(chosen, late)
+        if chosen:
+            last = period_last_day(min(r.made_on for r, _ in chosen), window.span, window.arithmetic)
+            chosen = [(r, d) for r, d in chosen if r.made_on <= last] if as_of <= last else []
     elif window.anchor is Anchor.LATEST_INCIDENT and chosen:
         latest = max(d for _, d in chosen)
         first = earliest_start(latest, window.span, window.arithmetic)
         in_time = as_of <= period_last_day(latest, window.span, window.arithmetic)
-        chosen = [(r, d) for r, d in chosen if first <= d] if in_time else []
+        chosen = _after_first_in_time([(r, d) for r, d in chosen if first <= d], late) if in_time else []
     elif window.anchor in (Anchor.FIRST_REPORT, Anchor.FIRST_INCIDENT) and chosen:
         # The best run of reports within the span beginning with one of them.
         by = (lambda r, d: d) if window.anchor is Anchor.FIRST_INCIDENT else (lambda r, d: r.made_on)
         best = (NOT_MET, 0)
         for start in sorted({by(r, d) for r, d in chosen}):
             end = period_last_day(start, window.span, window.arithmetic)
-            run = [(r, d) for r, d in chosen if start <= by(r, d) <= end]
+            run = _after_first_in_time([(r, d) for r, d in chosen if start <= by(r, d) <= end], late)
+            if not run:
+                continue
             latest = max(r.made_on for r, _ in run)
             if window.application_within is not None and as_of > period_last_day(
                 latest, window.application_within, window.arithmetic
