@@ -169,26 +169,39 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     b = np.frombuffer(data, np.uint8)
-    lf = np.flatnonzero(b == 10)
-    cr = np.flatnonzero(b == 13)
-    # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
-    after = np.zeros(cr.size, np.uint8)
-    inside = cr + 1 < b.size
-    after[inside] = b[cr[inside] + 1]
-    lone = cr[after != 10]
-    before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
-    ends = np.concatenate([before, lone])
-    nexts = np.concatenate([lf + 1, lone + 1])
-    if lone.size:
-        # Lone CRs end lines among the LFs' (a file with none, the usual one, is in order already).
-        order = np.argsort(ends, kind="stable")
-        ends, nexts = ends[order], nexts[order]
+    lf = _positions(b, 10)
+    if b"\r" in data:
+        cr = _positions(b, 13)
+        # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
+        after = np.zeros(cr.size, np.uint8)
+        inside = cr + 1 < b.size
+        after[inside] = b[cr[inside] + 1]
+        lone = cr[after != 10]
+        before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
+        ends = np.concatenate([before, lone])
+        nexts = np.concatenate([lf + 1, lone + 1])
+        if lone.size:
+            # Lone CRs end lines among the LFs' (a file with none, the usual one, is in order already).
+            order = np.argsort(ends, kind="stable")
+            ends, nexts = ends[order], nexts[order]
+    else:
+        # No CR at all (found by one scan of the bytes): every line ends at an LF.
+        ends, nexts = lf, lf + 1
     starts = np.concatenate([[0], nexts]).astype(np.int64)
     ends = np.concatenate([ends, [len(data)]]).astype(np.int64)
     if starts[-1] == len(data):
         # Text ending with a line break has no line after it.
         starts, ends = starts[:-1], ends[:-1]
     return starts, ends
+
+
+def _positions(b: Any, byte: int) -> Ints:
+    """Where *b* holds *byte*, looked for a piece at a time (a flag per byte of a national year is 50 MB)."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    piece = 1 << 23
+    found = [np.flatnonzero(b[at : at + piece] == byte) + at for at in range(0, b.size, piece)]
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
 
 
 def _odd_bytes(b: Any, first: int, delimiter: int) -> Ints:
