@@ -326,7 +326,10 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
         columns = {name: Coded.of(*read[name]) for name in header}
     else:
         # pandas' values are distinct already, in order of appearance.
-        columns = {name: Coded(read[name][0], _objects(read[name][1])) for name in header}
+        columns = {
+            name: Coded(codes, values if isinstance(values, np.ndarray) else _objects(values))
+            for name, (codes, values) in read.items()
+        }
     return Cells(header, rows, columns, tuple(problems), plain=True)
 
 
@@ -337,7 +340,7 @@ def _break_after(data: bytes, end: int) -> int:
 
 def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
     data: bytes, starts: Ints, ends: Ints, plain: Bools, header: tuple[str, ...], delimiter: str
-) -> dict[str, tuple[Ints, list[Any]]]:
+) -> dict[str, tuple[Ints, Any]]:
     """The cells of the plain lines, by pandas, one row per line in order: codes and values per column."""
     import numpy as np  # noqa: PLC0415 (optional extra)
     import pandas as pd  # noqa: PLC0415 (optional extra)
@@ -419,18 +422,21 @@ class _Gathered:
         mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
         self.codes.append(mapped[local].astype(np.int32))
 
-    def result(self) -> tuple[Ints, list[Any]]:
+    def result(self) -> tuple[Ints, Any]:
+        """Codes, and the distinct values (a list, or an array of objects when most are distinct)."""
         import numpy as np  # noqa: PLC0415 (optional extra)
         import pandas as pd  # noqa: PLC0415 (optional extra)
 
         if self.many:
             # pandas numbers the values in order of first appearance, as the blocks do.
             codes, distinct = pd.factorize(np.concatenate(self.raw))
-            return codes.astype(np.int32), distinct.tolist()
+            self.raw.clear()
+            return codes.astype(np.int32), distinct
         return (np.concatenate(self.codes) if self.codes else np.zeros(0, np.int64)), list(self.seen)
 
 
-def _objects(values: list[Any]) -> Any:
+def _objects(values: Any) -> Any:
+    """*values* as an array of objects (a new one)."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     out = np.empty(len(values), object)
@@ -487,7 +493,8 @@ class _Column:
     """One field's values, row by row: codes into ``values``, and which rows need the whole-row check."""
 
     codes: Any
-    values: list[Any]
+    values: Any
+    """A list, or an array of objects."""
     unsure: Any
     exact: bool = False
     """Each value is the cell as written: equal codes are exactly equal values."""
@@ -581,9 +588,12 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     # An empty cell ("" in a CSV) is one of the distinct values: it is checked on its own.
     blank = distinct.index("") if "" in distinct else -1
     joined = "\x00".join(distinct[:blank] + distinct[blank + 1 :] if blank >= 0 else distinct)
-    values: list[Any]
+    values: Any
     if joined.replace("\x00", "-").isprintable() and not _edge_space(joined):
-        values = list(distinct)
+        # The values as they are, in an array (a national year's ids are a million of them): the
+        # columns are gathered from it with no list between.
+        values = np.empty(len(distinct) + 1, object)
+        values[:-1] = column.values if isinstance(column, Coded) else distinct
         exact = True
         unsure = np.zeros(len(distinct) + 1, np.bool_)
         if blank >= 0:
@@ -599,7 +609,8 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
                 values.append(None)
                 flags.append(True)
         unsure = np.asarray([*flags, False], np.bool_)
-    values.append(None)
+        values.append(None)
+    values[-1] = None
     unsure[-1] = required
     codes = np.where(empty, len(distinct), codes)
     bad = unsure[codes]
@@ -633,12 +644,16 @@ def _day_column(
 def _with_default(column: _Column, default: Any) -> Any:
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    values = _objects(column.values)
-    if column.holes is not None:
-        values[column.holes] = default
-    else:
+    codes = column.codes
+    if column.holes is None:
+        values = _objects(column.values)
         values[np.equal(values, None) | np.equal(values, _UNSURE)] = default  # type: ignore[call-overload]
-    return values[column.codes]
+        return values[codes]
+    values = column.values if isinstance(column.values, np.ndarray) else _objects(column.values)
+    if default is not None:
+        values = values.copy()
+        values[column.holes] = default
+    return values[codes]
 
 
 def build_table(
