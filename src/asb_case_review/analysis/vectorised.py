@@ -869,7 +869,12 @@ def _codes(codes: Any, ok: Bools, values: Any) -> Ints:
     import numpy as np  # noqa: PLC0415 (optional extra)
     import pandas as pd  # noqa: PLC0415 (optional extra)
 
-    found: Ints = (pd.factorize(values)[0] if codes is None else codes[ok]).astype(np.int64)
+    if codes is None:
+        codes = pd.factorize(values)[0]
+    elif not ok.all():
+        codes = codes[ok]
+    # The reader's own codes are used as they are when every row is kept (no copy of a million codes).
+    found: Ints = codes.astype(np.int64, copy=False)
     return found
 
 
@@ -888,6 +893,19 @@ def _table(
     began, ended, made = kept["began_on"], kept["ended_on"], kept["made_on"]
 
     def dates(ordinals: Ints) -> tuple[dt.date | None, ...]:
+        high = int(ordinals.max()) if ordinals.size else 0
+        low = int(ordinals.min(initial=high, where=ordinals != 0))
+        if high == 0:
+            return (None,) * ordinals.size
+        if high - low < ordinals.size:
+            # A year's reports span a few hundred days: each row looks its day up by its distance
+            # from the first (0, no date, is the first entry), with no count of distinct values.
+            days = np.empty(high - low + 2, object)
+            days[1:] = [dt.date.fromordinal(d) for d in range(low, high + 1)]
+            at = ordinals - (low - 1)
+            if ordinals.min() == 0:
+                at[ordinals == 0] = 0
+            return tuple(days[at].tolist())
         codes, distinct = pd.factorize(ordinals)
         days = np.empty(distinct.size, object)
         days[:] = [None if d == 0 else dt.date.fromordinal(int(d)) for d in distinct.tolist()]
@@ -912,8 +930,8 @@ def _table(
         "incident": _codes(codes.get("incident"), ok, kept["incident"]),
         "hate": kept["hate"].astype(np.bool_),
         "kinds": {k: i for i, k in enumerate(kinds)},
-        "kind": kinds_codes.astype(np.int64),
-        "agency": kept["agency"].astype(np.int64),
+        "kind": kinds_codes.astype(np.int64, copy=False),
+        "agency": kept["agency"].astype(np.int64, copy=False),
     }
     columns: tuple[Any, ...] = (
         tuple(kept["id"].tolist()),
