@@ -295,6 +295,37 @@ def test_dates_read_the_same_however_far_apart_the_days_are(began: str, made: st
     assert reports_from_csv(text).ended_on == (None, last, None, last)
 
 
+@pytest.mark.parametrize(
+    "households",
+    [
+        ["", "H1", "H2"],
+        ["H1", "", "H2"],
+        ["H1", "H2", ""],
+        ["", "", ""],
+        ["H1", "H 2", ""],
+    ],
+    ids=[
+        "blank-first",
+        "blank-between",
+        "blank-last",
+        "all-blank",
+        "blank-and-space",
+    ],
+)
+def test_an_empty_cell_is_no_value_wherever_it_first_appears(households: list[str]) -> None:
+    """An empty household is no household, first, between others, last or alone."""
+    text = "id,reporter,household,matter,began_on,made_on\n" + "".join(
+        f"R{i},P{i},{h},M,2025-01-01,2025-01-03\n" for i, h in enumerate(households) if "\x00" not in h
+    )
+    agree(lambda reader: reports_from_csv(text, reader=reader))
+    frame = pd.DataFrame(
+        {"id": ["R0", "R1", "R2"], "reporter": "P", "household": pd.Series(households, dtype="str"),
+         "matter": "M", "began_on": "2025-01-01", "made_on": "2025-01-03"}
+    )  # fmt: skip
+    agree(lambda reader: reports_from_dataframe(frame, reader=reader, on_error="skip"))
+    assert reports_from_csv(text).household == tuple(h or None for h in households if "\x00" not in h)
+
+
 def test_the_numpy_sweep_reads_the_readers_columns_as_its_own() -> None:
     """A table read by pandas carries columns the numpy sweep takes as they are, with the same answers."""
     table = synthetic_reports(3000, seed=4)

@@ -585,9 +585,14 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     if found is None or (found[1] and type(found[1][0]) is not str):
         return _each(column, lambda v: row_text(0, field, v, required=required), plain=plain)
     codes, distinct, empty = found
-    # An empty cell ("" in a CSV) is one of the distinct values: it is checked on its own.
-    blank = distinct.index("") if "" in distinct else -1
-    joined = "\x00".join(distinct[:blank] + distinct[blank + 1 :] if blank >= 0 else distinct)
+    # An empty cell ("" in a CSV) is one of the distinct values: it is checked on its own.  Joined,
+    # the values show where one may be (two NULs together, or one at either end), so a column of a
+    # million ids is not searched for it.
+    joined = "\x00".join(distinct)
+    blank = -1
+    if (not joined or "\x00\x00" in joined or joined[0] == "\x00" or joined[-1] == "\x00") and "" in distinct:
+        blank = distinct.index("")
+        joined = "\x00".join(distinct[:blank] + distinct[blank + 1 :])
     values: Any
     if joined.replace("\x00", "-").isprintable() and not _edge_space(joined):
         # The values as they are, in an array (a national year's ids are a million of them): the
@@ -689,8 +694,9 @@ def build_table(
     ids = _with_default(text["id"], None)
     household = _with_default(text["household"], None)
     incident = _with_default(text["incident"], None)
-    no_incident = np.equal(incident, None)  # type: ignore[call-overload] # (an object array)
+    no_incident = _none_rows(text["incident"], incident)
     incident[no_incident] = ids[no_incident]
+    no_id = _none_rows(text["id"], ids)
     agency_codes = np.asarray([-1 if v is None or v is _UNSURE else _AGENCY_LIST.index(v)
                                for v in agency.values], np.int64)[agency.codes]  # fmt: skip
     hate_flags = np.asarray([bool(v) if v is not _UNSURE else False for v in hate.values], np.bool_)[
@@ -728,12 +734,28 @@ def build_table(
             ids = raw["id"]
             assert ids is not None  # a required column: the header has it
             values["id"][at] = row_text(0, "id", _item(ids, at), required=True) if good_id else None
+        no_id[at] = values["id"][at] is None
     ok = np.ones(n, np.bool_)
     ok[[at for at, r in checked.items() if isinstance(r, InvalidRow)]] = False
     codes = _known_codes(text, kind, no_incident)
     # A national year's working columns are let go before the table is built.
     del text, agency, kind, hate, days, unsure, col, raw
-    return _resolve(cells, values, codes, ok, checked, on_error)
+    return _resolve(cells, values, codes, ok, ~no_id, checked, on_error)
+
+
+def _none_rows(column: _Column, gathered: Any) -> Bools:
+    """The rows of a text column holding no value: found from its codes when they say so, else by value."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    if column.holes is None:
+        found: Bools = np.equal(gathered, None)  # type: ignore[call-overload] # (an object array)
+        return found
+    # Every value but those at the holes is text: comparing a million small codes is quicker than
+    # comparing a million objects with None.
+    none = np.zeros(len(gathered), np.bool_)
+    for hole in column.holes:
+        none |= column.codes == hole
+    return none
 
 
 def _known_codes(text: Mapping[str, _Column], kind: _Column, no_incident: Bools) -> dict[str, Any]:
@@ -789,6 +811,7 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     values: dict[str, Any],
     codes: Mapping[str, Any],
     ok: Bools,
+    has_id: Bools,
     checked: Mapping[int, dict[str, Any] | InvalidRow],
     on_error: OnError,
 ) -> ReportTable:
@@ -803,7 +826,6 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     problems.extend(
         RowProblem(r.row, r.field, r.value, r.problem) for r in checked.values() if isinstance(r, InvalidRow)
     )
-    has_id = ~np.equal(ids, None)  # type: ignore[call-overload] # (an object array)
     id_codes = codes["id"][has_id] if "id" in codes else pd.factorize(ids[has_id])[0]
     repeated = id_codes.size > 0 and int(np.bincount(id_codes).max()) > 1
     matter = codes["matter"] if "matter" in codes else pd.factorize(values["matter"])[0]
