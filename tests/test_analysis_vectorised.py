@@ -303,6 +303,8 @@ def test_dates_read_the_same_however_far_apart_the_days_are(began: str, made: st
         ["H1", "H2", ""],
         ["", "", ""],
         ["H1", "H 2", ""],
+        ["H1", "H\x002", ""],
+        ["H1", "H2\x00", "\x00"],
     ],
     ids=[
         "blank-first",
@@ -310,10 +312,13 @@ def test_dates_read_the_same_however_far_apart_the_days_are(began: str, made: st
         "blank-last",
         "all-blank",
         "blank-and-space",
+        "nul-inside",
+        "nul-at-ends",
     ],
 )
 def test_an_empty_cell_is_no_value_wherever_it_first_appears(households: list[str]) -> None:
-    """An empty household is no household, first, between others, last or alone."""
+    """An empty household is no household, first, between others, last or alone; and a NUL inside a value
+    (the columnar check joins values with NULs) is refused as the row-by-row reader refuses it."""
     text = "id,reporter,household,matter,began_on,made_on\n" + "".join(
         f"R{i},P{i},{h},M,2025-01-01,2025-01-03\n" for i, h in enumerate(households) if "\x00" not in h
     )

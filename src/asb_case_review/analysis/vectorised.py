@@ -594,7 +594,13 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
         blank = distinct.index("")
         joined = "\x00".join(distinct[:blank] + distinct[blank + 1 :])
     values: Any
-    if joined.replace("\x00", "-").isprintable() and not _edge_space(joined):
+    # The NULs that join the values are the only ones: a NUL inside a value is refused by row_text.
+    separators = max(len(distinct) - (blank >= 0) - 1, 0)
+    if (
+        joined.count("\x00") == separators
+        and joined.replace("\x00", "-").isprintable()
+        and not _edge_space(joined)
+    ):
         # The values as they are, in an array (a national year's ids are a million of them): the
         # columns are gathered from it with no list between.
         values = np.empty(len(distinct) + 1, object)
