@@ -196,7 +196,7 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
 
 
 def _positions(b: Any, byte: int) -> Ints:
-    """Where *b* holds *byte*, looked for a piece at a time (a flag per byte of a national year is 50 MB)."""
+    """Where *b* holds *byte*, looked for a piece at a time (a flag per byte is as large as the text)."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     piece = 1 << 23
@@ -835,8 +835,11 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     id_codes = codes["id"][has_id] if "id" in codes else pd.factorize(ids[has_id])[0]
     repeated = id_codes.size > 0 and int(np.bincount(id_codes).max()) > 1
     matter = codes["matter"] if "matter" in codes else pd.factorize(values["matter"])[0]
-    facts = [matter[ok], values["began_on"][ok], values["ended_on"][ok], values["hate"][ok]]
-    if "incident" in codes and ok.all():
+    every = bool(ok.all())
+    facts = [matter, values["began_on"], values["ended_on"], values["hate"]]
+    if not every:
+        facts = [f[ok] for f in facts]
+    if "incident" in codes and every:
         incident_codes = codes["incident"]
     else:
         incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
@@ -845,7 +848,9 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
         # pandas numbers codes in order of first appearance: a code is new where it passes all before it.
         before = np.maximum.accumulate(np.concatenate([[-1], incident_codes[:-1]]))
         first = np.flatnonzero(incident_codes > before)
-        conflict = any(bool((f != f[first[incident_codes]]).any()) for f in facts)
+        # Each row's incident's first row, found once for the four facts compared.
+        firsts = first[incident_codes]
+        conflict = any(bool((f != f[firsts]).any()) for f in facts)
     if repeated or conflict:
         ok, later = _in_order(values, ok, checked, rows)
         problems = [p for p in problems if p.row not in later] + list(later.values())
