@@ -281,6 +281,56 @@ def test_day_first_dates_are_read_never_guessed() -> None:
         reports_from_csv(lines, date_format="us")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("began", "made"),
+    [("2025-01-01", "2025-01-03"), ("1900-01-01", "2499-12-31")],
+    ids=["days-fewer-than-rows", "days-far-apart"],
+)
+def test_dates_read_the_same_however_far_apart_the_days_are(began: str, made: str) -> None:
+    """Dates, and a missing end date, are the same whether the days span fewer days than rows or far more."""
+    rows = [f"R{i},P{i},M,{began},{made},{made if i % 2 else ''}" for i in range(4)]
+    text = "id,reporter,matter,began_on,made_on,ended_on\n" + "\n".join(rows) + "\n"
+    agree(lambda reader: reports_from_csv(text, reader=reader))
+    last = dt.date.fromisoformat(made)
+    assert reports_from_csv(text).ended_on == (None, last, None, last)
+
+
+@pytest.mark.parametrize(
+    "households",
+    [
+        ["", "H1", "H2"],
+        ["H1", "", "H2"],
+        ["H1", "H2", ""],
+        ["", "", ""],
+        ["H1", "H 2", ""],
+        ["H1", "H\x002", ""],
+        ["H1", "H2\x00", "\x00"],
+    ],
+    ids=[
+        "blank-first",
+        "blank-between",
+        "blank-last",
+        "all-blank",
+        "blank-and-space",
+        "nul-inside",
+        "nul-at-ends",
+    ],
+)
+def test_an_empty_cell_is_no_value_wherever_it_first_appears(households: list[str]) -> None:
+    """An empty household is no household, first, between others, last or alone; and a NUL inside a value
+    (the columnar check joins values with NULs) is refused as the row-by-row reader refuses it."""
+    text = "id,reporter,household,matter,began_on,made_on\n" + "".join(
+        f"R{i},P{i},{h},M,2025-01-01,2025-01-03\n" for i, h in enumerate(households) if "\x00" not in h
+    )
+    agree(lambda reader: reports_from_csv(text, reader=reader))
+    frame = pd.DataFrame(
+        {"id": ["R0", "R1", "R2"], "reporter": "P", "household": pd.Series(households, dtype="str"),
+         "matter": "M", "began_on": "2025-01-01", "made_on": "2025-01-03"}
+    )  # fmt: skip
+    agree(lambda reader: reports_from_dataframe(frame, reader=reader, on_error="skip"))
+    assert reports_from_csv(text).household == tuple(h or None for h in households if "\x00" not in h)
+
+
 def test_the_numpy_sweep_reads_the_readers_columns_as_its_own() -> None:
     """A table read by pandas carries columns the numpy sweep takes as they are, with the same answers."""
     table = synthetic_reports(3000, seed=4)

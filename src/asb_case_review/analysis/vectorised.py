@@ -169,26 +169,39 @@ def _lines(data: bytes) -> tuple[Ints, Ints]:
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     b = np.frombuffer(data, np.uint8)
-    lf = np.flatnonzero(b == 10)
-    cr = np.flatnonzero(b == 13)
-    # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
-    after = np.zeros(cr.size, np.uint8)
-    inside = cr + 1 < b.size
-    after[inside] = b[cr[inside] + 1]
-    lone = cr[after != 10]
-    before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
-    ends = np.concatenate([before, lone])
-    nexts = np.concatenate([lf + 1, lone + 1])
-    if lone.size:
-        # Lone CRs end lines among the LFs' (a file with none, the usual one, is in order already).
-        order = np.argsort(ends, kind="stable")
-        ends, nexts = ends[order], nexts[order]
+    lf = _positions(b, 10)
+    if b"\r" in data:
+        cr = _positions(b, 13)
+        # A CR just before an LF is part of a CRLF: the line ends at the CR, the next begins after the LF.
+        after = np.zeros(cr.size, np.uint8)
+        inside = cr + 1 < b.size
+        after[inside] = b[cr[inside] + 1]
+        lone = cr[after != 10]
+        before = lf - (b[np.maximum(lf - 1, 0)] == 13) * (lf > 0)
+        ends = np.concatenate([before, lone])
+        nexts = np.concatenate([lf + 1, lone + 1])
+        if lone.size:
+            # Lone CRs end lines among the LFs' (a file with none, the usual one, is in order already).
+            order = np.argsort(ends, kind="stable")
+            ends, nexts = ends[order], nexts[order]
+    else:
+        # No CR at all (found by one scan of the bytes): every line ends at an LF.
+        ends, nexts = lf, lf + 1
     starts = np.concatenate([[0], nexts]).astype(np.int64)
     ends = np.concatenate([ends, [len(data)]]).astype(np.int64)
     if starts[-1] == len(data):
         # Text ending with a line break has no line after it.
         starts, ends = starts[:-1], ends[:-1]
     return starts, ends
+
+
+def _positions(b: Any, byte: int) -> Ints:
+    """Where *b* holds *byte*, looked for a piece at a time (a flag per byte is as large as the text)."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    piece = 1 << 23
+    found = [np.flatnonzero(b[at : at + piece] == byte) + at for at in range(0, b.size, piece)]
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
 
 
 def _odd_bytes(b: Any, first: int, delimiter: int) -> Ints:
@@ -313,7 +326,10 @@ def csv_cells(  # noqa: PLR0912, PLR0915 (one pass over the lines, kept together
         columns = {name: Coded.of(*read[name]) for name in header}
     else:
         # pandas' values are distinct already, in order of appearance.
-        columns = {name: Coded(read[name][0], _objects(read[name][1])) for name in header}
+        columns = {
+            name: Coded(codes, values if isinstance(values, np.ndarray) else _objects(values))
+            for name, (codes, values) in read.items()
+        }
     return Cells(header, rows, columns, tuple(problems), plain=True)
 
 
@@ -324,7 +340,7 @@ def _break_after(data: bytes, end: int) -> int:
 
 def _plain_cells(  # noqa: PLR0917 (the arrays of one read, named at the call)
     data: bytes, starts: Ints, ends: Ints, plain: Bools, header: tuple[str, ...], delimiter: str
-) -> dict[str, tuple[Ints, list[Any]]]:
+) -> dict[str, tuple[Ints, Any]]:
     """The cells of the plain lines, by pandas, one row per line in order: codes and values per column."""
     import numpy as np  # noqa: PLC0415 (optional extra)
     import pandas as pd  # noqa: PLC0415 (optional extra)
@@ -406,18 +422,21 @@ class _Gathered:
         mapped = np.fromiter((add(v, len(known)) for v in distinct.tolist()), np.int64, len(distinct))
         self.codes.append(mapped[local].astype(np.int32))
 
-    def result(self) -> tuple[Ints, list[Any]]:
+    def result(self) -> tuple[Ints, Any]:
+        """Codes, and the distinct values (a list, or an array of objects when most are distinct)."""
         import numpy as np  # noqa: PLC0415 (optional extra)
         import pandas as pd  # noqa: PLC0415 (optional extra)
 
         if self.many:
             # pandas numbers the values in order of first appearance, as the blocks do.
             codes, distinct = pd.factorize(np.concatenate(self.raw))
-            return codes.astype(np.int32), distinct.tolist()
+            self.raw.clear()
+            return codes.astype(np.int32), distinct
         return (np.concatenate(self.codes) if self.codes else np.zeros(0, np.int64)), list(self.seen)
 
 
-def _objects(values: list[Any]) -> Any:
+def _objects(values: Any) -> Any:
+    """*values* as an array of objects (a new one)."""
     import numpy as np  # noqa: PLC0415 (optional extra)
 
     out = np.empty(len(values), object)
@@ -474,7 +493,8 @@ class _Column:
     """One field's values, row by row: codes into ``values``, and which rows need the whole-row check."""
 
     codes: Any
-    values: list[Any]
+    values: Any
+    """A list, or an array of objects."""
     unsure: Any
     exact: bool = False
     """Each value is the cell as written: equal codes are exactly equal values."""
@@ -565,12 +585,26 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
     if found is None or (found[1] and type(found[1][0]) is not str):
         return _each(column, lambda v: row_text(0, field, v, required=required), plain=plain)
     codes, distinct, empty = found
-    # An empty cell ("" in a CSV) is one of the distinct values: it is checked on its own.
-    blank = distinct.index("") if "" in distinct else -1
-    joined = "\x00".join(distinct[:blank] + distinct[blank + 1 :] if blank >= 0 else distinct)
-    values: list[Any]
-    if joined.replace("\x00", "-").isprintable() and not _edge_space(joined):
-        values = list(distinct)
+    # An empty cell ("" in a CSV) is one of the distinct values: it is checked on its own.  Joined,
+    # the values show where one may be (two NULs together, or one at either end), so a column of a
+    # million ids is not searched for it.
+    joined = "\x00".join(distinct)
+    blank = -1
+    if (not joined or "\x00\x00" in joined or joined[0] == "\x00" or joined[-1] == "\x00") and "" in distinct:
+        blank = distinct.index("")
+        joined = "\x00".join(distinct[:blank] + distinct[blank + 1 :])
+    values: Any
+    # The NULs that join the values are the only ones: a NUL inside a value is refused by row_text.
+    separators = max(len(distinct) - (blank >= 0) - 1, 0)
+    if (
+        joined.count("\x00") == separators
+        and joined.replace("\x00", "-").isprintable()
+        and not _edge_space(joined)
+    ):
+        # The values as they are, in an array (a national year's ids are a million of them): the
+        # columns are gathered from it with no list between.
+        values = np.empty(len(distinct) + 1, object)
+        values[:-1] = column.values if isinstance(column, Coded) else distinct
         exact = True
         unsure = np.zeros(len(distinct) + 1, np.bool_)
         if blank >= 0:
@@ -586,7 +620,8 @@ def _text_column(column: Any, field: str, *, required: bool, plain: bool) -> _Co
                 values.append(None)
                 flags.append(True)
         unsure = np.asarray([*flags, False], np.bool_)
-    values.append(None)
+        values.append(None)
+    values[-1] = None
     unsure[-1] = required
     codes = np.where(empty, len(distinct), codes)
     bad = unsure[codes]
@@ -620,12 +655,16 @@ def _day_column(
 def _with_default(column: _Column, default: Any) -> Any:
     import numpy as np  # noqa: PLC0415 (optional extra)
 
-    values = _objects(column.values)
-    if column.holes is not None:
-        values[column.holes] = default
-    else:
+    codes = column.codes
+    if column.holes is None:
+        values = _objects(column.values)
         values[np.equal(values, None) | np.equal(values, _UNSURE)] = default  # type: ignore[call-overload]
-    return values[column.codes]
+        return values[codes]
+    values = column.values if isinstance(column.values, np.ndarray) else _objects(column.values)
+    if default is not None:
+        values = values.copy()
+        values[column.holes] = default
+    return values[codes]
 
 
 def build_table(
@@ -661,8 +700,9 @@ def build_table(
     ids = _with_default(text["id"], None)
     household = _with_default(text["household"], None)
     incident = _with_default(text["incident"], None)
-    no_incident = np.equal(incident, None)  # type: ignore[call-overload] # (an object array)
+    no_incident = _none_rows(text["incident"], incident)
     incident[no_incident] = ids[no_incident]
+    no_id = _none_rows(text["id"], ids)
     agency_codes = np.asarray([-1 if v is None or v is _UNSURE else _AGENCY_LIST.index(v)
                                for v in agency.values], np.int64)[agency.codes]  # fmt: skip
     hate_flags = np.asarray([bool(v) if v is not _UNSURE else False for v in hate.values], np.bool_)[
@@ -700,12 +740,28 @@ def build_table(
             ids = raw["id"]
             assert ids is not None  # a required column: the header has it
             values["id"][at] = row_text(0, "id", _item(ids, at), required=True) if good_id else None
+        no_id[at] = values["id"][at] is None
     ok = np.ones(n, np.bool_)
     ok[[at for at, r in checked.items() if isinstance(r, InvalidRow)]] = False
     codes = _known_codes(text, kind, no_incident)
     # A national year's working columns are let go before the table is built.
     del text, agency, kind, hate, days, unsure, col, raw
-    return _resolve(cells, values, codes, ok, checked, on_error)
+    return _resolve(cells, values, codes, ok, ~no_id, checked, on_error)
+
+
+def _none_rows(column: _Column, gathered: Any) -> Bools:
+    """The rows of a text column holding no value: found from its codes when they say so, else by value."""
+    import numpy as np  # noqa: PLC0415 (optional extra)
+
+    if column.holes is None:
+        found: Bools = np.equal(gathered, None)  # type: ignore[call-overload] # (an object array)
+        return found
+    # Every value but those at the holes is text: comparing a million small codes is quicker than
+    # comparing a million objects with None.
+    none = np.zeros(len(gathered), np.bool_)
+    for hole in column.holes:
+        none |= column.codes == hole
+    return none
 
 
 def _known_codes(text: Mapping[str, _Column], kind: _Column, no_incident: Bools) -> dict[str, Any]:
@@ -761,6 +817,7 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     values: dict[str, Any],
     codes: Mapping[str, Any],
     ok: Bools,
+    has_id: Bools,
     checked: Mapping[int, dict[str, Any] | InvalidRow],
     on_error: OnError,
 ) -> ReportTable:
@@ -775,12 +832,14 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
     problems.extend(
         RowProblem(r.row, r.field, r.value, r.problem) for r in checked.values() if isinstance(r, InvalidRow)
     )
-    has_id = ~np.equal(ids, None)  # type: ignore[call-overload] # (an object array)
     id_codes = codes["id"][has_id] if "id" in codes else pd.factorize(ids[has_id])[0]
     repeated = id_codes.size > 0 and int(np.bincount(id_codes).max()) > 1
     matter = codes["matter"] if "matter" in codes else pd.factorize(values["matter"])[0]
-    facts = [matter[ok], values["began_on"][ok], values["ended_on"][ok], values["hate"][ok]]
-    if "incident" in codes and ok.all():
+    every = bool(ok.all())
+    facts = [matter, values["began_on"], values["ended_on"], values["hate"]]
+    if not every:
+        facts = [f[ok] for f in facts]
+    if "incident" in codes and every:
         incident_codes = codes["incident"]
     else:
         incident_codes = pd.factorize(values["incident"][ok])[0] if n else np.zeros(0, np.int64)
@@ -789,7 +848,9 @@ def _resolve(  # noqa: PLR0917 (one resolution, in the row-by-row reader's order
         # pandas numbers codes in order of first appearance: a code is new where it passes all before it.
         before = np.maximum.accumulate(np.concatenate([[-1], incident_codes[:-1]]))
         first = np.flatnonzero(incident_codes > before)
-        conflict = any(bool((f != f[first[incident_codes]]).any()) for f in facts)
+        # Each row's incident's first row, found once for the four facts compared.
+        firsts = first[incident_codes]
+        conflict = any(bool((f != f[firsts]).any()) for f in facts)
     if repeated or conflict:
         ok, later = _in_order(values, ok, checked, rows)
         problems = [p for p in problems if p.row not in later] + list(later.values())
@@ -841,7 +902,12 @@ def _codes(codes: Any, ok: Bools, values: Any) -> Ints:
     import numpy as np  # noqa: PLC0415 (optional extra)
     import pandas as pd  # noqa: PLC0415 (optional extra)
 
-    found: Ints = (pd.factorize(values)[0] if codes is None else codes[ok]).astype(np.int64)
+    if codes is None:
+        codes = pd.factorize(values)[0]
+    elif not ok.all():
+        codes = codes[ok]
+    # The reader's own codes are used as they are when every row is kept (no copy of a million codes).
+    found: Ints = codes.astype(np.int64, copy=False)
     return found
 
 
@@ -860,6 +926,19 @@ def _table(
     began, ended, made = kept["began_on"], kept["ended_on"], kept["made_on"]
 
     def dates(ordinals: Ints) -> tuple[dt.date | None, ...]:
+        high = int(ordinals.max()) if ordinals.size else 0
+        low = int(ordinals.min(initial=high, where=ordinals != 0))
+        if high == 0:
+            return (None,) * ordinals.size
+        if high - low < ordinals.size:
+            # A year's reports span a few hundred days: each row looks its day up by its distance
+            # from the first (0, no date, is the first entry), with no count of distinct values.
+            days = np.empty(high - low + 2, object)
+            days[1:] = [dt.date.fromordinal(d) for d in range(low, high + 1)]
+            at = ordinals - (low - 1)
+            if ordinals.min() == 0:
+                at[ordinals == 0] = 0
+            return tuple(days[at].tolist())
         codes, distinct = pd.factorize(ordinals)
         days = np.empty(distinct.size, object)
         days[:] = [None if d == 0 else dt.date.fromordinal(int(d)) for d in distinct.tolist()]
@@ -884,8 +963,8 @@ def _table(
         "incident": _codes(codes.get("incident"), ok, kept["incident"]),
         "hate": kept["hate"].astype(np.bool_),
         "kinds": {k: i for i, k in enumerate(kinds)},
-        "kind": kinds_codes.astype(np.int64),
-        "agency": kept["agency"].astype(np.int64),
+        "kind": kinds_codes.astype(np.int64, copy=False),
+        "agency": kept["agency"].astype(np.int64, copy=False),
     }
     columns: tuple[Any, ...] = (
         tuple(kept["id"].tolist()),
