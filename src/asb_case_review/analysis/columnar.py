@@ -711,6 +711,13 @@ class Columns:
 
     def count_met(self, plan: CountPlan) -> Bools:
         """For each row: whether *plan*'s count is met had its reporter applied on its day."""
+        key = ("met", plan.count)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._count_met(plan)
+        return found
+
+    def _count_met(self, plan: CountPlan) -> Bools:
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         window = plan.selection.window
@@ -807,7 +814,14 @@ class Columns:
             # A unit's date is its latest day of behaviour, which need not grow with the day made.
             pending = np.arange(firsts.size)
         else:
-            pending = self._walk(plan, ok, keyed, units, events, asked_group, asked_day, low, nth)
+            # The count holds on a day exactly when its at_least-th latest unit is inside the
+            # window (nth >= low), which is count_met: only the days it is met are walked.
+            met = np.flatnonzero(self.count_met(plan)[order[firsts]])
+            pending = met[
+                self._walk(
+                    plan, ok, keyed, units, events, asked_group[met], asked_day[met], low[met], nth, met
+                )
+            ]
         if pending.size:
             _replay(
                 group[events], self.made[events], dated[events], units[events], plan.at_least,
@@ -831,8 +845,9 @@ class Columns:
         asked_day: Ints,
         low: Ints,
         nth: Ints,
+        slots: Ints,
     ) -> Ints:
-        """Fill *nth* by walking back from each question; the questions still open after a few steps."""
+        """Fill *nth* at *slots* by walking back from each question; the questions open after a few steps."""
         import numpy as np  # noqa: PLC0415 (optional extra)
 
         if events.size == 0:
@@ -862,7 +877,7 @@ class Columns:
             latest = inside & (event_superseded[safe] > day)
             found = found + latest
             hit = latest & (found == plan.at_least)
-            nth[active[hit]] = event_made[safe[hit]]
+            nth[slots[active[hit]]] = event_made[safe[hit]]
             keep = np.flatnonzero(inside & ~hit)
             active, found, day, lowest = active[keep], found[keep], day[keep], lowest[keep]
             at, floor = at[keep] - 1, floor[keep]
