@@ -369,3 +369,43 @@ def test_policies_check_stale_lists_readings_older_than_the_days_given(
     assert "merseyside: read on 2026-11-26, 187 days ago" in out
     assert main(["policies", "check", "statutory", "--stale", "30", "--today", "2026-12-01"]) == 1
     assert "statutory: no date read recorded" in capsys.readouterr().out
+
+
+def test_one_area_read_alone_equals_the_catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``built_in_area`` reads only the area's own file (and its scheme's) and gives what the
+    whole catalogue holds, for every area, scheme members included; unknown names are KeyError."""
+    import sys  # noqa: PLC0415 - only to hide the read catalogue from built_in_area
+
+    areas = dict(catalogue.AREAS)
+    monkeypatch.delitem(sys.modules, "asb_case_review.catalogue._built")
+    read: list[str] = []
+    text = catalogue.catalogue_text
+    monkeypatch.setattr(catalogue, "catalogue_text", lambda name: read.append(name) or text(name))
+    for name, area in areas.items():
+        read.clear()
+        assert catalogue.built_in_area(name) == area, name
+        scheme = area.latest.scheme
+        assert read == [f"{name}.toml", *([f"{scheme}.toml"] if scheme else [])], name
+    assert "asb_case_review.catalogue._built" not in sys.modules
+    with pytest.raises(KeyError):
+        catalogue.built_in_area("nowhere")
+
+
+def test_the_sweep_command_reads_only_the_policy_it_names(tmp_path: Path) -> None:
+    """``asb-case-review sweep --policy NAME`` starts without reading all the catalogue's files."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    reports = tmp_path / "reports.csv"
+    reports.write_text(
+        "id,reporter,matter,incident,began_on,made_on,agency\nR1,P1,M1,I1,2025-01-02,2025-01-03,police\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import sys\n"
+        "from asb_case_review.cli import main\n"
+        f"code = main(['sweep', {str(reports)!r}, '--policy', 'staffordshire-moorlands', '--no-progress'])\n"
+        "print('read all' if 'asb_case_review.catalogue._built' in sys.modules else 'read one', code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "read one 0", done.stdout + done.stderr

@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, TypeVar
 
 import attrs
 
-from . import __version__
+from . import __version__, catalogue
 from ._csvtext import csv_text, row_cells, written_as_is
 from ._limits import MAX_DATE, MIN_DATE, Unreadable, decode, loads_json, text_problem
 from ._readers import DATE_FORMATS, unknown
 from .audit import audit_fields, stamped_decision
 from .cases import load_cases, run_cases
-from .catalogue import AREAS, not_built_in, read_area
+from .catalogue import built_in_area, not_built_in, read_area
 from .catalogue.features import Feature, features
 from .conformance import Finding, Severity, check_area
 from .dates import london_day
@@ -860,9 +860,11 @@ def _load_policy(name: str) -> Area:
     """A built-in area by id, or every version in a policy file the user named."""
     if not _is_file(name):
         try:
-            return AREAS[name]
+            return built_in_area(name)
         except KeyError:
-            problem = not_built_in(name, AREAS, what="a built-in policy or a file", listed_by=_LISTED_BY)
+            problem = not_built_in(
+                name, catalogue.AREAS, what="a built-in policy or a file", listed_by=_LISTED_BY
+            )
             raise _BadInput(f"policy={name!r}: {problem}") from None
     text = _read_text(name)
     try:
@@ -883,10 +885,10 @@ def _beside(cases_file: str, name: str) -> Area:
     """
     if not name.endswith((".toml", ".json")):
         try:
-            return AREAS[name]
+            return built_in_area(name)
         except KeyError:
             what = "a built-in policy or a file (a file ends .toml or .json)"
-            problem = not_built_in(name, AREAS, what=what, listed_by=_LISTED_BY)
+            problem = not_built_in(name, catalogue.AREAS, what=what, listed_by=_LISTED_BY)
             raise _BadInput(f"{cases_file}: policy={name!r}: {problem}") from None
     folder = Path(cases_file).parent
     path = folder / name
@@ -964,7 +966,7 @@ def _listed(args: argparse.Namespace) -> list[Area]:
     """The built-in areas that pass the list filters."""
     wanted = set(args.feature or ())
     kept = []
-    for area in sorted(AREAS.values(), key=lambda a: a.id):
+    for area in sorted(catalogue.AREAS.values(), key=lambda a: a.id):
         latest = area.latest
         if args.region is not None and (latest.region is None or latest.region.value != args.region):
             continue
@@ -1020,7 +1022,7 @@ def _policies_show(args: argparse.Namespace) -> int:
 
 
 def _names(args: argparse.Namespace) -> list[str]:
-    names: list[str] = sorted(AREAS) if getattr(args, "all", False) else list(args.policies)
+    names: list[str] = sorted(catalogue.AREAS) if getattr(args, "all", False) else list(args.policies)
     if not names:
         raise _BadInput(f"policies {args.action}: name a built-in policy or a policy file (or --all)")
     return names

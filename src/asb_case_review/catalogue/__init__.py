@@ -41,6 +41,7 @@ __all__ = [
     "STAFFORDSHIRE_MOORLANDS",
     "STATUTORY",
     "apply_scheme",
+    "built_in_area",
     "catalogue_files",
     "catalogue_text",
     "get_policy",
@@ -85,6 +86,35 @@ def catalogue_files() -> tuple[str, ...]:
 def catalogue_text(name: str) -> str:
     """The text of the catalogue file *name* (a policy file or a ``.cases.toml`` file)."""
     return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+def built_in_area(name: str) -> Area:
+    """The built-in area *name*, equal to ``AREAS[name]``, reading only its own file (and its scheme's).
+
+    A command that needs one area does not pay for reading all of them; once the whole
+    catalogue has been read, the area is taken from it.  ``KeyError`` when there is no such area.
+
+    >>> built_in_area("wirral") == AREAS["wirral"]
+    True
+    """
+    import sys  # noqa: PLC0415 - only to see whether the catalogue has been read
+
+    built = sys.modules.get(f"{__name__}._built")
+    if built is not None or not isinstance(name, str) or f"{name}.toml" not in catalogue_files():
+        return (built or _loaded()).AREAS[name]  # type: ignore[no-any-return]
+    from ..policyfile import SchemeMember, load_entry  # noqa: PLC0415 - read only when asked
+
+    entry = load_entry(catalogue_text(f"{name}.toml"), file=f"catalogue/{name}.toml")
+    if not isinstance(entry, SchemeMember):
+        if entry.id == name:
+            return entry
+    elif entry.id == name and f"{entry.scheme}.toml" in catalogue_files():
+        scheme = load_entry(catalogue_text(f"{entry.scheme}.toml"), file=f"catalogue/{entry.scheme}.toml")
+        if not isinstance(scheme, SchemeMember) and scheme.id == entry.scheme:
+            return apply_scheme(entry, {scheme.id: scheme}, file=f"catalogue/{name}.toml")
+    # Anything unusual (a wrong id, a missing scheme, a scheme of a scheme) is the whole
+    # catalogue's to refuse by name, as it is when every file is read.
+    return _loaded().AREAS[name]  # type: ignore[no-any-return]
 
 
 def _loaded() -> ModuleType:
