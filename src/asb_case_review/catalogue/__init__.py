@@ -94,6 +94,7 @@ def built_in_area(name: str) -> Area:
     A command that needs one area does not pay for reading all of them; once the whole
     catalogue has been read, the area is taken from it.  ``KeyError`` when there is no such area.
 
+    >>> from asb_case_review.catalogue import AREAS
     >>> built_in_area("wirral") == AREAS["wirral"]
     True
     """
