@@ -380,7 +380,12 @@ def test_one_area_read_alone_equals_the_catalogues(monkeypatch: pytest.MonkeyPat
     monkeypatch.delitem(sys.modules, "asb_case_review.catalogue._built")
     read: list[str] = []
     text = catalogue.catalogue_text
-    monkeypatch.setattr(catalogue, "catalogue_text", lambda name: read.append(name) or text(name))
+
+    def reading(name: str) -> str:
+        read.append(name)
+        return text(name)
+
+    monkeypatch.setattr(catalogue, "catalogue_text", reading)
     for name, area in areas.items():
         read.clear()
         assert catalogue.built_in_area(name) == area, name

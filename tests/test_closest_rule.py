@@ -36,7 +36,7 @@ _KIND_REASONS = {
 }
 
 
-def _expected_closest(decision: Decision) -> Shortfall:
+def expected_closest(decision: Decision) -> Shortfall:
     """The closest, as the docs define it: first a rule that takes in some report as its kind, then
     one that new reports can still meet, then the fewest new units a new application needs, then the
     policy's order; and
@@ -94,7 +94,7 @@ def test_the_letter_names_the_closest_rule_and_each_reports_own_reason(
     decision = evaluate(application, CATALOGUE[name])
     if decision.met or not decision.shortfalls():
         return
-    closest = _expected_closest(decision)
+    closest = expected_closest(decision)
     letter = for_applicant(decision)
     label = decision.find_rule(closest.rule).label
     assert f'Under the rule closest to being met, "{label}"' in letter

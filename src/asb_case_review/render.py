@@ -762,12 +762,23 @@ def to_dict(decision: Decision) -> dict[str, Any]:
     }
 
 
+def _letters_fates(decision: Decision) -> tuple[Fate, ...]:
+    """The fates under the rule the letter explains: the deciding rule's when met, else the closest rule's."""
+    if decision.met:
+        return decision.fates
+    nearest = _nearest(decision)
+    return decision.fates if nearest is None else nearest.tally.fates
+
+
 def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) -> dict[str, Any]:
     """What the applicant may be told, as plain data: never another person's id, report or fate.
 
     For systems that write letters from data.  Only the victim's own reports
     are listed (none for a third party without the victim's recorded
-    consent); other people's appear in the letter as a number.  Like the
+    consent), each with its fate under the rule the letter explains (the
+    deciding rule when met; when not, the rule closest to being met), so the
+    data and the letter say the same of each report; other people's appear
+    in the letter as a number.  Like the
     letter, it holds no date worked out from another person's report: a
     near-miss deadline set by someone else's report is ``None``.
 
@@ -781,7 +792,7 @@ def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) 
     _decided(decided_on)
     application = decision.application
     told = _told_of(decision)
-    own = [f for f in decision.fates if told is not None and f.reporter == told]
+    own = [f for f in _letters_fates(decision) if told is not None and f.reporter == told]
     made = {r.id: r.made_on for r in application.reports}
     rules = [decision.find_rule(rule_id) for rule_id in decision.matched]
     policy = decision.policy
