@@ -378,11 +378,12 @@ def test_the_numpy_engine_refuses_a_first_only_lag_with_a_window_placed_by_the_l
         # The latest incident (1 Feb) places the period: the application by 31 Jul; an incident on
         # 14 Aug moves it to begin on 15 Feb, past both earlier incidents (one reported on 20 Feb).
         (LATEST_INCIDENT_WINDOW, LATEST_ROWS, ["not_met", "met", "not_met"], dt.date(2025, 7, 31)),
-        # Only the first report counted, by day, then id, is held to the lag: in A the late R1 comes
-        # before R2 (in time) and does not count; in B R3 (in time) comes first and R4 counts after it.
-        (FIRST_REPORT_LAG, LAG_ROWS, ["not_met", "not_met", "met", "met"], dt.date(2025, 8, 31)),
+        # Only the first report counted is held to the lag, and a day's reports made in time are read
+        # before its late ones whatever the ids (law.reports.lag_order): in A the late R1 follows R2,
+        # made in time the same day, and counts; in B R4 follows R3 as its id does too.
+        (FIRST_REPORT_LAG, LAG_ROWS, ["met", "met", "met", "met"], dt.date(2025, 8, 31)),
         # The same, with the period tied to the application beginning with the first report in time.
-        (FIRST_LAG_TIED, LAG_ROWS, ["not_met", "not_met", "met", "met"], dt.date(2025, 8, 31)),
+        (FIRST_LAG_TIED, LAG_ROWS, ["met", "met", "met", "met"], dt.date(2025, 8, 31)),
     ],
     ids=["first-report-window", "latest-incident-window", "first-report-lag", "first-report-lag-tied"],
 )

@@ -99,7 +99,8 @@ def _met(application: Application, at_least: int, window: Window, lag: Lag, day:
             for r in application.reports
             if r.made_on <= min(day, application.made_on) and r.incident.matter == application.matter
         ),
-        key=lambda r: (r.made_on, r.id),
+        # A day's reports made in time are read before its late ones, whatever their ids.
+        key=lambda r: (r.made_on, not _in_time(r, lag), r.id),
     )
     span = window.span
     match window.anchor:

@@ -539,14 +539,20 @@ def drop_late_first(
 
     Their fates go in *out*.  Nothing changes unless *late* names some report (a lag that
     binds only the first report counted, :func:`.law.reports.first_counted`).  A report kept
-    counts only while some report made in time at or before it (in the law's order) is still
+    counts only while some report made in time at or before it (in the law's order, a day's
+    reports made in time before its late ones: :func:`.law.reports.lag_order`) is still
     inside: once the last of those has left the window, it would be late and first.  Its last
     day inside is cut to the latest last day of those.
     """
     if not late or lag is None:
         return inside
     kept: list[tuple[Report, dt.date, dt.date]] = []
-    held = law.held_days([r.id in late for r, _, _ in inside], [last for _, _, last in inside])
+    flags = [r.id in late for r, _, _ in inside]
+    order = law.lag_order([r.made_on for r, _, _ in inside], flags)
+    read = law.held_days([flags[i] for i in order], [inside[i][2] for i in order])
+    held: list[dt.date | None] = [None] * len(inside)
+    for position, i in enumerate(order):
+        held[i] = read[position]
     for (report, day, _), last in zip(inside, held, strict=True):
         if last is None:
             out[report.id] = partial(late_first, report, lag, day)
@@ -608,10 +614,13 @@ def select(
     if late and selection.lag is not None and anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
         # The period begins with the first report made in time: the late ones before it would
         # each have been the first report counted.
-        skip = law.first_counted(r.id in late for r, _ in survivors)
-        for report, day in survivors[:skip]:
+        flags = [r.id in late for r, _ in survivors]
+        order = law.lag_order([r.made_on for r, _ in survivors], flags)
+        dropped = set(order[: law.first_counted(flags[i] for i in order)])
+        for i in sorted(dropped):
+            report, day = survivors[i]
             out[report.id] = partial(late_first, report, selection.lag, day)
-        placed = survivors[skip:]
+        placed = tuple(pair for i, pair in enumerate(survivors) if i not in dropped)
     inside, window = _place(selection.window, placed, as_of, out, shared)
     if anchor not in _RUN_ANCHORS:
         # Runs (a window beginning with the first report counted) are placed by the count,

@@ -39,6 +39,7 @@ from .law.reports import (
     date_of_value,
     first_counted,
     key_reader,
+    lag_order,
     reads_day_made,
     unit_key,
 )
@@ -534,9 +535,15 @@ class Count(_Combinable):
         joinable: dict[int, dt.date] = {}
         for start in starts:
             end = period_last_day(start, window.span, window.arithmetic)
-            members = [(r, d) for day, r, d in tested if start <= day <= end]
-            skip = first_counted(r.id in late for r, _ in members) if late else 0
-            dropped, members = members[:skip], members[skip:]
+            placed = [(day, r, d) for day, r, d in tested if start <= day <= end]
+            members = [(r, d) for _, r, d in placed]
+            dropped = []
+            if late:
+                flags = [r.id in late for r, _ in members]
+                order = lag_order([day for day, _, _ in placed], flags)
+                skipped = set(order[: first_counted(flags[i] for i in order)])
+                dropped = [pair for i, pair in enumerate(members) if i in skipped]
+                members = [pair for i, pair in enumerate(members) if i not in skipped]
             latest = max(r.made_on for r, _ in members)
             bound = (
                 dt.date.max

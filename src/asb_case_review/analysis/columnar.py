@@ -545,10 +545,11 @@ class Columns:
 
         Whether it can count, and the last day (as a day the window tests) on which it does.  A
         report that passes the value tests counts on a day while it is inside the window and
-        some report made in time at or before it in the law's order (the day made, then the id;
-        in its group) is inside too: else it, or a late report before it, would be the first
-        counted.  So it counts while the window holds the day ``min(its own day, the latest day
-        of those in-time reports)``, the day kept here (-1: no report in time before it, never).
+        some report made in time at or before it in the law's order (the day made, a day's
+        reports made in time first, then the id; in its group) is inside too: else it, or a late
+        report before it, would be the first counted.  So it counts while the window holds the
+        day ``min(its own day, the latest day of those in-time reports)``, the day kept here (-1:
+        no report in time before it, never).
         """
         import numpy as np  # noqa: PLC0415 (optional extra)
 
@@ -559,7 +560,8 @@ class Columns:
             else self._behaviour(selection.behaviour_day)
         )
         group, _, _, _, _ = self._group(victim=plan.victim)
-        law = np.lexsort((self._id_rank(), self.made, group))
+        # The law's order, a day's reports made in time before its late ones (law.reports.lag_order).
+        law = np.lexsort((self._id_rank(), ~in_time, self.made, group))
         ranked = group[law]
         stride = int(dated.max(initial=0)) + 2
         # The latest day of the in-time reports so far in each group: a running maximum that

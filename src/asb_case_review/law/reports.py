@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import operator
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, assert_never
 
@@ -71,6 +71,7 @@ __all__ = [
     "in_time",
     "key_value",
     "lag_last_day",
+    "lag_order",
     "reads_day_made",
     "refusals",
     "report_value",
@@ -282,6 +283,24 @@ def binds_every(scope: LagScope) -> bool:
             return False
         case _:  # pragma: no cover - exhaustive
             assert_never(scope)
+
+
+def lag_order(days: Sequence[Any], late: Sequence[bool]) -> list[int]:
+    """The positions of reports (given in the law's order) in the order a first-only lag reads them.
+
+    By *days* (the day each was made, or the day that orders a run), and on one day the
+    reports made in time before the late ones, else as given.
+
+    Reports made on one day have no order but their ids, which say nothing of which was made
+    first; read in the order most favourable to the complainant (as the library's other open
+    readings are), an in-time report of the day is the first, and a late one of the same day
+    follows it and counts.  Every engine reads the lag through this order (:func:`first_counted`,
+    :func:`held_days`).
+
+    >>> lag_order([1, 1, 1, 2], [True, False, True, False])
+    [1, 0, 2, 3]
+    """
+    return sorted(range(len(late)), key=lambda i: (days[i], late[i]))
 
 
 def first_counted(late: Iterable[bool]) -> int:
