@@ -547,12 +547,11 @@ def drop_late_first(
     if not late or lag is None:
         return inside
     kept: list[tuple[Report, dt.date, dt.date]] = []
-    flags = [r.id in late for r, _, _ in inside]
-    order = law.lag_order([r.made_on for r, _, _ in inside], flags)
-    read = law.held_days([flags[i] for i in order], [inside[i][2] for i in order])
-    held: list[dt.date | None] = [None] * len(inside)
-    for position, i in enumerate(order):
-        held[i] = read[position]
+    held = law.held_days(
+        [r.id in late for r, _, _ in inside],
+        [last for _, _, last in inside],
+        [r.made_on for r, _, _ in inside],
+    )
     for (report, day, _), last in zip(inside, held, strict=True):
         if last is None:
             out[report.id] = partial(late_first, report, lag, day)
@@ -614,9 +613,7 @@ def select(
     if late and selection.lag is not None and anchor is Anchor.FIRST_REPORT_AND_APPLICATION:
         # The period begins with the first report made in time: the late ones before it would
         # each have been the first report counted.
-        flags = [r.id in late for r, _ in survivors]
-        order = law.lag_order([r.made_on for r, _ in survivors], flags)
-        dropped = set(order[: law.first_counted(flags[i] for i in order)])
+        dropped = law.first_counted([r.id in late for r, _ in survivors], [r.made_on for r, _ in survivors])
         for i in sorted(dropped):
             report, day = survivors[i]
             out[report.id] = partial(late_first, report, selection.lag, day)

@@ -39,7 +39,6 @@ from .law.reports import (
     date_of_value,
     first_counted,
     key_reader,
-    lag_order,
     reads_day_made,
     unit_key,
 )
@@ -539,9 +538,7 @@ class Count(_Combinable):
             members = [(r, d) for _, r, d in placed]
             dropped = []
             if late:
-                flags = [r.id in late for r, _ in members]
-                order = lag_order([day for day, _, _ in placed], flags)
-                skipped = set(order[: first_counted(flags[i] for i in order)])
+                skipped = first_counted([r.id in late for r, _ in members], [day for day, _, _ in placed])
                 dropped = [pair for i, pair in enumerate(members) if i in skipped]
                 members = [pair for i, pair in enumerate(members) if i not in skipped]
             latest = max(r.made_on for r, _ in members)

@@ -452,14 +452,13 @@ def _first_lag(
     made, matter, reporter = table.made_on, table.matter, table.reporter
     late = {i: made[i] > days.lag(behaviour[i], lag) for i in range(len(table)) if ok[i]}
     groups: dict[Hashable, list[int]] = {}
-    # The law's order, a day's reports made in time before its late ones (law.reports.lag_order).
-    for i in sorted(late, key=lambda i: (matter[i], made[i], late[i], table.id[i])):
+    for i in sorted(late, key=lambda i: (matter[i], made[i], table.id[i])):
         groups.setdefault((matter[i], reporter[i]) if plan.victim else matter[i], []).append(i)
     counts = [False] * len(table)
     held_dated = list(dated)
     for rows in groups.values():
-        flags = [late[i] for i in rows]
-        for i, held in zip(rows, law.held_days(flags, [dated[i] for i in rows]), strict=True):
+        read = law.held_days([late[i] for i in rows], [dated[i] for i in rows], [made[i] for i in rows])
+        for i, held in zip(rows, read, strict=True):
             if held is not None:
                 counts[i] = True
                 held_dated[i] = held

@@ -303,52 +303,59 @@ def lag_order(days: Sequence[Any], late: Sequence[bool]) -> list[int]:
     return sorted(range(len(late)), key=lambda i: (days[i], late[i]))
 
 
-def first_counted(late: Iterable[bool]) -> int:
-    """Under a lag binding only the first report counted: how many reports of one window do not count.
+def first_counted(late: Sequence[bool], made: Sequence[Any]) -> frozenset[int]:
+    """Under a lag binding only the first report counted: which reports of one window do not count.
 
     *late* says, for each report inside one placed window that passes every other test, in
-    the law's order (the day made, then the id), whether it was made after the lag.  The
-    reports before the first one made in time do not count (each would be the first report
-    counted, and was late); from that one on, every report counts whatever its lag.  All of
-    them when none was made in time.
+    the law's order, whether it was made after the lag; *made*, the day that orders it (the
+    day made, or the day that orders a run).  Read in :func:`lag_order`, the reports before
+    the first one made in time do not count (each would be the first report counted, and
+    was late); from that one on, every report counts whatever its lag.  All of them when
+    none was made in time.  Their positions, as given.
 
-    >>> first_counted([True, True, False, True]), first_counted([False, True]), first_counted([True])
-    (2, 0, 1)
+    >>> sorted(first_counted([True, True, False, True], [1, 2, 3, 4]))
+    [0, 1]
+    >>> sorted(first_counted([True, False], [1, 1])), sorted(first_counted([True], [1]))
+    ([], [0])
     """
-    skipped = 0
-    for flag in late:
-        if not flag:
-            return skipped
-        skipped += 1
-    return skipped
+    skipped: set[int] = set()
+    for i in lag_order(made, late):
+        if not late[i]:
+            break
+        skipped.add(i)
+    return frozenset(skipped)
 
 
 Day = TypeVar("Day", dt.date, int)
 
 
-def held_days(late: Iterable[bool], days: Iterable[Day]) -> list[Day | None]:
+def held_days(late: Sequence[bool], days: Sequence[Day], made: Sequence[Any]) -> list[Day | None]:
     """Under a lag binding only the first report counted: until when each report of one group counts.
 
-    *late* and *days* are, for the reports of one group (a matter, or a victim's own reports
-    about it) that pass every other test, in the law's order, whether each was made after the
-    lag and its last day in the window (or any day the window tests, as dates or day numbers:
-    the answer is in the same terms).  As days pass, a report counts while it is in the window
-    and some report made in time at or before it (in the law's order) is too: else it, or a
-    late report before it, would be the first counted (:func:`first_counted`).  So each counts
-    until the earlier of its own day and the latest day of those reports made in time; ``None``
-    when none was (it never counts).  Every engine applies this: ``qualifying.select`` to the
-    reports inside a window, the pure-Python sweep along each group, the numpy sweep as a
-    running maximum (``Columns._first_lag``).
+    *late*, *days* and *made* are, for the reports of one group (a matter, or a victim's own
+    reports about it) that pass every other test, in the law's order, whether each was made
+    after the lag, its last day in the window (or any day the window tests, as dates or day
+    numbers: the answer is in the same terms) and the day it was made.  As days pass, a
+    report counts while it is in the window and some report made in time at or before it
+    (in :func:`lag_order`) is too: else it, or a late report before it, would be the first
+    counted (:func:`first_counted`).  So each counts until the earlier of its own day and the
+    latest day of those reports made in time; ``None`` when none was (it never counts).
+    Every engine applies this: ``qualifying.select`` to the reports inside a window, the
+    pure-Python sweep along each group, the numpy sweep as a running maximum
+    (``Columns._first_lag``).
 
-    >>> held_days([True, False, True, True, False], [5, 3, 9, 2, 7])
+    >>> held_days([True, False, True, True, False], [5, 3, 9, 2, 7], [1, 2, 3, 4, 5])
     [None, 3, 3, 2, 7]
+    >>> held_days([True, False], [9, 3], [1, 1])  # one day: the report made in time is read first
+    [3, 3]
     """
-    held: list[Day | None] = []
+    held: list[Day | None] = [None] * len(late)
     latest: Day | None = None
-    for flag, day in zip(late, days, strict=True):
-        if not flag and (latest is None or day > latest):
+    for i in lag_order(made, late):
+        day = days[i]
+        if not late[i] and (latest is None or day > latest):
             latest = day
-        held.append(None if latest is None else min(day, latest))
+        held[i] = None if latest is None else min(day, latest)
     return held
 
 
