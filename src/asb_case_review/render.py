@@ -762,14 +762,6 @@ def to_dict(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _letters_fates(decision: Decision) -> tuple[Fate, ...]:
-    """The fates under the rule the letter explains: the deciding rule's when met, else the closest rule's."""
-    if decision.met:
-        return decision.fates
-    nearest = _nearest(decision)
-    return decision.fates if nearest is None else nearest.tally.fates
-
-
 def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) -> dict[str, Any]:
     """What the applicant may be told, as plain data: never another person's id, report or fate.
 
@@ -792,7 +784,10 @@ def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) 
     _decided(decided_on)
     application = decision.application
     told = _told_of(decision)
-    own = [f for f in _letters_fates(decision) if told is not None and f.reporter == told]
+    # The rule the letter explains: the deciding rule when met, else the closest (_nearest).
+    nearest = None if decision.met else _nearest(decision)
+    explained = decision.fates if nearest is None else nearest.tally.fates
+    own = [f for f in explained if told is not None and f.reporter == told]
     made = {r.id: r.made_on for r in application.reports}
     rules = [decision.find_rule(rule_id) for rule_id in decision.matched]
     policy = decision.policy
@@ -809,7 +804,6 @@ def to_applicant_dict(decision: Decision, *, decided_on: dt.date | None = None) 
                     "deadline": None if deadline is None else deadline.isoformat(),
                 }
             )
-        nearest = _nearest(decision)
         if nearest is not None and nearest.rule == decision.floor_rule.id and nearest not in shortfalls:
             # The letter's near miss is s.104(4) (no new report can meet the policy's closest rule).
             deadline = None if told is None else private_deadline(decision, nearest.tally)

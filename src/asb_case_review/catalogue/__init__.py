@@ -101,7 +101,8 @@ def built_in_area(name: str) -> Area:
     import sys  # noqa: PLC0415 - only to see whether the catalogue has been read
 
     built = sys.modules.get(f"{__name__}._built")
-    if built is not None or not isinstance(name, str) or f"{name}.toml" not in catalogue_files():
+    files = () if built is not None else catalogue_files()
+    if built is not None or not isinstance(name, str) or f"{name}.toml" not in files:
         return (built or _loaded()).AREAS[name]  # type: ignore[no-any-return]
     from ..policyfile import SchemeMember, load_entry  # noqa: PLC0415 - read only when asked
 
@@ -109,7 +110,7 @@ def built_in_area(name: str) -> Area:
     if not isinstance(entry, SchemeMember):
         if entry.id == name:
             return entry
-    elif entry.id == name and f"{entry.scheme}.toml" in catalogue_files():
+    elif entry.id == name and f"{entry.scheme}.toml" in files:
         scheme = load_entry(catalogue_text(f"{entry.scheme}.toml"), file=f"catalogue/{entry.scheme}.toml")
         if not isinstance(scheme, SchemeMember) and scheme.id == entry.scheme:
             return apply_scheme(entry, {scheme.id: scheme}, file=f"catalogue/{name}.toml")
